@@ -1,0 +1,39 @@
+import { sql } from "drizzle-orm";
+import { openDatabase, setDatabase, type DatabaseHandle } from "../db/client.server";
+import { migrateDatabase } from "../db/migrate";
+import { users } from "../db/schema";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "./demo/seed.server";
+import { env } from "./lib/env.server";
+
+/**
+ * Open the database, apply migrations and (embedded database only) seed demo data on
+ * first start. Runs once per process, before the server accepts a request.
+ */
+export async function boot(log: (line: string) => void = console.log): Promise<DatabaseHandle> {
+  const config = env();
+  const handle = config.DATABASE_URL
+    ? await openDatabase({ kind: "postgres", url: config.DATABASE_URL })
+    : await openDatabase({ kind: "pglite", dataDir: config.PGLITE_DIR });
+  setDatabase(handle);
+  await migrateDatabase(handle);
+  log(handle.kind === "postgres" ? "Database: PostgreSQL (DATABASE_URL)" : `Database: embedded PGlite in ${config.PGLITE_DIR}`);
+
+  // Known demo passwords must never reach a real PostgreSQL unasked: only the embedded
+  // database seeds itself; PostgreSQL gets demo data from an explicit `npm run db:seed`.
+  if (handle.kind === "pglite") {
+    const [row] = await handle.db.select({ n: sql<number>`count(*)::int` }).from(users);
+    if ((row?.n ?? 0) === 0) {
+      log("First start: seeding demo groups and accounts…");
+      await seedDemo();
+    }
+    const [demo] = await handle.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(sql`${users.email} = ${DEMO_ACCOUNTS[0]!.email}`);
+    if ((demo?.n ?? 0) > 0) {
+      log(`Demo accounts (password for all: ${DEMO_PASSWORD}):`);
+      for (const account of DEMO_ACCOUNTS) log(`  ${account.role.padEnd(9)} ${account.email}`);
+    }
+  }
+  return handle;
+}

@@ -1,0 +1,37 @@
+import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+
+const TITLES: Record<number, string> = {
+  400: "That request didn't work",
+  403: "You don't have access to this page",
+  404: "Page not found",
+  409: "That clashes with something that already exists",
+  410: "That link has expired",
+  429: "Too many attempts",
+};
+
+/** The one error page: 4xx responses show their message; anything else a calm 500. */
+export function GeneralErrorBoundary() {
+  const error = useRouteError();
+  let status = 500;
+  let message = "Something went wrong on our side. Try again in a moment; if it keeps happening, tell your organiser.";
+  if (isRouteErrorResponse(error)) {
+    status = error.status;
+    if (typeof error.data === "string" && error.data) message = error.data;
+    else if (status === 404) message = "We couldn't find that page. It may have moved, or the link may be mistyped.";
+  } else if (error instanceof Error) {
+    console.error(error);
+  }
+  const title = TITLES[status] ?? (status >= 500 ? "Something went wrong" : "That request didn't work");
+  return (
+    <section className="error-page" aria-labelledby="error-title">
+      <p className="error-page__status">Error {status}</p>
+      <h1 id="error-title">{title}</h1>
+      <p>{message}</p>
+      <p>
+        <Link to="/" className="button">
+          Go to your home page
+        </Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+import { eq } from "drizzle-orm";
+import { db } from "../../db/client.server";
+import { groups, type GroupKind, type UserRole } from "../../db/schema";
+import { createAccount } from "../auth/accounts.server";
+import { createGroup } from "../groups/groups.server";
+
+export const DEMO_PASSWORD = "doorstep-demo";
+
+export const DEMO_GROUPS: { name: string; kind: GroupKind; isTargetSeat: boolean }[] = [
+  { name: "Riverside Branch", kind: "branch", isTargetSeat: false },
+  { name: "Northgate", kind: "constituency", isTargetSeat: true },
+  { name: "Eastfield", kind: "constituency", isTargetSeat: false },
+  { name: "City Tenants Union", kind: "union", isTargetSeat: false },
+  { name: "University Campus", kind: "campus", isTargetSeat: false },
+];
+
+export const DEMO_ACCOUNTS: { email: string; name: string; role: UserRole; groups: string[] }[] = [
+  { email: "admin@doorstep.test", name: "Ada Admin", role: "admin", groups: [] },
+  { email: "organiser@doorstep.test", name: "Olu Organiser", role: "organiser", groups: ["Riverside Branch", "Northgate"] },
+  { email: "trainer@doorstep.test", name: "Tess Trainer", role: "trainer", groups: ["Riverside Branch"] },
+  { email: "activist@doorstep.test", name: "Avi Activist", role: "activist", groups: ["Riverside Branch", "Northgate"] },
+];
+
+/** Idempotent: groups and accounts that already exist are left as they are. */
+export async function seedDemo(): Promise<void> {
+  for (const group of DEMO_GROUPS) await createGroup(group);
+  const groupIds = new Map<string, string>();
+  for (const name of DEMO_GROUPS.map((g) => g.name)) {
+    const [row] = await db().select({ id: groups.id }).from(groups).where(eq(groups.name, name));
+    if (row) groupIds.set(name, row.id);
+  }
+  for (const account of DEMO_ACCOUNTS) {
+    await createAccount({
+      email: account.email,
+      name: account.name,
+      role: account.role,
+      password: DEMO_PASSWORD,
+      groupIds: account.groups.map((name) => groupIds.get(name)).filter((id): id is string => Boolean(id)),
+    });
+  }
+}

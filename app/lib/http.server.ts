@@ -1,0 +1,72 @@
+import { data } from "@remix-run/node";
+import type { ZodType } from "zod";
+import { fieldErrors, type FieldErrors } from "../auth/validation";
+
+/** Throw a 4xx with a message the error boundary shows, when a request is not acceptable. */
+export function invariantResponse(condition: unknown, message: string, status = 400): asserts condition {
+  if (!condition) throw data(message, { status });
+}
+
+export const notFound = (message = "We couldn't find that page.") => data(message, { status: 404 });
+
+/** What every form action returns on failure: field messages and a form-level one. */
+export interface FormFailure {
+  ok: false;
+  errors: FieldErrors;
+  values?: Record<string, string>;
+}
+
+export function formFailure(status: number, errors: FieldErrors, values?: Record<string, string>) {
+  return data<FormFailure>({ ok: false, errors, values }, { status });
+}
+
+/** Parse form fields with a schema; a failure becomes a 400 with per-field messages. */
+export function parseForm<T>(
+  schema: ZodType<T>,
+  input: Record<string, unknown>,
+  echo: Record<string, string> = {},
+): { ok: true; value: T } | { ok: false; response: ReturnType<typeof formFailure> } {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, response: formFailure(400, fieldErrors(parsed.error), echo) };
+}
+
+export function text(form: FormData, name: string): string | undefined {
+  const value = form.get(name);
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Where to send someone after sign-in: only a local path, never another site. */
+export function safeRedirect(to: unknown, fallback = "/"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A mutation must come from our own pages. Browsers always send Origin on POST, so a
+ * missing or foreign one means a forged or scripted request.
+ */
+export function checkOrigin(
+  method: string,
+  headers: { origin?: string | undefined; host?: string | undefined },
+  appOrigin?: string,
+): { ok: true } | { ok: false; message: string } {
+  if (SAFE_METHODS.has(method.toUpperCase())) return { ok: true };
+  const origin = headers.origin;
+  if (!origin || origin === "null") {
+    return { ok: false, message: "This request did not say which site it came from (no Origin header), so it was refused." };
+  }
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    return { ok: false, message: "This request's Origin header is not a valid address, so it was refused." };
+  }
+  const expectedHost = appOrigin ? new URL(appOrigin).host : headers.host;
+  if (originHost !== expectedHost) {
+    return { ok: false, message: "This request came from another site, so it was refused." };
+  }
+  return { ok: true };
+}

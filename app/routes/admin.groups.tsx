@@ -1,0 +1,102 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { groupKinds } from "../../db/schema";
+import { requireUser } from "~/auth/guard.server";
+import { Field, FormError } from "~/components/form-field";
+import { createGroup, groupInputSchema, listGroups } from "~/groups/groups.server";
+import { formFailure, parseForm, text } from "~/lib/http.server";
+
+export const meta: MetaFunction = () => [{ title: "Groups · Admin · Doorstep" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request, ["admin"]);
+  const groups = await listGroups();
+  return { groups: groups.map((g) => ({ id: g.id, name: g.name, kind: g.kind, isTargetSeat: g.isTargetSeat, memberCount: g.memberCount })) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requireUser(request, ["admin"]);
+  const form = await request.formData();
+  const echo = { name: (text(form, "name") ?? "").slice(0, 120), kind: text(form, "kind") ?? "" };
+  const parsed = parseForm(groupInputSchema, { name: text(form, "name"), kind: text(form, "kind"), isTargetSeat: form.get("isTargetSeat") === "on" }, echo);
+  if (!parsed.ok) return parsed.response;
+  const result = await createGroup(parsed.value);
+  if (!result.ok) return formFailure(409, { [result.field]: result.message }, echo);
+  return { ok: true as const, created: result.group.name };
+}
+
+export default function AdminGroups() {
+  const { groups } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const failure = result && !result.ok ? result : undefined;
+  const formRef = useRef<HTMLFormElement>(null);
+  const submitting = useNavigation().state === "submitting";
+  useEffect(() => {
+    if (result?.ok) formRef.current?.reset();
+  }, [result]);
+  return (
+    <div className="grid grid--2">
+      <section>
+        <h2>Groups ({groups.length})</h2>
+        {groups.length === 0 ? (
+          <p className="empty">No groups yet. Create your first branch or constituency with the form.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">Groups</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Members</th>
+                </tr>
+              </thead>
+              <tbody>
+                {groups.map((g) => (
+                  <tr key={g.id}>
+                    <td>
+                      {g.name} {g.isTargetSeat ? <span className="tag tag--warn">Target seat</span> : null}
+                    </td>
+                    <td>{g.kind}</td>
+                    <td>{g.memberCount}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section>
+        <h2>New group</h2>
+        <Form method="post" className="card" ref={formRef} noValidate>
+          {result?.ok ? (
+            <div className="alert alert--success" role="status">
+              Created “{result.created}”.
+            </div>
+          ) : null}
+          <FormError message={failure?.errors.form} />
+          <Field label="Name" name="name" required maxLength={120} defaultValue={failure?.values?.name} error={failure?.errors.name} />
+          <div className={`field${failure?.errors.kind ? " field--invalid" : ""}`}>
+            <label htmlFor="kind">Kind</label>
+            <select id="kind" name="kind" defaultValue={failure?.values?.kind || "branch"}>
+              {groupKinds.map((k) => (
+                <option key={k} value={k}>
+                  {k}
+                </option>
+              ))}
+            </select>
+            {failure?.errors.kind ? <p className="field__error">{failure.errors.kind}</p> : null}
+          </div>
+          <label className="checkbox">
+            <input type="checkbox" name="isTargetSeat" />
+            <span>Target seat (reports flag it when training lags)</span>
+          </label>
+          <button type="submit" className="button" disabled={submitting}>
+            Create group
+          </button>
+        </Form>
+      </section>
+    </div>
+  );
+}

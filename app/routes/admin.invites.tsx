@@ -1,0 +1,136 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { userRoles } from "../../db/schema";
+import { requireUser } from "~/auth/guard.server";
+import { createInvite, listInvites } from "~/auth/invites.server";
+import { roleSchema } from "~/auth/validation";
+import { ROLE_LABEL } from "~/components/app-shell";
+import { FormError } from "~/components/form-field";
+import { findGroup, listGroups } from "~/groups/groups.server";
+import { formFailure, parseForm, text } from "~/lib/http.server";
+
+export const meta: MetaFunction = () => [{ title: "Invites · Admin · Doorstep" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request, ["admin"]);
+  const [groups, invites] = await Promise.all([listGroups(), listInvites()]);
+  return {
+    groups: groups.map((g) => ({ id: g.id, name: g.name })),
+    invites: invites.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), expiresAt: i.expiresAt.toISOString() })),
+  };
+}
+
+const inviteSchema = z.object({
+  groupId: z.string({ error: "Choose a group." }).min(1, "Choose a group."),
+  role: roleSchema,
+  days: z.coerce.number({ error: "Give a number of days." }).int("Use whole days.").min(1, "At least 1 day.").max(90, "At most 90 days."),
+});
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { user } = await requireUser(request, ["admin"]);
+  const form = await request.formData();
+  const parsed = parseForm(inviteSchema, { groupId: text(form, "groupId"), role: text(form, "role"), days: text(form, "days") ?? "14" });
+  if (!parsed.ok) return parsed.response;
+  const group = await findGroup(parsed.value.groupId);
+  if (!group) return formFailure(400, { groupId: "That group doesn't exist any more. Reload the page and choose again." });
+  const { token, expiresAt } = await createInvite({ groupId: group.id, role: parsed.value.role, createdBy: user.id, days: parsed.value.days });
+  const url = new URL(`/invite/${token}`, request.url).toString();
+  return { ok: true as const, url, groupName: group.name, role: parsed.value.role, expiresAt: expiresAt.toISOString() };
+}
+
+const STATUS_TAG = { valid: "tag--good", used: "", expired: "tag--bad" } as const;
+
+export default function AdminInvites() {
+  const { groups, invites } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const failure = result && !result.ok ? result : undefined;
+  return (
+    <div className="grid grid--2">
+      <section>
+        <h2>New invite link</h2>
+        {groups.length === 0 ? (
+          <p className="empty">
+            Invites put people in a group. <Link to="/admin/groups">Create a group</Link> first.
+          </p>
+        ) : (
+          <Form method="post" className="card">
+            <FormError message={failure?.errors.form} />
+            <div className="field">
+              <label htmlFor="groupId">Group</label>
+              <select id="groupId" name="groupId">
+                {groups.map((g) => (
+                  <option key={g.id} value={g.id}>
+                    {g.name}
+                  </option>
+                ))}
+              </select>
+              {failure?.errors.groupId ? <p className="field__error">{failure.errors.groupId}</p> : null}
+            </div>
+            <div className="field">
+              <label htmlFor="role">Role</label>
+              <select id="role" name="role" defaultValue="activist">
+                {userRoles.map((r) => (
+                  <option key={r} value={r}>
+                    {ROLE_LABEL[r]}
+                  </option>
+                ))}
+              </select>
+              {failure?.errors.role ? <p className="field__error">{failure.errors.role}</p> : null}
+            </div>
+            <div className="field">
+              <label htmlFor="days">Valid for (days)</label>
+              <input id="days" name="days" type="number" min={1} max={90} defaultValue={14} />
+              {failure?.errors.days ? <p className="field__error">{failure.errors.days}</p> : null}
+            </div>
+            <button type="submit" className="button">
+              Create invite link
+            </button>
+          </Form>
+        )}
+        {result?.ok ? (
+          <div className="alert alert--success" role="status">
+            <p>
+              Invite for a new {ROLE_LABEL[result.role].toLowerCase()} in {result.groupName}. Copy it now: for safety it is shown only once. It
+              works for one person until {new Date(result.expiresAt).toLocaleDateString("en-GB", { dateStyle: "medium" })}.
+            </p>
+            <p className="copy-box" data-testid="invite-url">
+              {result.url}
+            </p>
+          </div>
+        ) : null}
+      </section>
+      <section>
+        <h2>Recent invites</h2>
+        {invites.length === 0 ? (
+          <p className="empty">No invites yet.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">Recent invites</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Group</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {invites.map((i) => (
+                  <tr key={i.id}>
+                    <td>{i.groupName}</td>
+                    <td>{ROLE_LABEL[i.role]}</td>
+                    <td>
+                      <span className={`tag ${STATUS_TAG[i.status]}`}>{i.status}</span>
+                      {i.usedByName ? ` by ${i.usedByName}` : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

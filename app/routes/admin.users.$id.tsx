@@ -1,0 +1,95 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { userRoles } from "../../db/schema";
+import { countAdmins, findUser, updateUserAccess } from "~/auth/accounts.server";
+import { requireUser } from "~/auth/guard.server";
+import { roleSchema } from "~/auth/validation";
+import { ROLE_LABEL } from "~/components/app-shell";
+import { FormError } from "~/components/form-field";
+import { existingGroupIds, listGroups } from "~/groups/groups.server";
+import { formFailure, notFound, parseForm } from "~/lib/http.server";
+
+export const meta: MetaFunction = () => [{ title: "Edit user · Admin · Doorstep" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireUser(request, ["admin"]);
+  const [user, groups] = await Promise.all([findUser(params.id ?? ""), listGroups()]);
+  if (!user) throw notFound("There is no user with that id.");
+  return { user: { ...user, createdAt: user.createdAt.toISOString() }, groups: groups.map((g) => ({ id: g.id, name: g.name, kind: g.kind })) };
+}
+
+const accessSchema = z.object({
+  role: roleSchema,
+  groupIds: z.array(z.string().max(64)).max(500, "Too many groups selected."),
+});
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user: admin } = await requireUser(request, ["admin"]);
+  const form = await request.formData();
+  const parsed = parseForm(accessSchema, { role: form.get("role"), groupIds: form.getAll("groupIds") });
+  if (!parsed.ok) return parsed.response;
+  const target = await findUser(params.id ?? "");
+  if (!target) throw notFound("There is no user with that id.");
+  const { role, groupIds } = parsed.value;
+  const unique = [...new Set(groupIds)];
+  const known = await existingGroupIds(unique);
+  if (known.size !== unique.length) return formFailure(400, { groupIds: "One of the chosen groups no longer exists. Reload the page and try again." });
+  if (target.role === "admin" && role !== "admin" && (await countAdmins()) <= 1) {
+    return formFailure(409, { role: "This is the only admin. Make someone else an admin first, so the instance is never left without one." });
+  }
+  const result = await updateUserAccess(target.id, role, unique);
+  if (!result.ok) return formFailure(result.status, { form: result.message });
+  throw redirect(target.id === admin.id && role !== "admin" ? "/" : "/admin/users");
+}
+
+export default function EditUser() {
+  const { user, groups } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  const memberOf = new Set(user.groups.map((g) => g.id));
+  return (
+    <>
+      <h2>
+        {user.name} <span className="muted">({user.email})</span>
+      </h2>
+      <Form method="post" className="card">
+        <FormError message={failure?.errors.form} />
+        <div className={`field${failure?.errors.role ? " field--invalid" : ""}`}>
+          <label htmlFor="role">Role</label>
+          <select id="role" name="role" defaultValue={user.role} aria-describedby={failure?.errors.role ? "role-error" : undefined}>
+            {userRoles.map((role) => (
+              <option key={role} value={role}>
+                {ROLE_LABEL[role]}
+              </option>
+            ))}
+          </select>
+          {failure?.errors.role ? (
+            <p className="field__error" id="role-error">
+              {failure.errors.role}
+            </p>
+          ) : null}
+        </div>
+        <fieldset>
+          <legend>Groups</legend>
+          {failure?.errors.groupIds ? <p className="field__error">{failure.errors.groupIds}</p> : null}
+          {groups.length === 0 ? <p className="muted">No groups yet. <Link to="/admin/groups">Create one</Link>.</p> : null}
+          {groups.map((g) => (
+            <label key={g.id} className="checkbox">
+              <input type="checkbox" name="groupIds" value={g.id} defaultChecked={memberOf.has(g.id)} />
+              <span>
+                {g.name} <span className="muted">({g.kind})</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <div className="button-row">
+          <button type="submit" className="button">
+            Save changes
+          </button>
+          <Link to="/admin/users">Cancel</Link>
+        </div>
+      </Form>
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { signIn } from "~/auth/accounts.server";
+import { optionalUser } from "~/auth/guard.server";
+import { signInSchema } from "~/auth/validation";
+import { Field, FormError } from "~/components/form-field";
+import { formFailure, parseForm, safeRedirect, text } from "~/lib/http.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Doorstep" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await optionalUser(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const email = text(form, "email") ?? "";
+  const parsed = parseForm(signInSchema, { email, password: text(form, "password") }, { email: email.slice(0, 254) });
+  if (!parsed.ok) return parsed.response;
+  const result = await signIn({
+    ...parsed.value,
+    ip: context?.clientIp ?? "unknown",
+    userAgent: request.headers.get("user-agent") ?? "",
+  });
+  if (!result.ok) return formFailure(result.status, { form: result.message }, { email: parsed.value.email });
+  throw redirect(safeRedirect(form.get("redirectTo")), { headers: { "Set-Cookie": result.value.cookie } });
+}
+
+export default function Login() {
+  const failure = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <div className="page--narrow">
+      <h1>Sign in</h1>
+      <p className="lede">Welcome back. Pick up your training where you left off.</p>
+      <Form method="post" className="card" noValidate>
+        <FormError message={failure?.errors.form} />
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+        <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={failure?.values?.email} error={failure?.errors.email} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required error={failure?.errors.password} />
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </Form>
+      <p className="muted">New here? Ask your organiser or trainer for an invite link.</p>
+    </div>
+  );
+}

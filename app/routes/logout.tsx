@@ -1,0 +1,13 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { optionalUser } from "~/auth/guard.server";
+import { clearedSessionCookie, endSession } from "~/auth/session.server";
+
+// Signing out is a POST (a link could be prefetched or forged); GET just goes home.
+export const loader = () => redirect("/");
+
+export async function action({ request }: ActionFunctionArgs) {
+  const current = await optionalUser(request);
+  if (current) await endSession(current.sessionId);
+  throw redirect("/login", { headers: { "Set-Cookie": clearedSessionCookie() } });
+}

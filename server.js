@@ -1,0 +1,53 @@
+// Production server: Express in front of the Remix build. Own entry (not remix-serve) so
+// the database opens before the first request and closes on SIGTERM.
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import compression from "compression";
+import express from "express";
+
+const buildPath = path.resolve("build/index.js");
+const build = await import(buildPath);
+const hooks = build.entry.module;
+
+const handle = await hooks.boot();
+
+const app = express();
+app.disable("x-powered-by");
+if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+// Server-Sent Events must not be buffered by gzip.
+app.use(compression({ filter: (req, res) => !String(res.getHeader("Content-Type") ?? "").startsWith("text/event-stream") && compression.filter(req, res) }));
+app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+
+app.use((req, res, next) => {
+  const verdict = hooks.checkOrigin(req.method, { origin: req.get("origin"), host: req.get("host") }, process.env.APP_ORIGIN);
+  if (verdict.ok) return next();
+  res.status(403).type("text/plain").send(verdict.message);
+});
+
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    mode: process.env.NODE_ENV,
+    getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }),
+  }),
+);
+
+const port = Number(process.env.PORT ?? 3000);
+const server = app.listen(port, () => {
+  console.log(`Doorstep is running on http://localhost:${port}`);
+});
+
+let closing = false;
+async function shutdown(signal) {
+  if (closing) return;
+  closing = true;
+  console.log(`${signal}: closing…`);
+  server.closeAllConnections?.();
+  server.close();
+  await handle.close().catch(() => {});
+  process.exit(0);
+}
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));
