@@ -88,7 +88,7 @@ export async function listUsers(): Promise<UserListing[]> {
       groups: sql<{ id: string; name: string }[]>`coalesce(
         (select json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name)
            from ${memberships} m join ${groups} g on g.id = m.group_id
-          where m.user_id = ${users.id}), '[]'::json)`,
+          where m.user_id = "users"."id"), '[]'::json)`,
     })
     .from(users)
     .orderBy(asc(users.name));

@@ -107,7 +107,7 @@ export async function listInvites(limit = 50): Promise<InviteListing[]> {
       createdAt: invites.createdAt,
       expiresAt: invites.expiresAt,
       usedAt: invites.usedAt,
-      usedByName: sql<string | null>`(select ${users.name} from ${users} where ${users.id} = ${invites.usedBy})`,
+      usedByName: sql<string | null>`(select u.name from ${users} u where u.id = "invites"."used_by")`,
     })
     .from(invites)
     .innerJoin(groups, eq(groups.id, invites.groupId))

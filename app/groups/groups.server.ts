@@ -34,7 +34,7 @@ export async function listGroups(): Promise<GroupWithCount[]> {
   const rows = await db()
     .select({
       group: groups,
-      memberCount: sql<number>`(select count(*)::int from ${memberships} where ${memberships.groupId} = ${groups.id})`,
+      memberCount: sql<number>`(select count(*)::int from ${memberships} m where m.group_id = "groups"."id")`,
     })
     .from(groups)
     .orderBy(asc(groups.kind), asc(groups.name));

@@ -1,0 +1,62 @@
+import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+// One-way imports (docs/decisions/001): lib → db → domain folders → routes/components.
+const DOMAIN_FOLDERS = ["auth", "content", "progress", "live", "reports", "groups", "demo"];
+
+export default tseslint.config(
+  { ignores: ["build/", "public/build/", ".cache/", "node_modules/", "bench/out/", ".data/", "test-results/", "playwright-report/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      "react-hooks/rules-of-hooks": "error",
+      "react-hooks/exhaustive-deps": "warn",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+    },
+  },
+  {
+    files: [`app/{${DOMAIN_FOLDERS.join(",")}}/**/*.ts`],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/routes/**", "~/routes/**"], message: "Domain code never imports a route." },
+            { group: ["react", "react-dom", "@remix-run/react", "**/components/**", "~/components/**"], message: "Domain code never imports React or UI." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["app/routes/**", "app/components/**", "app/mdx/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/db/client.server*", "**/db/migrate*", "drizzle-orm", "drizzle-orm/*"],
+              message: "Routes and components call a domain function; they never touch the database.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["app/lib/**", "db/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/routes/**", "~/routes/**", "**/components/**"], message: "lib and db sit below everything else." }] },
+      ],
+    },
+  },
+);

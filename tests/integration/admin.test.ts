@@ -1,0 +1,112 @@
+import { eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import * as groupsPage from "~/routes/admin.groups";
+import * as invitesPage from "~/routes/admin.invites";
+import * as editUser from "~/routes/admin.users.$id";
+import * as invitePage from "~/routes/invite.$token";
+import { groups, invites, memberships, users } from "../../db/schema";
+import { makeGroup, makeUser, post, run } from "../setup/fixtures";
+import { withTestDatabase } from "../setup/database";
+
+const database = withTestDatabase();
+
+const countOf = async (table: typeof groups | typeof invites) => {
+  const [row] = await database().db.select({ n: sql<number>`count(*)::int` }).from(table);
+  return row!.n;
+};
+
+describe("admin: groups", () => {
+  it("creates a target-seat constituency and refuses a duplicate name with 409", async () => {
+    const admin = await makeUser("admin");
+    const created = await run(groupsPage.action, post("/admin/groups", { name: "Southmoor", kind: "constituency", isTargetSeat: "on" }, admin.cookie));
+    expect(created.body).toMatchObject({ ok: true, created: "Southmoor" });
+    const [row] = await database().db.select().from(groups).where(eq(groups.name, "Southmoor"));
+    expect(row).toMatchObject({ kind: "constituency", isTargetSeat: true });
+
+    const before = await countOf(groups);
+    const dup = await run(groupsPage.action, post("/admin/groups", { name: "  Southmoor ", kind: "branch" }, admin.cookie));
+    expect(dup.status).toBe(409);
+    expect(await countOf(groups)).toBe(before);
+  });
+
+  it("refuses an unknown kind and a blank name with 400", async () => {
+    const admin = await makeUser("admin");
+    const before = await countOf(groups);
+    const res = await run(groupsPage.action, post("/admin/groups", { name: "   ", kind: "parish" }, admin.cookie));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ errors: { name: expect.any(String), kind: expect.stringMatching(/branch, constituency/) } });
+    expect(await countOf(groups)).toBe(before);
+  });
+});
+
+describe("admin: invites", () => {
+  it("creates a one-time link for a group and role", async () => {
+    const admin = await makeUser("admin");
+    const group = await makeGroup();
+    const res = await run(invitesPage.action, post("/admin/invites", { groupId: group.id, role: "organiser", days: "7" }, admin.cookie));
+    const url = (res.body as { url: string }).url;
+    expect(url).toMatch(/^http:\/\/doorstep\.test\/invite\/[A-Za-z0-9_-]+$/);
+    const token = url.split("/").pop()!;
+    const page = await run(invitePage.loader, new Request(url), { token });
+    expect(page.body).toMatchObject({ role: "organiser", groupName: group.name });
+  });
+
+  it("refuses an unknown group, a bad role and silly durations, writing nothing", async () => {
+    const admin = await makeUser("admin");
+    const group = await makeGroup();
+    const before = await countOf(invites);
+    for (const fields of [
+      { groupId: "00000000-0000-0000-0000-000000000000", role: "activist", days: "7" },
+      { groupId: "not-a-uuid", role: "activist", days: "7" },
+      { groupId: group.id, role: "emperor", days: "7" },
+      { groupId: group.id, role: "activist", days: "9999" },
+      { groupId: group.id, role: "activist", days: "soon" },
+    ]) {
+      const res = await run(invitesPage.action, post("/admin/invites", fields, admin.cookie));
+      expect(res.status, JSON.stringify(fields)).toBe(400);
+    }
+    expect(await countOf(invites)).toBe(before);
+  });
+});
+
+describe("admin: users", () => {
+  it("changes a user's role and sets exactly the chosen groups", async () => {
+    const admin = await makeUser("admin");
+    const [a, b, c] = [await makeGroup(), await makeGroup(), await makeGroup()];
+    const user = await makeUser("activist", { groupIds: [a.id, b.id] });
+    const res = await run(editUser.action, post(`/admin/users/${user.id}`, { role: "organiser", groupIds: [b.id, c.id] }, admin.cookie), { id: user.id });
+    expect(res.status).toBe(302);
+    const [row] = await database().db.select({ role: users.role }).from(users).where(eq(users.id, user.id));
+    expect(row?.role).toBe("organiser");
+    const rows = await database().db.select({ groupId: memberships.groupId }).from(memberships).where(eq(memberships.userId, user.id));
+    expect(rows.map((r) => r.groupId).sort()).toEqual([b.id, c.id].sort());
+  });
+
+  it("refuses an unknown group without touching the user's memberships", async () => {
+    const admin = await makeUser("admin");
+    const a = await makeGroup();
+    const user = await makeUser("activist", { groupIds: [a.id] });
+    const res = await run(
+      editUser.action,
+      post(`/admin/users/${user.id}`, { role: "trainer", groupIds: [a.id, "11111111-1111-1111-1111-111111111111"] }, admin.cookie),
+      { id: user.id },
+    );
+    expect(res.status).toBe(400);
+    const [row] = await database().db.select({ role: users.role }).from(users).where(eq(users.id, user.id));
+    expect(row?.role).toBe("activist");
+  });
+
+  it("never leaves the instance without an admin", async () => {
+    await database().db.update(users).set({ role: "activist" }).where(eq(users.role, "admin"));
+    const admin = await makeUser("admin");
+    const res = await run(editUser.action, post(`/admin/users/${admin.id}`, { role: "activist" }, admin.cookie), { id: admin.id });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ errors: { role: expect.stringMatching(/only admin/) } });
+  });
+
+  it("answers 404 for a user that does not exist", async () => {
+    const admin = await makeUser("admin");
+    const res = await run(editUser.loader, new Request("http://doorstep.test/admin/users/nope", { headers: { Cookie: admin.cookie } }), { id: "nope" });
+    expect(res.status).toBe(404);
+  });
+});

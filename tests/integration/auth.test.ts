@@ -1,0 +1,100 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { currentSession, endOtherSessions, listSessions, startSession } from "~/auth/session.server";
+import { EMAIL_FAILURE_LIMIT } from "~/auth/throttle.server";
+import * as login from "~/routes/login";
+import * as logout from "~/routes/logout";
+import { sessions } from "../../db/schema";
+import { get, makeUser, post, run, TEST_PASSWORD } from "../setup/fixtures";
+import { withTestDatabase } from "../setup/database";
+
+const database = withTestDatabase();
+
+describe("sign in", () => {
+  it("signs in with the right password and sets an HttpOnly, SameSite=Lax cookie", async () => {
+    const user = await makeUser("activist");
+    const res = await run(login.action, post("/login", { email: user.email.toUpperCase(), password: TEST_PASSWORD, redirectTo: "/account" }));
+    expect(res.status).toBe(302);
+    expect(res.location).toBe("/account");
+    const cookie = res.headers.get("Set-Cookie")!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    const session = await currentSession(get("/", cookie.split(";")[0]));
+    expect(session?.user.id).toBe(user.id);
+  });
+
+  it("stores only a hash of the session token", async () => {
+    const user = await makeUser("activist");
+    const token = user.cookie.split("=")[1]!;
+    const rows = await database().db.select({ id: sessions.id }).from(sessions).where(sql`${sessions.userId} = ${user.id}`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.id).not.toBe(token);
+    expect(rows[0]!.id).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("refuses a wrong password with 401 and never redirects off-site", async () => {
+    const user = await makeUser("activist");
+    const res = await run(login.action, post("/login", { email: user.email, password: "wrong password!", redirectTo: "https://evil.example" }));
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ errors: { form: "Wrong email or password." } });
+    const ok = await run(login.action, post("/login", { email: user.email, password: TEST_PASSWORD, redirectTo: "https://evil.example" }));
+    expect(ok.location).toBe("/");
+  });
+
+  it("answers a missing or malformed email with 400 and field messages", async () => {
+    const res = await run(login.action, post("/login", { email: "not-an-email", password: "" }));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ errors: { email: expect.any(String), password: "Enter your password." } });
+  });
+
+  it("rate limits by email with a 429 after repeated failures, even with the right password", async () => {
+    const user = await makeUser("activist");
+    for (let i = 0; i < EMAIL_FAILURE_LIMIT; i++) {
+      const res = await run(login.action, post("/login", { email: user.email, password: `guess number ${i}` }), {}, `198.51.100.${i}`);
+      expect(res.status).toBe(401);
+    }
+    const blocked = await run(login.action, post("/login", { email: user.email, password: TEST_PASSWORD }), {}, "198.51.100.99");
+    expect(blocked.status).toBe(429);
+    expect(blocked.body).toMatchObject({ errors: { form: expect.stringMatching(/Too many failed sign-ins/) } });
+    expect(blocked.headers.get("Set-Cookie")).toBeNull();
+  });
+
+  it("rate limits by IP across many emails", async () => {
+    const ip = "192.0.2.200";
+    for (let i = 0; i < 50; i++) {
+      await run(login.action, post("/login", { email: `nobody${i}@example.org`, password: "whatever123" }), {}, ip);
+    }
+    const user = await makeUser("activist");
+    const blocked = await run(login.action, post("/login", { email: user.email, password: TEST_PASSWORD }), {}, ip);
+    expect(blocked.status).toBe(429);
+    const elsewhere = await run(login.action, post("/login", { email: user.email, password: TEST_PASSWORD }), {}, "192.0.2.201");
+    expect(elsewhere.status).toBe(302);
+  });
+});
+
+describe("sessions", () => {
+  it("signing out ends the session in the database", async () => {
+    const user = await makeUser("trainer");
+    const res = await run(logout.action, post("/logout", {}, user.cookie));
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Set-Cookie")).toMatch(/Max-Age=0/);
+    expect(await currentSession(get("/", user.cookie))).toBeNull();
+  });
+
+  it("lists sessions on other devices and signs them out, keeping this one", async () => {
+    const user = await makeUser("activist");
+    const other = (await startSession(user.id, "Mozilla/5.0 (Android) Chrome/120")).split(";")[0]!;
+    const here = await currentSession(get("/", user.cookie));
+    const listed = await listSessions(user.id, here!.sessionId);
+    expect(listed).toHaveLength(2);
+    expect(listed.filter((s) => s.current)).toHaveLength(1);
+    expect(await endOtherSessions(user.id, here!.sessionId)).toBe(1);
+    expect(await currentSession(get("/", other))).toBeNull();
+    expect(await currentSession(get("/", user.cookie))).not.toBeNull();
+  });
+
+  it("ignores a forged or garbage cookie", async () => {
+    expect(await currentSession(get("/", "doorstep_session=AAAAAAAAAAAAAAAAAAAAAAAAAA"))).toBeNull();
+    expect(await currentSession(get("/", "doorstep_session=<script>"))).toBeNull();
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import type { UserRole } from "../../db/schema";
+import * as account from "~/routes/account";
+import * as admin from "~/routes/admin";
+import * as adminIndex from "~/routes/admin._index";
+import * as adminGroups from "~/routes/admin.groups";
+import * as adminInvites from "~/routes/admin.invites";
+import * as adminUsers from "~/routes/admin.users";
+import * as adminUser from "~/routes/admin.users.$id";
+import * as home from "~/routes/_index";
+import * as login from "~/routes/login";
+import { get, makeUser, run, type TestUser } from "../setup/fixtures";
+import { withTestDatabase } from "../setup/database";
+
+withTestDatabase();
+
+type Who = "anonymous" | UserRole;
+const EVERYONE: Who[] = ["anonymous", "activist", "trainer", "organiser", "admin"];
+const SIGNED_IN: Who[] = ["activist", "trainer", "organiser", "admin"];
+
+interface RouteCase {
+  path: string;
+  loader: Parameters<typeof run>[0];
+  params?: (users: Record<UserRole, TestUser>) => Record<string, string>;
+  /** Who gets the page (2xx, or the route's own redirect); everyone else is refused. */
+  allowed: Who[];
+  /** Status an allowed visitor gets, when it isn't 200. */
+  allowedStatus?: number;
+}
+
+// Every page route. A new route without a row here is a failing test in spirit:
+// add it when you add the route.
+const ROUTES: RouteCase[] = [
+  { path: "/", loader: home.loader, allowed: EVERYONE },
+  { path: "/login", loader: login.loader, allowed: ["anonymous"] },
+  { path: "/account", loader: account.loader, allowed: SIGNED_IN },
+  { path: "/admin", loader: admin.loader, allowed: ["admin"] },
+  { path: "/admin/", loader: adminIndex.loader, allowed: ["admin"], allowedStatus: 302 },
+  { path: "/admin/users", loader: adminUsers.loader, allowed: ["admin"] },
+  { path: "/admin/users/:id", loader: adminUser.loader, params: (u) => ({ id: u.activist.id }), allowed: ["admin"] },
+  { path: "/admin/groups", loader: adminGroups.loader, allowed: ["admin"] },
+  { path: "/admin/invites", loader: adminInvites.loader, allowed: ["admin"] },
+];
+
+describe("route × role matrix", () => {
+  it("lets each role into exactly its pages; anonymous visitors go to sign in, others get 403", async () => {
+    const users = {
+      activist: await makeUser("activist"),
+      trainer: await makeUser("trainer"),
+      organiser: await makeUser("organiser"),
+      admin: await makeUser("admin"),
+    };
+    const table: string[] = [];
+    for (const route of ROUTES) {
+      for (const who of EVERYONE) {
+        const cookie = who === "anonymous" ? undefined : users[who].cookie;
+        const params = route.params?.(users) ?? {};
+        const path = route.path.replace(/:(\w+)/g, (_m, key: string) => params[key] ?? "");
+        const res = await run(route.loader, get(path, cookie), params);
+        let expected: number;
+        if (route.allowed.includes(who)) expected = route.allowedStatus ?? 200;
+        else if (route.path === "/login") expected = 302; // signed in already: sent home
+        else expected = who === "anonymous" ? 302 : 403;
+        if (res.status !== expected) table.push(`${route.path} as ${who}: got ${res.status}, expected ${expected}`);
+        if (who === "anonymous" && expected === 302 && route.path !== "/admin/") {
+          expect(res.location).toMatch(/^\/login/);
+        }
+      }
+    }
+    expect(table).toEqual([]);
+  });
+});
