@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { openDatabase, setDatabase, type DatabaseHandle } from "../db/client.server";
 import { migrateDatabase } from "../db/migrate";
 import { users } from "../db/schema";
+import { loadCatalog, syncModulesTable, watchContent } from "./content/catalog.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "./demo/seed.server";
 import { env } from "./lib/env.server";
 
@@ -16,6 +17,16 @@ export async function boot(log: (line: string) => void = console.log): Promise<D
     : await openDatabase({ kind: "pglite", dataDir: config.PGLITE_DIR });
   setDatabase(handle);
   await migrateDatabase(handle);
+  // Compile (or load from the hash-keyed cache) every module now, so no request compiles.
+  const started = Date.now();
+  const content = await loadCatalog();
+  await syncModulesTable();
+  log(`Content: ${content.compiled + content.cached} modules ready (${content.compiled} compiled, ${content.cached} from cache) in ${Date.now() - started} ms`);
+  for (const report of content.problems) {
+    log(`Content problem, module left out: ${report.file}`);
+    for (const p of report.problems) log(`  ${report.file}:${p.line}: ${p.message}`);
+  }
+  if (config.NODE_ENV === "development") watchContent(log);
   log(handle.kind === "postgres" ? "Database: PostgreSQL (DATABASE_URL)" : `Database: embedded PGlite in ${config.PGLITE_DIR}`);
 
   // Known demo passwords must never reach a real PostgreSQL unasked: only the embedded

@@ -4,11 +4,13 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 
@@ -104,6 +106,142 @@ export const loginThrottle = pgTable(
     windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
     failures: integer("failures").notNull().default(0),
   },
+);
+
+// ---------------------------------------------------------------- content & progress
+
+// One row per module on disk, upserted at boot, so reports can join and aggregate in SQL.
+export const modules = pgTable("modules", {
+  slug: text("slug").primaryKey(),
+  title: text("title").notNull(),
+  position: integer("position").notNull(),
+  contentHash: text("content_hash").notNull(),
+  draft: boolean("draft").notNull().default(false),
+  stepCount: integer("step_count").notNull(),
+  // Ids a learner must finish: every step seen, every quiz passed, every scenario ended.
+  requiredQuizIds: jsonb("required_quiz_ids").$type<string[]>().notNull(),
+  requiredScenarioIds: jsonb("required_scenario_ids").$type<string[]>().notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const completionHows = ["self", "live"] as const;
+export const completionHow = pgEnum("completion_how", completionHows);
+
+export const stepViews = pgTable(
+  "step_views",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    moduleSlug: text("module_slug").notNull(),
+    stepId: text("step_id").notNull(),
+    firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.moduleSlug, t.stepId] }), index("step_views_module_idx").on(t.moduleSlug)],
+);
+
+export const quizAttempts = pgTable(
+  "quiz_attempts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    moduleSlug: text("module_slug").notNull(),
+    quizId: text("quiz_id").notNull(),
+    contentHash: text("content_hash").notNull(),
+    // The form's one-time key: a double submit or a retry finds the attempt it made.
+    attemptKey: text("attempt_key").notNull(),
+    answers: jsonb("answers").$type<Record<string, string[]>>().notNull(),
+    // questionId -> answered exactly right
+    results: jsonb("results").$type<Record<string, boolean>>().notNull(),
+    score: integer("score").notNull(),
+    passed: boolean("passed").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("quiz_attempts_key_idx").on(t.userId, t.attemptKey),
+    index("quiz_attempts_user_module_idx").on(t.userId, t.moduleSlug, t.quizId),
+    index("quiz_attempts_module_idx").on(t.moduleSlug, t.quizId),
+    check("quiz_attempts_score_range", sql`${t.score} between 0 and 100`),
+  ],
+);
+
+export interface ScenarioMove {
+  node: string;
+  choice: number;
+}
+
+export const scenarioRuns = pgTable(
+  "scenario_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    moduleSlug: text("module_slug").notNull(),
+    scenarioId: text("scenario_id").notNull(),
+    contentHash: text("content_hash").notNull(),
+    runKey: text("run_key").notNull(),
+    path: jsonb("path").$type<ScenarioMove[]>().notNull().default([]),
+    currentNode: text("current_node").notNull(),
+    endingId: text("ending_id"),
+    outcome: text("outcome"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("scenario_runs_key_idx").on(t.userId, t.runKey),
+    index("scenario_runs_user_module_idx").on(t.userId, t.moduleSlug, t.scenarioId),
+    index("scenario_runs_module_idx").on(t.moduleSlug, t.scenarioId),
+    check("scenario_runs_outcome", sql`${t.outcome} is null or ${t.outcome} in ('good', 'mixed', 'lost')`),
+  ],
+);
+
+export const pollAnswers = pgTable(
+  "poll_answers",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    moduleSlug: text("module_slug").notNull(),
+    pollId: text("poll_id").notNull(),
+    optionId: text("option_id").notNull(),
+    answeredAt: timestamp("answered_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.moduleSlug, t.pollId] }), index("poll_answers_module_idx").on(t.moduleSlug, t.pollId)],
+);
+
+export const reflections = pgTable(
+  "reflections",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    moduleSlug: text("module_slug").notNull(),
+    reflectId: text("reflect_id").notNull(),
+    body: text("body").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.moduleSlug, t.reflectId] }), check("reflections_body_length", sql`length(${t.body}) <= 5000`)],
+);
+
+export const moduleCompletions = pgTable(
+  "module_completions",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    moduleSlug: text("module_slug").notNull(),
+    contentHash: text("content_hash").notNull(),
+    how: completionHow("how").notNull(),
+    liveSessionId: uuid("live_session_id"),
+    completedAt: timestamp("completed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.moduleSlug] }),
+    index("module_completions_module_idx").on(t.moduleSlug, t.completedAt),
+  ],
 );
 
 export type User = typeof users.$inferSelect;

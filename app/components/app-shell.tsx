@@ -15,6 +15,8 @@ interface NavItem {
 // Only pages that exist are listed; each feature adds its own entry here.
 export const NAV_ITEMS: NavItem[] = [
   { to: "/", label: "Home", roles: ["activist", "trainer", "organiser", "admin"] },
+  { to: "/modules", label: "Modules", roles: ["activist", "trainer", "organiser", "admin"] },
+  { to: "/me", label: "My record", roles: ["activist", "trainer", "organiser", "admin"] },
   { to: "/admin", label: "Admin", roles: ["admin"] },
   { to: "/account", label: "Account", roles: ["activist", "trainer", "organiser", "admin"] },
 ];

@@ -1,0 +1,149 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, watch, writeFileSync } from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { db } from "../../db/client.server";
+import { modules } from "../../db/schema";
+import { compileModuleSource, contentHash } from "./compile.server";
+import type { ContentProblem } from "./extract.server";
+import { quizzesOf, scenariosOf, type CompiledModule } from "./manifest";
+
+export interface ModuleProblemReport {
+  slug: string;
+  file: string;
+  problems: ContentProblem[];
+}
+
+interface Catalog {
+  modules: Map<string, CompiledModule>;
+  problems: ModuleProblemReport[];
+  contentDir: string;
+}
+
+// Content comes from files every instance has, so holding it in memory is safe; the
+// holder survives dev rebuilds of the server bundle.
+const holder = globalThis as unknown as { __doorstepCatalog?: Catalog };
+
+export const defaultContentDir = () => path.resolve(process.env.CONTENT_DIR ?? "content/modules");
+const cacheDir = () => path.resolve(process.env.CONTENT_CACHE_DIR ?? ".cache/content");
+
+export function moduleFolders(contentDir: string): { slug: string; file: string }[] {
+  if (!existsSync(contentDir)) return [];
+  return readdirSync(contentDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(contentDir, d.name, "index.mdx")))
+    .map((d) => ({ slug: d.name, file: path.join(contentDir, d.name, "index.mdx") }))
+    .sort((a, b) => a.slug.localeCompare(b.slug));
+}
+
+/** Compile one module, or reuse the compiled output cached under its content hash. */
+export async function loadModule(slug: string, file: string): Promise<{ module?: CompiledModule; problems: ContentProblem[]; cached: boolean }> {
+  const source = readFileSync(file, "utf8");
+  const cacheFile = path.join(cacheDir(), `${slug}-${contentHash(source)}.json`);
+  if (existsSync(cacheFile)) {
+    try {
+      return { module: JSON.parse(readFileSync(cacheFile, "utf8")) as CompiledModule, problems: [], cached: true };
+    } catch {
+      // A torn write from a crash: fall through and compile again.
+    }
+  }
+  const result = await compileModuleSource(slug, source);
+  if (!result.ok) return { problems: result.problems, cached: false };
+  mkdirSync(cacheDir(), { recursive: true });
+  const tmp = `${cacheFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(result.module));
+  renameSync(tmp, cacheFile); // atomic, so a second instance never reads half a file
+  return { module: result.module, problems: [], cached: false };
+}
+
+/** Load every module (at boot; never on a request). Broken modules are left out and reported. */
+export async function loadCatalog(contentDir = defaultContentDir()): Promise<{ compiled: number; cached: number; problems: ModuleProblemReport[] }> {
+  const catalog: Catalog = { modules: new Map(), problems: [], contentDir };
+  let compiled = 0;
+  let cached = 0;
+  for (const { slug, file } of moduleFolders(contentDir)) {
+    const result = await loadModule(slug, file);
+    if (result.module) {
+      catalog.modules.set(slug, result.module);
+      if (result.cached) cached++;
+      else compiled++;
+    } else {
+      catalog.problems.push({ slug, file, problems: result.problems });
+    }
+  }
+  holder.__doorstepCatalog = catalog;
+  return { compiled, cached, problems: catalog.problems };
+}
+
+function catalog(): Catalog {
+  const current = holder.__doorstepCatalog;
+  if (!current) throw new Error("Content not loaded: boot() calls loadCatalog() before serving");
+  return current;
+}
+
+export function getModule(slug: string): CompiledModule | undefined {
+  return catalog().modules.get(slug);
+}
+
+export function listModules(options: { includeDrafts: boolean }): CompiledModule[] {
+  return [...catalog().modules.values()]
+    .filter((m) => options.includeDrafts || !m.frontmatter.draft)
+    .sort((a, b) => a.frontmatter.order - b.frontmatter.order || a.frontmatter.title.localeCompare(b.frontmatter.title));
+}
+
+/** Mirror the catalogue into the modules table (idempotent; every instance may run it). */
+export async function syncModulesTable(): Promise<void> {
+  const rows = [...catalog().modules.values()].map((m) => ({
+    slug: m.slug,
+    title: m.frontmatter.title,
+    position: m.frontmatter.order,
+    contentHash: m.hash,
+    draft: m.frontmatter.draft,
+    stepCount: m.manifest.steps.length,
+    requiredQuizIds: quizzesOf(m.manifest).map((q) => q.id),
+    requiredScenarioIds: scenariosOf(m.manifest).map((s) => s.id),
+  }));
+  if (rows.length === 0) return;
+  await db()
+    .insert(modules)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: modules.slug,
+      set: {
+        title: sql`excluded.title`,
+        position: sql`excluded.position`,
+        contentHash: sql`excluded.content_hash`,
+        draft: sql`excluded.draft`,
+        stepCount: sql`excluded.step_count`,
+        requiredQuizIds: sql`excluded.required_quiz_ids`,
+        requiredScenarioIds: sql`excluded.required_scenario_ids`,
+        updatedAt: sql`now()`,
+      },
+    });
+}
+
+/** Development: recompile a module when its file changes (production content is fixed). */
+export function watchContent(log: (line: string) => void = console.log): () => void {
+  const { contentDir } = catalog();
+  if (!existsSync(contentDir)) return () => {};
+  let timer: NodeJS.Timeout | undefined;
+  const watcher = watch(contentDir, { recursive: true }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const result = await loadCatalog(contentDir);
+      await syncModulesTable();
+      log(`Content reloaded: ${result.compiled} recompiled, ${result.cached} unchanged, ${result.problems.length} with problems`);
+      for (const report of result.problems) for (const p of report.problems) log(`  ${report.file}:${p.line}: ${p.message}`);
+    }, 150);
+  });
+  return () => watcher.close();
+}
+
+/** Roles that may open draft modules (to preview them before publishing). */
+export const canPreviewDrafts = (role: string) => role === "trainer" || role === "admin";
+
+/** The module if this role may see it; drafts are invisible (404) to learners. */
+export function visibleModule(slug: string, role: string): CompiledModule | undefined {
+  const module = getModule(slug);
+  if (!module) return undefined;
+  if (module.frontmatter.draft && !canPreviewDrafts(role)) return undefined;
+  return module;
+}

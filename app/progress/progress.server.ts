@@ -1,0 +1,432 @@
+import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import { db } from "../../db/client.server";
+import { moduleCompletions, pollAnswers, quizAttempts, reflections, scenarioRuns, stepViews, type ScenarioMove } from "../../db/schema";
+import { quizzesOf, scenariosOf, type CompiledModule, type ModuleManifest } from "../content/manifest";
+import { checkMove, scoreQuiz, type QuizAnswers } from "./scoring";
+
+/** An expected refusal: the route turns it into a 4xx with this message. */
+export type ProgressResult<T> = { ok: true; value: T } | { ok: false; status: 400 | 404 | 409; message: string };
+
+const refuse = (status: 400 | 404 | 409, message: string) => ({ ok: false as const, status, message });
+
+export const REFLECTION_MAX = 5000;
+
+function inList(column: SQL | typeof stepViews.stepId, ids: string[]): SQL {
+  // An empty IN () is a syntax error; no ids means nothing matches.
+  return ids.length ? sql`${column} in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})` : sql`false`;
+}
+
+// ---------------------------------------------------------------- completion
+
+export interface Requirements {
+  stepIds: string[];
+  quizIds: string[];
+  scenarioIds: string[];
+}
+
+export function requirementsOf(manifest: ModuleManifest): Requirements {
+  return {
+    stepIds: manifest.steps.map((s) => s.id),
+    quizIds: quizzesOf(manifest).map((q) => q.id),
+    scenarioIds: scenariosOf(manifest).map((s) => s.id),
+  };
+}
+
+/**
+ * Record the completion if every requirement is met. One INSERT … SELECT … WHERE with
+ * ON CONFLICT DO NOTHING, so concurrent calls (two tabs) record it exactly once.
+ */
+export async function completeIfDone(userId: string, module: CompiledModule): Promise<boolean> {
+  const req = requirementsOf(module.manifest);
+  const rows = await db().execute(sql`
+    insert into ${moduleCompletions} (user_id, module_slug, content_hash, how)
+    select ${userId}, ${module.slug}, ${module.hash}, 'self'
+    where (select count(*) from ${stepViews} sv
+            where sv.user_id = ${userId} and sv.module_slug = ${module.slug} and ${inList(sql`sv.step_id`, req.stepIds)}) = ${req.stepIds.length}
+      and (select count(distinct qa.quiz_id) from ${quizAttempts} qa
+            where qa.user_id = ${userId} and qa.module_slug = ${module.slug} and qa.passed and ${inList(sql`qa.quiz_id`, req.quizIds)}) = ${req.quizIds.length}
+      and (select count(distinct sr.scenario_id) from ${scenarioRuns} sr
+            where sr.user_id = ${userId} and sr.module_slug = ${module.slug} and sr.ended_at is not null and ${inList(sql`sr.scenario_id`, req.scenarioIds)}) = ${req.scenarioIds.length}
+    on conflict do nothing
+    returning user_id`);
+  return rowsOf(rows).length > 0;
+}
+
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  // postgres.js returns an array; PGlite returns { rows }.
+  if (Array.isArray(result)) return result as Record<string, unknown>[];
+  return ((result as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
+}
+
+// ---------------------------------------------------------------- steps
+
+export async function recordStepView(userId: string, module: CompiledModule, stepId: string): Promise<ProgressResult<{ completed: boolean }>> {
+  if (!module.manifest.steps.some((s) => s.id === stepId)) return refuse(404, `Module “${module.frontmatter.title}” has no step "${stepId}".`);
+  await db().insert(stepViews).values({ userId, moduleSlug: module.slug, stepId }).onConflictDoNothing();
+  return { ok: true, value: { completed: await completeIfDone(userId, module) } };
+}
+
+// ---------------------------------------------------------------- quizzes
+
+export interface QuizAttemptView {
+  id: string;
+  answers: QuizAnswers;
+  results: Record<string, boolean>;
+  score: number;
+  passed: boolean;
+  createdAt: Date;
+}
+
+export async function submitQuiz(
+  userId: string,
+  module: CompiledModule,
+  quizId: string,
+  answers: QuizAnswers,
+  attemptKey: string,
+): Promise<ProgressResult<{ attempt: QuizAttemptView; completed: boolean; duplicate: boolean }>> {
+  const quiz = module.manifest.activities[quizId];
+  if (!quiz || quiz.kind !== "quiz") return refuse(400, `Module “${module.frontmatter.title}” has no quiz "${quizId}".`);
+  const check = scoreQuiz(quiz, answers);
+  if (!check.ok) return refuse(400, check.message);
+  const [inserted] = await db()
+    .insert(quizAttempts)
+    .values({
+      userId,
+      moduleSlug: module.slug,
+      quizId,
+      contentHash: module.hash,
+      attemptKey,
+      answers,
+      results: check.results,
+      score: check.score,
+      passed: check.passed,
+    })
+    .onConflictDoNothing({ target: [quizAttempts.userId, quizAttempts.attemptKey] })
+    .returning();
+  let attempt = inserted;
+  if (!attempt) {
+    // Same key: a double submit or a retry. Answer with the attempt already recorded.
+    [attempt] = await db()
+      .select()
+      .from(quizAttempts)
+      .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.attemptKey, attemptKey)));
+    if (!attempt || attempt.quizId !== quizId || attempt.moduleSlug !== module.slug) {
+      return refuse(409, "This form was already used for another quiz. Reload the page and try again.");
+    }
+  }
+  const completed = await completeIfDone(userId, module);
+  return {
+    ok: true,
+    value: {
+      attempt: { id: attempt.id, answers: attempt.answers, results: attempt.results, score: attempt.score, passed: attempt.passed, createdAt: attempt.createdAt },
+      completed,
+      duplicate: !inserted,
+    },
+  };
+}
+
+// ---------------------------------------------------------------- scenarios
+
+export interface ScenarioRunView {
+  id: string;
+  path: ScenarioMove[];
+  currentNode: string;
+  endingId: string | null;
+  outcome: string | null;
+  ended: boolean;
+}
+
+const runView = (r: typeof scenarioRuns.$inferSelect): ScenarioRunView => ({
+  id: r.id,
+  path: r.path,
+  currentNode: r.currentNode,
+  endingId: r.endingId,
+  outcome: r.outcome,
+  ended: r.endedAt !== null,
+});
+
+export async function startScenario(userId: string, module: CompiledModule, scenarioId: string, runKey: string): Promise<ProgressResult<ScenarioRunView>> {
+  const scenario = module.manifest.activities[scenarioId];
+  if (!scenario || scenario.kind !== "scenario") return refuse(400, `Module “${module.frontmatter.title}” has no scenario "${scenarioId}".`);
+  const [created] = await db()
+    .insert(scenarioRuns)
+    .values({ userId, moduleSlug: module.slug, scenarioId, contentHash: module.hash, runKey, currentNode: scenario.start })
+    .onConflictDoNothing({ target: [scenarioRuns.userId, scenarioRuns.runKey] })
+    .returning();
+  if (created) return { ok: true, value: runView(created) };
+  const [existing] = await db()
+    .select()
+    .from(scenarioRuns)
+    .where(and(eq(scenarioRuns.userId, userId), eq(scenarioRuns.runKey, runKey)));
+  if (!existing || existing.scenarioId !== scenarioId) return refuse(409, "This form was already used for another scenario. Reload the page.");
+  return { ok: true, value: runView(existing) };
+}
+
+/**
+ * Take one reply in a scenario run. The UPDATE only applies if the run is still at
+ * `fromNode` after `step` moves, so a double submit or a second tab cannot fork the path.
+ */
+export async function chooseReply(
+  userId: string,
+  module: CompiledModule,
+  scenarioId: string,
+  runId: string,
+  fromNode: string,
+  step: number,
+  choice: number,
+): Promise<ProgressResult<{ run: ScenarioRunView; completed: boolean }>> {
+  const scenario = module.manifest.activities[scenarioId];
+  if (!scenario || scenario.kind !== "scenario") return refuse(400, `Module “${module.frontmatter.title}” has no scenario "${scenarioId}".`);
+  const move = checkMove(scenario, fromNode, choice);
+  if (!move.ok) return refuse(400, move.message);
+  const ending = move.next.kind === "ending" ? move.next : null;
+  const entry: ScenarioMove = { node: fromNode, choice };
+  const [updated] = await db()
+    .update(scenarioRuns)
+    .set({
+      path: sql`${scenarioRuns.path} || ${JSON.stringify([entry])}::jsonb`,
+      currentNode: move.next.id,
+      endingId: ending?.id ?? null,
+      outcome: ending?.outcome ?? null,
+      endedAt: ending ? sql`now()` : null,
+    })
+    .where(
+      and(
+        eq(scenarioRuns.id, runId),
+        eq(scenarioRuns.userId, userId),
+        eq(scenarioRuns.scenarioId, scenarioId),
+        eq(scenarioRuns.currentNode, fromNode),
+        sql`${scenarioRuns.endedAt} is null`,
+        sql`jsonb_array_length(${scenarioRuns.path}) = ${step}`,
+      ),
+    )
+    .returning();
+  if (updated) return { ok: true, value: { run: runView(updated), completed: ending ? await completeIfDone(userId, module) : false } };
+
+  const [run] = await db()
+    .select()
+    .from(scenarioRuns)
+    .where(and(eq(scenarioRuns.id, runId), eq(scenarioRuns.userId, userId), eq(scenarioRuns.scenarioId, scenarioId)));
+  if (!run) return refuse(404, "That conversation was not found. Start the scenario again.");
+  const recorded = run.path[step];
+  if (recorded && recorded.node === fromNode && recorded.choice === choice) {
+    return { ok: true, value: { run: runView(run), completed: false } }; // the same move, sent twice
+  }
+  if (run.currentNode !== fromNode || run.path.length !== step) {
+    return refuse(409, "This conversation has moved on since this page was loaded (another tab?). Here is where it is now.");
+  }
+  return refuse(400, "That reply isn't allowed from here.");
+}
+
+// ---------------------------------------------------------------- polls and reflections
+
+export async function answerPoll(userId: string, module: CompiledModule, pollId: string, optionId: string): Promise<ProgressResult<null>> {
+  const poll = module.manifest.activities[pollId];
+  if (!poll || poll.kind !== "poll") return refuse(400, `Module “${module.frontmatter.title}” has no poll "${pollId}".`);
+  if (!poll.options.some((o) => o.id === optionId)) return refuse(400, "That isn't one of the poll's options. Reload the page and pick again.");
+  await db()
+    .insert(pollAnswers)
+    .values({ userId, moduleSlug: module.slug, pollId, optionId })
+    .onConflictDoUpdate({ target: [pollAnswers.userId, pollAnswers.moduleSlug, pollAnswers.pollId], set: { optionId, answeredAt: sql`now()` } });
+  return { ok: true, value: null };
+}
+
+export async function saveReflection(userId: string, module: CompiledModule, reflectId: string, body: string): Promise<ProgressResult<null>> {
+  const reflect = module.manifest.activities[reflectId];
+  if (!reflect || reflect.kind !== "reflect") return refuse(400, `Module “${module.frontmatter.title}” has no reflection "${reflectId}".`);
+  if (body.length > REFLECTION_MAX) return refuse(400, `Reflections are at most ${REFLECTION_MAX} characters (yours has ${body.length}).`);
+  await db()
+    .insert(reflections)
+    .values({ userId, moduleSlug: module.slug, reflectId, body })
+    .onConflictDoUpdate({ target: [reflections.userId, reflections.moduleSlug, reflections.reflectId], set: { body, updatedAt: sql`now()` } });
+  return { ok: true, value: null };
+}
+
+// ---------------------------------------------------------------- reading progress
+
+export interface QuizProgress {
+  bestScore: number;
+  passed: boolean;
+  attempts: number;
+  last: QuizAttemptView;
+}
+
+export interface ModuleProgress {
+  seenStepIds: string[];
+  quizzes: Record<string, QuizProgress>;
+  scenarios: Record<string, { latest: ScenarioRunView; endingsReached: string[] }>;
+  polls: Record<string, { mine: string; tally: Record<string, number> }>;
+  reflections: Record<string, string>;
+  completion: { how: "self" | "live"; completedAt: Date; contentHash: string } | null;
+  /** Share of requirements met, 0–100. */
+  percent: number;
+}
+
+export async function moduleProgress(userId: string, module: CompiledModule): Promise<ModuleProgress> {
+  const slug = module.slug;
+  const database = db();
+  const [seen, attempts, runs, polls, reflectionRows, completion, tallies] = await Promise.all([
+    database.select({ stepId: stepViews.stepId }).from(stepViews).where(and(eq(stepViews.userId, userId), eq(stepViews.moduleSlug, slug))),
+    // Latest attempt per quiz plus best score and count, in SQL.
+    database
+      .selectDistinctOn([quizAttempts.quizId], {
+        quizId: quizAttempts.quizId,
+        id: quizAttempts.id,
+        answers: quizAttempts.answers,
+        results: quizAttempts.results,
+        score: quizAttempts.score,
+        passed: quizAttempts.passed,
+        createdAt: quizAttempts.createdAt,
+        best: sql<number>`max(${quizAttempts.score}) over (partition by ${quizAttempts.quizId})`,
+        anyPassed: sql<boolean>`bool_or(${quizAttempts.passed}) over (partition by ${quizAttempts.quizId})`,
+        count: sql<number>`(count(*) over (partition by ${quizAttempts.quizId}))::int`,
+      })
+      .from(quizAttempts)
+      .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.moduleSlug, slug)))
+      .orderBy(quizAttempts.quizId, desc(quizAttempts.createdAt)),
+    database
+      .select()
+      .from(scenarioRuns)
+      .where(and(eq(scenarioRuns.userId, userId), eq(scenarioRuns.moduleSlug, slug)))
+      .orderBy(asc(scenarioRuns.startedAt)),
+    database.select().from(pollAnswers).where(and(eq(pollAnswers.userId, userId), eq(pollAnswers.moduleSlug, slug))),
+    database.select().from(reflections).where(and(eq(reflections.userId, userId), eq(reflections.moduleSlug, slug))),
+    database.select().from(moduleCompletions).where(and(eq(moduleCompletions.userId, userId), eq(moduleCompletions.moduleSlug, slug))),
+    database
+      .select({ pollId: pollAnswers.pollId, optionId: pollAnswers.optionId, n: sql<number>`count(*)::int` })
+      .from(pollAnswers)
+      .where(eq(pollAnswers.moduleSlug, slug))
+      .groupBy(pollAnswers.pollId, pollAnswers.optionId),
+  ]);
+
+  const quizzes: ModuleProgress["quizzes"] = {};
+  for (const a of attempts) {
+    quizzes[a.quizId] = {
+      bestScore: Number(a.best),
+      passed: Boolean(a.anyPassed),
+      attempts: Number(a.count),
+      last: { id: a.id, answers: a.answers, results: a.results, score: a.score, passed: a.passed, createdAt: a.createdAt },
+    };
+  }
+  const scenarios: ModuleProgress["scenarios"] = {};
+  for (const r of runs) {
+    const entry = (scenarios[r.scenarioId] ??= { latest: runView(r), endingsReached: [] });
+    entry.latest = runView(r);
+    if (r.endingId && !entry.endingsReached.includes(r.endingId)) entry.endingsReached.push(r.endingId);
+  }
+  const pollState: ModuleProgress["polls"] = {};
+  for (const p of polls) pollState[p.pollId] = { mine: p.optionId, tally: {} };
+  for (const t of tallies) {
+    const entry = pollState[t.pollId];
+    if (entry) entry.tally[t.optionId] = Number(t.n);
+  }
+  const req = requirementsOf(module.manifest);
+  const seenIds = seen.map((s) => s.stepId).filter((id) => req.stepIds.includes(id));
+  const done =
+    seenIds.length +
+    req.quizIds.filter((id) => quizzes[id]?.passed).length +
+    req.scenarioIds.filter((id) => (scenarios[id]?.endingsReached.length ?? 0) > 0).length;
+  const total = req.stepIds.length + req.quizIds.length + req.scenarioIds.length;
+  const c = completion[0];
+  return {
+    seenStepIds: seenIds,
+    quizzes,
+    scenarios,
+    polls: pollState,
+    reflections: Object.fromEntries(reflectionRows.map((r) => [r.reflectId, r.body])),
+    completion: c ? { how: c.how, completedAt: c.completedAt, contentHash: c.contentHash } : null,
+    percent: c ? 100 : total ? Math.round((done / total) * 100) : 0,
+  };
+}
+
+export interface CatalogueStatus {
+  status: "not-started" | "in-progress" | "complete";
+  percent: number;
+  completedAt: Date | null;
+  how: "self" | "live" | null;
+}
+
+/** Status of every listed module for one learner, in one round of grouped queries. */
+export async function catalogueStatus(userId: string, list: CompiledModule[]): Promise<Record<string, CatalogueStatus>> {
+  const slugs = list.map((m) => m.slug);
+  if (slugs.length === 0) return {};
+  const database = db();
+  const [completions, views, passed, ended] = await Promise.all([
+    database.select().from(moduleCompletions).where(and(eq(moduleCompletions.userId, userId), inArray(moduleCompletions.moduleSlug, slugs))),
+    database
+      .select({ slug: stepViews.moduleSlug, stepId: stepViews.stepId })
+      .from(stepViews)
+      .where(and(eq(stepViews.userId, userId), inArray(stepViews.moduleSlug, slugs))),
+    database
+      .selectDistinct({ slug: quizAttempts.moduleSlug, id: quizAttempts.quizId })
+      .from(quizAttempts)
+      .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.passed, true), inArray(quizAttempts.moduleSlug, slugs))),
+    database
+      .selectDistinct({ slug: scenarioRuns.moduleSlug, id: scenarioRuns.scenarioId })
+      .from(scenarioRuns)
+      .where(and(eq(scenarioRuns.userId, userId), isNotNull(scenarioRuns.endedAt), inArray(scenarioRuns.moduleSlug, slugs))),
+  ]);
+  const out: Record<string, CatalogueStatus> = {};
+  for (const m of list) {
+    const c = completions.find((x) => x.moduleSlug === m.slug);
+    if (c) {
+      out[m.slug] = { status: "complete", percent: 100, completedAt: c.completedAt, how: c.how };
+      continue;
+    }
+    const req = requirementsOf(m.manifest);
+    const done =
+      views.filter((v) => v.slug === m.slug && req.stepIds.includes(v.stepId)).length +
+      passed.filter((p) => p.slug === m.slug && req.quizIds.includes(p.id)).length +
+      ended.filter((e) => e.slug === m.slug && req.scenarioIds.includes(e.id)).length;
+    const total = req.stepIds.length + req.quizIds.length + req.scenarioIds.length;
+    const started = views.some((v) => v.slug === m.slug);
+    out[m.slug] = { status: started ? "in-progress" : "not-started", percent: total ? Math.min(99, Math.round((done / total) * 100)) : 0, completedAt: null, how: null };
+  }
+  return out;
+}
+
+
+// ---------------------------------------------------------------- the learner's own record
+
+export interface LearnerRecord {
+  status: Record<string, CatalogueStatus>;
+  quizzes: { moduleSlug: string; quizId: string; bestScore: number; passed: boolean; attempts: number }[];
+  endings: { moduleSlug: string; scenarioId: string; endingId: string; outcome: string; times: number }[];
+  reflections: { moduleSlug: string; reflectId: string; body: string; updatedAt: Date }[];
+}
+
+export async function learnerRecord(userId: string, list: CompiledModule[]): Promise<LearnerRecord> {
+  const database = db();
+  const [status, quizzes, endings, reflectionRows] = await Promise.all([
+    catalogueStatus(userId, list),
+    database
+      .select({
+        moduleSlug: quizAttempts.moduleSlug,
+        quizId: quizAttempts.quizId,
+        bestScore: sql<number>`max(${quizAttempts.score})::int`,
+        passed: sql<boolean>`bool_or(${quizAttempts.passed})`,
+        attempts: sql<number>`count(*)::int`,
+      })
+      .from(quizAttempts)
+      .where(eq(quizAttempts.userId, userId))
+      .groupBy(quizAttempts.moduleSlug, quizAttempts.quizId),
+    database
+      .select({
+        moduleSlug: scenarioRuns.moduleSlug,
+        scenarioId: scenarioRuns.scenarioId,
+        endingId: sql<string>`${scenarioRuns.endingId}`,
+        outcome: sql<string>`${scenarioRuns.outcome}`,
+        times: sql<number>`count(*)::int`,
+      })
+      .from(scenarioRuns)
+      .where(and(eq(scenarioRuns.userId, userId), isNotNull(scenarioRuns.endedAt)))
+      .groupBy(scenarioRuns.moduleSlug, scenarioRuns.scenarioId, scenarioRuns.endingId, scenarioRuns.outcome),
+    database.select().from(reflections).where(eq(reflections.userId, userId)).orderBy(desc(reflections.updatedAt)),
+  ]);
+  return {
+    status,
+    quizzes: quizzes.map((q) => ({ ...q, bestScore: Number(q.bestScore), attempts: Number(q.attempts), passed: Boolean(q.passed) })),
+    endings: endings.map((e) => ({ ...e, times: Number(e.times) })),
+    reflections: reflectionRows.map((r) => ({ moduleSlug: r.moduleSlug, reflectId: r.reflectId, body: r.body, updatedAt: r.updatedAt })),
+  };
+}

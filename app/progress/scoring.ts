@@ -1,0 +1,47 @@
+import type { QuizActivity, ScenarioActivity, ScenarioNode } from "../content/manifest";
+
+export type QuizAnswers = Record<string, string[]>;
+
+export type QuizCheck =
+  | { ok: true; results: Record<string, boolean>; score: number; passed: boolean }
+  | { ok: false; message: string };
+
+/**
+ * Score = share of questions answered exactly right (multiple choice: the exact set).
+ * Unknown questions or options are refused rather than scored, so a tampered or stale
+ * form never records a misleading attempt.
+ */
+export function scoreQuiz(quiz: QuizActivity, answers: QuizAnswers): QuizCheck {
+  const known = new Map(quiz.questions.map((q) => [q.id, q]));
+  for (const questionId of Object.keys(answers)) {
+    if (!known.has(questionId)) return { ok: false, message: `This quiz has no question "${questionId}". Reload the page and try again.` };
+  }
+  const results: Record<string, boolean> = {};
+  for (const question of quiz.questions) {
+    const chosen = [...new Set(answers[question.id] ?? [])];
+    if (chosen.length === 0) return { ok: false, message: `Answer every question before checking: “${question.prompt}” has no answer yet.` };
+    const optionIds = new Set(question.options.map((o) => o.id));
+    const unknown = chosen.find((id) => !optionIds.has(id));
+    if (unknown) return { ok: false, message: `Question “${question.prompt}” has no option "${unknown}". Reload the page and try again.` };
+    if (!question.multiple && chosen.length > 1) return { ok: false, message: `Question “${question.prompt}” takes one answer.` };
+    const correct = question.options.filter((o) => o.correct).map((o) => o.id);
+    results[question.id] = correct.length === chosen.length && correct.every((id) => chosen.includes(id));
+  }
+  const right = Object.values(results).filter(Boolean).length;
+  const score = quiz.questions.length ? Math.round((right / quiz.questions.length) * 100) : 0;
+  return { ok: true, results, score, passed: score >= quiz.passMark };
+}
+
+export type MoveCheck = { ok: true; next: ScenarioNode } | { ok: false; message: string };
+
+/** Is this reply allowed from this node, and where does it lead? */
+export function checkMove(scenario: ScenarioActivity, fromNode: string, choice: number): MoveCheck {
+  const node = scenario.nodes[fromNode];
+  if (!node) return { ok: false, message: `Scenario “${scenario.title}” has no point called "${fromNode}".` };
+  if (node.kind !== "resident") return { ok: false, message: "This conversation has already ended. Start it again to try another way." };
+  const picked = node.choices[choice];
+  if (!Number.isInteger(choice) || !picked) return { ok: false, message: "That reply isn't one of the choices here. Reload the page and pick again." };
+  const next = scenario.nodes[picked.to];
+  if (!next) return { ok: false, message: "That reply leads nowhere (a content error). Tell your trainer." };
+  return { ok: true, next };
+}

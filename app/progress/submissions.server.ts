@@ -1,0 +1,67 @@
+import { z } from "zod";
+import type { CompiledModule } from "../content/manifest";
+import { answerPoll, chooseReply, saveReflection, startScenario, submitQuiz, type ProgressResult } from "./progress.server";
+
+// Turns an activity form post into one domain call. Shared by the self-paced step page
+// (and, later, any other page that embeds activities).
+
+const key = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "This form is missing its one-time key. Reload the page and try again.");
+const activityId = z.string().min(1).max(64);
+
+const submissionSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("quiz"), activityId, attemptKey: key }),
+    z.object({ intent: z.literal("scenario-start"), activityId, runKey: key }),
+    z.object({
+      intent: z.literal("scenario-choose"),
+      activityId,
+      runId: z.uuid("That conversation id is not valid. Reload the page."),
+      fromNode: z.string().min(1).max(64),
+      step: z.coerce.number().int().min(0).max(1000),
+      choice: z.coerce.number({ error: "Pick one of the replies." }).int().min(0).max(100),
+    }),
+    z.object({ intent: z.literal("poll"), activityId, optionId: z.string({ error: "Pick an option." }).min(1, "Pick an option.").max(64) }),
+    z.object({ intent: z.literal("reflect"), activityId, body: z.string().max(20_000, "That reflection is far too long.") }),
+  ],
+  { error: "Unknown action: reload the page and try again." },
+);
+
+export type SubmissionResult = { ok: true; completed: boolean } | { ok: false; status: 400 | 404 | 409; activityId: string; message: string };
+
+export async function handleActivitySubmission(userId: string, module: CompiledModule, form: FormData): Promise<SubmissionResult> {
+  const fields = Object.fromEntries([...form.entries()].filter(([name]) => !name.startsWith("answer.")).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
+  const parsed = submissionSchema.safeParse(fields);
+  const id = typeof fields.activityId === "string" ? fields.activityId.slice(0, 64) : "";
+  if (!parsed.success) return { ok: false, status: 400, activityId: id, message: parsed.error.issues[0]?.message ?? "That form could not be read." };
+  const input = parsed.data;
+  let result: ProgressResult<unknown> & { completed?: boolean };
+  switch (input.intent) {
+    case "quiz": {
+      const answers: Record<string, string[]> = {};
+      for (const [name, value] of form.entries()) {
+        if (!name.startsWith("answer.") || typeof value !== "string") continue;
+        (answers[name.slice("answer.".length)] ??= []).push(value);
+      }
+      const r = await submitQuiz(userId, module, input.activityId, answers, input.attemptKey);
+      result = r.ok ? { ok: true, value: null, completed: r.value.completed } : r;
+      break;
+    }
+    case "scenario-start":
+      result = await startScenario(userId, module, input.activityId, input.runKey);
+      break;
+    case "scenario-choose": {
+      const r = await chooseReply(userId, module, input.activityId, input.runId, input.fromNode, input.step, input.choice);
+      result = r.ok ? { ok: true, value: null, completed: r.value.completed } : r;
+      break;
+    }
+    case "poll":
+      result = await answerPoll(userId, module, input.activityId, input.optionId);
+      break;
+    case "reflect":
+      result = await saveReflection(userId, module, input.activityId, input.body.trim());
+      break;
+  }
+  if (!result.ok) return { ok: false, status: result.status, activityId: input.activityId, message: result.message };
+  return { ok: true, completed: result.completed ?? false };
+}

@@ -1,0 +1,71 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/guard.server";
+import { ProgressBar } from "~/components/progress-bar";
+import { visibleModule } from "~/content/catalog.server";
+import { notFound } from "~/lib/http.server";
+import { moduleProgress } from "~/progress/progress.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.module.title ?? "Module"} · Doorstep` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user } = await requireUser(request);
+  const module = visibleModule(params.slug ?? "", user.role);
+  if (!module) throw notFound("There is no training module at this address.");
+  const progress = await moduleProgress(user.id, module);
+  const steps = module.manifest.steps.map((s) => ({ id: s.id, title: s.title, seen: progress.seenStepIds.includes(s.id) }));
+  const resumeAt = steps.find((s) => !s.seen) ?? steps[0]!;
+  return {
+    module: { slug: module.slug, ...module.frontmatter },
+    steps,
+    resumeAt: resumeAt.id,
+    started: progress.seenStepIds.length > 0,
+    percent: progress.percent,
+    completion: progress.completion,
+  };
+}
+
+export default function ModuleOverview() {
+  const { module, steps, resumeAt, started, percent, completion } = useLoaderData<typeof loader>();
+  return (
+    <article className="module-overview">
+      <p className="muted">
+        <Link to="/modules">Training modules</Link> › {module.title}
+      </p>
+      <h1>
+        {module.title} {module.draft ? <span className="tag tag--warn">Draft preview</span> : null}
+      </h1>
+      <p className="lede">{module.summary}</p>
+      {completion ? (
+        <div className="alert alert--success" role="status">
+          <strong>Complete</strong> on {new Date(completion.completedAt).toLocaleDateString("en-GB", { dateStyle: "long" })}
+          {completion.how === "live" ? " in a live session" : ""}. You can go through it again any time.
+        </div>
+      ) : started ? (
+        <ProgressBar percent={percent} label="Your progress" />
+      ) : null}
+      <p className="muted">
+        About {module.minutes} minutes{module.audience ? ` · For: ${module.audience}` : ""}
+      </p>
+      <h2>What you'll learn</h2>
+      <ul>
+        {module.objectives.map((o) => (
+          <li key={o}>{o}</li>
+        ))}
+      </ul>
+      <p>
+        <Link className="button" to={`/modules/${module.slug}/${resumeAt}`}>
+          {completion ? "Go through it again" : started ? "Resume" : "Start"}
+        </Link>
+      </p>
+      <h2>Steps</h2>
+      <ol className="step-list">
+        {steps.map((s) => (
+          <li key={s.id}>
+            <Link to={`/modules/${module.slug}/${s.id}`}>{s.title}</Link> {s.seen ? <span className="tick" aria-label="seen">✓</span> : null}
+          </li>
+        ))}
+      </ol>
+    </article>
+  );
+}
