@@ -5,7 +5,7 @@ const TITLES: Record<number, string> = {
   403: "You don't have access to this page",
   404: "Page not found",
   409: "That clashes with something that already exists",
-  410: "That link has expired",
+  410: "That link no longer works",
   429: "Too many attempts",
 };
 

@@ -6,3 +6,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ["admin"]);
   throw redirect("/admin/users");
 }
+
+// A page component keeps this a UI route: without one, Remix treats /admin as a resource
+// route and a refused (403) visitor gets bare JSON instead of the error page in the shell.
+export default function AdminIndex() {
+  return null;
+}

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as groupsPage from "~/routes/admin.groups";
 import * as invitesPage from "~/routes/admin.invites";
-import * as editUser from "~/routes/admin.users.$id";
+import * as editUser from "~/routes/admin.users_.$id";
 import * as invitePage from "~/routes/invite.$token";
 import { groups, invites, memberships, users } from "../../db/schema";
 import { makeGroup, makeUser, post, run } from "../setup/fixtures";

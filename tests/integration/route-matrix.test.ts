@@ -6,7 +6,7 @@ import * as adminIndex from "~/routes/admin._index";
 import * as adminGroups from "~/routes/admin.groups";
 import * as adminInvites from "~/routes/admin.invites";
 import * as adminUsers from "~/routes/admin.users";
-import * as adminUser from "~/routes/admin.users.$id";
+import * as adminUser from "~/routes/admin.users_.$id";
 import * as home from "~/routes/_index";
 import * as login from "~/routes/login";
 import { get, makeUser, run, type TestUser } from "../setup/fixtures";

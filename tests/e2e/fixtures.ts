@@ -1,0 +1,184 @@
+import { createRequire } from "node:module";
+import { type Browser, type Page, test as base, expect } from "@playwright/test";
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve("axe-core/axe.min.js");
+
+/** Seeded on the first start of the embedded database (app/demo/seed.server.ts). */
+export const DEMO_PASSWORD = "doorstep-demo";
+export const DEMO = {
+  admin: { email: "admin@doorstep.test", name: "Ada Admin", password: DEMO_PASSWORD },
+  organiser: { email: "organiser@doorstep.test", name: "Olu Organiser", password: DEMO_PASSWORD },
+  trainer: { email: "trainer@doorstep.test", name: "Tess Trainer", password: DEMO_PASSWORD },
+  activist: { email: "activist@doorstep.test", name: "Avi Activist", password: DEMO_PASSWORD },
+} as const;
+export type DemoRole = keyof typeof DEMO;
+
+let counter = 0;
+/** A token no other test (or earlier run against the same database) has used. */
+export function uniqueSuffix(): string {
+  counter += 1;
+  return `${Date.now().toString(36)}${process.pid.toString(36)}${counter}`;
+}
+export const uniqueEmail = (prefix = "e2e") => `${prefix}-${uniqueSuffix()}@example.test`;
+export const uniqueName = (prefix: string) => `${prefix} ${uniqueSuffix()}`;
+
+interface AxeNode {
+  target: unknown[];
+  html: string;
+  failureSummary?: string;
+}
+interface AxeViolation {
+  id: string;
+  impact?: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: AxeNode[];
+}
+declare global {
+  interface Window {
+    axe?: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> };
+  }
+}
+
+/**
+ * Run axe-core on the page as it is now and fail on serious or critical violations,
+ * listing each rule, its help text and the offending nodes.
+ */
+export async function checkA11y(page: Page, label?: string): Promise<void> {
+  await page.waitForLoadState("load");
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ path: AXE_PATH });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe!.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
+    }));
+  });
+  const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  // E2E_A11Y_ALL=1 also lists the moderate and minor findings (they never fail a test).
+  if (process.env.E2E_A11Y_ALL) {
+    for (const v of violations.filter((x) => !blocking.includes(x))) {
+      console.log(`a11y [${v.impact}] ${label ?? page.url()}: ${v.id}: ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
+    }
+  }
+  const report = blocking
+    .map(
+      (v) =>
+        `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` +
+        v.nodes.map((n) => `    at ${JSON.stringify(n.target)}: ${n.html}\n      ${(n.failureSummary ?? "").replace(/\n/g, "\n      ")}`).join("\n"),
+    )
+    .join("\n");
+  expect(blocking, `Accessibility violations on ${label ?? page.url()}:\n${report}`).toEqual([]);
+}
+
+/** Whether the page is showing `path` now (query string ignored). */
+export function onPath(page: Page, path: string): boolean {
+  return new URL(page.url(), "http://x").pathname === path;
+}
+
+/** Sign in through the form; waits until the browser has left /login. */
+export async function signIn(page: Page, email: string, password: string, options: { expectUrl?: RegExp | string } = {}): Promise<void> {
+  if (!onPath(page, "/login")) await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(options.expectUrl ?? ((url) => !url.pathname.startsWith("/login")));
+}
+
+/** Sign out with the header button; lands on /login. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+}
+
+/** Admin → Groups: create a group through the form and wait for the confirmation. */
+export async function createGroup(page: Page, name: string, kind = "branch"): Promise<void> {
+  if (!onPath(page, "/admin/groups")) await page.goto("/admin/groups");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Kind").selectOption(kind);
+  await page.getByRole("button", { name: "Create group" }).click();
+  await expect(page.getByRole("status")).toContainText(`Created “${name}”`);
+  await expect(page.getByRole("cell", { name, exact: true })).toBeVisible();
+}
+
+/** Admin → Invites: create an invite link and return its URL. */
+export async function createInvite(page: Page, groupName: string, role = "activist"): Promise<string> {
+  if (!onPath(page, "/admin/invites")) await page.goto("/admin/invites");
+  await page.getByLabel("Group").selectOption({ label: groupName });
+  await page.getByLabel("Role").selectOption(role);
+  await page.getByRole("button", { name: "Create invite link" }).click();
+  const url = (await page.getByTestId("invite-url").textContent())?.trim() ?? "";
+  expect(url).toMatch(/\/invite\/[^/\s]+$/);
+  return url;
+}
+
+/** Fill and send the invite sign-up form (does not check where it lands). */
+export async function fillSignUp(page: Page, person: { name: string; email: string; password: string }): Promise<void> {
+  await page.getByLabel("Your name").fill(person.name);
+  await page.getByLabel("Email").fill(person.email);
+  await page.getByLabel("Choose a password").fill(person.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+export interface NewUser {
+  name: string;
+  email: string;
+  password: string;
+  groupName: string;
+}
+
+/** A page in its own, fresh browser context, closed when the test ends. */
+type NewPage = () => Promise<Page>;
+
+interface Fixtures {
+  /** A page already signed in as the demo admin. */
+  adminPage: Page;
+  /** Opens a page in a new, cookie-less context (a second person). */
+  newPage: NewPage;
+  /** A brand-new activist made through the admin's invite flow, signed out. */
+  newActivist: NewUser;
+}
+
+async function freshContextPage(browser: Browser, baseURL: string | undefined) {
+  const context = await browser.newContext({ baseURL });
+  return { context, page: await context.newPage() };
+}
+
+// The fixture callback is named `provide`, not `use`: eslint's React hooks rule takes
+// any call to `use(...)` for the React hook.
+export const test = base.extend<Fixtures>({
+  adminPage: async ({ browser, baseURL }, provide) => {
+    const { context, page } = await freshContextPage(browser, baseURL);
+    await signIn(page, DEMO.admin.email, DEMO.admin.password);
+    await provide(page);
+    await context.close();
+  },
+  newPage: async ({ browser, baseURL }, provide) => {
+    const contexts: { close: () => Promise<void> }[] = [];
+    await provide(async () => {
+      const { context, page } = await freshContextPage(browser, baseURL);
+      contexts.push(context);
+      return page;
+    });
+    for (const c of contexts) await c.close();
+  },
+  newActivist: async ({ adminPage, newPage }, provide) => {
+    const groupName = uniqueName("E2E Group");
+    await createGroup(adminPage, groupName);
+    const inviteUrl = await createInvite(adminPage, groupName, "activist");
+    const person = { name: uniqueName("Nia"), email: uniqueEmail("activist"), password: "a long enough password", groupName };
+    const page = await newPage();
+    await page.goto(inviteUrl);
+    await fillSignUp(page, person);
+    await expect(page).toHaveURL(/\/\?welcome=1$/);
+    await page.context().clearCookies();
+    await provide(person);
+  },
+});
+
+export { expect };
