@@ -39,7 +39,9 @@ export async function compileModuleSource(slug: string, source: string): Promise
     data = matter(source).data;
   } catch (error) {
     const mark = (error as { mark?: { line?: number } }).mark;
-    return { ok: false, problems: [{ line: (mark?.line ?? 0) + 2, message: `Frontmatter is not valid YAML: ${(error as Error).message.split("\n")[0]}` }] };
+    // The YAML gray-matter parses starts with the newline after the opening ---, so its
+    // 0-based line number is the file's 1-based line number.
+    return { ok: false, problems: [{ line: (mark?.line ?? 0) + 1, message: `Frontmatter is not valid YAML: ${(error as Error).message.split("\n")[0]}` }] };
   }
   const parsed = frontmatterSchema.safeParse(data);
   if (!parsed.success) {

@@ -212,10 +212,14 @@ export async function chooseReply(
   if (recorded && recorded.node === fromNode && recorded.choice === choice) {
     return { ok: true, value: { run: runView(run), completed: false } }; // the same move, sent twice
   }
-  if (run.currentNode !== fromNode || run.path.length !== step) {
+  // The run really was at fromNode at this step and took another reply since (another
+  // tab): a conflict. A node the run was never at, at this step, is simply not allowed.
+  const wasThere = recorded ? recorded.node === fromNode : run.path.length === step && run.currentNode === fromNode;
+  if (wasThere) {
     return refuse(409, "This conversation has moved on since this page was loaded (another tab?). Here is where it is now.");
   }
-  return refuse(400, "That reply isn't allowed from here.");
+  if (run.endedAt !== null) return refuse(400, "This conversation has already ended. Start it again to try another way.");
+  return refuse(400, "That reply isn't allowed from here: the conversation is somewhere else. Reload the page and pick again.");
 }
 
 // ---------------------------------------------------------------- polls and reflections

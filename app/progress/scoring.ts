@@ -18,7 +18,8 @@ export function scoreQuiz(quiz: QuizActivity, answers: QuizAnswers): QuizCheck {
   }
   const results: Record<string, boolean> = {};
   for (const question of quiz.questions) {
-    const chosen = [...new Set(answers[question.id] ?? [])];
+    // Own properties only: a question called "constructor" must not read Object.prototype.
+    const chosen = [...new Set((Object.hasOwn(answers, question.id) ? answers[question.id] : undefined) ?? [])];
     if (chosen.length === 0) return { ok: false, message: `Answer every question before checking: “${question.prompt}” has no answer yet.` };
     const optionIds = new Set(question.options.map((o) => o.id));
     const unknown = chosen.find((id) => !optionIds.has(id));

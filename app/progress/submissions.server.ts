@@ -5,8 +5,10 @@ import { answerPoll, chooseReply, saveReflection, startScenario, submitQuiz, typ
 // Turns an activity form post into one domain call. Shared by the self-paced step page
 // (and, later, any other page that embeds activities).
 
-const key = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "This form is missing its one-time key. Reload the page and try again.");
-const activityId = z.string().min(1).max(64);
+const missingKey = "This form is missing its one-time key. Reload the page and try again.";
+const key = z.string({ error: missingKey }).regex(/^[A-Za-z0-9_-]{8,64}$/, missingKey);
+const activityId = z.string({ error: "This form doesn't say which activity it is for. Reload the page and try again." }).min(1).max(64);
+const staleForm = "This conversation form is incomplete. Reload the page and pick again.";
 
 const submissionSchema = z.discriminatedUnion(
   "intent",
@@ -17,12 +19,12 @@ const submissionSchema = z.discriminatedUnion(
       intent: z.literal("scenario-choose"),
       activityId,
       runId: z.uuid("That conversation id is not valid. Reload the page."),
-      fromNode: z.string().min(1).max(64),
-      step: z.coerce.number().int().min(0).max(1000),
+      fromNode: z.string({ error: staleForm }).min(1).max(64),
+      step: z.coerce.number({ error: staleForm }).int(staleForm).min(0, staleForm).max(1000),
       choice: z.coerce.number({ error: "Pick one of the replies." }).int().min(0).max(100),
     }),
     z.object({ intent: z.literal("poll"), activityId, optionId: z.string({ error: "Pick an option." }).min(1, "Pick an option.").max(64) }),
-    z.object({ intent: z.literal("reflect"), activityId, body: z.string().max(20_000, "That reflection is far too long.") }),
+    z.object({ intent: z.literal("reflect"), activityId, body: z.string({ error: "Write your reflection in the box first." }).max(20_000, "That reflection is far too long.") }),
   ],
   { error: "Unknown action: reload the page and try again." },
 );
@@ -38,12 +40,15 @@ export async function handleActivitySubmission(userId: string, module: CompiledM
   let result: ProgressResult<unknown> & { completed?: boolean };
   switch (input.intent) {
     case "quiz": {
-      const answers: Record<string, string[]> = {};
+      // A Map, not a {}: a posted "answer.__proto__" or "answer.toString" must be an
+      // unknown question (400), not a crash on an inherited property.
+      const answers = new Map<string, string[]>();
       for (const [name, value] of form.entries()) {
         if (!name.startsWith("answer.") || typeof value !== "string") continue;
-        (answers[name.slice("answer.".length)] ??= []).push(value);
+        const questionId = name.slice("answer.".length);
+        answers.set(questionId, [...(answers.get(questionId) ?? []), value]);
       }
-      const r = await submitQuiz(userId, module, input.activityId, answers, input.attemptKey);
+      const r = await submitQuiz(userId, module, input.activityId, Object.fromEntries(answers), input.attemptKey);
       result = r.ok ? { ok: true, value: null, completed: r.value.completed } : r;
       break;
     }

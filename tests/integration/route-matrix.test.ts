@@ -9,10 +9,16 @@ import * as adminUsers from "~/routes/admin.users";
 import * as adminUser from "~/routes/admin.users_.$id";
 import * as home from "~/routes/_index";
 import * as login from "~/routes/login";
+import * as me from "~/routes/me";
+import * as modulesIndex from "~/routes/modules._index";
+import * as moduleOverview from "~/routes/modules.$slug._index";
+import * as moduleStep from "~/routes/modules.$slug.$step";
 import { get, makeUser, run, type TestUser } from "../setup/fixtures";
+import { withFixtureCatalog } from "../setup/content";
 import { withTestDatabase } from "../setup/database";
 
 withTestDatabase();
+withFixtureCatalog(); // the module pages need a catalogue: tests/fixtures/modules
 
 type Who = "anonymous" | UserRole;
 const EVERYONE: Who[] = ["anonymous", "activist", "trainer", "organiser", "admin"];
@@ -40,6 +46,10 @@ const ROUTES: RouteCase[] = [
   { path: "/admin/users/:id", loader: adminUser.loader, params: (u) => ({ id: u.activist.id }), allowed: ["admin"] },
   { path: "/admin/groups", loader: adminGroups.loader, allowed: ["admin"] },
   { path: "/admin/invites", loader: adminInvites.loader, allowed: ["admin"] },
+  { path: "/modules", loader: modulesIndex.loader, allowed: SIGNED_IN },
+  { path: "/modules/:slug", loader: moduleOverview.loader, params: () => ({ slug: "doorstep-basics" }), allowed: SIGNED_IN },
+  { path: "/modules/:slug/:step", loader: moduleStep.loader, params: () => ({ slug: "doorstep-basics", step: "check" }), allowed: SIGNED_IN },
+  { path: "/me", loader: me.loader, allowed: SIGNED_IN },
 ];
 
 describe("route × role matrix", () => {

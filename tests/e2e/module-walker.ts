@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, type Page } from "@playwright/test";
+import { compileModuleSource } from "../../app/content/compile.server";
+import type { CompiledModule, QuizActivity, ScenarioActivity } from "../../app/content/manifest";
+
+/** The module as the server sees it, so the walker knows right answers and endings. */
+export async function loadModule(slug: string): Promise<CompiledModule> {
+  const source = readFileSync(path.resolve("content/modules", slug, "index.mdx"), "utf8");
+  const result = await compileModuleSource(slug, source);
+  if (!result.ok) throw new Error(`${slug} does not compile: ${JSON.stringify(result.problems)}`);
+  return result.module;
+}
+
+/** Choice indices from the start to the nearest ending with this outcome (breadth first). */
+export function pathToEnding(scenario: ScenarioActivity, outcome: "good" | "mixed" | "lost" = "good"): number[] {
+  const queue: { node: string; path: number[] }[] = [{ node: scenario.start, path: [] }];
+  const seen = new Set([scenario.start]);
+  while (queue.length) {
+    const { node, path: sofar } = queue.shift()!;
+    const current = scenario.nodes[node];
+    if (current?.kind === "ending" && current.outcome === outcome) return sofar;
+    if (current?.kind !== "resident") continue;
+    for (const choice of current.choices) {
+      if (seen.has(choice.to)) continue;
+      seen.add(choice.to);
+      queue.push({ node: choice.to, path: [...sofar, choice.index] });
+    }
+  }
+  throw new Error(`scenario ${scenario.id} has no ${outcome} ending`);
+}
+
+export async function answerQuiz(page: Page, quiz: QuizActivity, how: "right" | "wrong") {
+  const section = page.locator(`#${quiz.id}`);
+  for (const question of quiz.questions) {
+    const picks =
+      how === "right" ? question.options.filter((o) => o.correct) : [question.options.find((o) => !o.correct) ?? question.options[0]!];
+    for (const option of picks) await section.locator(`input[name="answer.${question.id}"][value="${option.id}"]`).check();
+  }
+  await section.getByRole("button", { name: "Check answers" }).click();
+  await expect(section.locator(".score")).toContainText(how === "right" ? "Passed" : "Not yet");
+}
+
+export async function playScenario(page: Page, scenario: ScenarioActivity, outcome: "good" | "mixed" | "lost" = "good") {
+  const section = page.locator(`#${scenario.id}`);
+  const replay = section.getByRole("button", { name: "Play it again" });
+  if (await replay.isVisible()) await replay.click();
+  else await section.getByRole("button", { name: "Knock on the door" }).click();
+  let node = scenario.nodes[scenario.start]!;
+  for (const index of pathToEnding(scenario, outcome)) {
+    if (node.kind !== "resident") throw new Error("walked past an ending");
+    await expect(section.locator(".line--current")).toContainText(node.says.slice(0, 30));
+    await section.locator(".choice-button").nth(index).click();
+    node = scenario.nodes[node.choices[index]!.to]!;
+  }
+  await expect(section.locator(`.ending--${outcome}`)).toBeVisible();
+  if (node.kind === "ending") await expect(section.locator(".ending h3")).toHaveText(node.title);
+}
+
+/** Take a module from its overview to "complete": every step, every quiz, every scenario. */
+export async function completeModule(page: Page, module: CompiledModule, options: { failQuizFirst?: boolean; onStep?: (stepIndex: number) => Promise<void> } = {}) {
+  await page.goto(`/modules/${module.slug}`);
+  await page.getByRole("link", { name: /^(Start|Resume|Go through it again)$/ }).click();
+  for (const [index, step] of module.manifest.steps.entries()) {
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(step.title);
+    for (const id of step.activityIds) {
+      const activity = module.manifest.activities[id]!;
+      if (activity.kind === "quiz") {
+        if (options.failQuizFirst) {
+          await answerQuiz(page, activity, "wrong");
+          await page.locator(`#${activity.id}`).getByRole("link", { name: "Try again" }).click();
+        }
+        await answerQuiz(page, activity, "right");
+      } else if (activity.kind === "scenario") {
+        await playScenario(page, activity, "good");
+      }
+    }
+    await options.onStep?.(index);
+    const next = index + 1 < module.manifest.steps.length ? page.getByRole("link", { name: /^Next:/ }) : page.getByRole("link", { name: "Finish" });
+    await next.click();
+  }
+  await expect(page.getByRole("status").filter({ hasText: "Complete" })).toBeVisible();
+}
