@@ -44,6 +44,8 @@ async function shutdown(signal) {
   if (closing) return;
   closing = true;
   console.log(`${signal}: closing…`);
+  // Live event streams never finish on their own: end them, then close the sockets.
+  await hooks.stopLive?.().catch(() => {});
   server.closeAllConnections?.();
   server.close();
   await handle.close().catch(() => {});

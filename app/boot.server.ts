@@ -5,6 +5,7 @@ import { users } from "../db/schema";
 import { loadCatalog, syncModulesTable, watchContent } from "./content/catalog.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "./demo/seed.server";
 import { env } from "./lib/env.server";
+import { startLiveHub } from "./live/hub.server";
 
 /**
  * Open the database, apply migrations and (embedded database only) seed demo data on
@@ -28,6 +29,8 @@ export async function boot(log: (line: string) => void = console.log): Promise<D
   }
   if (config.NODE_ENV === "development") watchContent(log);
   log(handle.kind === "postgres" ? "Database: PostgreSQL (DATABASE_URL)" : `Database: embedded PGlite in ${config.PGLITE_DIR}`);
+  // Live sessions: LISTEN before the first request, so no change is ever missed.
+  await startLiveHub();
 
   // Known demo passwords must never reach a real PostgreSQL unasked: only the embedded
   // database seeds itself; PostgreSQL gets demo data from an explicit `npm run db:seed`.

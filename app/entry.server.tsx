@@ -10,6 +10,7 @@ import { renderToPipeableStream } from "react-dom/server";
 export { boot } from "./boot.server";
 export { checkOrigin } from "./lib/http.server";
 export { databaseHandle } from "../db/client.server";
+export { stopLive } from "./live/hub.server";
 
 const ABORT_DELAY = 5_000;
 

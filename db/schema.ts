@@ -235,7 +235,7 @@ export const moduleCompletions = pgTable(
     moduleSlug: text("module_slug").notNull(),
     contentHash: text("content_hash").notNull(),
     how: completionHow("how").notNull(),
-    liveSessionId: uuid("live_session_id"),
+    liveSessionId: uuid("live_session_id").references(() => liveSessions.id, { onDelete: "set null" }),
     completedAt: timestamp("completed_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -249,3 +249,165 @@ export type Group = typeof groups.$inferSelect;
 export type Invite = typeof invites.$inferSelect;
 export type UserRole = (typeof userRoles)[number];
 export type GroupKind = (typeof groupKinds)[number];
+
+// ---------------------------------------------------------------- live sessions
+
+export const liveStatuses = ["open", "ended"] as const;
+export const liveStatus = pgEnum("live_status", liveStatuses);
+
+export type LiveRole = "canvasser" | "resident" | "observer";
+
+/** Who plays what in the current pair exercise. Each group is a pair or a trio. */
+export interface LivePairing {
+  activityId: string;
+  /** 1 for the first round; each swap adds one. */
+  round: number;
+  trios: boolean;
+  groups: { userId: string; role: LiveRole }[][];
+}
+
+/** One move of a scenario the room plays together, with the vote it was taken on. */
+export interface LiveScenarioTurn {
+  node: string;
+  choice: number;
+  votes: Record<string, number>;
+}
+
+export interface LiveScenarioRoom {
+  /** Incremented on "play again", so votes of an earlier run never count twice. */
+  run: number;
+  currentNode: string;
+  path: LiveScenarioTurn[];
+  endingId: string | null;
+}
+
+export type LiveAnswer =
+  | { kind: "poll"; optionId: string }
+  | { kind: "quiz"; answers: Record<string, string[]> }
+  | { kind: "vote"; choice: number };
+
+// The whole state of a session is this row plus its participants and responses. Every
+// change bumps `version` and NOTIFYs doorstep_live in the same transaction, so every app
+// instance hears about it after commit (docs/live.md).
+export const liveSessions = pgTable(
+  "live_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    code: text("code").notNull().unique(),
+    moduleSlug: text("module_slug").notNull(),
+    contentHash: text("content_hash").notNull(),
+    trainerId: text("trainer_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    groupId: uuid("group_id").references(() => groups.id, { onDelete: "set null" }),
+    status: liveStatus("status").notNull().default("open"),
+    version: integer("version").notNull().default(1),
+    stepIndex: integer("step_index").notNull().default(0),
+    revealed: jsonb("revealed").$type<string[]>().notNull().default([]),
+    timerEndsAt: timestamp("timer_ends_at", { withTimezone: true }),
+    timerSeconds: integer("timer_seconds"),
+    pairing: jsonb("pairing").$type<LivePairing>(),
+    scenarios: jsonb("scenarios").$type<Record<string, LiveScenarioRoom>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // When the trainer first moved past the first step: "present from the start" is
+    // measured against it (docs/live.md).
+    firstAdvancedAt: timestamp("first_advanced_at", { withTimezone: true }),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("live_sessions_trainer_idx").on(t.trainerId, t.createdAt),
+    check("live_sessions_code_format", sql`${t.code} ~ '^[A-HJKMNP-Z]{6}$'`),
+    check("live_sessions_step_index", sql`${t.stepIndex} >= 0`),
+    check("live_sessions_timer_seconds", sql`${t.timerSeconds} is null or ${t.timerSeconds} between 1 and 3600`),
+  ],
+);
+
+export const liveAttendanceMarks = ["present", "absent"] as const;
+
+export const liveParticipants = pgTable(
+  "live_participants",
+  {
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => liveSessions.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    joinedAt: timestamp("joined_at", { withTimezone: true }).notNull().defaultNow(),
+    // Refreshed by the event stream (on connect and every heartbeat) and by page loads:
+    // "connected now" is a recent last_seen_at, visible to every instance.
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    // The trainer's override, set before ending: present or absent whatever the clock says.
+    mark: text("mark"),
+    // Decided once, when the session ends.
+    attended: boolean("attended"),
+    newcomer: boolean("newcomer").notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sessionId, t.userId] }),
+    index("live_participants_user_idx").on(t.userId),
+    check("live_participants_mark", sql`${t.mark} is null or ${t.mark} in ('present', 'absent')`),
+  ],
+);
+
+// One answer per participant per activity (per scenario turn: `slot`); a changed answer
+// replaces the row.
+export const liveResponses = pgTable(
+  "live_responses",
+  {
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => liveSessions.id, { onDelete: "cascade" }),
+    activityId: text("activity_id").notNull(),
+    // '' for quizzes and polls; 'r<run>t<turn>' for a scenario vote.
+    slot: text("slot").notNull().default(""),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    answer: jsonb("answer").$type<LiveAnswer>().notNull(),
+    answeredAt: timestamp("answered_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.activityId, t.slot, t.userId] })],
+);
+
+// An observer's checklist for the canvasser they watched, per role-play round.
+export const liveRubricTicks = pgTable(
+  "live_rubric_ticks",
+  {
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => liveSessions.id, { onDelete: "cascade" }),
+    activityId: text("activity_id").notNull(),
+    round: integer("round").notNull(),
+    observerId: text("observer_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    canvasserId: text("canvasser_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    items: jsonb("items").$type<string[]>().notNull().default([]),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.activityId, t.round, t.observerId] })],
+);
+
+// Accounts made at the door with a join code: they choose a password afterwards, from
+// their own signed-in screen.
+export const liveNewcomers = pgTable("live_newcomers", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  sessionId: uuid("session_id").references(() => liveSessions.id, { onDelete: "set null" }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  passwordSetAt: timestamp("password_set_at", { withTimezone: true }),
+});
+
+// Join attempts per key ("fail:<ip>", "new:<ip>") in a fixed window, shared by instances.
+export const liveJoinThrottle = pgTable("live_join_throttle", {
+  key: text("key").primaryKey(),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
+  count: integer("count").notNull().default(0),
+});
+
+export type LiveSession = typeof liveSessions.$inferSelect;
+export type LiveParticipant = typeof liveParticipants.$inferSelect;

@@ -17,6 +17,9 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/", label: "Home", roles: ["activist", "trainer", "organiser", "admin"] },
   { to: "/modules", label: "Modules", roles: ["activist", "trainer", "organiser", "admin"] },
   { to: "/me", label: "My record", roles: ["activist", "trainer", "organiser", "admin"] },
+  { to: "/join", label: "Join", roles: ["activist", "trainer", "organiser", "admin"] },
+  { to: "/live", label: "Live", roles: ["trainer", "admin"] },
+  { to: "/reports", label: "Reports", roles: ["organiser", "admin"] },
   { to: "/admin", label: "Admin", roles: ["admin"] },
   { to: "/account", label: "Account", roles: ["activist", "trainer", "organiser", "admin"] },
 ];

@@ -1,7 +1,8 @@
 import { Link, useActionData, useFetcher } from "@remix-run/react";
-import { Children, isValidElement, useEffect, useId, useState, type ReactElement, type ReactNode } from "react";
+import { Children, isValidElement, useContext, useEffect, useId, useState, type ReactElement, type ReactNode } from "react";
+import { LivePoll, LiveQuiz, LiveReflect, LiveRolePlay, LiveScenario } from "../components/live/live-activities";
 import type { QuizActivity, ScenarioActivity } from "../content/manifest";
-import { useActivity, useRuntime, type ActivityFailure } from "./runtime";
+import { liveRoleVisible, RolePlayContext, useActivity, useRuntime, type ActivityFailure } from "./runtime";
 
 // Components authors use inside MDX (docs/authoring.md). Each activity posts a plain
 // form that works without JavaScript; with JavaScript the same form goes through a
@@ -47,7 +48,13 @@ export function Tip({ title, children }: { title?: string; children?: ReactNode 
 
 // ---------------------------------------------------------------- Quiz
 
-export function Quiz({ id }: { id: string; passMark?: number; children?: ReactNode }) {
+// In a live session (mode "live") the activities render their live versions
+// (app/components/live/live-activities.tsx); everything below the switch is self-paced.
+export function Quiz(props: { id: string; passMark?: number; children?: ReactNode }) {
+  return useRuntime().mode === "live" ? <LiveQuiz id={props.id} /> : <SelfPacedQuiz {...props} />;
+}
+
+function SelfPacedQuiz({ id }: { id: string; passMark?: number; children?: ReactNode }) {
   const quiz = useActivity(id, "quiz");
   const runtime = useRuntime();
   const { fetcher, failure, busy } = useActivityForm(id);
@@ -186,7 +193,11 @@ function endingDebrief(children: ReactNode, endingId: string): ReactNode {
   return match?.props.children ?? null;
 }
 
-export function Scenario({ id, children }: { id: string; title?: string; start?: string; setting?: string; children?: ReactNode }) {
+export function Scenario(props: { id: string; title?: string; start?: string; setting?: string; children?: ReactNode }) {
+  return useRuntime().mode === "live" ? <LiveScenario id={props.id}>{props.children}</LiveScenario> : <SelfPacedScenario {...props} />;
+}
+
+function SelfPacedScenario({ id, children }: { id: string; title?: string; start?: string; setting?: string; children?: ReactNode }) {
   const scenario = useActivity(id, "scenario");
   const runtime = useRuntime();
   const { fetcher, failure, busy } = useActivityForm(id);
@@ -314,7 +325,11 @@ export function Question(_props: { id: string; prompt: string; multiple?: boolea
   return null;
 }
 
-export function Poll({ id }: { id: string; question?: string; children?: ReactNode }) {
+export function Poll(props: { id: string; question?: string; children?: ReactNode }) {
+  return useRuntime().mode === "live" ? <LivePoll id={props.id} /> : <SelfPacedPoll {...props} />;
+}
+
+function SelfPacedPoll({ id }: { id: string; question?: string; children?: ReactNode }) {
   const poll = useActivity(id, "poll");
   const runtime = useRuntime();
   const { fetcher, failure, busy } = useActivityForm(id);
@@ -370,7 +385,13 @@ export function Poll({ id }: { id: string; question?: string; children?: ReactNo
   );
 }
 
-export function Reflect({ id }: { id: string; prompt?: string }) {
+export function Reflect(props: { id: string; prompt?: string }) {
+  // Live: still private and saved to the learner's own record; the presenter shows the prompt only.
+  const runtime = useRuntime();
+  return runtime.mode === "live" && runtime.live?.role === "presenter" ? <LiveReflect id={props.id} /> : <SelfPacedReflect {...props} />;
+}
+
+function SelfPacedReflect({ id }: { id: string; prompt?: string }) {
   const reflect = useActivity(id, "reflect");
   const runtime = useRuntime();
   const { fetcher, failure, busy } = useActivityForm(id);
@@ -408,7 +429,11 @@ export function Reflect({ id }: { id: string; prompt?: string }) {
 
 // ---------------------------------------------------------------- RolePlay
 
-export function RolePlay({ id, title, minutes, children }: { id: string; title: string; minutes: number; children?: ReactNode }) {
+export function RolePlay(props: { id: string; title: string; minutes: number; children?: ReactNode }) {
+  return useRuntime().mode === "live" ? <LiveRolePlay {...props} /> : <SelfPacedRolePlay {...props} />;
+}
+
+function SelfPacedRolePlay({ id, title, minutes, children }: { id: string; title: string; minutes: number; children?: ReactNode }) {
   return (
     <section className="activity roleplay" id={id} aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`} className="activity__title">
@@ -422,15 +447,7 @@ export function RolePlay({ id, title, minutes, children }: { id: string; title: 
   );
 }
 
-export function Role({
-  type,
-  name,
-  situation,
-  concerns,
-  goal,
-  movedBy,
-  children,
-}: {
+type RoleProps = {
   type: "canvasser" | "resident";
   name: string;
   situation: string;
@@ -438,7 +455,25 @@ export function Role({
   goal?: string;
   movedBy?: string;
   children?: ReactNode;
-}) {
+};
+
+export function Role(props: RoleProps) {
+  const runtime = useRuntime();
+  const rolePlayId = useContext(RolePlayContext);
+  // Live: a participant sees only the card they were given when paired.
+  if (runtime.mode === "live" && runtime.live && !liveRoleVisible(runtime.live, rolePlayId, props.type)) return null;
+  return <RoleCard {...props} />;
+}
+
+function RoleCard({
+  type,
+  name,
+  situation,
+  concerns,
+  goal,
+  movedBy,
+  children,
+}: RoleProps) {
   return (
     <article className={`role-card role-card--${type}`}>
       <p className="role-card__type">{type === "canvasser" ? "Canvasser" : "Resident"}</p>

@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
 import type { Activity, ModuleManifest } from "../content/manifest";
+import type { LiveAnswer, LiveMe, LivePresenter, LiveScenarioView, LiveShared, LiveTally } from "../live/state";
 
 /** What a learner has done in this module, as the page loader sends it. */
 export interface RuntimeProgress {
@@ -13,8 +14,31 @@ export interface RuntimeProgress {
   reflections: Record<string, string>;
 }
 
+/**
+ * A live session's state as the MDX components need it (mode "live" only). The presenter
+ * sees tallies, vote histograms and pairs; a participant sees their own answers, their
+ * own role card and what the trainer revealed.
+ */
+export interface LiveRuntime {
+  role: "presenter" | "participant";
+  open: boolean;
+  revealed: string[];
+  tallies: Record<string, LiveTally>;
+  scenarios: Record<string, LiveScenarioView>;
+  pairing: LiveShared["pairing"];
+  connectedCount: number;
+  /** Participant: my own answers, votes on the current turn, card and checklist. */
+  responses: Record<string, LiveAnswer>;
+  votes: Record<string, number>;
+  roleCard: LiveMe["role"];
+  rubric: LiveMe["rubric"];
+  /** Presenter: everyone's pairs and the observers' checklists. */
+  groups: LivePresenter["groups"];
+  rubricSummary: LivePresenter["rubric"];
+}
+
 export interface ModuleRuntime {
-  mode: "self" | "preview";
+  mode: "self" | "preview" | "live";
   currentStepId: string;
   manifest: ModuleManifest;
   progress: RuntimeProgress;
@@ -24,6 +48,8 @@ export interface ModuleRuntime {
   actionPath: string;
   /** Quiz whose last attempt the learner chose to retry (no-JS: ?retry=<id>). */
   retryQuizId: string | null;
+  /** Set in mode "live" only; forms then post to the live page (actionPath). */
+  live?: LiveRuntime;
 }
 
 const RuntimeContext = createContext<ModuleRuntime | null>(null);
@@ -44,4 +70,14 @@ export function useActivity<K extends Activity["kind"]>(id: string, kind: K): Ex
 export interface ActivityFailure {
   activityId: string;
   message: string;
+}
+
+/** The RolePlay a <Role> sits in, so a live participant sees only their own card. */
+export const RolePlayContext = createContext<string | null>(null);
+
+/** Live mode: may this screen show the card for `type` in role-play `rolePlayId`? */
+export function liveRoleVisible(live: LiveRuntime, rolePlayId: string | null, type: string): boolean {
+  if (live.role === "presenter") return true;
+  const card = live.roleCard;
+  return Boolean(card && rolePlayId && card.activityId === rolePlayId && card.role === type);
 }

@@ -16,6 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const steps = module.manifest.steps.map((s) => ({ id: s.id, title: s.title, seen: progress.seenStepIds.includes(s.id) }));
   const resumeAt = steps.find((s) => !s.seen) ?? steps[0]!;
   return {
+    canRunLive: user.role === "trainer" || user.role === "admin",
     module: { slug: module.slug, ...module.frontmatter },
     steps,
     resumeAt: resumeAt.id,
@@ -26,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function ModuleOverview() {
-  const { module, steps, resumeAt, started, percent, completion } = useLoaderData<typeof loader>();
+  const { module, steps, resumeAt, started, percent, completion, canRunLive } = useLoaderData<typeof loader>();
   return (
     <article className="module-overview">
       <p className="muted">
@@ -53,10 +54,15 @@ export default function ModuleOverview() {
           <li key={o}>{o}</li>
         ))}
       </ul>
-      <p>
+      <p className="button-row">
         <Link className="button" to={`/modules/${module.slug}/${resumeAt}`}>
           {completion ? "Go through it again" : started ? "Resume" : "Start"}
         </Link>
+        {canRunLive ? (
+          <Link className="button button--secondary" to={`/live/new?module=${encodeURIComponent(module.slug)}`}>
+            Run this live
+          </Link>
+        ) : null}
       </p>
       <h2>Steps</h2>
       <ol className="step-list">

@@ -8,11 +8,20 @@ import * as adminInvites from "~/routes/admin.invites";
 import * as adminUsers from "~/routes/admin.users";
 import * as adminUser from "~/routes/admin.users_.$id";
 import * as home from "~/routes/_index";
+import * as join from "~/routes/join._index";
+import * as joinPassword from "~/routes/join.password";
+import * as live from "~/routes/live._index";
 import * as login from "~/routes/login";
 import * as me from "~/routes/me";
 import * as modulesIndex from "~/routes/modules._index";
 import * as moduleOverview from "~/routes/modules.$slug._index";
 import * as moduleStep from "~/routes/modules.$slug.$step";
+import * as reports from "~/routes/reports";
+import * as reportsIndex from "~/routes/reports._index";
+import * as reportsActivists from "~/routes/reports.activists._index";
+import * as reportsActivist from "~/routes/reports.activists.$id";
+import * as reportsModule from "~/routes/reports.modules.$slug";
+import * as reportsExport from "~/routes/reports.export.$table";
 import { get, makeUser, run, type TestUser } from "../setup/fixtures";
 import { withFixtureCatalog } from "../setup/content";
 import { withTestDatabase } from "../setup/database";
@@ -46,10 +55,23 @@ const ROUTES: RouteCase[] = [
   { path: "/admin/users/:id", loader: adminUser.loader, params: (u) => ({ id: u.activist.id }), allowed: ["admin"] },
   { path: "/admin/groups", loader: adminGroups.loader, allowed: ["admin"] },
   { path: "/admin/invites", loader: adminInvites.loader, allowed: ["admin"] },
+  { path: "/live", loader: live.loader, allowed: ["trainer", "admin"] },
+  // Newcomers without an account enter a code here too (per-session pages: live-routes.test.ts).
+  { path: "/join", loader: join.loader, allowed: EVERYONE },
+  { path: "/join/password", loader: joinPassword.loader, allowed: SIGNED_IN },
   { path: "/modules", loader: modulesIndex.loader, allowed: SIGNED_IN },
   { path: "/modules/:slug", loader: moduleOverview.loader, params: () => ({ slug: "doorstep-basics" }), allowed: SIGNED_IN },
   { path: "/modules/:slug/:step", loader: moduleStep.loader, params: () => ({ slug: "doorstep-basics", step: "check" }), allowed: SIGNED_IN },
   { path: "/me", loader: me.loader, allowed: SIGNED_IN },
+  // Reports: organisers (their groups) and admins. Trainers get 403 until trainer reports
+  // of their own live sessions exist. Scoping by group is tested in reports.test.ts.
+  { path: "/reports", loader: reports.loader, allowed: ["organiser", "admin"] },
+  { path: "/reports/", loader: reportsIndex.loader, allowed: ["organiser", "admin"] },
+  { path: "/reports/activists", loader: reportsActivists.loader, allowed: ["organiser", "admin"] },
+  // An id nobody can see: 404 for those allowed in (the same answer as an id outside their groups).
+  { path: "/reports/activists/:id", loader: reportsActivist.loader, params: () => ({ id: "no-such-person" }), allowed: ["organiser", "admin"], allowedStatus: 404 },
+  { path: "/reports/modules/:slug", loader: reportsModule.loader, params: () => ({ slug: "doorstep-basics" }), allowed: ["organiser", "admin"] },
+  { path: "/reports/export/:table", loader: reportsExport.loader, params: () => ({ table: "weeks" }), allowed: ["organiser", "admin"] },
 ];
 
 describe("route × role matrix", () => {

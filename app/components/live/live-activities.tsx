@@ -1,0 +1,610 @@
+import { useActionData, useFetcher } from "@remix-run/react";
+import { Children, isValidElement, type ReactElement, type ReactNode } from "react";
+import type { PollActivity, QuizActivity, ScenarioActivity } from "~/content/manifest";
+import { RUBRIC_ITEMS } from "~/live/state";
+import { RolePlayContext, useActivity, useRuntime, type ActivityFailure, type LiveRuntime } from "~/mdx/runtime";
+import { BarChart } from "./bar-chart";
+
+// The MDX activities in a live session (ModuleRuntime mode "live"). Presenter and
+// participants render the same step; what each sees differs. Every control is a real
+// form posting to the live page; with JavaScript it goes through a fetcher, and the
+// event stream brings everyone the new state.
+
+type FetcherData = { ok: boolean; failure?: ActivityFailure } | undefined;
+
+function useLiveForm(key: string) {
+  const fetcher = useFetcher<FetcherData>({ key: `live-${key}` });
+  const documentResult = useActionData() as FetcherData;
+  const result = fetcher.data ?? documentResult;
+  const failure = result && !result.ok && result.failure ? result.failure.message : null;
+  return { fetcher, failure, busy: fetcher.state !== "idle" };
+}
+
+function useLive(): { live: LiveRuntime; actionPath: string } {
+  const runtime = useRuntime();
+  if (!runtime.live) throw new Error("Live activities render only in a live session");
+  return { live: runtime.live, actionPath: runtime.actionPath };
+}
+
+function LiveError({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <div className="alert alert--error" role="alert">
+      {message}
+    </div>
+  );
+}
+
+/** A one-button form for the presenter. */
+function PresenterButton({
+  formKey,
+  fields,
+  children,
+  variant = "secondary",
+}: {
+  formKey: string;
+  fields: Record<string, string | number>;
+  children: ReactNode;
+  variant?: "primary" | "secondary" | "quiet";
+}) {
+  const { actionPath } = useLive();
+  const { fetcher, failure, busy } = useLiveForm(formKey);
+  return (
+    <fetcher.Form method="post" action={actionPath} className="inline-form">
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" className={`button${variant === "primary" ? "" : ` button--${variant}`}`} disabled={busy}>
+        {children}
+      </button>
+      <LiveError message={failure} />
+    </fetcher.Form>
+  );
+}
+
+function answeredLine(total: number, connected: number) {
+  return `${total} ${total === 1 ? "answer" : "answers"} · ${connected} connected`;
+}
+
+// ---------------------------------------------------------------- Quiz
+
+export function LiveQuiz({ id }: { id: string }) {
+  const quiz = useActivity(id, "quiz");
+  const { live } = useLive();
+  if (!quiz) return null;
+  const revealed = live.revealed.includes(id);
+  return (
+    <section className="activity quiz quiz--live" id={id} aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} className="activity__title">
+        Quiz
+      </h2>
+      {live.role === "presenter" ? <PresenterQuiz quiz={quiz} revealed={revealed} /> : revealed ? <RevealedQuiz quiz={quiz} /> : <QuizForm quiz={quiz} />}
+    </section>
+  );
+}
+
+function PresenterQuiz({ quiz, revealed }: { quiz: QuizActivity; revealed: boolean }) {
+  const { live } = useLive();
+  const tally = live.tallies[quiz.id];
+  const total = tally?.total ?? 0;
+  return (
+    <>
+      <p className="live-count" aria-live="polite">
+        {answeredLine(total, live.connectedCount)}
+      </p>
+      {quiz.questions.map((q, i) => {
+        const counts = tally?.kind === "quiz" ? tally.questions[q.id] : undefined;
+        return (
+          <BarChart
+            key={q.id}
+            label={`${i + 1}. ${q.prompt}${q.multiple ? " (more than one answer)" : ""}`}
+            total={total}
+            bars={q.options.map((o) => ({ id: o.id, label: o.text, count: counts?.[o.id] ?? 0, correct: revealed && o.correct }))}
+          />
+        );
+      })}
+      {live.open ? (
+        <div className="button-row">
+          <PresenterButton formKey={`reveal-${quiz.id}`} fields={{ intent: "reveal", activityId: quiz.id, shown: revealed ? "0" : "1" }} variant={revealed ? "secondary" : "primary"}>
+            {revealed ? "Hide the answers" : "Reveal the answers"}
+          </PresenterButton>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function QuizForm({ quiz }: { quiz: QuizActivity }) {
+  const { live, actionPath } = useLive();
+  const { fetcher, failure, busy } = useLiveForm(quiz.id);
+  const mine = live.responses[quiz.id];
+  const answers = mine?.kind === "quiz" ? mine.answers : null;
+  const sent = Boolean(answers) || (fetcher.state === "idle" && fetcher.data?.ok);
+  return (
+    <fetcher.Form method="post" action={actionPath} className="quiz__form">
+      <input type="hidden" name="intent" value="answer" />
+      <input type="hidden" name="activityId" value={quiz.id} />
+      {quiz.questions.map((q, qi) => (
+        <fieldset key={q.id} className="question">
+          <legend>
+            <span className="question__number">{qi + 1}.</span> {q.prompt}
+            {q.multiple ? <span className="question__hint"> (choose all that apply)</span> : null}
+          </legend>
+          {q.options.map((o) => (
+            <label key={o.id} className="option">
+              <input
+                type={q.multiple ? "checkbox" : "radio"}
+                name={`answer.${q.id}`}
+                value={o.id}
+                required={!q.multiple}
+                defaultChecked={answers?.[q.id]?.includes(o.id) ?? false}
+              />
+              <span>{o.text}</span>
+            </label>
+          ))}
+        </fieldset>
+      ))}
+      <LiveError message={failure} />
+      <div className="button-row">
+        <button type="submit" className="button" disabled={busy || !live.open}>
+          {busy ? "Sending…" : sent ? "Change my answers" : "Send my answers"}
+        </button>
+        {sent && !busy ? (
+          <span role="status" className="muted">
+            ✓ Answers sent. The trainer will reveal the right ones.
+          </span>
+        ) : null}
+      </div>
+    </fetcher.Form>
+  );
+}
+
+function RevealedQuiz({ quiz }: { quiz: QuizActivity }) {
+  const { live } = useLive();
+  const mine = live.responses[quiz.id];
+  const answers = mine?.kind === "quiz" ? mine.answers : {};
+  const tally = live.tallies[quiz.id];
+  return (
+    <>
+      <p role="status" className="muted">
+        The trainer has revealed the answers.
+      </p>
+      <ol className="question-results">
+        {quiz.questions.map((q) => {
+          const chosen = answers[q.id] ?? [];
+          const right = q.options.filter((o) => o.correct).map((o) => o.id);
+          const gotIt = chosen.length > 0 && chosen.length === right.length && right.every((r) => chosen.includes(r));
+          const counts = tally?.kind === "quiz" ? tally.questions[q.id] : undefined;
+          return (
+            <li key={q.id}>
+              <p className="question-result__prompt">
+                {chosen.length ? <span className={`tag ${gotIt ? "tag--good" : "tag--bad"}`}>{gotIt ? "Right" : "Not quite"}</span> : null} {q.prompt}
+              </p>
+              <ul className="feedback-list">
+                {q.options
+                  .filter((o) => o.correct || chosen.includes(o.id))
+                  .map((o) => (
+                    <li key={o.id}>
+                      <strong>{chosen.includes(o.id) ? "You chose:" : "Right answer:"}</strong> {o.text} — <span className="feedback">{o.feedback}</span>
+                    </li>
+                  ))}
+              </ul>
+              {q.explanation ? <p className="explanation">{q.explanation}</p> : null}
+              {counts ? (
+                <BarChart
+                  label="What the room answered"
+                  total={tally?.total}
+                  bars={q.options.map((o) => ({ id: o.id, label: o.text, count: counts[o.id] ?? 0, correct: o.correct, mine: chosen.includes(o.id) }))}
+                />
+              ) : null}
+            </li>
+          );
+        })}
+      </ol>
+    </>
+  );
+}
+
+// ---------------------------------------------------------------- Poll
+
+export function LivePoll({ id }: { id: string }) {
+  const poll = useActivity(id, "poll");
+  const { live } = useLive();
+  if (!poll) return null;
+  return (
+    <section className="activity poll poll--live" id={id} aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} className="activity__title">
+        Poll
+      </h2>
+      {live.role === "presenter" ? <PresenterPoll poll={poll} /> : <ParticipantPoll poll={poll} />}
+    </section>
+  );
+}
+
+function PresenterPoll({ poll }: { poll: PollActivity }) {
+  const { live } = useLive();
+  const tally = live.tallies[poll.id];
+  const counts = tally?.kind === "poll" ? tally.counts : {};
+  const shown = live.revealed.includes(poll.id);
+  return (
+    <>
+      <p className="live-count" aria-live="polite">
+        {answeredLine(tally?.total ?? 0, live.connectedCount)}
+      </p>
+      <BarChart label={poll.question} total={tally?.total} bars={poll.options.map((o) => ({ id: o.id, label: o.text, count: counts[o.id] ?? 0 }))} />
+      {live.open ? (
+        <div className="button-row">
+          <PresenterButton formKey={`reveal-${poll.id}`} fields={{ intent: "reveal", activityId: poll.id, shown: shown ? "0" : "1" }} variant={shown ? "secondary" : "primary"}>
+            {shown ? "Hide results from participants" : "Show results to participants"}
+          </PresenterButton>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function ParticipantPoll({ poll }: { poll: PollActivity }) {
+  const { live, actionPath } = useLive();
+  const { fetcher, failure, busy } = useLiveForm(poll.id);
+  const mine = live.responses[poll.id];
+  const pending = fetcher.formData?.get("optionId");
+  const chosen = typeof pending === "string" ? pending : mine?.kind === "poll" ? mine.optionId : null;
+  const chosenText = poll.options.find((o) => o.id === chosen)?.text;
+  const tally = live.tallies[poll.id];
+  return (
+    <>
+      <fetcher.Form method="post" action={actionPath}>
+        <input type="hidden" name="intent" value="answer" />
+        <input type="hidden" name="activityId" value={poll.id} />
+        <fieldset>
+          <legend>{poll.question}</legend>
+          {poll.options.map((o) => (
+            <label key={o.id} className="option">
+              <input type="radio" name="optionId" value={o.id} defaultChecked={chosen === o.id} required />
+              <span>{o.text}</span>
+            </label>
+          ))}
+        </fieldset>
+        <LiveError message={failure} />
+        <div className="button-row">
+          <button type="submit" className="button" disabled={busy || !live.open}>
+            {busy ? "Sending…" : chosen ? "Change my answer" : "Answer"}
+          </button>
+          {chosenText && !busy ? (
+            <span role="status" className="muted">
+              ✓ You answered “{chosenText}”.
+            </span>
+          ) : null}
+        </div>
+      </fetcher.Form>
+      {tally?.kind === "poll" ? (
+        <BarChart
+          label="What the room said"
+          total={tally.total}
+          bars={poll.options.map((o) => ({ id: o.id, label: o.text, count: tally.counts[o.id] ?? 0, mine: o.id === chosen }))}
+        />
+      ) : null}
+    </>
+  );
+}
+
+// ---------------------------------------------------------------- Scenario, played by the room
+
+const OUTCOME: Record<string, { label: string; tag: string }> = {
+  good: { label: "Good ending", tag: "tag--good" },
+  mixed: { label: "Mixed ending", tag: "tag--warn" },
+  lost: { label: "Lost", tag: "tag--bad" },
+};
+
+function debriefOf(children: ReactNode, endingId: string): ReactNode {
+  const match = Children.toArray(children).find(
+    (child): child is ReactElement<{ id: string; children?: ReactNode }> => isValidElement(child) && (child.props as { id?: string }).id === endingId,
+  );
+  return match?.props.children ?? null;
+}
+
+export function LiveScenario({ id, children }: { id: string; children?: ReactNode }) {
+  const scenario = useActivity(id, "scenario");
+  const { live } = useLive();
+  if (!scenario) return null;
+  const room = live.scenarios[id];
+  return (
+    <section className="activity scenario scenario--live" id={id} aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} className="activity__title">
+        Play it together: {scenario.title}
+      </h2>
+      {scenario.setting ? <p className="scenario__setting">{scenario.setting}</p> : null}
+      <p className="muted">
+        {live.role === "presenter"
+          ? "Everyone votes on the canvasser's next reply; you take the room's choice."
+          : "You are all the canvasser. Vote for the reply you would give; the trainer takes the room's choice."}
+      </p>
+      {room ? <ScenarioRoom scenario={scenario} room={room} debrief={room.endingId ? debriefOf(children, room.endingId) : null} /> : null}
+    </section>
+  );
+}
+
+function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity; room: LiveRuntime["scenarios"][string]; debrief: ReactNode }) {
+  const { live, actionPath } = useLive();
+  const { fetcher, failure, busy } = useLiveForm(`${scenario.id}-vote`);
+  const current = scenario.nodes[room.currentNode];
+  const presenter = live.role === "presenter";
+  const pendingChoice = fetcher.formData?.get("choice");
+  const myVote = typeof pendingChoice === "string" ? Number(pendingChoice) : live.votes[scenario.id];
+  const votes = room.votes ?? {};
+  const top = Math.max(0, ...Object.values(votes));
+  return (
+    <>
+      <ol className="transcript" aria-label="The conversation so far">
+        {room.path.map((move, i) => {
+          const node = scenario.nodes[move.node];
+          if (!node || node.kind !== "resident") return null;
+          const choice = node.choices[move.choice];
+          const total = Object.values(move.votes).reduce((a, b) => a + b, 0);
+          return (
+            <li key={i} className="transcript__turn">
+              <p className="line line--resident">
+                <span className="speaker">Resident{node.mood ? ` (${node.mood})` : ""}:</span> {node.says}
+              </p>
+              <p className="line line--you">
+                <span className="speaker">The room:</span> {choice?.text}
+              </p>
+              <p className="coaching">
+                {choice?.feedback} <span className="muted">({move.votes[move.choice] ?? 0} of {total} votes)</span>
+              </p>
+            </li>
+          );
+        })}
+      </ol>
+      {current?.kind === "resident" ? (
+        <div className="scenario__choices">
+          <p className="line line--resident line--current" aria-live="polite">
+            <span className="speaker">Resident{current.mood ? ` (${current.mood})` : ""}:</span> {current.says}
+          </p>
+          <p className="scenario__prompt">{presenter ? `What does the room say? ${room.voters} voted so far.` : "What would you say?"}</p>
+          {presenter ? (
+            <>
+              <BarChart
+                label="Votes for the next reply"
+                total={room.voters}
+                bars={current.choices.map((c) => ({ id: String(c.index), label: c.text, count: votes[c.index] ?? 0, leading: top > 0 && (votes[c.index] ?? 0) === top }))}
+              />
+              {live.open ? (
+                <div className="choice-list">
+                  {current.choices.map((c) => (
+                    <PresenterButton key={c.index} formKey={`${scenario.id}-advance-${c.index}`} fields={{ intent: "advance", activityId: scenario.id, turn: room.turn, choice: c.index }}>
+                      Take reply {c.index + 1}
+                      {top > 0 && (votes[c.index] ?? 0) === top ? " (most votes)" : ""}
+                    </PresenterButton>
+                  ))}
+                </div>
+              ) : null}
+            </>
+          ) : (
+            <fetcher.Form method="post" action={actionPath}>
+              <input type="hidden" name="intent" value="vote" />
+              <input type="hidden" name="activityId" value={scenario.id} />
+              <input type="hidden" name="turn" value={room.turn} />
+              <LiveError message={failure} />
+              <div className="choice-list">
+                {current.choices.map((c) => (
+                  <button
+                    key={c.index}
+                    type="submit"
+                    name="choice"
+                    value={c.index}
+                    className={`choice-button${myVote === c.index ? " choice-button--chosen" : ""}`}
+                    aria-pressed={myVote === c.index}
+                    disabled={busy || !live.open}
+                  >
+                    {c.text}
+                  </button>
+                ))}
+              </div>
+              {myVote !== undefined && !busy ? (
+                <p role="status" className="muted">
+                  ✓ Your vote is in. You can change it until the trainer moves on.
+                </p>
+              ) : null}
+            </fetcher.Form>
+          )}
+        </div>
+      ) : current?.kind === "ending" ? (
+        <div className={`ending ending--${current.outcome}`} role="status">
+          <p>
+            <span className={`tag ${OUTCOME[current.outcome]?.tag ?? ""}`}>{OUTCOME[current.outcome]?.label ?? current.outcome}</span>
+          </p>
+          <h3>{current.title}</h3>
+          <div className="debrief">{debrief}</div>
+          {presenter && live.open ? (
+            <PresenterButton formKey={`${scenario.id}-restart`} fields={{ intent: "restart", activityId: scenario.id }}>
+              Play it again
+            </PresenterButton>
+          ) : null}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+// ---------------------------------------------------------------- RolePlay
+
+const ROLE_LABEL = { canvasser: "canvasser", resident: "resident", observer: "observer" } as const;
+
+export function LiveRolePlay({ id, title, minutes, children }: { id: string; title: string; minutes: number; children?: ReactNode }) {
+  const { live } = useLive();
+  const card = live.roleCard?.activityId === id ? live.roleCard : null;
+  return (
+    <section className="activity roleplay roleplay--live" id={id} aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} className="activity__title">
+        Pair role-play: {title}
+      </h2>
+      <p className="muted">{minutes} minutes.</p>
+      {live.role === "presenter" ? (
+        <PairingControls activityId={id} minutes={minutes} />
+      ) : card ? (
+        <div className="my-role" role="status">
+          <p className="my-role__title">
+            You are the <strong>{ROLE_LABEL[card.role]}</strong>
+            {card.round > 1 ? ` (round ${card.round})` : ""}
+          </p>
+          <p>
+            {card.partners.length === 1 ? "Your partner: " : "Your group: "}
+            {card.partners.map((p) => `${p.name} (${ROLE_LABEL[p.role]})`).join(", ")}
+          </p>
+        </div>
+      ) : (
+        <p className="alert alert--info">Your trainer will pair you up in a moment. Your role card will appear here.</p>
+      )}
+      {card?.role === "observer" ? <ObserverChecklist activityId={id} /> : null}
+      <RolePlayContext.Provider value={id}>
+        <div className="grid grid--2">{children}</div>
+      </RolePlayContext.Provider>
+    </section>
+  );
+}
+
+function PairingControls({ activityId, minutes }: { activityId: string; minutes: number }) {
+  const { live } = useLive();
+  const paired = live.pairing?.activityId === activityId ? live.pairing : null;
+  return (
+    <div className="pairing">
+      {live.open ? (
+        <div className="button-row">
+          <PresenterButton formKey={`pair-${activityId}`} fields={{ intent: "pair", activityId, trios: "0" }} variant={paired ? "secondary" : "primary"}>
+            {paired ? "Pair again" : "Pair participants"}
+          </PresenterButton>
+          <PresenterButton formKey={`trios-${activityId}`} fields={{ intent: "pair", activityId, trios: "1" }}>
+            Make trios (with an observer)
+          </PresenterButton>
+          {paired ? (
+            <>
+              <PresenterButton formKey={`swap-${activityId}`} fields={{ intent: "swap", activityId }}>
+                Swap roles (round {paired.round + 1})
+              </PresenterButton>
+              <PresenterButton formKey={`unpair-${activityId}`} fields={{ intent: "unpair" }} variant="quiet">
+                Unpair
+              </PresenterButton>
+            </>
+          ) : null}
+          <PresenterButton formKey={`timer-${activityId}`} fields={{ intent: "timer-start", seconds: minutes * 60 }} variant="quiet">
+            Start the {minutes}-minute timer
+          </PresenterButton>
+        </div>
+      ) : null}
+      {paired && live.groups ? (
+        <>
+          <h3>
+            Pairs, round {paired.round} ({live.groups.length})
+          </h3>
+          <ol className="pairs">
+            {live.groups.map((group, i) => (
+              <li key={i}>
+                {group.map((m, j) => (
+                  <span key={m.userId}>
+                    {j > 0 ? " · " : ""}
+                    {m.name} <span className={`role-tag role-tag--${m.role}`}>{ROLE_LABEL[m.role]}</span>
+                    {m.connected ? null : <span className="muted"> (away)</span>}
+                  </span>
+                ))}
+              </li>
+            ))}
+          </ol>
+          {live.rubricSummary.length ? <RubricSummary /> : paired.trios || live.groups.some((g) => g.length === 3) ? <p className="muted">Observers' checklists will appear here.</p> : null}
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function RubricSummary() {
+  const { live } = useLive();
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption>What the observers saw</caption>
+        <thead>
+          <tr>
+            <th scope="col">Canvasser</th>
+            {RUBRIC_ITEMS.map((item) => (
+              <th key={item.id} scope="col">
+                {item.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {live.rubricSummary.map((row) => (
+            <tr key={`${row.canvasserName}-${row.observerName}`}>
+              <th scope="row">
+                {row.canvasserName} <span className="muted">(seen by {row.observerName})</span>
+              </th>
+              {RUBRIC_ITEMS.map((item) => (
+                <td key={item.id}>{row.items.includes(item.id) ? <span aria-label="yes">✓</span> : <span aria-label="no">·</span>}</td>
+              ))}
+            </tr>
+          ))}
+          <tr>
+            <th scope="row">Total</th>
+            {RUBRIC_ITEMS.map((item) => (
+              <td key={item.id}>{live.rubricSummary.filter((r) => r.items.includes(item.id)).length}</td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ObserverChecklist({ activityId }: { activityId: string }) {
+  const { live, actionPath } = useLive();
+  const { fetcher, failure, busy } = useLiveForm(`rubric-${activityId}`);
+  const rubric = live.rubric;
+  if (!rubric) return null;
+  const saved = fetcher.state === "idle" && fetcher.data?.ok;
+  return (
+    <fetcher.Form method="post" action={actionPath} className="observer-checklist card" key={`${rubric.round}`}>
+      <input type="hidden" name="intent" value="rubric" />
+      <input type="hidden" name="activityId" value={activityId} />
+      <fieldset>
+        <legend>Watch {rubric.canvasserName}. Did they…</legend>
+        {RUBRIC_ITEMS.map((item) => (
+          <label key={item.id} className="option">
+            <input
+              type="checkbox"
+              name="item"
+              value={item.id}
+              defaultChecked={rubric.items.includes(item.id)}
+              onChange={(event) => fetcher.submit(event.currentTarget.form)}
+            />
+            <span>{item.label}</span>
+          </label>
+        ))}
+      </fieldset>
+      <LiveError message={failure} />
+      <div className="button-row">
+        <button type="submit" className="button button--secondary" disabled={busy || !live.open}>
+          Save the checklist
+        </button>
+        {saved ? (
+          <span role="status" className="muted">
+            Saved.
+          </span>
+        ) : null}
+      </div>
+    </fetcher.Form>
+  );
+}
+
+// ---------------------------------------------------------------- Reflect (presenter side)
+
+export function LiveReflect({ id }: { id: string }) {
+  const reflect = useActivity(id, "reflect");
+  if (!reflect) return null;
+  return (
+    <section className="activity reflect" id={id}>
+      <p className="activity__title reflect__prompt">{reflect.prompt}</p>
+      <p className="muted">Everyone writes their own answer on their screen. It stays private: nobody else sees it, you included.</p>
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+import type { LiveView } from "~/live/state";
+import type { LiveRuntime, ModuleRuntime } from "~/mdx/runtime";
+
+/** The <ModuleContent> runtime for a live screen, from the current live state. */
+export function liveModuleRuntime(
+  view: LiveView,
+  manifest: ModuleRuntime["manifest"],
+  options: { role: LiveRuntime["role"]; actionPath: string; reflections?: Record<string, string> },
+): ModuleRuntime {
+  const { shared, me, presenter } = view;
+  const step = shared.steps[shared.stepIndex] ?? shared.steps[0];
+  return {
+    mode: "live",
+    currentStepId: step?.id ?? "",
+    manifest,
+    progress: { seenStepIds: [], quizzes: {}, scenarios: {}, polls: {}, reflections: options.reflections ?? {} },
+    formKeys: {},
+    actionPath: options.actionPath,
+    retryQuizId: null,
+    live: {
+      role: options.role,
+      open: shared.status === "open",
+      revealed: shared.revealed,
+      tallies: shared.tallies,
+      scenarios: shared.scenarios,
+      pairing: shared.pairing,
+      connectedCount: shared.connectedCount,
+      responses: me?.responses ?? {},
+      votes: me?.votes ?? {},
+      roleCard: me?.role ?? null,
+      rubric: me?.rubric ?? null,
+      groups: presenter?.groups ?? null,
+      rubricSummary: presenter?.rubric ?? [],
+    },
+  };
+}

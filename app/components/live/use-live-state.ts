@@ -1,0 +1,66 @@
+import { useRevalidator } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { LIVE_STATE_EVENT, type LiveView } from "~/live/state";
+
+export type LiveConnection = "connecting" | "live" | "reconnecting" | "closed";
+
+interface Held {
+  view: LiveView;
+  /** Server clock − this browser's clock, from the moment the view arrived. */
+  offsetMs: number;
+}
+
+const held = (view: LiveView, clientNow: number): Held => ({ view, offsetMs: Date.parse(view.shared.serverNow) - clientNow });
+
+/**
+ * The live state of a session for this screen. The loader's state paints first (so the
+ * page works without JavaScript); an EventSource then keeps it current. The browser
+ * reconnects by itself after a drop, sending Last-Event-ID, and gets the current state
+ * at once. The newest version wins, whichever way it came (stream or loader revalidation).
+ * If the stream cannot be kept open, the page re-asks the loader every few seconds.
+ */
+export function useLiveState(initial: LiveView, as: "presenter" | "participant"): Held & { connection: LiveConnection } {
+  const [state, setState] = useState<Held>(() => ({ view: initial, offsetMs: 0 }));
+  const [connection, setConnection] = useState<LiveConnection>("connecting");
+  const code = initial.shared.code;
+  const ended = state.view.shared.status === "ended";
+
+  useEffect(() => {
+    const now = Date.now();
+    setState((current) => (initial.shared.version >= current.view.shared.version ? held(initial, now) : current));
+  }, [initial]);
+
+  useEffect(() => {
+    if (typeof EventSource === "undefined" || ended) return;
+    const source = new EventSource(`/live/${code}/events${as === "presenter" ? "?as=presenter" : ""}`);
+    source.onopen = () => setConnection("live");
+    source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
+    const onState = (event: MessageEvent<string>) => {
+      const now = Date.now();
+      let view: LiveView;
+      try {
+        view = JSON.parse(event.data) as LiveView;
+      } catch {
+        return;
+      }
+      setState((current) => (view.shared.version >= current.view.shared.version ? held(view, now) : current));
+    };
+    source.addEventListener(LIVE_STATE_EVENT, onState);
+    return () => {
+      source.removeEventListener(LIVE_STATE_EVENT, onState);
+      source.close();
+    };
+  }, [code, as, ended]);
+
+  const revalidator = useRevalidator();
+  const polling = !ended && connection === "closed";
+  useEffect(() => {
+    if (!polling) return;
+    const interval = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 5_000);
+    return () => clearInterval(interval);
+  }, [polling, revalidator]);
+
+  return { ...state, connection };
+}

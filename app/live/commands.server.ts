@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { getModule } from "../content/catalog.server";
+import { REFLECTION_MAX, saveReflection } from "../progress/progress.server";
+import {
+  advanceScenario,
+  endSession,
+  findLiveSession,
+  isParticipant,
+  markAttendance,
+  MESSAGES,
+  pair,
+  respond,
+  restartScenario,
+  reveal,
+  setStep,
+  startTimer,
+  stopTimer,
+  swapPairs,
+  tickRubric,
+  unpair,
+  vote,
+  type LiveActor,
+  type LiveStatus,
+} from "./sessions.server";
+import { TIMER_MAX_SECONDS } from "./state";
+
+// A live form post → one domain command. Shared by the presenter and participant pages
+// (forms work without JavaScript; with it, the same posts go through fetchers).
+
+export type CommandResult =
+  | { ok: true; intent: string; version?: number; value?: unknown }
+  | { ok: false; status: LiveStatus; activityId: string; message: string };
+
+const activityId = z.string({ error: "Which activity? Reload the page." }).min(1).max(64);
+const int = (label: string, min: number, max: number) =>
+  z.coerce.number({ error: `${label} must be a number.` }).int(`${label} must be a whole number.`).min(min, `${label} is out of range.`).max(max, `${label} is out of range.`);
+
+const presenterSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("step"), to: int("The step", 0, 1000) }),
+    z.object({ intent: z.literal("reveal"), activityId, shown: z.enum(["1", "0"]).default("1") }),
+    z.object({ intent: z.literal("timer-start"), seconds: int("The timer", 1, TIMER_MAX_SECONDS) }),
+    z.object({ intent: z.literal("timer-stop") }),
+    z.object({ intent: z.literal("pair"), activityId, trios: z.enum(["1", "0"]).default("0") }),
+    z.object({ intent: z.literal("swap"), activityId }),
+    z.object({ intent: z.literal("unpair") }),
+    z.object({ intent: z.literal("advance"), activityId, turn: int("The turn", 0, 1000), choice: int("The reply", 0, 100) }),
+    z.object({ intent: z.literal("restart"), activityId }),
+    z.object({ intent: z.literal("mark"), userId: z.string().min(1).max(64), mark: z.enum(["present", "absent", "auto"]) }),
+    z.object({ intent: z.literal("end"), confirm: z.literal("yes", { error: "Tick the box to confirm you want to end the session." }) }),
+  ],
+  { error: "Unknown action: reload the page and try again." },
+);
+
+const participantSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("answer"), activityId, optionId: z.string().max(64).optional() }),
+    z.object({ intent: z.literal("vote"), activityId, turn: int("The turn", 0, 1000), choice: z.coerce.number({ error: "Pick one of the replies." }).int().min(0).max(100) }),
+    z.object({ intent: z.literal("rubric"), activityId }),
+    z.object({ intent: z.literal("reflect"), activityId, body: z.string().max(20_000, "That reflection is far too long.") }),
+  ],
+  { error: "Unknown action: reload the page and try again." },
+);
+
+function fieldsOf(form: FormData) {
+  // Repeated fields (quiz answers, checklist items) are read separately below.
+  return Object.fromEntries([...form.entries()].filter(([k]) => !k.startsWith("answer.") && k !== "item").map(([k, v]) => [k, typeof v === "string" ? v : ""]));
+}
+
+function refused(status: LiveStatus, activityId: unknown, message: string): CommandResult {
+  return { ok: false, status, activityId: typeof activityId === "string" ? activityId.slice(0, 64) : "", message };
+}
+
+export async function runPresenterCommand(code: string, actor: LiveActor, form: FormData): Promise<CommandResult> {
+  const fields = fieldsOf(form);
+  const parsed = presenterSchema.safeParse(fields);
+  if (!parsed.success) return refused(400, fields.activityId, parsed.error.issues[0]?.message ?? "That form could not be read.");
+  const input = parsed.data;
+  const result = await (() => {
+    switch (input.intent) {
+      case "step":
+        return setStep(code, actor, input.to);
+      case "reveal":
+        return reveal(code, actor, input.activityId, input.shown === "1");
+      case "timer-start":
+        return startTimer(code, actor, input.seconds);
+      case "timer-stop":
+        return stopTimer(code, actor);
+      case "pair":
+        return pair(code, actor, input.activityId, { trios: input.trios === "1" });
+      case "swap":
+        return swapPairs(code, actor, input.activityId);
+      case "unpair":
+        return unpair(code, actor);
+      case "advance":
+        return advanceScenario(code, actor, input.activityId, input.turn, input.choice);
+      case "restart":
+        return restartScenario(code, actor, input.activityId);
+      case "mark":
+        return markAttendance(code, actor, input.userId, input.mark === "auto" ? null : input.mark);
+      case "end":
+        return endSession(code, actor);
+    }
+  })();
+  if (!result.ok) return refused(result.status, "activityId" in input ? input.activityId : "", result.message);
+  return { ok: true, intent: input.intent, version: result.value.version, value: result.value };
+}
+
+export async function runParticipantCommand(code: string, userId: string, form: FormData): Promise<CommandResult> {
+  const fields = fieldsOf(form);
+  const parsed = participantSchema.safeParse(fields);
+  if (!parsed.success) return refused(400, fields.activityId, parsed.error.issues[0]?.message ?? "That form could not be read.");
+  const input = parsed.data;
+  switch (input.intent) {
+    case "answer": {
+      const answers: Record<string, string[]> = {};
+      for (const [name, value] of form.entries()) {
+        if (!name.startsWith("answer.") || typeof value !== "string") continue;
+        (answers[name.slice("answer.".length)] ??= []).push(value.slice(0, 64));
+      }
+      const result = await respond(code, userId, { activityId: input.activityId, optionId: input.optionId || undefined, answers });
+      return result.ok ? { ok: true, intent: input.intent, version: result.value.version } : refused(result.status, input.activityId, result.message);
+    }
+    case "vote": {
+      const result = await vote(code, userId, input.activityId, input.turn, input.choice);
+      return result.ok ? { ok: true, intent: input.intent, version: result.value.version } : refused(result.status, input.activityId, result.message);
+    }
+    case "rubric": {
+      const items = form.getAll("item").filter((v): v is string => typeof v === "string").slice(0, 20);
+      const result = await tickRubric(code, userId, input.activityId, items);
+      return result.ok ? { ok: true, intent: input.intent, version: result.value.version } : refused(result.status, input.activityId, result.message);
+    }
+    case "reflect": {
+      // Reflections stay private and self-paced: saved to the learner's own record, not to the session.
+      const session = await findLiveSession(code);
+      if (!session) return refused(404, input.activityId, MESSAGES.unknownCode);
+      if (!(await isParticipant(session.id, userId))) return refused(403, input.activityId, MESSAGES.notParticipant);
+      const module = getModule(session.moduleSlug);
+      if (!module) return refused(410, input.activityId, MESSAGES.moduleGone);
+      if (input.body.length > REFLECTION_MAX) return refused(400, input.activityId, `Reflections are at most ${REFLECTION_MAX} characters.`);
+      const result = await saveReflection(userId, module, input.activityId, input.body);
+      return result.ok ? { ok: true, intent: input.intent } : refused(result.status, input.activityId, result.message);
+    }
+  }
+}

@@ -1,0 +1,333 @@
+import { databaseHandle, type DatabaseHandle } from "../../db/client.server";
+import { announce, LIVE_CHANNEL, touchPresence } from "./sessions.server";
+import { HEARTBEAT_SECONDS, LIVE_STATE_EVENT, type LiveViewer } from "./state";
+import { buildViews, loadSnapshot, type LiveViews } from "./state.server";
+
+// One hub per process. It LISTENs once on doorstep_live and fans each change out to the
+// Server-Sent-Events streams of that session connected to *this* instance. The database
+// is the only source of truth: on `<sessionId>:<version>` the hub re-reads the session
+// once and pushes each screen its own view. Bursts (a room answering a poll) are
+// coalesced: at most one push per session per COALESCE_MS, always of the latest state.
+
+export const COALESCE_MS = 100;
+/** New screens arriving together (a room joining, everyone reconnecting) share one read. */
+const GREET_BATCH_MS = 10;
+const RETRY_MS = 2_000;
+/** A screen that stops reading (a dead phone) is dropped before it eats the server's memory. */
+const MAX_QUEUED_BYTES = 1_000_000;
+
+interface Client {
+  viewer: LiveViewer;
+  /** Highest version sent, so a slow first read never overwrites a newer push. */
+  version: number;
+  /** What this participant's screen last got (minus version and clock), to skip repeats. */
+  lastShared: string | null;
+  lastMe: string | null;
+  send(chunk: string): void;
+  close(): void;
+}
+
+interface SessionClients {
+  clients: Set<Client>;
+  lastPushAt: number;
+  timer: NodeJS.Timeout | null;
+  running: boolean;
+  dirty: boolean;
+  /** Screens that connected and still wait for their first state. */
+  greeting: Set<Client>;
+  greetTimer: NodeJS.Timeout | null;
+}
+
+const encoder = new TextEncoder();
+
+export function sseEvent(version: number, data: string): string {
+  return `id: ${version}\nevent: ${LIVE_STATE_EVENT}\ndata: ${data}\n\n`;
+}
+
+/** DOORSTEP_LIVE_TRACE=1 logs each push's timings (diagnosis, benchmarks). */
+const TRACE = Boolean(process.env.DOORSTEP_LIVE_TRACE);
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export class LiveHub {
+  private sessions = new Map<string, SessionClients>();
+  private unlisten: (() => Promise<void>) | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** Counters for tests and the benchmark. */
+  readonly stats = { notifications: 0, pushes: 0, events: 0 };
+
+  constructor(
+    readonly handle: DatabaseHandle,
+    private readonly options: { coalesceMs?: number; heartbeatMs?: number; log?: (line: string) => void } = {},
+  ) {}
+
+  async start(): Promise<void> {
+    // Awaited before the server takes requests: PGlite drops notifications sent before LISTEN.
+    this.unlisten = await this.handle.listen(LIVE_CHANNEL, (payload) => this.onNotify(payload));
+    this.heartbeat = setInterval(() => void this.beat(), this.options.heartbeatMs ?? HEARTBEAT_SECONDS * 1000);
+    this.heartbeat.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const entry of this.sessions.values()) {
+      if (entry.timer) clearTimeout(entry.timer);
+      if (entry.greetTimer) clearTimeout(entry.greetTimer);
+      for (const client of entry.clients) client.close();
+    }
+    this.sessions.clear();
+    await this.unlisten?.().catch(() => {});
+    this.unlisten = null;
+  }
+
+  get clientCount(): number {
+    let n = 0;
+    for (const entry of this.sessions.values()) n += entry.clients.size;
+    return n;
+  }
+
+  private onNotify(payload: string) {
+    this.stats.notifications++;
+    const sessionId = payload.split(":")[0] ?? "";
+    if (this.sessions.has(sessionId)) this.schedule(sessionId);
+  }
+
+  private schedule(sessionId: string) {
+    const entry = this.sessions.get(sessionId);
+    if (!entry) return;
+    if (entry.running) {
+      entry.dirty = true; // push again when this one is done, with whatever is newest then
+      return;
+    }
+    if (entry.timer) return; // a push is already due and will read the newest state
+    const wait = entry.lastPushAt + (this.options.coalesceMs ?? COALESCE_MS) - Date.now();
+    if (wait <= 0) void this.push(sessionId, entry);
+    else
+      entry.timer = setTimeout(() => {
+        entry.timer = null;
+        void this.push(sessionId, entry);
+      }, wait);
+  }
+
+  private async push(sessionId: string, entry: SessionClients) {
+    entry.running = true;
+    entry.dirty = false;
+    entry.lastPushAt = Date.now();
+    try {
+      const started = performance.now();
+      const snapshot = await loadSnapshot(sessionId);
+      if (!snapshot) {
+        for (const client of entry.clients) client.close();
+        return;
+      }
+      const read = performance.now();
+      const views = buildViews(snapshot);
+      this.stats.pushes++;
+      this.deliver(views, entry.clients);
+      if (TRACE) {
+        const done = performance.now();
+        this.options.log?.(`live: v${views.version} → ${entry.clients.size} streams: read ${(read - started).toFixed(1)} ms, views+send ${(done - read).toFixed(1)} ms`);
+      }
+      if (views.status === "ended") for (const client of entry.clients) client.close();
+    } catch (error) {
+      this.options.log?.(`live: push for session ${sessionId} failed: ${message(error)}`);
+    } finally {
+      entry.running = false;
+      if (entry.dirty && !this.stopped) this.schedule(sessionId);
+    }
+  }
+
+  /**
+   * Serialise each shared part once; only a participant's own part is per screen. A
+   * participant whose view did not change is skipped: while a room answers a poll that
+   * only the presenter's tally shows, only the people who just answered get an event.
+   */
+  private deliver(views: LiveViews, clients: Iterable<Client>) {
+    let participantShared: string | null = null;
+    let participantSameness: string | null = null;
+    let presenterEvent: string | null = null;
+    for (const client of clients) {
+      if (views.version < client.version) continue;
+      client.version = views.version;
+      if (client.viewer.kind === "presenter") {
+        presenterEvent ??= sseEvent(
+          views.version,
+          `{"shared":${JSON.stringify(views.presenterShared)},"me":null,"presenter":${JSON.stringify(views.presenter)}}`,
+        );
+        client.send(presenterEvent);
+      } else {
+        participantShared ??= JSON.stringify(views.participantShared);
+        participantSameness ??= JSON.stringify({ ...views.participantShared, version: 0, serverNow: "" });
+        const me = JSON.stringify(views.me(client.viewer.userId));
+        if (client.lastShared === participantSameness && client.lastMe === me) continue;
+        client.lastShared = participantSameness;
+        client.lastMe = me;
+        client.send(sseEvent(views.version, `{"shared":${participantShared},"me":${me},"presenter":null}`));
+      }
+      this.stats.events++;
+    }
+  }
+
+  /**
+   * Every HEARTBEAT_SECONDS: a comment line on every stream (so proxies keep idle
+   * connections open), presence refreshed for this instance's participants in one UPDATE
+   * per session, and presenters re-sent their view (someone may have dropped off, on any
+   * instance).
+   */
+  private async beat() {
+    for (const [sessionId, entry] of this.sessions) {
+      const userIds: string[] = [];
+      let presenters = 0;
+      for (const client of entry.clients) {
+        client.send(": heartbeat\n\n");
+        if (client.viewer.kind === "participant") userIds.push(client.viewer.userId);
+        else presenters++;
+      }
+      try {
+        const back = await touchPresence(sessionId, [...new Set(userIds)]);
+        if (back.length) await announce(sessionId);
+        else if (presenters) await this.refreshPresenters(sessionId, entry);
+      } catch (error) {
+        this.options.log?.(`live: heartbeat for session ${sessionId} failed: ${message(error)}`);
+      }
+    }
+  }
+
+  private async refreshPresenters(sessionId: string, entry: SessionClients) {
+    const snapshot = await loadSnapshot(sessionId);
+    if (!snapshot) return;
+    this.deliver(
+      buildViews(snapshot),
+      [...entry.clients].filter((c) => c.viewer.kind === "presenter"),
+    );
+  }
+
+  /**
+   * Open an event stream for one screen: registered before the first read, so no change
+   * between that read and the next NOTIFY can be missed; the current state goes out at
+   * once (also after a reconnect with Last-Event-ID). Closed when the request is aborted.
+   */
+  connect(sessionId: string, viewer: LiveViewer, signal: AbortSignal): Response {
+    let client: Client | null = null;
+    const remove = () => {
+      const entry = this.sessions.get(sessionId);
+      if (!entry || !client) return;
+      entry.clients.delete(client);
+      entry.greeting.delete(client);
+      if (entry.clients.size === 0) {
+        if (entry.timer) clearTimeout(entry.timer);
+        if (entry.greetTimer) clearTimeout(entry.greetTimer);
+        this.sessions.delete(sessionId);
+      }
+    };
+    const stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        let open = true;
+        client = {
+          viewer,
+          version: 0,
+          lastShared: null,
+          lastMe: null,
+          send(chunk) {
+            if (!open) return;
+            if ((controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) {
+              this.close();
+              return;
+            }
+            controller.enqueue(encoder.encode(chunk));
+          },
+          close() {
+            if (!open) return;
+            open = false;
+            remove();
+            try {
+              controller.close();
+            } catch {
+              // already closed by the other side
+            }
+          },
+        };
+        let entry = this.sessions.get(sessionId);
+        if (!entry) {
+          entry = { clients: new Set(), lastPushAt: 0, timer: null, running: false, dirty: false, greeting: new Set(), greetTimer: null };
+          this.sessions.set(sessionId, entry);
+        }
+        entry.clients.add(client);
+        client.send(`retry: ${RETRY_MS}\n: connected\n\n`);
+        signal.addEventListener("abort", () => client?.close(), { once: true });
+        entry.greeting.add(client);
+        const waiting = entry;
+        waiting.greetTimer ??= setTimeout(() => void this.greet(sessionId, waiting), GREET_BATCH_MS);
+      },
+      cancel: () => client?.close(),
+    });
+    return new Response(stream, {
+      headers: {
+        "Content-Type": "text/event-stream; charset=utf-8",
+        "Cache-Control": "no-cache, no-transform",
+        Connection: "keep-alive",
+        // nginx: do not buffer this response.
+        "X-Accel-Buffering": "no",
+      },
+    });
+  }
+
+  /** The first state for every screen that connected since the last greeting, from one read. */
+  private async greet(sessionId: string, entry: SessionClients) {
+    const batch = [...entry.greeting];
+    entry.greeting.clear();
+    try {
+      const userIds = batch.flatMap((c) => (c.viewer.kind === "participant" ? [c.viewer.userId] : []));
+      const back = await touchPresence(sessionId, [...new Set(userIds)]);
+      // Presenters everywhere should see them reappear now, not at the next heartbeat.
+      if (back.length) await announce(sessionId);
+      const snapshot = await loadSnapshot(sessionId);
+      if (!snapshot) {
+        for (const client of batch) client.close();
+        return;
+      }
+      const views = buildViews(snapshot);
+      this.deliver(views, batch);
+      if (views.status === "ended") for (const client of batch) client.close();
+    } catch (error) {
+      this.options.log?.(`live: first state for session ${sessionId} failed: ${message(error)}`);
+      for (const client of batch) client.close();
+    } finally {
+      entry.greetTimer = null;
+      if (entry.greeting.size && !this.stopped) entry.greetTimer = setTimeout(() => void this.greet(sessionId, entry), GREET_BATCH_MS);
+    }
+  }
+}
+
+// One hub per process; it survives dev rebuilds of the server bundle like the database.
+const holder = globalThis as unknown as { __doorstepLiveHub?: { hub: LiveHub; ready: Promise<void> } };
+
+/** Start the hub on the current database (boot calls this before serving). */
+export async function startLiveHub(options: { log?: (line: string) => void } = {}): Promise<LiveHub> {
+  const handle = databaseHandle();
+  const current = holder.__doorstepLiveHub;
+  if (current && current.hub.handle === handle) {
+    await current.ready;
+    return current.hub;
+  }
+  if (current) await current.hub.stop();
+  const hub = new LiveHub(handle, { log: options.log ?? ((line) => console.error(line)) });
+  const ready = hub.start();
+  holder.__doorstepLiveHub = { hub, ready };
+  await ready;
+  return hub;
+}
+
+/** The running hub, started now if it isn't yet (tests that skip boot). */
+export function liveHub(): Promise<LiveHub> {
+  return startLiveHub();
+}
+
+/** Close every stream and stop listening (server shutdown). */
+export async function stopLive(): Promise<void> {
+  const current = holder.__doorstepLiveHub;
+  holder.__doorstepLiveHub = undefined;
+  await current?.hub.stop();
+}

@@ -1,0 +1,96 @@
+import { and, eq } from "drizzle-orm";
+import { db } from "../../db/client.server";
+import { reflections } from "../../db/schema";
+import { getModule } from "../content/catalog.server";
+import type { ModuleManifest } from "../content/manifest";
+import { formatJoinCode } from "./join-code";
+import { joinQrSvg } from "./qr.server";
+import { canDrive, findLiveSession, isParticipant, MESSAGES, touchPresence, type LiveActor, type LiveResult } from "./sessions.server";
+import type { LiveView } from "./state";
+import { liveState } from "./state.server";
+
+// What the live pages' loaders need, each in one call.
+
+export interface LiveModuleCode {
+  slug: string;
+  title: string;
+  hash: string;
+  code: string;
+  manifest: ModuleManifest;
+}
+
+function moduleCode(slug: string): LiveModuleCode | null {
+  const module = getModule(slug);
+  return module ? { slug: module.slug, title: module.frontmatter.title, hash: module.hash, code: module.code, manifest: module.manifest } : null;
+}
+
+export interface PresenterPage {
+  view: LiveView;
+  module: LiveModuleCode;
+  join: { code: string; spaced: string; url: string; shortUrl: string; qrSvg: string };
+}
+
+/** The presenter view: only the session's trainer or an admin. */
+export async function presenterPage(codeInput: string, actor: LiveActor, origin: string): Promise<LiveResult<PresenterPage>> {
+  const session = await findLiveSession(codeInput);
+  if (!session) return { ok: false, status: 404, message: MESSAGES.unknownCode };
+  if (!canDrive(session, actor)) return { ok: false, status: 403, message: MESSAGES.notDriver };
+  const module = moduleCode(session.moduleSlug);
+  const view = await liveState(session.id, { kind: "presenter" });
+  if (!module || !view) return { ok: false, status: 410, message: MESSAGES.moduleGone };
+  const url = `${origin}/join/${session.code}`;
+  return {
+    ok: true,
+    value: {
+      view,
+      module,
+      join: { code: session.code, spaced: formatJoinCode(session.code), url, shortUrl: `${origin.replace(/^https?:\/\//, "")}/join`, qrSvg: await joinQrSvg(url) },
+    },
+  };
+}
+
+export type ParticipantPage =
+  | { kind: "view"; view: LiveView; module: LiveModuleCode; reflections: Record<string, string> }
+  | { kind: "presenter" }
+  | { kind: "join" };
+
+/**
+ * A participant's screen. Loading it counts as being here (so a screen without
+ * JavaScript, refreshing itself, stays "connected"). Not joined yet: go and join; the
+ * session's trainer: go to the presenter view.
+ */
+export async function participantPage(codeInput: string, actor: LiveActor): Promise<LiveResult<ParticipantPage>> {
+  const session = await findLiveSession(codeInput);
+  if (!session) return { ok: false, status: 404, message: MESSAGES.unknownCode };
+  if (!(await isParticipant(session.id, actor.id))) {
+    if (canDrive(session, actor)) return { ok: true, value: { kind: "presenter" } };
+    if (session.status === "ended") return { ok: false, status: 410, message: MESSAGES.ended };
+    return { ok: true, value: { kind: "join" } };
+  }
+  if (session.status === "open") await touchPresence(session.id, [actor.id]);
+  const module = moduleCode(session.moduleSlug);
+  const view = await liveState(session.id, { kind: "participant", userId: actor.id });
+  if (!module || !view) return { ok: false, status: 410, message: MESSAGES.moduleGone };
+  const rows = await db()
+    .select({ id: reflections.reflectId, body: reflections.body })
+    .from(reflections)
+    .where(and(eq(reflections.userId, actor.id), eq(reflections.moduleSlug, session.moduleSlug)));
+  return { ok: true, value: { kind: "view", view, module, reflections: Object.fromEntries(rows.map((r) => [r.id, r.body])) } };
+}
+
+/** Who may open the event stream, and as what. */
+export async function streamAccess(
+  codeInput: string,
+  actor: LiveActor,
+  asPresenter: boolean,
+): Promise<LiveResult<{ sessionId: string; ended: boolean; viewer: { kind: "presenter" } | { kind: "participant"; userId: string } }>> {
+  const session = await findLiveSession(codeInput);
+  if (!session) return { ok: false, status: 404, message: MESSAGES.unknownCode };
+  const ended = session.status === "ended";
+  if (asPresenter) {
+    if (!canDrive(session, actor)) return { ok: false, status: 403, message: MESSAGES.notDriver };
+    return { ok: true, value: { sessionId: session.id, ended, viewer: { kind: "presenter" } } };
+  }
+  if (!(await isParticipant(session.id, actor.id))) return { ok: false, status: 403, message: MESSAGES.notParticipant };
+  return { ok: true, value: { sessionId: session.id, ended, viewer: { kind: "participant", userId: actor.id } } };
+}

@@ -1,0 +1,117 @@
+// Client-safe shape of what a live screen needs. The server builds it (state.server.ts),
+// the loader sends it for the first paint and the event stream sends it on every change.
+import type { LiveAnswer, LiveRole, LiveScenarioTurn } from "../../db/schema";
+
+export type { LiveAnswer, LiveRole, LiveScenarioTurn };
+
+/** A participant counts as "connected now" if their screen checked in this recently. */
+export const CONNECTED_WINDOW_SECONDS = 35;
+/** The event stream's heartbeat (a comment line), which also refreshes presence. */
+export const HEARTBEAT_SECONDS = 15;
+/** A code stops admitting people this long after the session was started. */
+export const SESSION_LIFETIME_HOURS = 12;
+/** "From the start": joined before the trainer first left step 1, or within this many minutes. */
+export const LATE_JOIN_GRACE_MINUTES = 10;
+/** "At the end": connected within this many seconds before the trainer ended the session. */
+export const END_PRESENCE_SECONDS = 60;
+export const TIMER_MAX_SECONDS = 3600;
+
+/** What an observer ticks while watching the canvasser. */
+export const RUBRIC_ITEMS = [
+  { id: "open-question", label: "Asked an open question" },
+  { id: "listened", label: "Listened more than they talked" },
+  { id: "reflected", label: "Reflected a feeling back" },
+  { id: "story", label: "Shared a personal story" },
+  { id: "commitment", label: "Asked for a commitment" },
+] as const;
+export type RubricItemId = (typeof RUBRIC_ITEMS)[number]["id"];
+export const RUBRIC_ITEM_IDS: readonly string[] = RUBRIC_ITEMS.map((i) => i.id);
+
+export type LiveTally =
+  | { kind: "poll"; total: number; counts: Record<string, number> }
+  | { kind: "quiz"; total: number; questions: Record<string, Record<string, number>> };
+
+export interface LiveScenarioView {
+  run: number;
+  currentNode: string;
+  path: LiveScenarioTurn[];
+  endingId: string | null;
+  /** The turn now being voted on (= path length). */
+  turn: number;
+  /** People who have voted on this turn. */
+  voters: number;
+  /** Votes per choice index on this turn: presenter only. */
+  votes: Record<string, number> | null;
+}
+
+/** The same for everyone on one side of the room. */
+export interface LiveShared {
+  sessionId: string;
+  code: string;
+  version: number;
+  status: "open" | "ended";
+  module: { slug: string; title: string };
+  steps: { id: string; title: string }[];
+  stepIndex: number;
+  revealed: string[];
+  timer: { endsAt: string; seconds: number } | null;
+  /** Server clock when this was built, so screens can correct their own for the timer. */
+  serverNow: string;
+  /** Quiz and poll tallies of the current step (participants: revealed ones only). */
+  tallies: Record<string, LiveTally>;
+  scenarios: Record<string, LiveScenarioView>;
+  pairing: { activityId: string; round: number; trios: boolean } | null;
+  trainerName: string;
+  groupName: string | null;
+  participantCount: number;
+  connectedCount: number;
+  endedAt: string | null;
+}
+
+/** One participant's own part: never anyone else's card or checklist. */
+export interface LiveMe {
+  userId: string;
+  name: string;
+  responses: Record<string, LiveAnswer>;
+  /** Scenario activity id → the choice I voted for on the current turn. */
+  votes: Record<string, number>;
+  role: {
+    activityId: string;
+    round: number;
+    role: LiveRole;
+    partners: { name: string; role: LiveRole }[];
+  } | null;
+  /** Set when I am the observer this round. */
+  rubric: { activityId: string; round: number; canvasserName: string; items: string[] } | null;
+  attended: boolean | null;
+  /** Joined at the door with the code and has not chosen a password yet. */
+  needsPassword: boolean;
+}
+
+export interface LivePresenterParticipant {
+  userId: string;
+  name: string;
+  connected: boolean;
+  joinedAt: string;
+  mark: "present" | "absent" | null;
+  attended: boolean | null;
+  newcomer: boolean;
+}
+
+export interface LivePresenter {
+  participants: LivePresenterParticipant[];
+  groups: { userId: string; name: string; role: LiveRole; connected: boolean }[][] | null;
+  /** Observer checklists of the current pairing round, one per canvasser observed. */
+  rubric: { canvasserName: string; observerName: string; items: string[] }[];
+}
+
+export interface LiveView {
+  shared: LiveShared;
+  me: LiveMe | null;
+  presenter: LivePresenter | null;
+}
+
+export type LiveViewer = { kind: "presenter" } | { kind: "participant"; userId: string };
+
+/** The SSE event carrying a LiveView; its `id:` is the version. */
+export const LIVE_STATE_EVENT = "state";

@@ -1,0 +1,78 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { requireUser } from "~/auth/guard.server";
+import { PASSWORD_MIN, passwordSchema } from "~/auth/validation";
+import { Field, FormError } from "~/components/form-field";
+import { formFailure, parseForm, text } from "~/lib/http.server";
+import { needsPassword, setNewcomerPassword } from "~/live/sessions.server";
+
+export const meta: MetaFunction = () => [{ title: "Choose a password · Doorstep" }];
+
+// People who joined a live session with just their name and email choose their password
+// here, signed in on the device they joined with.
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user } = await requireUser(request);
+  return { needed: await needsPassword(user.id), email: user.email };
+}
+
+const schema = z.object({ password: passwordSchema });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { user } = await requireUser(request);
+  const form = await request.formData();
+  const parsed = parseForm(schema, { password: text(form, "password") });
+  if (!parsed.ok) return parsed.response;
+  const result = await setNewcomerPassword(user.id, parsed.value.password);
+  if (!result.ok) return formFailure(result.status, { form: result.message });
+  return { ok: true as const };
+}
+
+export default function ChoosePassword() {
+  const { needed, email } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  if (result && "ok" in result && result.ok) {
+    return (
+      <div className="page--narrow">
+        <h1>Password saved</h1>
+        <p className="alert alert--success" role="status">
+          Your password is set. Next time, sign in with {email} and this password.
+        </p>
+        <p>
+          <Link to="/me" className="button">
+            See your record
+          </Link>
+        </p>
+      </div>
+    );
+  }
+  const failure = result && "errors" in result ? result : undefined;
+  return (
+    <div className="page--narrow">
+      <h1>Choose a password</h1>
+      {needed ? (
+        <Form method="post" className="card" noValidate>
+          <p>You joined a live session with your email ({email}). Choose a password to sign in again later.</p>
+          <FormError message={failure?.errors.form} />
+          <input type="email" name="username" autoComplete="username" defaultValue={email} hidden readOnly />
+          <Field
+            label="New password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={PASSWORD_MIN}
+            hint={`At least ${PASSWORD_MIN} characters. A short sentence is easy to remember.`}
+            error={failure?.errors.password}
+          />
+          <button type="submit" className="button" disabled={busy}>
+            {busy ? "Saving…" : "Save my password"}
+          </button>
+        </Form>
+      ) : (
+        <p className="alert alert--info">Your account already has a password. Sign in with it next time.</p>
+      )}
+    </div>
+  );
+}

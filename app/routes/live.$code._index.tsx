@@ -1,0 +1,88 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { requireUser } from "~/auth/guard.server";
+import { LiveStatusBar } from "~/components/live/live-status";
+import { liveModuleRuntime } from "~/components/live/live-runtime";
+import { useLiveState } from "~/components/live/use-live-state";
+import { runParticipantCommand } from "~/live/commands.server";
+import { participantPage } from "~/live/pages.server";
+import { ModuleContent } from "~/mdx/module-content";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.module.title} (live) · Doorstep` : "Live session · Doorstep" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user } = await requireUser(request);
+  const page = await participantPage(params.code ?? "", user);
+  if (!page.ok) throw data(page.message, { status: page.status });
+  if (page.value.kind === "join") throw redirect(`/join/${encodeURIComponent(params.code ?? "")}`);
+  if (page.value.kind === "presenter") throw redirect(`/live/${encodeURIComponent(params.code ?? "")}/present`);
+  return page.value;
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user } = await requireUser(request);
+  const result = await runParticipantCommand(params.code ?? "", user.id, await request.formData());
+  if (!result.ok) return data({ ok: false as const, failure: { activityId: result.activityId, message: result.message } }, { status: result.status });
+  return { ok: true as const };
+}
+
+// An answer or vote comes back through the event stream within a moment; re-running the
+// loader for every tap of every participant would only add load.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, actionResult, defaultShouldRevalidate }) => {
+  const intent = formData?.get("intent");
+  if ((intent === "answer" || intent === "vote" || intent === "rubric") && (actionResult as { ok?: boolean } | undefined)?.ok) return false;
+  return defaultShouldRevalidate;
+};
+
+export default function LiveParticipant() {
+  const page = useLoaderData<typeof loader>();
+  const { view, offsetMs, connection } = useLiveState(page.view, "participant");
+  const { shared, me } = view;
+  const step = shared.steps[shared.stepIndex];
+  return (
+    <div className="live live--participant">
+      <noscript>
+        {/* Without JavaScript there is no event stream: the page refreshes itself. */}
+        <meta httpEquiv="refresh" content="10" />
+      </noscript>
+      <LiveStatusBar shared={shared} offsetMs={offsetMs} connection={connection} />
+      {me?.needsPassword ? (
+        <div className="alert alert--info">
+          You joined with the code, so your account has no password yet. <Link to="/join/password">Choose a password</Link> to keep your
+          record and sign in again later.
+        </div>
+      ) : null}
+      {shared.status === "ended" ? (
+        <section className="live-ended" aria-labelledby="ended-heading">
+          <h1 id="ended-heading">The session has ended</h1>
+          <p className="lede">Thanks for taking part in “{shared.module.title}” with {shared.trainerName}.</p>
+          {me?.attended ? (
+            <p className="alert alert--success" role="status">
+              Your attendance is recorded: this module now counts as completed. <Link to="/me">See your record</Link>
+            </p>
+          ) : (
+            <p className="alert alert--info" role="status">
+              You weren't recorded as present for the whole session, so it doesn't count as a completion. You can take the module
+              on your own any time, or ask {shared.trainerName}.
+            </p>
+          )}
+        </section>
+      ) : (
+        <>
+          <h1>{step?.title ?? shared.module.title}</h1>
+          <ModuleContent
+            hash={page.module.hash}
+            code={page.module.code}
+            runtime={liveModuleRuntime(view, page.module.manifest, { role: "participant", actionPath: `/live/${shared.code}`, reflections: page.reflections })}
+          />
+          <noscript>
+            <p>
+              <a href={`/live/${shared.code}`}>Refresh</a> to see where the session is now.
+            </p>
+          </noscript>
+        </>
+      )}
+    </div>
+  );
+}

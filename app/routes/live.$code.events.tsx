@@ -1,0 +1,18 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { requireUser } from "~/auth/guard.server";
+import { liveHub } from "~/live/hub.server";
+import { streamAccess } from "~/live/pages.server";
+
+// GET /live/:code/events — the Server-Sent-Events stream of a session for this screen
+// (?as=presenter for the presenter view). The hub sends the current state at once, then
+// every change; an ended session answers 204, which tells EventSource to stop retrying.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user } = await requireUser(request);
+  const asPresenter = new URL(request.url).searchParams.get("as") === "presenter";
+  const access = await streamAccess(params.code ?? "", user, asPresenter);
+  if (!access.ok) throw data(access.message, { status: access.status });
+  if (access.value.ended) return new Response(null, { status: 204 });
+  const hub = await liveHub();
+  return hub.connect(access.value.sessionId, access.value.viewer, request.signal);
+}

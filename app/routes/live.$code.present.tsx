@@ -1,0 +1,77 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/guard.server";
+import { liveModuleRuntime } from "~/components/live/live-runtime";
+import { EndSession, JoinPanel, ParticipantsPanel, StepControls, TimerControls } from "~/components/live/presenter";
+import { useLiveState, type LiveConnection } from "~/components/live/use-live-state";
+import { env } from "~/lib/env.server";
+import { runPresenterCommand } from "~/live/commands.server";
+import { presenterPage } from "~/live/pages.server";
+import { ModuleContent } from "~/mdx/module-content";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Presenting: ${data.module.title} · Doorstep` : "Presenter · Doorstep" }];
+
+const DRIVERS = ["trainer", "admin"] as const;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user } = await requireUser(request, DRIVERS);
+  const origin = env().APP_ORIGIN ?? new URL(request.url).origin;
+  const page = await presenterPage(params.code ?? "", user, origin);
+  if (!page.ok) throw data(page.message, { status: page.status });
+  return page.value;
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user } = await requireUser(request, DRIVERS);
+  const result = await runPresenterCommand(params.code ?? "", user, await request.formData());
+  if (!result.ok) return data({ ok: false as const, failure: { activityId: result.activityId, message: result.message } }, { status: result.status });
+  return { ok: true as const, intent: result.intent };
+}
+
+const CONNECTION: Record<LiveConnection, string> = {
+  connecting: "connecting…",
+  live: "live",
+  reconnecting: "reconnecting…",
+  closed: "offline (refreshing every few seconds)",
+};
+
+export default function LivePresenter() {
+  const page = useLoaderData<typeof loader>();
+  const { view, offsetMs, connection } = useLiveState(page.view, "presenter");
+  const { shared, presenter } = view;
+  const actionPath = `/live/${shared.code}/present`;
+  const step = shared.steps[shared.stepIndex];
+  const ended = shared.status === "ended";
+  return (
+    <div className="live live--presenter">
+      <header className="present-header">
+        <p className="muted">
+          <Link to="/live">Live sessions</Link> › {shared.module.title}
+          {shared.groupName ? ` · ${shared.groupName}` : ""} ·{" "}
+          <span className={`connection connection--${connection}`}>{ended ? "ended" : CONNECTION[connection]}</span>
+        </p>
+      </header>
+      {ended ? (
+        <div className="alert alert--success" role="status">
+          Session ended{shared.endedAt ? ` at ${new Date(shared.endedAt).toLocaleTimeString("en-GB", { timeStyle: "short" })}` : ""}.{" "}
+          {presenter?.participants.filter((p) => p.attended).length ?? 0} of {shared.participantCount} attended; their completions are recorded.
+        </div>
+      ) : (
+        <JoinPanel join={page.join} />
+      )}
+      <div className="present-layout">
+        <div className="present-main">
+          <StepControls shared={shared} actionPath={actionPath} />
+          <TimerControls shared={shared} offsetMs={offsetMs} actionPath={actionPath} />
+          <h1 className="present-title">{step?.title}</h1>
+          <ModuleContent hash={page.module.hash} code={page.module.code} runtime={liveModuleRuntime(view, page.module.manifest, { role: "presenter", actionPath })} />
+        </div>
+        <aside className="present-side" aria-label="Room">
+          {presenter ? <ParticipantsPanel shared={shared} presenter={presenter} actionPath={actionPath} /> : null}
+          {ended ? null : <EndSession actionPath={actionPath} />}
+        </aside>
+      </div>
+    </div>
+  );
+}

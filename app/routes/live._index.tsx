@@ -1,0 +1,71 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/guard.server";
+import { formatJoinCode } from "~/live/join-code";
+import { listTrainerSessions } from "~/live/sessions.server";
+
+export const meta: MetaFunction = () => [{ title: "Live sessions · Doorstep" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user } = await requireUser(request, ["trainer", "admin"]);
+  return { sessions: await listTrainerSessions(user), isAdmin: user.role === "admin" };
+}
+
+const when = (d: Date | string) => new Date(d).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+
+export default function LiveSessions() {
+  const { sessions, isAdmin } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Live sessions</h1>
+      <p className="lede">Run a module with a room: everyone joins with a code and follows your screen.</p>
+      <p>
+        <Link className="button" to="/live/new">
+          Start a live session
+        </Link>
+      </p>
+      <h2>{isAdmin ? "All sessions" : "Your sessions"}</h2>
+      {sessions.length === 0 ? (
+        <p className="empty">No sessions yet. Start one from here or from a module's page.</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Live sessions, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Module</th>
+                <th scope="col">Group</th>
+                {isAdmin ? <th scope="col">Trainer</th> : null}
+                <th scope="col">Attendance</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sessions.map((s) => (
+                <tr key={s.id}>
+                  <td>{when(s.createdAt)}</td>
+                  <td>{s.moduleTitle}</td>
+                  <td>{s.groupName ?? <span className="muted">No group</span>}</td>
+                  {isAdmin ? <td>{s.trainerName}</td> : null}
+                  <td>
+                    {s.status === "ended" ? `${s.attended} of ${s.participants} attended` : `${s.participants} joined`}
+                  </td>
+                  <td>
+                    {s.status === "open" ? (
+                      <Link to={`/live/${s.code}/present`}>
+                        Open · <span className="join-code-inline">{formatJoinCode(s.code)}</span>
+                      </Link>
+                    ) : (
+                      <Link to={`/live/${s.code}/present`}>Ended {s.endedAt ? when(s.endedAt) : ""}</Link>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

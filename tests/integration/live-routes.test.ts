@@ -1,0 +1,291 @@
+import { eq } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { stopLive } from "~/live/hub.server";
+import { createLiveSession, endSession, joinWithCode } from "~/live/sessions.server";
+import type { LiveView } from "~/live/state";
+import * as joinCode from "~/routes/join.$code";
+import * as joinIndex from "~/routes/join._index";
+import * as joinPassword from "~/routes/join.password";
+import * as liveParticipant from "~/routes/live.$code._index";
+import * as liveEvents from "~/routes/live.$code.events";
+import * as livePresent from "~/routes/live.$code.present";
+import * as liveIndex from "~/routes/live._index";
+import * as liveNew from "~/routes/live.new";
+import { liveParticipants, liveSessions, users } from "../../db/schema";
+import { LIVE_MODULE, STEP, withLiveCatalog } from "../fixtures/live-modules/setup";
+import { get, makeUser, post, run, TEST_ORIGIN, type TestUser } from "../setup/fixtures";
+import { withTestDatabase } from "../setup/database";
+
+const database = withTestDatabase();
+withLiveCatalog();
+afterAll(() => stopLive());
+
+async function session(trainer?: TestUser) {
+  const owner = trainer ?? (await makeUser("trainer"));
+  const created = await createLiveSession(owner, { moduleSlug: LIVE_MODULE });
+  if (!created.ok) throw new Error(created.message);
+  return { trainer: owner, ...created.value };
+}
+
+async function participant(code: string) {
+  const user = await makeUser("activist");
+  const joined = await joinWithCode(code, user, "192.0.2.10");
+  if (!joined.ok) throw new Error(joined.message);
+  return user;
+}
+
+/** Read Server-Sent Events from a Response body as they arrive. */
+function eventReader(response: Response) {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  return {
+    async next(timeoutMs = 3000): Promise<{ id: string; event: string; data: LiveView }> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const end = buffer.indexOf("\n\n");
+        if (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const fields: Record<string, string> = Object.fromEntries(
+            block
+              .split("\n")
+              .filter((l) => l && !l.startsWith(":"))
+              .map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 2)]),
+          );
+          if (fields.event) return { id: fields.id ?? "", event: fields.event, data: JSON.parse(fields.data ?? "null") as LiveView };
+          continue;
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error("no event in time");
+        const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), left))]);
+        if (!chunk) throw new Error("no event in time");
+        if (chunk.done) throw new Error("stream ended");
+        buffer += decoder.decode(chunk.value, { stream: true });
+      }
+    },
+    cancel: () => reader.cancel().catch(() => {}),
+  };
+}
+
+async function openStream(code: string, cookie: string, asPresenter = false) {
+  const controller = new AbortController();
+  const request = new Request(new URL(`/live/${code}/events${asPresenter ? "?as=presenter" : ""}`, TEST_ORIGIN), { headers: { Cookie: cookie }, signal: controller.signal });
+  const response = (await liveEvents.loader({ request, params: { code }, context: { clientIp: "192.0.2.10" } })) as Response;
+  return { response, controller };
+}
+
+describe("/live/new and /live", () => {
+  it("starts a session for a trainer and lists it", async () => {
+    const trainer = await makeUser("trainer");
+    const options = await run(liveNew.loader, get("/live/new", trainer.cookie));
+    expect(options.status).toBe(200);
+    expect((options.body as { modules: { slug: string }[] }).modules.map((m) => m.slug)).toContain(LIVE_MODULE);
+    const res = await run(liveNew.action, post("/live/new", { moduleSlug: LIVE_MODULE, groupId: "" }, trainer.cookie));
+    expect(res.status).toBe(302);
+    expect(res.location).toMatch(/^\/live\/[A-HJKMNP-Z]{6}\/present$/);
+    const list = await run(liveIndex.loader, get("/live", trainer.cookie));
+    expect((list.body as { sessions: { moduleTitle: string }[] }).sessions).toHaveLength(1);
+  });
+
+  it("answers bad input with a 4xx and creates nothing", async () => {
+    const trainer = await makeUser("trainer");
+    expect((await run(liveNew.action, post("/live/new", { moduleSlug: "" }, trainer.cookie))).status).toBe(400);
+    expect((await run(liveNew.action, post("/live/new", { moduleSlug: "nope" }, trainer.cookie))).status).toBe(404);
+    expect((await run(liveNew.action, post("/live/new", { moduleSlug: LIVE_MODULE, groupId: "not-a-uuid" }, trainer.cookie))).status).toBe(400);
+    const activist = await makeUser("activist");
+    expect((await run(liveNew.action, post("/live/new", { moduleSlug: LIVE_MODULE }, activist.cookie))).status).toBe(403);
+    const rows = await database().db.select().from(liveSessions).where(eq(liveSessions.trainerId, trainer.id));
+    expect(rows).toEqual([]);
+  });
+});
+
+describe("joining pages", () => {
+  it("/join sends a signed-in person into the session, and the trainer to the presenter view", async () => {
+    const { code, trainer } = await session();
+    const user = await makeUser("activist");
+    const res = await run(joinIndex.action, post("/join", { code: code.toLowerCase() }, user.cookie));
+    expect(res).toMatchObject({ status: 302, location: `/live/${code}` });
+    expect(await run(joinIndex.action, post("/join", { code }, trainer.cookie))).toMatchObject({ status: 302, location: `/live/${code}/present` });
+    const page = await run(joinIndex.loader, get("/join", user.cookie));
+    expect((page.body as { openSessions: { code: string }[] }).openSessions.map((s) => s.code)).toEqual([code]);
+  });
+
+  it("/join explains a malformed, wrong or ended code", async () => {
+    const user = await makeUser("activist");
+    const bad = await run(joinIndex.action, post("/join", { code: "12" }, user.cookie));
+    expect(bad).toMatchObject({ status: 400, body: { errors: { code: expect.stringMatching(/six letters/) } } });
+    const wrong = await run(joinIndex.action, post("/join", { code: "QQQQQQ" }, user.cookie));
+    expect(wrong).toMatchObject({ status: 404, body: { errors: { code: expect.stringMatching(/No live session has that code/) } } });
+    const { code, trainer } = await session();
+    await endSession(code, trainer);
+    expect(await run(joinIndex.action, post("/join", { code }, user.cookie))).toMatchObject({ status: 410 });
+    expect(await run(joinIndex.action, post("/join", { code }))).toMatchObject({ status: 410 });
+  });
+
+  it("/join/:code lets a newcomer join with name and email, signed in, and then choose a password", async () => {
+    const { code, id } = await session();
+    const anonymous = await run(joinIndex.action, post("/join", { code }));
+    expect(anonymous).toMatchObject({ status: 302, location: `/join/${code}` });
+    const page = await run(joinCode.loader, get(`/join/${code}`), { code });
+    expect(page.status).toBe(200);
+    expect(await run(joinCode.loader, get("/join/QQQQQQ"), { code: "QQQQQQ" })).toMatchObject({ status: 404 });
+
+    const invalid = await run(joinCode.action, post(`/join/${code}`, { intent: "newcomer", name: "", email: "nope" }), { code });
+    expect(invalid).toMatchObject({ status: 400, body: { errors: { name: "Enter your name.", email: expect.any(String) } } });
+    const res = await run(joinCode.action, post(`/join/${code}`, { intent: "newcomer", name: "Dee Door", email: "Dee.Door@Example.org" }), { code });
+    expect(res).toMatchObject({ status: 302, location: `/live/${code}` });
+    const cookie = res.headers.get("Set-Cookie")!.split(";")[0]!;
+    const view = await run(liveParticipant.loader, get(`/live/${code}`, cookie), { code });
+    expect(view.status).toBe(200);
+    expect((view.body as { view: LiveView }).view.me).toMatchObject({ name: "Dee Door", needsPassword: true });
+    const [user] = await database().db.select().from(users).where(eq(users.email, "dee.door@example.org"));
+    const [row] = await database().db.select().from(liveParticipants).where(eq(liveParticipants.userId, user!.id));
+    expect(row!.sessionId).toBe(id);
+
+    expect((await run(joinPassword.loader, get("/join/password", cookie))).body).toMatchObject({ needed: true });
+    expect(await run(joinPassword.action, post("/join/password", { password: "short" }, cookie))).toMatchObject({ status: 400 });
+    expect(await run(joinPassword.action, post("/join/password", { password: "a long enough password" }, cookie))).toMatchObject({ status: 200, body: { ok: true } });
+    expect(await run(joinPassword.action, post("/join/password", { password: "a long enough password" }, cookie))).toMatchObject({ status: 409 });
+
+    const again = await run(joinCode.action, post(`/join/${code}`, { intent: "newcomer", name: "Dee Again", email: "dee.door@example.org" }), { code });
+    expect(again).toMatchObject({ status: 409, body: { errors: { email: expect.stringMatching(/Sign in instead/) } } });
+  });
+
+  it("rate limits wrong codes with a clear 429, on the join page and the code page alike", async () => {
+    const ip = "192.0.2.77";
+    let last = 0;
+    for (let i = 0; i < 25; i++) {
+      const res = await run(joinCode.loader, get("/join/QQQQQQ"), { code: "QQQQQQ" }, ip);
+      last = res.status;
+    }
+    expect(last).toBe(429);
+    const { code } = await session();
+    const blocked = await run(joinIndex.action, post("/join", { code }), {}, ip);
+    expect(blocked).toMatchObject({ status: 429, body: { errors: { code: expect.stringMatching(/Too many wrong codes/) } } });
+  });
+});
+
+describe("the participant page", () => {
+  it("sends people who haven't joined to join, the trainer to present, anonymous visitors to sign in", async () => {
+    const { code, trainer } = await session();
+    const stranger = await makeUser("activist");
+    expect(await run(liveParticipant.loader, get(`/live/${code}`, stranger.cookie), { code })).toMatchObject({ status: 302, location: `/join/${code}` });
+    expect(await run(liveParticipant.loader, get(`/live/${code}`, trainer.cookie), { code })).toMatchObject({ status: 302, location: `/live/${code}/present` });
+    expect((await run(liveParticipant.loader, get(`/live/${code}`), { code })).location).toMatch(/^\/login/);
+    expect(await run(liveParticipant.loader, get("/live/QQQQQQ", stranger.cookie), { code: "QQQQQQ" })).toMatchObject({ status: 404 });
+  });
+
+  it("takes answers for the current step and refuses the rest with a 400", async () => {
+    const { code, trainer } = await session();
+    const user = await participant(code);
+    const early = await run(liveParticipant.action, post(`/live/${code}`, { intent: "answer", activityId: "confidence", optionId: "very" }, user.cookie), { code });
+    expect(early).toMatchObject({ status: 400, body: { ok: false, failure: { activityId: "confidence" } } });
+    await run(livePresent.action, post(`/live/${code}/present`, { intent: "step", to: String(STEP.poll) }, trainer.cookie), { code });
+    const ok = await run(liveParticipant.action, post(`/live/${code}`, { intent: "answer", activityId: "confidence", optionId: "very" }, user.cookie), { code });
+    expect(ok).toMatchObject({ status: 200, body: { ok: true } });
+    expect(await run(liveParticipant.action, post(`/live/${code}`, { intent: "dance" }, user.cookie), { code })).toMatchObject({ status: 400 });
+    expect(await run(liveParticipant.action, post(`/live/${code}`, { intent: "vote", activityId: "door-play", turn: "x", choice: "0" }, user.cookie), { code })).toMatchObject({
+      status: 400,
+    });
+    const page = await run(liveParticipant.loader, get(`/live/${code}`, user.cookie), { code });
+    expect((page.body as { view: LiveView }).view.me!.responses).toEqual({ confidence: { kind: "poll", optionId: "very" } });
+  });
+
+  it("saves a reflection privately to the learner's own record", async () => {
+    const { code, trainer } = await session();
+    const user = await participant(code);
+    await run(livePresent.action, post(`/live/${code}/present`, { intent: "step", to: String(STEP.pairs) }, trainer.cookie), { code });
+    const res = await run(liveParticipant.action, post(`/live/${code}`, { intent: "reflect", activityId: "my-take", body: "Ask first." }, user.cookie), { code });
+    expect(res.status).toBe(200);
+    const page = await run(liveParticipant.loader, get(`/live/${code}`, user.cookie), { code });
+    expect((page.body as { reflections: Record<string, string> }).reflections).toEqual({ "my-take": "Ask first." });
+  });
+});
+
+describe("the presenter page", () => {
+  it("is for the session's trainer and admins only", async () => {
+    const { code, trainer } = await session();
+    const other = await makeUser("trainer");
+    const admin = await makeUser("admin");
+    const user = await participant(code);
+    expect((await run(livePresent.loader, get(`/live/${code}/present`, trainer.cookie), { code })).status).toBe(200);
+    expect((await run(livePresent.loader, get(`/live/${code}/present`, admin.cookie), { code })).status).toBe(200);
+    expect((await run(livePresent.loader, get(`/live/${code}/present`, other.cookie), { code })).status).toBe(403);
+    expect((await run(livePresent.loader, get(`/live/${code}/present`, user.cookie), { code })).status).toBe(403);
+    expect((await run(livePresent.action, post(`/live/${code}/present`, { intent: "step", to: "1" }, other.cookie), { code })).status).toBe(403);
+    expect((await run(livePresent.action, post(`/live/${code}/present`, { intent: "step", to: "1" }, user.cookie), { code })).status).toBe(403);
+  });
+
+  it("shows the join code, URL and a QR code", async () => {
+    const { code, trainer } = await session();
+    const page = await run(livePresent.loader, get(`/live/${code}/present`, trainer.cookie), { code });
+    const join = (page.body as { join: { url: string; qrSvg: string; spaced: string } }).join;
+    expect(join.url).toBe(`${TEST_ORIGIN}/join/${code}`);
+    expect(join.spaced).toBe(`${code.slice(0, 3)} ${code.slice(3)}`);
+    expect(join.qrSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+  });
+
+  it("answers malformed commands with a 400, and ending needs a confirmation", async () => {
+    const { code, trainer, id } = await session();
+    const malformed: Record<string, string>[] = [{ intent: "step", to: "next" }, { intent: "timer-start", seconds: "-5" }, { intent: "nope" }, { intent: "end" }, { intent: "mark", userId: "x", mark: "maybe" }];
+    for (const fields of malformed) {
+      const res = await run(livePresent.action, post(`/live/${code}/present`, fields, trainer.cookie), { code });
+      expect(res.status, JSON.stringify(fields)).toBe(400);
+    }
+    const [row] = await database().db.select().from(liveSessions).where(eq(liveSessions.id, id));
+    expect(row).toMatchObject({ status: "open", version: 1 });
+    const ended = await run(livePresent.action, post(`/live/${code}/present`, { intent: "end", confirm: "yes" }, trainer.cookie), { code });
+    expect(ended).toMatchObject({ status: 200, body: { ok: true, intent: "end" } });
+  });
+});
+
+describe("the event stream", () => {
+  it("sends the current state at once, then each change, per viewer", async () => {
+    const { code, trainer } = await session();
+    const user = await participant(code);
+    const mine = await openStream(code, user.cookie);
+    expect(mine.response.headers.get("Content-Type")).toMatch(/^text\/event-stream/);
+    const presenting = await openStream(code, trainer.cookie, true);
+    const events = eventReader(mine.response);
+    const presenterEvents = eventReader(presenting.response);
+    try {
+      const first = await events.next();
+      expect(first.event).toBe("state");
+      expect(first.data.shared).toMatchObject({ code, stepIndex: 0 });
+      expect(first.data.presenter).toBeNull();
+      expect(first.data.me).toMatchObject({ userId: user.id });
+      expect((await presenterEvents.next()).data.presenter).not.toBeNull();
+
+      const started = Date.now();
+      await run(livePresent.action, post(`/live/${code}/present`, { intent: "step", to: String(STEP.poll) }, trainer.cookie), { code });
+      let next = await events.next();
+      while (next.data.shared.stepIndex !== STEP.poll) next = await events.next();
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(Number(next.id)).toBe(next.data.shared.version);
+      let seen = await presenterEvents.next();
+      while (seen.data.shared.stepIndex !== STEP.poll) seen = await presenterEvents.next();
+
+      // An answer reaches the presenter's tally.
+      await run(liveParticipant.action, post(`/live/${code}`, { intent: "answer", activityId: "confidence", optionId: "nervous" }, user.cookie), { code });
+      seen = await presenterEvents.next();
+      while (seen.data.shared.tallies.confidence?.total !== 1) seen = await presenterEvents.next();
+      expect(seen.data.shared.tallies.confidence).toMatchObject({ kind: "poll", counts: { nervous: 1 } });
+    } finally {
+      mine.controller.abort();
+      presenting.controller.abort();
+      await events.cancel();
+      await presenterEvents.cancel();
+    }
+  });
+
+  it("refuses people who are not in the session, and says 204 (stop) once it has ended", async () => {
+    const { code, trainer } = await session();
+    const stranger = await makeUser("activist");
+    await expect(openStream(code, stranger.cookie)).rejects.toMatchObject({ init: { status: 403 } });
+    await expect(openStream(code, stranger.cookie, true)).rejects.toMatchObject({ init: { status: 403 } });
+    await endSession(code, trainer);
+    const after = await openStream(code, trainer.cookie, true);
+    expect(after.response.status).toBe(204);
+  });
+});
