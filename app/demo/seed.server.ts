@@ -3,6 +3,7 @@ import { db } from "../../db/client.server";
 import { groups, type GroupKind, type UserRole } from "../../db/schema";
 import { createAccount } from "../auth/accounts.server";
 import { createGroup } from "../groups/groups.server";
+import { seedDemoMovement } from "./movement.server";
 
 export const DEMO_PASSWORD = "doorstep-demo";
 
@@ -38,4 +39,6 @@ export async function seedDemo(): Promise<void> {
       groupIds: account.groups.map((name) => groupIds.get(name)).filter((id): id is string => Boolean(id)),
     });
   }
+  // About 60 activists with varied progress, so the organiser's reports have figures.
+  await seedDemoMovement(groupIds);
 }

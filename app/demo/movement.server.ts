@@ -1,0 +1,232 @@
+import { eq, sql } from "drizzle-orm";
+import { db } from "../../db/client.server";
+import { moduleCompletions, users } from "../../db/schema";
+import { createAccount } from "../auth/accounts.server";
+import { listModules, loadCatalog, syncModulesTable } from "../content/catalog.server";
+import type { CompiledModule, QuizActivity, ScenarioActivity } from "../content/manifest";
+import { randomToken } from "../lib/crypto.server";
+import { answerPoll, chooseReply, recordStepView, startScenario, submitQuiz } from "../progress/progress.server";
+
+// A small demo movement, so an organiser's first look at /reports shows realistic
+// figures: about 60 activists across the demo groups, each somewhere between "not
+// started" and "trained", with quiz attempts (some failed first), scenario runs and a
+// few live-session completions. Progress goes through the same domain functions as a
+// learner's clicks; only the clock is moved afterwards (every write stamps now(), and a
+// chart of 26 weeks needs activity spread over 26 weeks). Deterministic: the same seed
+// gives the same people and the same progress.
+
+export const MOVEMENT_EMAIL_DOMAIN = "movement.doorstep.test";
+export const MOVEMENT_SIZE = 60;
+
+/** mulberry32: a tiny deterministic PRNG, returns floats in [0, 1). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = ["Amara", "Bilal", "Carys", "Dmitri", "Efua", "Femi", "Grace", "Hamza", "Isla", "Jamal", "Kemi", "Liam", "Maya", "Nadia", "Owen", "Priya", "Quinn", "Rosa", "Sanjay", "Tomasz", "Uzma", "Viktor", "Wren", "Yusuf", "Zainab", "Aoife", "Bola", "Chen", "Dara", "Eilidh"];
+const LAST = ["Okafor", "Hughes", "Patel", "Nowak", "Mensah", "Byrne", "Khan", "Evans", "Silva", "Murphy", "Ahmed", "Walsh", "Kaur", "Osei", "Reid", "Jones", "Rossi", "Ali", "Price", "Chowdhury"];
+
+interface Plan {
+  name: string;
+  email: string;
+  groups: string[];
+  /** Modules complete, in catalogue order. */
+  complete: number;
+  /** Whether the next module is under way. */
+  nextStarted: boolean;
+  /** Days ago they began. */
+  startedDaysAgo: number;
+  gapDays: number;
+}
+
+/** Who is in the movement and how far each person got: a pure function of the seed. */
+export function movementPlan(size: number, moduleCount: number, seed = 20250301): Plan[] {
+  const random = prng(seed);
+  const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
+  const plans: Plan[] = [];
+  for (let i = 0; i < size; i++) {
+    const first = FIRST[i % FIRST.length]!;
+    const last = LAST[(i * 7 + Math.floor(i / FIRST.length)) % LAST.length]!;
+    // Northgate is the target seat that lags: fewer of its activists get far.
+    const constituency = random() < 0.45 ? "Northgate" : "Eastfield";
+    const other = pick(["Riverside Branch", "Riverside Branch", "City Tenants Union", "University Campus", null]);
+    const keen = random() ** 0.7;
+    const reach = constituency === "Northgate" ? keen * 0.9 : keen;
+    const complete = reach < 0.2 ? 0 : Math.min(moduleCount, Math.floor(reach * (moduleCount + 1)));
+    plans.push({
+      name: `${first} ${last}`,
+      email: `${first}.${last}.${String(i + 1).padStart(2, "0")}@${MOVEMENT_EMAIL_DOMAIN}`.toLowerCase(),
+      groups: other ? [constituency, other] : [constituency],
+      complete,
+      nextStarted: complete < moduleCount && random() < 0.6,
+      startedDaysAgo: 8 + Math.floor(random() * 170),
+      gapDays: 2 + Math.floor(random() * 12),
+    });
+  }
+  return plans;
+}
+
+/** The catalogue, loaded if this process has not loaded it (e.g. `npm run db:seed`). */
+async function publishedCatalogue(): Promise<CompiledModule[]> {
+  try {
+    return listModules({ includeDrafts: false });
+  } catch {
+    await loadCatalog();
+    await syncModulesTable();
+    return listModules({ includeDrafts: false });
+  }
+}
+
+/**
+ * Seed the movement once: if its first member exists, nothing happens. Needs the demo
+ * groups (by name → id). With no published modules the people are created without
+ * progress, and the reports still work.
+ */
+export async function seedDemoMovement(groupIds: Map<string, string>, options: { size?: number; seed?: number; log?: (line: string) => void } = {}): Promise<{ created: number }> {
+  const size = options.size ?? MOVEMENT_SIZE;
+  const modules = await publishedCatalogue();
+  const plans = movementPlan(size, modules.length, options.seed);
+  if (plans.length === 0) return { created: 0 };
+  const [existing] = await db().select({ id: users.id }).from(users).where(eq(users.email, plans[0]!.email));
+  if (existing) return { created: 0 };
+
+  const random = prng((options.seed ?? 20250301) ^ 0x5eed);
+  let created = 0;
+  for (const plan of plans) {
+    const account = await createAccount({
+      email: plan.email,
+      name: plan.name,
+      role: "activist",
+      groupIds: plan.groups.map((g) => groupIds.get(g)).filter((id): id is string => Boolean(id)),
+    });
+    if (!account.ok) continue;
+    created++;
+    const userId = account.value.id;
+    const when = new Map<string, number>(); // module slug → days ago
+    for (let m = 0; m < modules.length; m++) {
+      const module = modules[m]!;
+      const daysAgo = Math.max(0.05, plan.startedDaysAgo - m * plan.gapDays - random());
+      if (m < plan.complete) {
+        // About one completion in six happens in a live session.
+        if (random() < 0.17) await recordLiveCompletion(userId, module);
+        else await workThrough(userId, module, random, module.manifest.steps.length);
+        when.set(module.slug, daysAgo);
+      } else if (m === plan.complete && plan.nextStarted) {
+        const steps = Math.max(1, Math.floor(random() * module.manifest.steps.length));
+        await workThrough(userId, module, random, Math.min(steps, module.manifest.steps.length - 1) || 1);
+        when.set(module.slug, daysAgo);
+      }
+    }
+    await moveClock(userId, plan.startedDaysAgo + 3, when);
+  }
+  options.log?.(`Demo movement: ${created} activists with progress in ${modules.length} published modules.`);
+  return { created };
+}
+
+/** A learner going through the first `steps` steps: views, quizzes, scenarios, polls. */
+async function workThrough(userId: string, module: CompiledModule, random: () => number, steps: number) {
+  const stepIds = module.manifest.steps.slice(0, steps).map((s) => s.id);
+  for (const stepId of stepIds) {
+    await recordStepView(userId, module, stepId);
+    const step = module.manifest.steps.find((s) => s.id === stepId)!;
+    for (const activityId of step.activityIds) {
+      const activity = module.manifest.activities[activityId];
+      if (!activity) continue;
+      if (activity.kind === "quiz") {
+        if (random() < 0.35) await submitQuiz(userId, module, activity.id, answersFor(activity, random, false), randomToken());
+        await submitQuiz(userId, module, activity.id, answersFor(activity, random, true), randomToken());
+      } else if (activity.kind === "scenario") {
+        await playScenario(userId, module, activity, random);
+      } else if (activity.kind === "poll" && random() < 0.6) {
+        await answerPoll(userId, module, activity.id, activity.options[Math.floor(random() * activity.options.length)]!.id);
+      }
+    }
+  }
+}
+
+/** Right answers, or (for a failed first try) a wrong option on about half the questions. */
+function answersFor(quiz: QuizActivity, random: () => number, right: boolean): Record<string, string[]> {
+  const answers: Record<string, string[]> = {};
+  for (const q of quiz.questions) {
+    const correct = q.options.filter((o) => o.correct).map((o) => o.id);
+    const wrong = q.options.filter((o) => !o.correct);
+    // Questions late in the quiz are the ones people miss, so the report has a story.
+    const miss = !right && wrong.length > 0 && random() < 0.4 + (0.4 * quiz.questions.indexOf(q)) / Math.max(1, quiz.questions.length);
+    answers[q.id] = miss ? [wrong[Math.floor(random() * wrong.length)]!.id] : correct;
+  }
+  return answers;
+}
+
+/** Steps from each node to the nearest ending, for steering a long random walk home. */
+function distanceToEnding(scenario: ScenarioActivity): Map<string, number> {
+  const distance = new Map<string, number>();
+  for (const node of Object.values(scenario.nodes)) if (node.kind === "ending") distance.set(node.id, 0);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const node of Object.values(scenario.nodes)) {
+      if (node.kind !== "resident") continue;
+      const best = Math.min(...node.choices.map((c) => (distance.get(c.to) ?? Infinity) + 1));
+      if (best < (distance.get(node.id) ?? Infinity)) {
+        distance.set(node.id, best);
+        changed = true;
+      }
+    }
+  }
+  return distance;
+}
+
+async function playScenario(userId: string, module: CompiledModule, scenario: ScenarioActivity, random: () => number) {
+  const started = await startScenario(userId, module, scenario.id, randomToken());
+  if (!started.ok) return;
+  const distance = distanceToEnding(scenario);
+  let run = started.value;
+  for (let step = 0; step < 40 && !run.ended; step++) {
+    const node = scenario.nodes[run.currentNode];
+    if (!node || node.kind !== "resident") break;
+    // Mostly the first reply (authors tend to put the good one first), sometimes any;
+    // after a few turns head for the nearest ending so every walk finishes.
+    let choice = random() < 0.55 ? 0 : Math.floor(random() * node.choices.length);
+    if (step >= 4) choice = node.choices.reduce((best, c, i) => ((distance.get(c.to) ?? 99) < (distance.get(node.choices[best]!.to) ?? 99) ? i : best), 0);
+    const moved = await chooseReply(userId, module, scenario.id, run.id, run.currentNode, run.path.length, choice);
+    if (!moved.ok) break;
+    run = moved.value.run;
+  }
+}
+
+/**
+ * Attendance at a live session the trainer ended, as the live feature records it: a
+ * completion with how = 'live'. (No session row is invented for the demo, so the
+ * session id stays empty.)
+ */
+async function recordLiveCompletion(userId: string, module: CompiledModule) {
+  await db().insert(moduleCompletions).values({ userId, moduleSlug: module.slug, contentHash: module.hash, how: "live" }).onConflictDoNothing();
+}
+
+/**
+ * Spread one person's activity over the past months: every timestamp of a module moves
+ * back by the same amount, so the order of their clicks is kept.
+ */
+async function moveClock(userId: string, joinedDaysAgo: number, when: Map<string, number>) {
+  if (when.size > 0) {
+    const shifts = sql.join(
+      [...when].map(([slug, days]) => sql`(${slug}, ${Math.round(days * 86_400)})`),
+      sql`, `,
+    );
+    const shifted = sql`(values ${shifts}) as d(slug, secs)`;
+    await db().execute(sql`update step_views t set first_seen_at = t.first_seen_at - make_interval(secs => d.secs::int) from ${shifted} where t.user_id = ${userId} and t.module_slug = d.slug`);
+    await db().execute(sql`update quiz_attempts t set created_at = t.created_at - make_interval(secs => d.secs::int) from ${shifted} where t.user_id = ${userId} and t.module_slug = d.slug`);
+    await db().execute(
+      sql`update scenario_runs t set started_at = t.started_at - make_interval(secs => d.secs::int), ended_at = t.ended_at - make_interval(secs => d.secs::int) from ${shifted} where t.user_id = ${userId} and t.module_slug = d.slug`,
+    );
+    await db().execute(sql`update poll_answers t set answered_at = t.answered_at - make_interval(secs => d.secs::int) from ${shifted} where t.user_id = ${userId} and t.module_slug = d.slug`);
+    await db().execute(sql`update module_completions t set completed_at = t.completed_at - make_interval(secs => d.secs::int) from ${shifted} where t.user_id = ${userId} and t.module_slug = d.slug`);
+  }
+  await db().execute(sql`update users set created_at = now() - make_interval(days => ${Math.round(joinedDaysAgo)}::int) where id = ${userId}`);
+}

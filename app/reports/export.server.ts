@@ -1,0 +1,179 @@
+import { activistRecord } from "./activist.server";
+import { csvLine, matrixFilterSchema, moduleReportFilterSchema, overviewFilterSchema, parseFilters, type FilterErrors } from "./filters";
+import { matrixBatches, matrixSetup, type CellStatus } from "./matrix.server";
+import { moduleGroupBatches, moduleScope, quizFigures, scenarioFigures } from "./module-report.server";
+import { groupTableBatches, moduleFigures, weeklyCompletions } from "./overview.server";
+import { scopeOf, type Viewer } from "./scope.server";
+
+// CSV exports of every report table, with the same filters as the page they come from.
+// Big tables (the matrix, the groups) are read a batch at a time by keyset and written
+// as they arrive: the stream pulls the next batch only when the previous one has been
+// handed on, so memory stays flat however many rows there are.
+
+export const EXPORT_TABLES = [
+  "matrix",
+  "groups",
+  "modules",
+  "weeks",
+  "module-groups",
+  "module-questions",
+  "module-endings",
+  "module-choices",
+  "activist-modules",
+] as const;
+export type ExportTable = (typeof EXPORT_TABLES)[number];
+
+type Cell = string | number | boolean | null | undefined;
+type Rows = AsyncIterable<Cell[][]>;
+
+export type ExportResult = { ok: true; filename: string; stream: ReadableStream<Uint8Array> } | { ok: false; status: 400 | 404; message: string };
+
+/** UTF-8 with a byte-order mark, so spreadsheet programs read accented names correctly. */
+export function csvStream(header: string[], batches: Rows): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const iterator = batches[Symbol.asyncIterator]();
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(encoder.encode(`\uFEFF${csvLine(header)}`));
+        return;
+      }
+      try {
+        const next = await iterator.next();
+        if (next.done) {
+          controller.close();
+          return;
+        }
+        controller.enqueue(encoder.encode(next.value.map(csvLine).join("")));
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await iterator.return?.(undefined);
+    },
+  });
+}
+
+async function* once(rowsOf: () => Promise<Cell[][]>): Rows {
+  yield await rowsOf();
+}
+
+const STATUS_TEXT: Record<CellStatus, string> = {
+  "not-started": "not started",
+  "in-progress": "in progress",
+  self: "complete (self-paced)",
+  live: "complete (live session)",
+};
+
+const stamp = () => new Date().toISOString().slice(0, 10);
+const firstError = (errors: FilterErrors) => Object.values(errors)[0] ?? "One of the filters is not valid.";
+
+export async function exportTable(viewer: Viewer, table: string, params: URLSearchParams): Promise<ExportResult> {
+  const ok = (name: string, header: string[], rows: Rows): ExportResult => ({ ok: true, filename: `doorstep-${name}-${stamp()}.csv`, stream: csvStream(header, rows) });
+  const bad = (message: string): ExportResult => ({ ok: false, status: 400, message });
+
+  switch (table) {
+    case "matrix": {
+      const parsed = parseFilters(matrixFilterSchema, params);
+      if (!parsed.ok) return bad(firstError(parsed.errors));
+      const setup = await matrixSetup(viewer, parsed.value);
+      if (!setup.ok) return bad(firstError(setup.errors));
+      const context = setup.context;
+      const { modules } = context;
+      const header = ["Name", "Email", "Role", "Groups", `Modules complete (of ${modules.length})`, ...modules.flatMap((m) => [`${m.title}: status`, `${m.title}: date`])];
+      async function* lines(): Rows {
+        for await (const batch of matrixBatches(context)) {
+          yield batch.map((r) => [r.name, r.email, r.role, r.groups, r.completed, ...modules.flatMap((m) => [STATUS_TEXT[r.cells[m.slug]!.status], r.cells[m.slug]!.date])]);
+        }
+      }
+      return ok("activists", header, lines());
+    }
+    case "groups": {
+      const parsed = parseFilters(overviewFilterSchema, params);
+      if (!parsed.ok) return bad(firstError(parsed.errors));
+      const f = parsed.value;
+      async function* lines(): Rows {
+        for await (const batch of groupTableBatches(viewer, { threshold: f.threshold, kind: f.kind, targetOnly: f.target === "1" })) {
+          yield batch.map((g) => [g.name, g.kind, g.isTargetSeat, g.activists, g.trained, g.completions, g.rate, g.behind]);
+        }
+      }
+      return ok("groups", ["Group", "Kind", "Target seat", "Activists", "Trained (all modules)", "Module completions", "Completion rate %", `Target seat below ${f.threshold}%`], lines());
+    }
+    case "modules": {
+      const scope = await scopeOf(viewer);
+      return ok(
+        "modules",
+        ["Module", "Started", "Completed self-paced", "Completed live", "Completed", "Completed of started %"],
+        once(async () =>
+          (await moduleFigures(scope)).map((m) => [m.title, m.started, m.self, m.live, m.self + m.live, m.started ? Math.round(((m.self + m.live) / m.started) * 1000) / 10 : null]),
+        ),
+      );
+    }
+    case "weeks": {
+      const scope = await scopeOf(viewer);
+      return ok("completions-by-week", ["Week starting", "Completed self-paced", "Completed live", "Completed"], once(async () => (await weeklyCompletions(scope)).map((w) => [w.week, w.self, w.live, w.self + w.live])));
+    }
+    case "module-groups":
+    case "module-questions":
+    case "module-endings":
+    case "module-choices": {
+      const slug = params.get("slug") ?? "";
+      const parsed = parseFilters(moduleReportFilterSchema, params);
+      if (!parsed.ok) return bad(firstError(parsed.errors));
+      const resolved = await moduleScope(viewer, slug, parsed.value.group);
+      if (!resolved.ok) return { ok: false, status: resolved.status, message: resolved.message };
+      const { module, scope } = resolved;
+      const groupId = parsed.value.group;
+      const title = module.frontmatter.title;
+      if (table === "module-groups") {
+        async function* lines(): Rows {
+          for await (const batch of moduleGroupBatches(viewer, module.slug, groupId)) {
+            yield batch.map((g) => [g.name, g.kind, g.isTargetSeat, g.activists, g.self, g.live, g.rate]);
+          }
+        }
+        return ok(`${module.slug}-groups`, ["Group", "Kind", "Target seat", "Activists", "Completed self-paced", "Completed live", "Completion rate %"], lines());
+      }
+      if (table === "module-questions") {
+        return ok(
+          `${module.slug}-questions`,
+          ["Module", "Quiz", "Question", "Attempts", "Answered right", "Right %", "Most picked wrong answer", "Times picked"],
+          once(async () =>
+            (await quizFigures(scope, module)).flatMap((quiz) =>
+              quiz.questions.map((q) => [title, quiz.id, q.prompt, q.attempts, q.right, q.percentRight, q.commonWrong?.text, q.commonWrong?.times]),
+            ),
+          ),
+        );
+      }
+      if (table === "module-endings") {
+        return ok(
+          `${module.slug}-endings`,
+          ["Module", "Scenario", "Ending", "Outcome", "Runs", "Learners"],
+          once(async () => (await scenarioFigures(scope, module)).flatMap((s) => s.endings.map((e) => [title, s.title, e.title, e.outcome, e.runs, e.learners]))),
+        );
+      }
+      return ok(
+        `${module.slug}-choices`,
+        ["Module", "Scenario", "Point (node)", "Resident says", "Learners at this point", "Reply", "Learners who took it", "Share %", "Wrong turn"],
+        once(async () =>
+          (await scenarioFigures(scope, module)).flatMap((s) =>
+            s.nodes.flatMap((n) => n.choices.map((c) => [title, s.title, n.id, n.says, n.learners, c.text, c.learners, c.share, c.wrong])),
+          ),
+        ),
+      );
+    }
+    case "activist-modules": {
+      const record = await activistRecord(viewer, params.get("id") ?? "");
+      if (!record) return { ok: false, status: 404, message: "There is no one with that id among the people you can see." };
+      return ok(
+        `activist-${record.person.id}`,
+        ["Name", "Email", "Module", "Status", "Date", "Steps seen", "Steps"],
+        once(async () => record.modules.map((m) => [record.person.name, record.person.email, m.title, STATUS_TEXT[m.status], m.date, m.stepsSeen, m.stepCount])),
+      );
+    }
+    default:
+      return { ok: false, status: 404, message: `There is no report table “${table.slice(0, 40)}” to export.` };
+  }
+}

@@ -1,0 +1,319 @@
+import { sql, type SQL } from "drizzle-orm";
+import { PAGE_SIZE, type FilterErrors, type FilterResult, type MatrixFilters } from "./filters";
+import {
+  containsPattern,
+  coreModuleCount,
+  coreModules,
+  day,
+  findScopeGroup,
+  groupInScope,
+  narrowTo,
+  publishedModules,
+  rows,
+  scopeGroups,
+  peopleInScope,
+  scopeOf,
+  type ReportModule,
+  type ReportScope,
+  type ScopeGroup,
+  type Viewer,
+} from "./scope.server";
+
+// The activist × module matrix: one row per person in scope, one cell per published
+// module. Filtering, sorting, counting and paging all happen in one SQL statement; the
+// cells of the 50 people on the page come from a second one. Nothing loops over people
+// in JavaScript.
+
+export type CellStatus = "not-started" | "in-progress" | "self" | "live";
+export interface MatrixCell {
+  status: CellStatus;
+  /** Completion day, or for work in progress the day it started (UTC, YYYY-MM-DD). */
+  date: string | null;
+}
+
+export interface MatrixRow {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  groups: string;
+  completed: number;
+  cells: Record<string, MatrixCell>;
+}
+
+export interface MatrixContext {
+  scope: ReportScope;
+  modules: ReportModule[];
+  filters: MatrixFilters;
+}
+
+export type MatrixSetup =
+  | { ok: true; context: MatrixContext; groupFilter: ScopeGroup | null; groupChoices: { total: number; groups: ScopeGroup[] } }
+  | { ok: false; errors: FilterErrors; modules: ReportModule[]; groupChoices: { total: number; groups: ScopeGroup[] } };
+
+/**
+ * Check the filters against what this viewer may see: a group outside their scope reads
+ * exactly like one that does not exist, and so does an unpublished module.
+ */
+export async function matrixSetup(viewer: Viewer, filters: MatrixFilters): Promise<MatrixSetup> {
+  const scope = await scopeOf(viewer);
+  const [modules, groupChoices, groupFilter] = await Promise.all([
+    publishedModules(),
+    scopeGroups(scope),
+    filters.group ? findScopeGroup(scope, filters.group) : Promise.resolve(null),
+  ]);
+  const errors: FilterErrors = {};
+  if (filters.group && !groupFilter) errors.group = "There is no group with that id among the groups you can see.";
+  if (filters.module && !modules.some((m) => m.slug === filters.module)) errors.module = `There is no published module “${filters.module}”.`;
+  const sortModule = filters.sort.startsWith("m:") ? filters.sort.slice(2) : null;
+  if (sortModule && !modules.some((m) => m.slug === sortModule)) errors.sort = `There is no published module “${sortModule}” to sort by.`;
+  if (Object.keys(errors).length) return { ok: false, errors, modules, groupChoices };
+  const narrowed = filters.group ? narrowTo(scope, filters.group)! : scope;
+  return { ok: true, context: { scope: narrowed, modules, filters }, groupFilter: groupFilter ?? null, groupChoices };
+}
+
+// ---------------------------------------------------------------- SQL pieces
+
+const dayStart = (isoDay: string) => sql`((${isoDay})::date::timestamp at time zone 'UTC')`;
+
+function completedInRange(filters: MatrixFilters, column: SQL): SQL {
+  const parts: SQL[] = [];
+  if (filters.from) parts.push(sql`${column} >= ${dayStart(filters.from)}`);
+  if (filters.to) parts.push(sql`${column} < ${dayStart(filters.to)} + interval '1 day'`);
+  return parts.length ? sql.join(parts, sql` and `) : sql`true`;
+}
+
+/**
+ * "Person u has a row in …". For an organiser's few hundred or thousand people this is a
+ * per-person primary-key probe (a scalar subquery, which PostgreSQL never turns into a
+ * join); for an admin's whole movement, EXISTS, which the planner may run as one hash
+ * (anti-)join over the table instead of 50,000 probes.
+ */
+function has(scope: ReportScope, fromWhere: SQL): SQL {
+  return scope.all ? sql`exists (select 1 ${fromWhere})` : sql`((select 1 ${fromWhere} limit 1) is not null)`;
+}
+
+/** Everything that decides whether person `u` is in the matrix. */
+function matrixWhere({ scope, filters }: MatrixContext): SQL {
+  // Who is in scope is the FROM clause (peopleInScope); this is everything else.
+  const where: SQL[] = [sql`true`];
+  if (filters.role !== "all") where.push(sql`u.role = ${filters.role}`);
+  if (filters.q) {
+    const pattern = containsPattern(filters.q);
+    where.push(sql`(u.name ilike ${pattern} or u.email ilike ${pattern})`);
+  }
+  if (filters.gq) {
+    where.push(
+      has(scope, sql`from memberships gm join groups gg on gg.id = gm.group_id
+        where gm.user_id = u.id and ${groupInScope(scope, sql`gg.id`)} and gg.name ilike ${containsPattern(filters.gq)}`),
+    );
+  }
+  const range = completedInRange(filters, sql`c.completed_at`);
+  const ranged = Boolean(filters.from || filters.to);
+  if (filters.module) {
+    const m = filters.module;
+    const completed = (how?: "self" | "live") =>
+      has(scope, sql`from module_completions c where c.user_id = u.id and c.module_slug = ${m} ${how ? sql`and c.how = ${how}` : sql``} and ${range}`);
+    const anyCompletion = has(scope, sql`from module_completions c where c.user_id = u.id and c.module_slug = ${m}`);
+    const started = has(scope, sql`from step_views sv where sv.user_id = u.id and sv.module_slug = ${m}`);
+    switch (filters.status) {
+      case "complete":
+        where.push(completed());
+        break;
+      case "complete-self":
+        where.push(completed("self"));
+        break;
+      case "complete-live":
+        where.push(completed("live"));
+        break;
+      case "in-progress":
+        where.push(sql`not ${anyCompletion} and ${started}`);
+        break;
+      case "not-started":
+        where.push(sql`not ${anyCompletion} and not ${started}`);
+        break;
+      default:
+        if (ranged) where.push(completed());
+    }
+  } else {
+    // No module chosen: the status is about all published modules together.
+    const doneCount = sql`(select count(*) from module_completions c where c.user_id = u.id and c.module_slug in ${coreModules})`;
+    const trained = sql`(${coreModuleCount} > 0 and ${doneCount} = ${coreModuleCount})`;
+    const anyCompletion = has(scope, sql`from module_completions c where c.user_id = u.id and c.module_slug in ${coreModules}`);
+    const anyView = has(scope, sql`from step_views sv where sv.user_id = u.id and sv.module_slug in ${coreModules}`);
+    if (ranged) where.push(has(scope, sql`from module_completions c where c.user_id = u.id and c.module_slug in ${coreModules} and ${range}`));
+    if (filters.status === "complete") where.push(trained);
+    else if (filters.status === "in-progress") where.push(sql`not ${trained} and (${anyCompletion} or ${anyView})`);
+    else if (filters.status === "not-started") where.push(sql`not ${anyCompletion} and not ${anyView}`);
+  }
+  return sql.join(where, sql` and `);
+}
+
+/** The ORDER BY for the chosen column; ties always fall back to name then id. */
+function matrixOrder({ scope, filters }: MatrixContext): SQL {
+  const dir = filters.dir === "desc" ? sql`desc` : sql`asc`;
+  const tail = sql`u.name ${dir}, u.id ${dir}`;
+  if (filters.sort === "email") return sql`u.email ${dir}, u.id ${dir}`;
+  if (filters.sort === "groups") {
+    return sql`(select min(g.name) from memberships m join groups g on g.id = m.group_id
+      where m.user_id = u.id and ${groupInScope(scope, sql`g.id`)}) ${dir} nulls last, ${tail}`;
+  }
+  if (filters.sort === "completed") {
+    return sql`(select count(*) from module_completions c where c.user_id = u.id and c.module_slug in ${coreModules}) ${dir}, ${tail}`;
+  }
+  if (filters.sort.startsWith("m:")) {
+    // Rank: not started 0, in progress 1, complete 2; within a rank, by date (see matrixSortJoins).
+    return sql`case when sc.user_id is not null then 2 when sv.started is not null then 1 else 0 end ${dir},
+      coalesce(sc.completed_at, sv.started) ${dir} nulls last, ${tail}`;
+  }
+  return tail;
+}
+
+/**
+ * Sorting by a module column needs each person's completion and start date for that
+ * module. Joined rather than looked up per row in ORDER BY: for an admin, one index
+ * range of completions and one of step views for the module, hashed; for an organiser a
+ * lateral probe per member.
+ */
+function matrixSortJoins({ scope, filters }: MatrixContext): SQL {
+  if (!filters.sort.startsWith("m:")) return sql``;
+  const m = filters.sort.slice(2);
+  const started = scope.all
+    ? sql`left join (select sv0.user_id, min(sv0.first_seen_at) as started from step_views sv0 where sv0.module_slug = ${m} group by sv0.user_id) sv on sv.user_id = u.id`
+    : sql`left join lateral (select min(sv0.first_seen_at) as started from step_views sv0 where sv0.user_id = u.id and sv0.module_slug = ${m}) sv on true`;
+  return sql`left join module_completions sc on sc.user_id = u.id and sc.module_slug = ${m} ${started}`;
+}
+
+// ---------------------------------------------------------------- the page
+
+export interface MatrixPage {
+  rows: MatrixRow[];
+  total: number;
+  page: number;
+  pageCount: number;
+}
+
+export async function matrixPage(context: MatrixContext): Promise<MatrixPage> {
+  const { filters } = context;
+  const offset = (filters.page - 1) * PAGE_SIZE;
+  const people = await rows<{ id: string; name: string; email: string; role: string; total: number }>(sql`
+    select u.id, u.name, u.email, u.role::text as role, (count(*) over ())::int as total
+    from ${peopleInScope(context.scope)} ${matrixSortJoins(context)}
+    where ${matrixWhere(context)}
+    order by ${matrixOrder(context)}
+    limit ${PAGE_SIZE} offset ${offset}`);
+  let total = Number(people[0]?.total ?? 0);
+  if (people.length === 0 && filters.page > 1) {
+    // Past the last page: still say how many there are.
+    const [count] = await rows<{ n: number }>(sql`select count(*)::int as n from ${peopleInScope(context.scope)} where ${matrixWhere(context)}`);
+    total = Number(count?.n ?? 0);
+  }
+  return {
+    rows: await withCells(context, people),
+    total,
+    page: filters.page,
+    pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+  };
+}
+
+/** Cells, group names and completed counts for a batch of people, in two queries. */
+async function withCells(context: MatrixContext, people: { id: string; name: string; email: string; role: string }[]): Promise<MatrixRow[]> {
+  if (people.length === 0) return [];
+  const ids = sql.join(people.map((p) => sql`${p.id}`), sql`, `);
+  const [cells, groups] = await Promise.all([
+    rows<{ userId: string; slug: string; status: CellStatus; date: string }>(sql`
+      select c.user_id as "userId", c.module_slug as slug, c.how::text as status, ${day(sql`c.completed_at`)} as date
+      from module_completions c
+      where c.user_id in (${ids}) and c.module_slug in ${coreModules}
+      union all
+      select sv.user_id, sv.module_slug, 'in-progress', ${day(sql`min(sv.first_seen_at)`)}
+      from step_views sv
+      where sv.user_id in (${ids}) and sv.module_slug in ${coreModules}
+        and not exists (select 1 from module_completions c where c.user_id = sv.user_id and c.module_slug = sv.module_slug)
+      group by sv.user_id, sv.module_slug`),
+    rows<{ userId: string; names: string; completed: number }>(sql`
+      select p.id as "userId",
+        coalesce((select string_agg(g.name, ', ' order by g.name) from memberships m join groups g on g.id = m.group_id
+                   where m.user_id = p.id and ${groupInScope(context.scope, sql`g.id`)}), '') as names,
+        (select count(*)::int from module_completions c where c.user_id = p.id and c.module_slug in ${coreModules}) as completed
+      from (select unnest(array[${ids}]::text[]) as id) p`),
+  ]);
+  const byUser = new Map<string, MatrixRow>();
+  const out = people.map((p) => {
+    const row: MatrixRow = { id: p.id, name: p.name, email: p.email, role: p.role, groups: "", completed: 0, cells: {} };
+    for (const m of context.modules) row.cells[m.slug] = { status: "not-started", date: null };
+    byUser.set(p.id, row);
+    return row;
+  });
+  for (const c of cells) {
+    const row = byUser.get(c.userId);
+    if (row) row.cells[c.slug] = { status: c.status, date: c.date };
+  }
+  for (const g of groups) {
+    const row = byUser.get(g.userId);
+    if (row) {
+      row.groups = g.names;
+      row.completed = Number(g.completed);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- every row, in batches
+
+/**
+ * The whole filtered matrix in batches of `batchSize`, by keyset on (name, id): each batch
+ * is one indexed range read, whatever the offset, and only one batch is held at a time.
+ * The CSV export streams it; the on-screen sort does not apply (spreadsheets sort).
+ */
+export async function* matrixBatches(context: MatrixContext, batchSize = 1000): AsyncGenerator<MatrixRow[]> {
+  let after: { name: string; id: string } | null = null;
+  for (;;) {
+    const batch: { id: string; name: string; email: string; role: string }[] = await rows(sql`
+      select u.id, u.name, u.email, u.role::text as role
+      from ${peopleInScope(context.scope)}
+      where ${matrixWhere(context)} ${after ? sql`and (u.name, u.id) > (${after.name}, ${after.id})` : sql``}
+      order by u.name, u.id
+      limit ${batchSize}`);
+    if (batch.length === 0) return;
+    yield await withCells(context, batch);
+    if (batch.length < batchSize) return;
+    const last = batch[batch.length - 1]!;
+    after = { name: last.name, id: last.id };
+  }
+}
+
+// ---------------------------------------------------------------- the page's one call
+
+export type MatrixView =
+  | {
+      ok: true;
+      filters: MatrixFilters;
+      modules: ReportModule[];
+      groupChoices: { total: number; groups: ScopeGroup[] };
+      groupFilter: ScopeGroup | null;
+      page: MatrixPage;
+    }
+  | { ok: false; errors: FilterErrors; raw: Record<string, string>; modules: ReportModule[]; groupChoices: { total: number; groups: ScopeGroup[] } };
+
+/** Everything the matrix page shows, from its parsed (or refused) filters. */
+export async function activistMatrix(viewer: Viewer, parsed: FilterResult<MatrixFilters>): Promise<MatrixView> {
+  if (!parsed.ok) {
+    const scope = await scopeOf(viewer);
+    const [modules, groupChoices] = await Promise.all([publishedModules(), scopeGroups(scope)]);
+    return { ok: false, errors: parsed.errors, raw: parsed.raw, modules, groupChoices };
+  }
+  const setup = await matrixSetup(viewer, parsed.value);
+  if (!setup.ok) {
+    const raw = Object.fromEntries(Object.entries(parsed.value).map(([k, v]) => [k, v === undefined ? "" : String(v)]));
+    return { ok: false, errors: setup.errors, raw, modules: setup.modules, groupChoices: setup.groupChoices };
+  }
+  return {
+    ok: true,
+    filters: parsed.value,
+    modules: setup.context.modules,
+    groupChoices: setup.groupChoices,
+    groupFilter: setup.groupFilter,
+    page: await matrixPage(setup.context),
+  };
+}

@@ -1,0 +1,33 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/auth/guard.server";
+import { exportTable } from "~/reports/export.server";
+import { REPORT_ROLES } from "~/reports/scope.server";
+
+// CSV download of any report table, with the filters of the page it came from:
+// /reports/export/matrix?group=…&status=…, /reports/export/groups?threshold=…, …
+// The body is streamed as the rows are read (see app/reports/export.server.ts).
+
+const plain = (message: string, status: number) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  let viewer;
+  try {
+    viewer = (await requireUser(request, REPORT_ROLES)).user;
+  } catch (thrown) {
+    // A resource route has no error page: a refusal thrown as data() would reach the
+    // browser as "Unexpected Server Error". Answer it in plain text instead.
+    const refusal = thrown as { type?: string; data?: unknown; init?: ResponseInit | null };
+    if (refusal?.type === "DataWithResponseInit") return plain(String(refusal.data), refusal.init?.status ?? 403);
+    throw thrown; // the redirect to sign in
+  }
+  const result = await exportTable(viewer, params.table ?? "", new URL(request.url).searchParams);
+  if (!result.ok) return plain(result.message, result.status);
+  return new Response(result.stream, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${result.filename}"`,
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}

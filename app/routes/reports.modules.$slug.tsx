@@ -1,0 +1,250 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/guard.server";
+import { BarChart } from "~/components/chart";
+import { ExportLink, FilterErrorSummary, Pagination } from "~/components/chart-controls";
+import { notFound } from "~/lib/http.server";
+import { moduleReportFilterSchema, parseFilters, percent, toQuery } from "~/reports/filters";
+import { moduleReport, type ModuleReport, type ScenarioFigures } from "~/reports/module-report.server";
+import { REPORT_ROLES } from "~/reports/scope.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data && data.ok ? data.report.module.title : "Module"} · Reports · Doorstep` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user } = await requireUser(request, REPORT_ROLES);
+  const parsed = parseFilters(moduleReportFilterSchema, new URL(request.url).searchParams);
+  if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors }, { status: 400 });
+  const result = await moduleReport(user, params.slug ?? "", parsed.value);
+  if (!result.ok && result.status === 404) throw notFound(result.message);
+  if (!result.ok) return data({ ok: false as const, errors: { [result.field ?? "form"]: result.message } }, { status: result.status });
+  return { ok: true as const, report: result.report, group: parsed.value.group ?? "" };
+}
+
+export default function ModuleReportPage() {
+  const result = useLoaderData<typeof loader>();
+  if (!result.ok) {
+    return (
+      <>
+        <h2>Module report</h2>
+        <FilterErrorSummary errors={result.errors} />
+        <p>
+          <Link to="/reports">Back to the overview</Link>
+        </p>
+      </>
+    );
+  }
+  const { report: r, group } = result;
+  const base = `/reports/modules/${r.module.slug}`;
+  const exportHref = (table: string) => `/reports/export/${table}${toQuery({ slug: r.module.slug, group })}`;
+  const completed = r.totals.self + r.totals.live;
+  return (
+    <article>
+      <nav aria-label="Breadcrumb" className="muted">
+        <Link to="/reports">Overview</Link> › {r.module.title}
+      </nav>
+      <h2>{r.module.title}</h2>
+      {r.groupChoices.groups.length > 1 || r.focus ? (
+        <Form method="get" className="filters" aria-label="Focus on a group">
+          <div className="field">
+            <label htmlFor="focus-group">Group</label>
+            <select id="focus-group" name="group" defaultValue={group}>
+              <option value="">All my groups</option>
+              {r.focus && !r.groupChoices.groups.some((g) => g.id === r.focus!.id) ? <option value={r.focus.id}>{r.focus.name}</option> : null}
+              {r.groupChoices.groups.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name} ({g.kind})
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="button-row">
+            <button type="submit" className="button">
+              Show
+            </button>
+          </div>
+        </Form>
+      ) : null}
+      <dl className="stat-cards">
+        <div className="stat-card">
+          <dt>Activists{r.focus ? ` in ${r.focus.name}` : ""}</dt>
+          <dd>{r.totals.activists.toLocaleString("en-GB")}</dd>
+        </div>
+        <div className="stat-card">
+          <dt>Completed</dt>
+          <dd>
+            {completed.toLocaleString("en-GB")} <span className="stat-card__note">{percent(completed, r.totals.activists)}%</span>
+          </dd>
+        </div>
+        <div className="stat-card">
+          <dt>Of them in a live session</dt>
+          <dd>{r.totals.live.toLocaleString("en-GB")}</dd>
+        </div>
+      </dl>
+
+      <GroupSection report={r} pageHref={(p) => `${base}${toQuery({ group, gpage: p })}`} exportHref={exportHref("module-groups")} />
+      <QuizSection report={r} exportHref={exportHref("module-questions")} />
+      {r.scenarios.map((s) => (
+        <ScenarioSection key={s.id} scenario={s} endingsHref={exportHref("module-endings")} choicesHref={exportHref("module-choices")} />
+      ))}
+    </article>
+  );
+}
+
+function GroupSection({ report: r, pageHref, exportHref }: { report: ModuleReport; pageHref: (p: number) => string; exportHref: string }) {
+  const { rows, total, page, pageCount } = r.groups;
+  return (
+    <section aria-labelledby="by-group-heading">
+      <h3 id="by-group-heading">Completion by group</h3>
+      <p className="muted">Lowest completion first: where a trainer would help most.</p>
+      {total === 0 ? (
+        <p className="empty">No groups to show.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="report-table">
+            <caption className="visually-hidden">Completion of {r.module.title} by group</caption>
+            <thead>
+              <tr>
+                <th scope="col">Group</th>
+                <th scope="col" className="num">
+                  Activists
+                </th>
+                <th scope="col" className="num">
+                  Self-paced
+                </th>
+                <th scope="col" className="num">
+                  Live
+                </th>
+                <th scope="col">Completion rate</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((g) => (
+                <tr key={g.id}>
+                  <th scope="row">
+                    <Link to={`/reports/activists${toQuery({ group: g.id, module: r.module.slug })}`}>{g.name}</Link>{" "}
+                    {g.isTargetSeat ? <span className="tag tag--warn">Target seat</span> : null}
+                  </th>
+                  <td className="num">{g.activists.toLocaleString("en-GB")}</td>
+                  <td className="num">{g.self.toLocaleString("en-GB")}</td>
+                  <td className="num">{g.live.toLocaleString("en-GB")}</td>
+                  <td>
+                    {g.rate === null ? (
+                      <span className="muted">no activists</span>
+                    ) : (
+                      <span className="meter">
+                        <span className="meter__track" aria-hidden="true">
+                          <span className="meter__fill" style={{ width: `${g.rate}%` }} />
+                        </span>
+                        {g.rate}%
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination label="Group pages" page={page} pageCount={pageCount} total={total} noun="groups" href={pageHref} />
+      <ExportLink href={exportHref} label="Download completion by group (CSV)" />
+    </section>
+  );
+}
+
+function QuizSection({ report: r, exportHref }: { report: ModuleReport; exportHref: string }) {
+  if (r.quizzes.length === 0) return null;
+  return (
+    <section aria-labelledby="quiz-heading">
+      <h3 id="quiz-heading">Quiz questions</h3>
+      {r.quizzes.map((quiz) => (
+        <div key={quiz.id} className="card">
+          <p>
+            Quiz <strong>{quiz.id}</strong>: {quiz.learners.toLocaleString("en-GB")} learners tried it, {quiz.passed.toLocaleString("en-GB")} passed (pass mark {quiz.passMark}%)
+            {quiz.averageBest !== null ? `; average best score ${quiz.averageBest}%` : ""}.
+          </p>
+          <BarChart
+            title="Share of attempts that got each question right"
+            series={[{ label: "Right", tone: "self" }]}
+            max={100}
+            unit="%"
+            rows={quiz.questions.map((q) => ({
+              label: q.prompt,
+              values: [q.percentRight ?? 0],
+              note: q.percentRight === null ? "no attempts yet" : `of ${q.attempts.toLocaleString("en-GB")} attempts`,
+              ...(quiz.hardest === q.id ? { highlight: "Most missed" } : {}),
+            }))}
+          />
+          <div className="table-wrap">
+            <table className="report-table">
+              <caption className="visually-hidden">The wrong answer picked most often for each question</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Question</th>
+                  <th scope="col">Wrong answer picked most often</th>
+                </tr>
+              </thead>
+              <tbody>
+                {quiz.questions.map((q) => (
+                  <tr key={q.id}>
+                    <th scope="row">{q.prompt}</th>
+                    <td>{q.commonWrong ? (
+                        <>
+                          {q.commonWrong.text} <span className="muted">({q.commonWrong.times.toLocaleString("en-GB")} times)</span>
+                        </>
+                      ) : (
+                        <span className="muted">none</span>
+                      )}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      ))}
+      <ExportLink href={exportHref} label="Download question figures (CSV)" />
+    </section>
+  );
+}
+
+function ScenarioSection({ scenario: s, endingsHref, choicesHref }: { scenario: ScenarioFigures; endingsHref: string; choicesHref: string }) {
+  const wrong = s.commonWrongTurn;
+  const wrongNode = wrong ? s.nodes.find((n) => n.id === wrong.node) : undefined;
+  const wrongChoice = wrongNode?.choices.find((c) => c.index === wrong?.choice);
+  const headingId = `scenario-${s.id}-heading`;
+  return (
+    <section aria-labelledby={headingId}>
+      <h3 id={headingId}>Scenario: {s.title}</h3>
+      <BarChart
+        title="How runs ended"
+        series={[{ label: "Runs", tone: "neutral" }]}
+        rows={s.endings.map((e) => ({ label: `${e.title} (${e.outcome})`, values: [e.runs], note: `runs by ${e.learners.toLocaleString("en-GB")} learners` }))}
+      />
+      <ExportLink href={endingsHref} label="Download endings (CSV)" />
+      {wrongNode && wrongChoice ? (
+        <p className="alert alert--info">
+          <strong>Most common wrong turn:</strong> when the resident says “{wrongNode.says}”, {wrongChoice.learners.toLocaleString("en-GB")} learners (
+          {wrongChoice.share ?? 0}%) replied “{wrongChoice.text}”.
+        </p>
+      ) : null}
+      <h4>Replies at each point</h4>
+      <p className="muted">Share of learners who took each reply, out of those who replied at that point. Someone who played more than once can count under more than one reply.</p>
+      {s.nodes.map((n) => (
+        <BarChart
+          key={n.id}
+          title={`Resident: “${n.says}” (${n.learners.toLocaleString("en-GB")} learners)`}
+          series={[{ label: "Share", tone: "self" }]}
+          max={100}
+          unit="%"
+          rows={n.choices.map((c) => ({
+            label: c.text,
+            values: [c.share ?? 0],
+            note: `(${c.learners.toLocaleString("en-GB")} learners)${c.wrong ? " · leads to a worse ending" : ""}`,
+            ...(wrong && wrong.node === n.id && wrong.choice === c.index ? { highlight: "Most common wrong turn" } : {}),
+          }))}
+        />
+      ))}
+      <ExportLink href={choicesHref} label="Download replies per point (CSV)" />
+    </section>
+  );
+}
