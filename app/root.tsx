@@ -15,8 +15,8 @@ export const meta: MetaFunction = () => [
   { name: "description", content: "Learn to hold conversations that change minds." },
 ];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const current = await optionalUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const current = await optionalUser({ request, context });
   return { user: current?.user ?? null };
 }
 

@@ -74,9 +74,9 @@ export function freePort() {
 
 /**
  * Start `node <script>` as its own process group listening on `port`, and wait until it
- * answers `readyPath` with any HTTP status. Returns { port, origin, url(), output(), stop() }.
+ * answers `readyPath` with any HTTP status (asked every `pollMs`). Returns { port, origin, url(), output(), stop() }.
  */
-export async function startProcess({ label, script, args = [], env = {}, readyPath = "/", timeoutMs = 60_000 }) {
+export async function startProcess({ label, script, args = [], env = {}, readyPath = "/", timeoutMs = 60_000, pollMs = 150 }) {
   const port = await freePort();
   const child = spawn(process.execPath, [script, ...args], {
     cwd: ROOT,
@@ -122,7 +122,7 @@ export async function startProcess({ label, script, args = [], env = {}, readyPa
       await fetch(handle.url(readyPath), { redirect: "manual", signal: AbortSignal.timeout(2_000) });
       return handle;
     } catch {
-      await sleep(150);
+      await sleep(pollMs);
     }
   }
   await handle.stop();
@@ -133,7 +133,7 @@ export async function startProcess({ label, script, args = [], env = {}, readyPa
  * The built app (server.js, production mode) with extra env. Pass `DATABASE_URL` for
  * PostgreSQL, or `PGLITE_DIR` for the embedded database (DATABASE_URL is then cleared).
  */
-export function startApp({ env = {}, label = "app", timeoutMs = 90_000 } = {}) {
+export function startApp({ env = {}, label = "app", timeoutMs = 90_000, pollMs } = {}) {
   const dbEnv = env.DATABASE_URL ? {} : { DATABASE_URL: "" };
   return startProcess({
     label,
@@ -141,6 +141,7 @@ export function startApp({ env = {}, label = "app", timeoutMs = 90_000 } = {}) {
     env: { NODE_ENV: "production", DOORSTEP_BENCH: "1", ...dbEnv, ...env },
     readyPath: "/favicon.ico",
     timeoutMs,
+    pollMs,
   });
 }
 
@@ -363,7 +364,9 @@ export function seedPostgres(url) {
 
 /**
  * Builds the `ctx` a bench module's `run(ctx)` receives:
- *   ctx.db          { kind: "pglite" | "postgres", label }
+ *   ctx.db          { kind: "pglite" | "postgres", label, env } — env is what the app was
+ *                   started with: { DATABASE_URL } or { PGLITE_DIR } (PGlite's dir is open
+ *                   in the app's process: do not open it a second time)
  *   ctx.app         the running app server (DOORSTEP_BENCH=1): { origin, port, url(path) }
  *   ctx.options     { duration, connections, warmup, firstWarmup, rounds }
  *   ctx.signIn(email[, password])      → cookie

@@ -196,7 +196,7 @@ for (const database of databases) {
     app = await startApp({ env: prepared.env, label: `app (${database.label})` });
     for (const bench of benches) {
       console.log(`▶ ${bench.name}`);
-      const ctx = createContext({ db: { kind: database.kind, label: database.label }, app, options });
+      const ctx = createContext({ db: { kind: database.kind, label: database.label, env: prepared.env }, app, options });
       try {
         const rows = await bench.run(ctx);
         results.push({ bench: bench.name, db: database.kind, rows: Array.isArray(rows) ? rows : [] });

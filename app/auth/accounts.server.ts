@@ -3,7 +3,7 @@ import { db } from "../../db/client.server";
 import { groups, memberships, users, type UserRole } from "../../db/schema";
 import { newId, randomToken } from "../lib/crypto.server";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password.server";
-import { startSession } from "./session.server";
+import { sessionsChanged, startSession } from "./session.server";
 import { clearSignInFailures, isSignInThrottled, recordSignInFailure, THROTTLE_WINDOW_MINUTES } from "./throttle.server";
 
 export type AccountResult<T> = { ok: true; value: T } | { ok: false; status: 400 | 401 | 404 | 409 | 410 | 429; field?: string; message: string };
@@ -108,6 +108,7 @@ export async function updateUserAccess(userId: string, role: UserRole, groupIds:
     if (groupIds.length) await tx.insert(memberships).values(groupIds.map((groupId) => ({ userId, groupId })));
     return true;
   });
+  if (done) sessionsChanged(); // the role travels with the session
   return done ? { ok: true, value: null } : { ok: false, status: 404, message: "That user no longer exists." };
 }
 

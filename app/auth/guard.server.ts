@@ -6,6 +6,18 @@ export type { CurrentSession, SessionUser } from "./session.server";
 
 export const ALL_ROLES: readonly UserRole[] = ["activist", "trainer", "organiser", "admin"];
 
+/**
+ * What a loader or action hands the guard: preferably its `{ request, context }`, so the
+ * root loader and the page's loader validate the session once between them (the load
+ * context is the one object all loaders of a request share); a bare Request still works
+ * and validates on its own.
+ */
+export type RequestArgs = Request | { request: Request; context?: object };
+
+function split(args: RequestArgs): [Request, object | undefined] {
+  return "request" in args ? [args.request, args.context] : [args, undefined];
+}
+
 export function loginPath(request: Request): string {
   const url = new URL(request.url);
   const back = url.pathname + url.search;
@@ -16,8 +28,9 @@ export function loginPath(request: Request): string {
  * The one gate every loader and action passes: anonymous visitors go to sign in and come
  * back; a signed-in user without one of `roles` gets a 403 page.
  */
-export async function requireUser(request: Request, roles: readonly UserRole[] = ALL_ROLES): Promise<CurrentSession> {
-  const current = await currentSession(request);
+export async function requireUser(args: RequestArgs, roles: readonly UserRole[] = ALL_ROLES): Promise<CurrentSession> {
+  const [request, scope] = split(args);
+  const current = await currentSession(request, scope);
   if (!current) throw redirect(loginPath(request));
   if (!roles.includes(current.user.role)) {
     throw data("Your account doesn't have access to this page. If you think it should, ask an admin.", { status: 403 });
@@ -25,6 +38,7 @@ export async function requireUser(request: Request, roles: readonly UserRole[] =
   return current;
 }
 
-export async function optionalUser(request: Request): Promise<CurrentSession | null> {
-  return currentSession(request);
+export async function optionalUser(args: RequestArgs): Promise<CurrentSession | null> {
+  const [request, scope] = split(args);
+  return currentSession(request, scope);
 }

@@ -1,7 +1,6 @@
-import { DrizzlePostgreSQLAdapter } from "@lucia-auth/adapter-drizzle";
-import { and, desc, eq, ne } from "drizzle-orm";
-import { Lucia, TimeSpan } from "lucia";
-import { db, type Database } from "../../db/client.server";
+import { and, desc, eq, lte, ne, sql } from "drizzle-orm";
+import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
+import { databaseHandle, db, type Database } from "../../db/client.server";
 import { sessions, users, type UserRole } from "../../db/schema";
 import { randomToken, sha256Hex } from "../lib/crypto.server";
 import { isProduction } from "../lib/env.server";
@@ -13,8 +12,110 @@ export const SESSION_COOKIE = "doorstep_session";
 // used). The cookie simply outlives it, so a refresh never needs a Set-Cookie.
 const COOKIE_MAX_AGE_SECONDS = 400 * 24 * 60 * 60;
 
-function createLucia(database: Database) {
-  return new Lucia(new DrizzlePostgreSQLAdapter(database, sessions, users), {
+/**
+ * lucia's storage, written here instead of @lucia-auth/adapter-drizzle because the lookup
+ * runs on every request: it reads only the columns lucia needs (the stock adapter reads
+ * whole rows, password hash included) through a prepared statement. lucia still decides
+ * expiry and sliding. See docs/performance.md, Home page.
+ */
+function createAdapter(database: Database, kind: "postgres" | "pglite"): Adapter {
+  // PostgreSQL: Drizzle's prepared query skips query building, and postgres.js prepares it
+  // on the server once per connection.
+  const lookup = database
+    .select({
+      id: sessions.id,
+      userId: sessions.userId,
+      expiresAt: sessions.expiresAt,
+      createdAt: sessions.createdAt,
+      userAgent: sessions.userAgent,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare("doorstep_session_lookup");
+  // PGlite plans every query it is sent (its driver has no named statements), and planning
+  // this join is half the cost of the lookup. A server-side PREPARE, run with EXECUTE,
+  // plans it once. EXECUTE takes no bind parameters, so the id is inlined: it is always a
+  // sha256 hex digest, checked before use; anything else takes the Drizzle path.
+  let preparedInPglite: Promise<unknown> | undefined;
+  async function lookupInPglite(sessionId: string, retry = true): Promise<LookupRow[]> {
+    preparedInPglite ??= database
+      .execute(
+        sql.raw(`prepare doorstep_session_lookup (text) as
+          select s.id, s.user_id as "userId", s.user_agent as "userAgent",
+                 extract(epoch from s.expires_at) * 1000 as "expiresAt", extract(epoch from s.created_at) * 1000 as "createdAt",
+                 u.email, u.name, u.role
+            from sessions s join users u on u.id = s.user_id
+           where s.id = $1`),
+      )
+      .catch((error: { code?: string }) => {
+        if (error.code === "42P05") return; // already prepared on this connection
+        preparedInPglite = undefined; // e.g. before migrations: try again next time
+        throw error;
+      });
+    await preparedInPglite;
+    try {
+      // Times as epoch milliseconds: Drizzle leaves PGlite's timestamp parsing to itself.
+      const result = (await database.execute(sql.raw(`execute doorstep_session_lookup ('${sessionId}')`))) as unknown as {
+        rows: (Omit<LookupRow, "expiresAt" | "createdAt"> & { expiresAt: number | string; createdAt: number | string })[];
+      };
+      return result.rows.map((row) => ({ ...row, expiresAt: new Date(Number(row.expiresAt)), createdAt: new Date(Number(row.createdAt)) }));
+    } catch (error) {
+      if ((error as { code?: string }).code !== "26000" || !retry) throw error;
+      preparedInPglite = undefined; // the connection lost it (e.g. a reset): prepare again
+      return lookupInPglite(sessionId, false);
+    }
+  }
+  const toSession = (row: typeof sessions.$inferSelect): DatabaseSession => ({
+    id: row.id,
+    userId: row.userId,
+    expiresAt: row.expiresAt,
+    attributes: { createdAt: row.createdAt, userAgent: row.userAgent },
+  });
+  return {
+    async getSessionAndUser(sessionId) {
+      const [row] = kind === "pglite" && /^[0-9a-f]{64}$/.test(sessionId) ? await lookupInPglite(sessionId) : await lookup.execute({ id: sessionId });
+      if (!row) return [null, null];
+      const user: DatabaseUser = { id: row.userId, attributes: { email: row.email, name: row.name, role: row.role } };
+      return [toSession(row), user];
+    },
+    async getUserSessions(userId) {
+      return (await database.select().from(sessions).where(eq(sessions.userId, userId))).map(toSession);
+    },
+    async setSession(session) {
+      await database.insert(sessions).values({ id: session.id, userId: session.userId, expiresAt: session.expiresAt, ...session.attributes });
+    },
+    async updateSessionExpiration(sessionId, expiresAt) {
+      await database.update(sessions).set({ expiresAt }).where(eq(sessions.id, sessionId));
+    },
+    async deleteSession(sessionId) {
+      await database.delete(sessions).where(eq(sessions.id, sessionId));
+    },
+    async deleteUserSessions(userId) {
+      await database.delete(sessions).where(eq(sessions.userId, userId));
+    },
+    async deleteExpiredSessions() {
+      await database.delete(sessions).where(lte(sessions.expiresAt, new Date()));
+    },
+  };
+}
+
+interface LookupRow {
+  id: string;
+  userId: string;
+  expiresAt: Date;
+  createdAt: Date;
+  userAgent: string;
+  email: string;
+  name: string;
+  role: UserRole;
+}
+
+function createLucia(database: Database, kind: "postgres" | "pglite") {
+  return new Lucia(createAdapter(database, kind), {
     sessionExpiresIn: new TimeSpan(30, "d"),
     getUserAttributes: (attributes) => ({
       email: attributes.email,
@@ -38,10 +139,10 @@ declare module "lucia" {
 
 const perDatabase = new WeakMap<Database, ReturnType<typeof createLucia>>();
 function lucia() {
-  const database = db();
+  const { db: database, kind } = databaseHandle();
   let instance = perDatabase.get(database);
   if (!instance) {
-    instance = createLucia(database);
+    instance = createLucia(database, kind);
     perDatabase.set(database, instance);
   }
   return instance;
@@ -89,16 +190,43 @@ export async function startSession(userId: string, userAgent: string): Promise<s
   return serializeCookie(token, COOKIE_MAX_AGE_SECONDS);
 }
 
-export async function currentSession(request: Request): Promise<CurrentSession | null> {
-  const token = readSessionToken(request);
-  if (!token) return null;
+async function validate(token: string): Promise<CurrentSession | null> {
   const { session, user } = await lucia().validateSession(sha256Hex(token));
   if (!session || !user) return null;
   return { sessionId: session.id, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
 }
 
+// Remix runs the root loader and the page's loader in parallel, each with its own copy of
+// the Request but the same load context object (server.js makes one per request). Keyed
+// on that context, a request validates its session once. `changes` counts session and
+// role writes made by this process: an action that signs out elsewhere or changes a role
+// must not let the loaders that run after it, in the same request, see the old answer.
+const perRequest = new WeakMap<object, { token: string; changes: number; result: Promise<CurrentSession | null> }>();
+let changes = 0;
+
+/** Call after any write that can end a session or change what it carries (role, name). */
+export function sessionsChanged(): void {
+  changes++;
+}
+
+/**
+ * The signed-in user, or null. Pass the loader's `context` as `requestScope` so all
+ * loaders of one request share one validation; without it, every call asks the database.
+ */
+export async function currentSession(request: Request, requestScope?: object): Promise<CurrentSession | null> {
+  const token = readSessionToken(request);
+  if (!token) return null;
+  if (!requestScope) return validate(token);
+  const known = perRequest.get(requestScope);
+  if (known && known.token === token && known.changes === changes) return known.result;
+  const result = validate(token);
+  perRequest.set(requestScope, { token, changes, result });
+  return result;
+}
+
 export async function endSession(sessionId: string): Promise<void> {
   await lucia().invalidateSession(sessionId);
+  sessionsChanged();
 }
 
 export interface SessionSummary {
@@ -124,10 +252,12 @@ export async function endOtherSessions(userId: string, currentSessionId: string)
     .delete(sessions)
     .where(and(eq(sessions.userId, userId), ne(sessions.id, currentSessionId)))
     .returning({ id: sessions.id });
+  sessionsChanged();
   return deleted.length;
 }
 
 /** After a role change, the user's sessions keep working: role is read on each request. */
 export async function endAllSessions(userId: string): Promise<void> {
   await lucia().invalidateUserSessions(userId);
+  sessionsChanged();
 }

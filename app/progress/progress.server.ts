@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { moduleCompletions, pollAnswers, quizAttempts, reflections, scenarioRuns, stepViews, type ScenarioMove } from "../../db/schema";
 import { quizzesOf, scenariosOf, type CompiledModule, type ModuleManifest } from "../content/manifest";
@@ -35,14 +35,21 @@ export function requirementsOf(manifest: ModuleManifest): Requirements {
 /**
  * Record the completion if every requirement is met. One INSERT … SELECT … WHERE with
  * ON CONFLICT DO NOTHING, so concurrent calls (two tabs) record it exactly once.
+ * `viewedStepId`: also record that step as seen, in the same statement (the step page's
+ * GET); the check counts it as seen whether or not this statement inserted it, since a
+ * statement does not see its own writes.
  */
-export async function completeIfDone(userId: string, module: CompiledModule): Promise<boolean> {
+export async function completeIfDone(userId: string, module: CompiledModule, viewedStepId?: string): Promise<boolean> {
   const req = requirementsOf(module.manifest);
+  const view = viewedStepId
+    ? sql`with viewed as (insert into ${stepViews} (user_id, module_slug, step_id) values (${userId}, ${module.slug}, ${viewedStepId}) on conflict do nothing) `
+    : sql``;
+  const alsoSeen = viewedStepId ? sql` union select ${viewedStepId}` : sql``;
   const rows = await db().execute(sql`
-    insert into ${moduleCompletions} (user_id, module_slug, content_hash, how)
+    ${view}insert into ${moduleCompletions} (user_id, module_slug, content_hash, how)
     select ${userId}, ${module.slug}, ${module.hash}, 'self'
-    where (select count(*) from ${stepViews} sv
-            where sv.user_id = ${userId} and sv.module_slug = ${module.slug} and ${inList(sql`sv.step_id`, req.stepIds)}) = ${req.stepIds.length}
+    where (select count(*) from (select sv.step_id from ${stepViews} sv
+            where sv.user_id = ${userId} and sv.module_slug = ${module.slug} and ${inList(sql`sv.step_id`, req.stepIds)}${alsoSeen}) seen) = ${req.stepIds.length}
       and (select count(distinct qa.quiz_id) from ${quizAttempts} qa
             where qa.user_id = ${userId} and qa.module_slug = ${module.slug} and qa.passed and ${inList(sql`qa.quiz_id`, req.quizIds)}) = ${req.quizIds.length}
       and (select count(distinct sr.scenario_id) from ${scenarioRuns} sr
@@ -62,8 +69,7 @@ function rowsOf(result: unknown): Record<string, unknown>[] {
 
 export async function recordStepView(userId: string, module: CompiledModule, stepId: string): Promise<ProgressResult<{ completed: boolean }>> {
   if (!module.manifest.steps.some((s) => s.id === stepId)) return refuse(404, `Module “${module.frontmatter.title}” has no step "${stepId}".`);
-  await db().insert(stepViews).values({ userId, moduleSlug: module.slug, stepId }).onConflictDoNothing();
-  return { ok: true, value: { completed: await completeIfDone(userId, module) } };
+  return { ok: true, value: { completed: await completeIfDone(userId, module, stepId) } };
 }
 
 // ---------------------------------------------------------------- quizzes
@@ -266,42 +272,54 @@ export interface ModuleProgress {
   percent: number;
 }
 
+interface ProgressRow {
+  seen: string[];
+  attempts: (Omit<QuizAttemptView, "createdAt"> & { quizId: string; createdAt: number; best: number; anyPassed: boolean; count: number })[];
+  runs: (Omit<ScenarioRunView, "ended"> & { scenarioId: string; ended: boolean })[];
+  polls: { pollId: string; optionId: string }[];
+  reflections: { reflectId: string; body: string }[];
+  completion: { how: "self" | "live"; completedAt: number; contentHash: string } | null;
+  tallies: { pollId: string; optionId: string; n: number }[];
+}
+
+/**
+ * One statement, not seven: on the embedded database every statement costs ~0.4 ms of the
+ * thread that renders pages, and the step page reads this on every view
+ * (docs/performance.md, Module step). It is also one snapshot, where seven parallel
+ * queries on a pool were not. Times travel as epoch milliseconds, so both drivers give
+ * the same Date.
+ */
 export async function moduleProgress(userId: string, module: CompiledModule): Promise<ModuleProgress> {
   const slug = module.slug;
-  const database = db();
-  const [seen, attempts, runs, polls, reflectionRows, completion, tallies] = await Promise.all([
-    database.select({ stepId: stepViews.stepId }).from(stepViews).where(and(eq(stepViews.userId, userId), eq(stepViews.moduleSlug, slug))),
-    // Latest attempt per quiz plus best score and count, in SQL.
-    database
-      .selectDistinctOn([quizAttempts.quizId], {
-        quizId: quizAttempts.quizId,
-        id: quizAttempts.id,
-        answers: quizAttempts.answers,
-        results: quizAttempts.results,
-        score: quizAttempts.score,
-        passed: quizAttempts.passed,
-        createdAt: quizAttempts.createdAt,
-        best: sql<number>`max(${quizAttempts.score}) over (partition by ${quizAttempts.quizId})`,
-        anyPassed: sql<boolean>`bool_or(${quizAttempts.passed}) over (partition by ${quizAttempts.quizId})`,
-        count: sql<number>`(count(*) over (partition by ${quizAttempts.quizId}))::int`,
-      })
-      .from(quizAttempts)
-      .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.moduleSlug, slug)))
-      .orderBy(quizAttempts.quizId, desc(quizAttempts.createdAt)),
-    database
-      .select()
-      .from(scenarioRuns)
-      .where(and(eq(scenarioRuns.userId, userId), eq(scenarioRuns.moduleSlug, slug)))
-      .orderBy(asc(scenarioRuns.startedAt)),
-    database.select().from(pollAnswers).where(and(eq(pollAnswers.userId, userId), eq(pollAnswers.moduleSlug, slug))),
-    database.select().from(reflections).where(and(eq(reflections.userId, userId), eq(reflections.moduleSlug, slug))),
-    database.select().from(moduleCompletions).where(and(eq(moduleCompletions.userId, userId), eq(moduleCompletions.moduleSlug, slug))),
-    database
-      .select({ pollId: pollAnswers.pollId, optionId: pollAnswers.optionId, n: sql<number>`count(*)::int` })
-      .from(pollAnswers)
-      .where(eq(pollAnswers.moduleSlug, slug))
-      .groupBy(pollAnswers.pollId, pollAnswers.optionId),
-  ]);
+  const [row] = rowsOf(
+    await db().execute(sql`
+      select
+        (select coalesce(json_agg(sv.step_id), '[]') from ${stepViews} sv
+          where sv.user_id = ${userId} and sv.module_slug = ${slug}) as seen,
+        (select coalesce(json_agg(json_build_object(
+                  'quizId', q.quiz_id, 'id', q.id, 'answers', q.answers, 'results', q.results, 'score', q.score, 'passed', q.passed,
+                  'createdAt', extract(epoch from q.created_at) * 1000, 'best', q.best, 'anyPassed', q.any_passed, 'count', q.n)), '[]')
+           from (select distinct on (qa.quiz_id) qa.*,
+                        max(qa.score) over w as best, bool_or(qa.passed) over w as any_passed, count(*) over w as n
+                   from ${quizAttempts} qa
+                  where qa.user_id = ${userId} and qa.module_slug = ${slug}
+                 window w as (partition by qa.quiz_id)
+                  order by qa.quiz_id, qa.created_at desc) q) as attempts,
+        (select coalesce(json_agg(json_build_object(
+                  'scenarioId', r.scenario_id, 'id', r.id, 'path', r.path, 'currentNode', r.current_node, 'endingId', r.ending_id,
+                  'outcome', r.outcome, 'ended', r.ended_at is not null) order by r.started_at), '[]')
+           from ${scenarioRuns} r where r.user_id = ${userId} and r.module_slug = ${slug}) as runs,
+        (select coalesce(json_agg(json_build_object('pollId', p.poll_id, 'optionId', p.option_id)), '[]')
+           from ${pollAnswers} p where p.user_id = ${userId} and p.module_slug = ${slug}) as polls,
+        (select coalesce(json_agg(json_build_object('reflectId', f.reflect_id, 'body', f.body)), '[]')
+           from ${reflections} f where f.user_id = ${userId} and f.module_slug = ${slug}) as reflections,
+        (select json_build_object('how', c.how, 'completedAt', extract(epoch from c.completed_at) * 1000, 'contentHash', c.content_hash)
+           from ${moduleCompletions} c where c.user_id = ${userId} and c.module_slug = ${slug}) as completion,
+        (select coalesce(json_agg(json_build_object('pollId', t.poll_id, 'optionId', t.option_id, 'n', t.n)), '[]')
+           from (select poll_id, option_id, count(*) as n from ${pollAnswers}
+                  where module_slug = ${slug} group by poll_id, option_id) t) as tallies`),
+  ) as unknown as ProgressRow[];
+  const { seen, attempts, runs, polls, reflections: reflectionRows, completion: c, tallies } = row!;
 
   const quizzes: ModuleProgress["quizzes"] = {};
   for (const a of attempts) {
@@ -309,13 +327,14 @@ export async function moduleProgress(userId: string, module: CompiledModule): Pr
       bestScore: Number(a.best),
       passed: Boolean(a.anyPassed),
       attempts: Number(a.count),
-      last: { id: a.id, answers: a.answers, results: a.results, score: a.score, passed: a.passed, createdAt: a.createdAt },
+      last: { id: a.id, answers: a.answers, results: a.results, score: a.score, passed: a.passed, createdAt: new Date(a.createdAt) },
     };
   }
   const scenarios: ModuleProgress["scenarios"] = {};
   for (const r of runs) {
-    const entry = (scenarios[r.scenarioId] ??= { latest: runView(r), endingsReached: [] });
-    entry.latest = runView(r);
+    const view: ScenarioRunView = { id: r.id, path: r.path, currentNode: r.currentNode, endingId: r.endingId, outcome: r.outcome, ended: r.ended };
+    const entry = (scenarios[r.scenarioId] ??= { latest: view, endingsReached: [] });
+    entry.latest = view;
     if (r.endingId && !entry.endingsReached.includes(r.endingId)) entry.endingsReached.push(r.endingId);
   }
   const pollState: ModuleProgress["polls"] = {};
@@ -325,20 +344,19 @@ export async function moduleProgress(userId: string, module: CompiledModule): Pr
     if (entry) entry.tally[t.optionId] = Number(t.n);
   }
   const req = requirementsOf(module.manifest);
-  const seenIds = seen.map((s) => s.stepId).filter((id) => req.stepIds.includes(id));
+  const seenIds = seen.filter((id) => req.stepIds.includes(id));
   const done =
     seenIds.length +
     req.quizIds.filter((id) => quizzes[id]?.passed).length +
     req.scenarioIds.filter((id) => (scenarios[id]?.endingsReached.length ?? 0) > 0).length;
   const total = req.stepIds.length + req.quizIds.length + req.scenarioIds.length;
-  const c = completion[0];
   return {
     seenStepIds: seenIds,
     quizzes,
     scenarios,
     polls: pollState,
     reflections: Object.fromEntries(reflectionRows.map((r) => [r.reflectId, r.body])),
-    completion: c ? { how: c.how, completedAt: c.completedAt, contentHash: c.contentHash } : null,
+    completion: c ? { how: c.how, completedAt: new Date(c.completedAt), contentHash: c.contentHash } : null,
     percent: c ? 100 : total ? Math.round((done / total) * 100) : 0,
   };
 }

@@ -5,8 +5,8 @@ import { groupsOfUser } from "~/groups/groups.server";
 
 export const meta: MetaFunction = () => [{ title: "Doorstep" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const current = await optionalUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const current = await optionalUser({ request, context });
   if (!current) return { user: null, groups: [] };
   const groups = await groupsOfUser(current.user.id);
   return { user: current.user, groups: groups.map((g) => ({ id: g.id, name: g.name })) };

@@ -8,8 +8,8 @@ import { invariantResponse, text } from "~/lib/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account · Doorstep" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user, sessionId } = await requireUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user, sessionId } = await requireUser({ request, context });
   const [sessions, groups] = await Promise.all([listSessions(user.id, sessionId), groupsOfUser(user.id)]);
   return {
     user,
@@ -18,8 +18,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const { user, sessionId } = await requireUser(request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { user, sessionId } = await requireUser({ request, context });
   const form = await request.formData();
   invariantResponse(text(form, "intent") === "sign-out-others", "Unknown action on the account page.");
   const ended = await endOtherSessions(user.id, sessionId);

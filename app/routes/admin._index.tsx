@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { requireUser } from "~/auth/guard.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request, ["admin"]);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser({ request, context }, ["admin"]);
   throw redirect("/admin/users");
 }
 

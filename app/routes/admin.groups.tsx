@@ -9,14 +9,14 @@ import { formFailure, parseForm, text } from "~/lib/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Groups · Admin · Doorstep" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request, ["admin"]);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser({ request, context }, ["admin"]);
   const groups = await listGroups();
   return { groups: groups.map((g) => ({ id: g.id, name: g.name, kind: g.kind, isTargetSeat: g.isTargetSeat, memberCount: g.memberCount })) };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  await requireUser(request, ["admin"]);
+export async function action({ request, context }: ActionFunctionArgs) {
+  await requireUser({ request, context }, ["admin"]);
   const form = await request.formData();
   const echo = { name: (text(form, "name") ?? "").slice(0, 120), kind: text(form, "kind") ?? "" };
   const parsed = parseForm(groupInputSchema, { name: text(form, "name"), kind: text(form, "kind"), isTargetSeat: form.get("isTargetSeat") === "on" }, echo);

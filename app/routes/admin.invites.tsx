@@ -12,8 +12,8 @@ import { formFailure, parseForm, text } from "~/lib/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Invites · Admin · Doorstep" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request, ["admin"]);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser({ request, context }, ["admin"]);
   const [groups, invites] = await Promise.all([listGroups(), listInvites()]);
   return {
     groups: groups.map((g) => ({ id: g.id, name: g.name })),
@@ -27,8 +27,8 @@ const inviteSchema = z.object({
   days: z.coerce.number({ error: "Give a number of days." }).int("Use whole days.").min(1, "At least 1 day.").max(90, "At most 90 days."),
 });
 
-export async function action({ request }: ActionFunctionArgs) {
-  const { user } = await requireUser(request, ["admin"]);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ["admin"]);
   const form = await request.formData();
   const parsed = parseForm(inviteSchema, { groupId: text(form, "groupId"), role: text(form, "role"), days: text(form, "days") ?? "14" });
   if (!parsed.ok) return parsed.response;

@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request, ["admin"]);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser({ request, context }, ["admin"]);
   return null;
 }
 

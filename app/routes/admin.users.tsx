@@ -6,8 +6,8 @@ import { ROLE_LABEL } from "~/components/app-shell";
 
 export const meta: MetaFunction = () => [{ title: "Users · Admin · Doorstep" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request, ["admin"]);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUser({ request, context }, ["admin"]);
   const users = await listUsers();
   return { users: users.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })) };
 }

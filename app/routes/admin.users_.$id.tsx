@@ -13,8 +13,8 @@ import { formFailure, notFound, parseForm } from "~/lib/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit user · Admin · Doorstep" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireUser(request, ["admin"]);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  await requireUser({ request, context }, ["admin"]);
   const [user, groups] = await Promise.all([findUser(params.id ?? ""), listGroups()]);
   if (!user) throw notFound("There is no user with that id.");
   return { user: { ...user, createdAt: user.createdAt.toISOString() }, groups: groups.map((g) => ({ id: g.id, name: g.name, kind: g.kind })) };
@@ -25,8 +25,8 @@ const accessSchema = z.object({
   groupIds: z.array(z.string().max(64)).max(500, "Too many groups selected."),
 });
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { user: admin } = await requireUser(request, ["admin"]);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user: admin } = await requireUser({ request, context }, ["admin"]);
   const form = await request.formData();
   const parsed = parseForm(accessSchema, { role: form.get("role"), groupIds: form.getAll("groupIds") });
   if (!parsed.ok) return parsed.response;

@@ -3,9 +3,9 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { optionalUser } from "~/auth/guard.server";
 import { acceptInvite, inviteProblem, inviteState } from "~/auth/invites.server";
-import { PASSWORD_MIN, signUpSchema } from "~/auth/validation";
+import { signUpSchema } from "~/auth/validation";
 import { ROLE_LABEL } from "~/components/app-shell";
-import { Field, FormError } from "~/components/form-field";
+import { Field, FormError, NewPasswordField } from "~/components/form-field";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Join Doorstep" }];
@@ -19,9 +19,9 @@ async function validInvite(token: string) {
   return state;
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const invite = await validInvite(params.token ?? "");
-  const current = await optionalUser(request);
+  const current = await optionalUser({ request, context });
   return { role: invite.role, groupName: invite.groupName, signedInAs: current?.user.name ?? null };
 }
 
@@ -55,16 +55,7 @@ export default function AcceptInvite() {
         <FormError message={failure?.errors.form} />
         <Field label="Your name" name="name" autoComplete="name" required maxLength={100} defaultValue={failure?.values?.name} error={failure?.errors.name} />
         <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={failure?.values?.email} error={failure?.errors.email} />
-        <Field
-          label="Choose a password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={PASSWORD_MIN}
-          hint={`At least ${PASSWORD_MIN} characters. A short sentence is easy to remember.`}
-          error={failure?.errors.password}
-        />
+        <NewPasswordField label="Choose a password" error={failure?.errors.password} />
         <button type="submit" className="button" disabled={busy}>
           {busy ? "Creating your account…" : "Create account"}
         </button>

@@ -9,8 +9,8 @@ import { formFailure, parseForm, safeRedirect, text } from "~/lib/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Doorstep" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  if (await optionalUser(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await optionalUser({ request, context })) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
   return null;
 }
 

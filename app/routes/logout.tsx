@@ -6,8 +6,8 @@ import { clearedSessionCookie, endSession } from "~/auth/session.server";
 // Signing out is a POST (a link could be prefetched or forged); GET just goes home.
 export const loader = () => redirect("/");
 
-export async function action({ request }: ActionFunctionArgs) {
-  const current = await optionalUser(request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const current = await optionalUser({ request, context });
   if (current) await endSession(current.sessionId);
   throw redirect("/login", { headers: { "Set-Cookie": clearedSessionCookie() } });
 }

@@ -6,8 +6,8 @@ import { learnerRecord } from "~/progress/progress.server";
 
 export const meta: MetaFunction = () => [{ title: "My record · Doorstep" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context });
   const modules = listModules({ includeDrafts: canPreviewDrafts(user.role) });
   const record = await learnerRecord(user.id, modules);
   const bySlug = new Map(modules.map((m) => [m.slug, m]));

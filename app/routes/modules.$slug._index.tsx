@@ -8,8 +8,8 @@ import { moduleProgress } from "~/progress/progress.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.module.title ?? "Module"} · Doorstep` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context });
   const module = visibleModule(params.slug ?? "", user.role);
   if (!module) throw notFound("There is no training module at this address.");
   const progress = await moduleProgress(user.id, module);

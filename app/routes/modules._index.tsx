@@ -7,8 +7,8 @@ import { catalogueStatus } from "~/progress/progress.server";
 
 export const meta: MetaFunction = () => [{ title: "Training modules · Doorstep" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context });
   const modules = listModules({ includeDrafts: canPreviewDrafts(user.role) });
   const status = await catalogueStatus(user.id, modules);
   return {

@@ -1,6 +1,7 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { currentSession, endOtherSessions, listSessions, startSession } from "~/auth/session.server";
+import { currentSession, endOtherSessions, endSession, listSessions, startSession } from "~/auth/session.server";
+import { sha256Hex } from "~/lib/crypto.server";
 import { EMAIL_FAILURE_LIMIT } from "~/auth/throttle.server";
 import * as login from "~/routes/login";
 import * as logout from "~/routes/logout";
@@ -91,6 +92,37 @@ describe("sessions", () => {
     expect(await endOtherSessions(user.id, here!.sessionId)).toBe(1);
     expect(await currentSession(get("/", other))).toBeNull();
     expect(await currentSession(get("/", user.cookie))).not.toBeNull();
+  });
+
+  it("slides: a session past half its 30 days is extended; an expired one is refused and deleted", async () => {
+    const user = await makeUser("activist");
+    const id = sha256Hex(user.cookie.split("=")[1]!);
+    const day = 86_400_000;
+    await database().db.update(sessions).set({ expiresAt: new Date(Date.now() + 10 * day) }).where(eq(sessions.id, id));
+    expect((await currentSession(get("/", user.cookie)))?.user.id).toBe(user.id);
+    const [extended] = await database().db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.id, id));
+    expect(extended!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * day);
+
+    await database().db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, id));
+    expect(await currentSession(get("/", user.cookie))).toBeNull();
+    expect(await database().db.select().from(sessions).where(eq(sessions.id, id))).toHaveLength(0);
+  });
+
+  it("validates once per request: loaders sharing a load context share the answer, until a sign-out in this process", async () => {
+    const user = await makeUser("activist");
+    const context = { clientIp: "192.0.2.1" };
+    expect((await currentSession(get("/", user.cookie), context))?.user.id).toBe(user.id);
+    // Deleted behind the app's back: the same request keeps its answer, a new one does not.
+    await database().db.delete(sessions).where(eq(sessions.userId, user.id));
+    expect((await currentSession(get("/", user.cookie), context))?.user.id).toBe(user.id);
+    expect(await currentSession(get("/", user.cookie), { clientIp: "192.0.2.1" })).toBeNull();
+
+    // A sign-out through the app (e.g. an action before the loaders of the same request) is seen at once.
+    const again = await makeUser("activist");
+    const scope = { clientIp: "192.0.2.2" };
+    const current = await currentSession(get("/", again.cookie), scope);
+    await endSession(current!.sessionId);
+    expect(await currentSession(get("/", again.cookie), scope)).toBeNull();
   });
 
   it("ignores a forged or garbage cookie", async () => {
