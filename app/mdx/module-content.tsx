@@ -1,22 +1,34 @@
 import { getMDXComponent } from "mdx-bundler/client/index.js";
 import { useMemo } from "react";
 import { mdxComponents } from "./components";
+import { loadedModuleCode } from "./module-code";
 import { RuntimeProvider, type ModuleRuntime } from "./runtime";
 
 // Evaluating compiled MDX is cheap but not free; one component per content hash is kept
 // for the life of the process (or the browser tab).
 const componentCache = new Map<string, ReturnType<typeof getMDXComponent>>();
 
-function mdxComponentFor(hash: string, code: string) {
+/** Server: make the component of a hash available before rendering without `code` (ADR 006). */
+export function primeModuleContent(hash: string, code: string) {
+  if (!componentCache.has(hash)) componentCache.set(hash, getMDXComponent(code));
+}
+
+function mdxComponentFor(hash: string, code: string | undefined) {
   let component = componentCache.get(hash);
   if (!component) {
-    component = getMDXComponent(code);
+    const source = code ?? loadedModuleCode(hash);
+    if (source === undefined) throw new Error(`The content of this module (${hash}) is not loaded.`);
+    component = getMDXComponent(source);
     componentCache.set(hash, component);
   }
   return component;
 }
 
-export function ModuleContent({ hash, code, runtime }: { hash: string; code: string; runtime: ModuleRuntime }) {
+/**
+ * Renders a compiled module. Without `code`, the component must be known by hash: primed on
+ * the server (`primeModuleContent`), or in the browser registered by the module's code script.
+ */
+export function ModuleContent({ hash, code, runtime }: { hash: string; code?: string; runtime: ModuleRuntime }) {
   const Content = useMemo(() => mdxComponentFor(hash, code), [hash, code]);
   return (
     <RuntimeProvider value={runtime}>

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ClientLoaderFunctionArgs } from "@remix-run/react";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
@@ -6,14 +7,15 @@ import { ProgressBar } from "~/components/progress-bar";
 import { visibleModule } from "~/content/catalog.server";
 import { notFound } from "~/lib/http.server";
 import { randomToken } from "~/lib/crypto.server";
-import { ModuleContent } from "~/mdx/module-content";
+import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
+import { ModuleContent, primeModuleContent } from "~/mdx/module-content";
 import { moduleProgress, recordStepView } from "~/progress/progress.server";
 import { handleActivitySubmission } from "~/progress/submissions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.step.title} · ${data.module.title} · Doorstep` : "Doorstep" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context });
   const module = visibleModule(params.slug ?? "", user.role);
   if (!module) throw notFound("There is no training module at this address.");
   const index = module.manifest.steps.findIndex((s) => s.id === params.step);
@@ -24,8 +26,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Fresh one-time keys each render: a resubmitted form reuses its key and is recognised.
   const formKeys = Object.fromEntries(step.activityIds.map((id) => [id, randomToken()]));
   const retry = new URL(request.url).searchParams.get("retry");
+  // The compiled code is not loader data (ADR 006): the server renders from the component
+  // primed here; the browser gets the code from its immutable script asset.
+  primeModuleContent(module.hash, module.code);
   return {
-    module: { slug: module.slug, title: module.frontmatter.title, hash: module.hash, code: module.code, manifest: module.manifest, draft: module.frontmatter.draft },
+    module: { slug: module.slug, title: module.frontmatter.title, hash: module.hash, manifest: module.manifest, draft: module.frontmatter.draft },
     step: { id: step.id, title: step.title, index },
     steps: module.manifest.steps.map((s) => ({ id: s.id, title: s.title, seen: progress.seenStepIds.includes(s.id) })),
     progress,
@@ -34,14 +39,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { user } = await requireUser(request);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user } = await requireUser({ request, context });
   const module = visibleModule(params.slug ?? "", user.role);
   if (!module) throw notFound("There is no training module at this address.");
   if (!module.manifest.steps.some((s) => s.id === params.step)) throw notFound(`“${module.frontmatter.title}” has no step called “${params.step}”.`);
   const result = await handleActivitySubmission(user.id, module, await request.formData());
   if (!result.ok) return data({ ok: false as const, failure: { activityId: result.activityId, message: result.message } }, { status: result.status });
   return { ok: true as const, completed: result.completed };
+}
+
+// Client-side navigation: make sure the module's code script has run before rendering. Not
+// run on the first load (no `hydrate`): the page's own <script src> has loaded it by then.
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  const data = await serverLoader<typeof loader>();
+  await loadModuleCode(data.module.slug, data.module.hash);
+  return data;
 }
 
 export default function ModuleStep() {
@@ -66,9 +79,10 @@ export default function ModuleStep() {
         </div>
       ) : null}
       <h1>{step.title}</h1>
+      {/* Runs before the page's module scripts, so the code is there when React hydrates. */}
+      <script src={moduleCodePath(module.slug, module.hash)} />
       <ModuleContent
         hash={module.hash}
-        code={module.code}
         runtime={{
           mode: module.draft ? "preview" : "self",
           currentStepId: step.id,

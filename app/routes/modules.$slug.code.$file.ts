@@ -1,0 +1,27 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/auth/guard.server";
+import { canPreviewDrafts, getModule } from "~/content/catalog.server";
+import { notFound } from "~/lib/http.server";
+import { moduleCodeScript } from "~/mdx/module-code";
+
+/**
+ * The compiled MDX of a module, once per content hash (ADR 006): immutable, so browsers and
+ * proxies keep it for a year. Only the module's current hash is served, so nothing else can
+ * be read through this address. Drafts need a trainer's session and are not shared caches'.
+ */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const module = getModule(params.slug ?? "");
+  const hash = /^([0-9a-zA-Z_-]+)\.js$/.exec(params.file ?? "")?.[1];
+  if (!module || !hash || hash !== module.hash) throw notFound("There is no module code at this address.");
+  if (module.frontmatter.draft) {
+    const { user } = await requireUser({ request, context });
+    if (!canPreviewDrafts(user.role)) throw notFound("There is no module code at this address.");
+  }
+  return new Response(moduleCodeScript(module.hash, module.code), {
+    headers: {
+      "Content-Type": "text/javascript; charset=utf-8",
+      "Cache-Control": module.frontmatter.draft ? "private, max-age=31536000, immutable" : "public, max-age=31536000, immutable",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
