@@ -1,27 +1,12 @@
 import { z } from "zod";
 import { getModule } from "../content/catalog.server";
 import { REFLECTION_MAX, saveReflection } from "../progress/progress.server";
-import {
-  advanceScenario,
-  endSession,
-  findLiveSession,
-  isParticipant,
-  markAttendance,
-  MESSAGES,
-  pair,
-  respond,
-  restartScenario,
-  reveal,
-  setStep,
-  startTimer,
-  stopTimer,
-  swapPairs,
-  tickRubric,
-  unpair,
-  vote,
-  type LiveActor,
-  type LiveStatus,
-} from "./sessions.server";
+import { respond, vote } from "./answers.server";
+import { endSession, markAttendance } from "./attendance.server";
+import { findLiveSession, isParticipant, MESSAGES, type LiveActor, type LiveStatus } from "./core.server";
+import { reveal, setStep, startTimer, stopTimer } from "./lifecycle.server";
+import { pair, swapPairs, tickRubric, unpair } from "./pairing.server";
+import { advanceScenario, restartScenario } from "./scenario.server";
 import { TIMER_MAX_SECONDS } from "./state";
 
 // A live form post → one domain command. Shared by the presenter and participant pages

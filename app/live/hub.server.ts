@@ -1,5 +1,6 @@
 import { databaseHandle, type DatabaseHandle } from "../../db/client.server";
-import { announce, LIVE_CHANNEL, touchPresence } from "./sessions.server";
+import { announce, touchPresence } from "./attendance.server";
+import { LIVE_CHANNEL } from "./core.server";
 import { HEARTBEAT_SECONDS, LIVE_STATE_EVENT, type LiveViewer } from "./state";
 import { buildViews, loadSnapshot, type LiveViews } from "./state.server";
 

@@ -5,7 +5,8 @@ import { getModule } from "../content/catalog.server";
 import type { ModuleManifest } from "../content/manifest";
 import { formatJoinCode } from "./join-code";
 import { joinQrSvg } from "./qr.server";
-import { canDrive, findLiveSession, isParticipant, MESSAGES, touchPresence, type LiveActor, type LiveResult } from "./sessions.server";
+import { touchPresence } from "./attendance.server";
+import { canDrive, findLiveSession, isParticipant, MESSAGES, type LiveActor, type LiveResult } from "./core.server";
 import type { LiveView } from "./state";
 import { liveState } from "./state.server";
 

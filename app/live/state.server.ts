@@ -3,7 +3,7 @@ import { db } from "../../db/client.server";
 import { groups, liveNewcomers, liveParticipants, liveResponses, liveRubricTicks, liveSessions, users, type LiveAnswer, type LiveRole } from "../../db/schema";
 import { getModule } from "../content/catalog.server";
 import type { CompiledModule } from "../content/manifest";
-import { voteSlot } from "./sessions.server";
+import { voteSlot } from "./scenario.server";
 import {
   CONNECTED_WINDOW_SECONDS,
   type LiveMe,

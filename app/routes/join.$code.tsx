@@ -5,7 +5,7 @@ import { optionalUser, requireUser } from "~/auth/guard.server";
 import { Field, FormError } from "~/components/form-field";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 import { formatJoinCode } from "~/live/join-code";
-import { checkJoinCode, joinAsNewcomer, joinWithCode, newcomerSchema } from "~/live/sessions.server";
+import { checkJoinCode, joinAsNewcomer, joinWithCode, newcomerSchema } from "~/live/joining.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Join ${data.session.moduleTitle} · Doorstep` : "Join a live session · Doorstep" }];
 
@@ -14,7 +14,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const checked = await checkJoinCode(params.code ?? "", context?.clientIp ?? "unknown");
   if (!checked.ok) throw data(checked.message, { status: checked.status });
-  const current = await optionalUser(request);
+  const current = await optionalUser({ request, context });
   const session = checked.value;
   return {
     session: { code: session.code, spaced: formatJoinCode(session.code), moduleTitle: session.moduleTitle, trainerName: session.trainerName, groupName: session.groupName },

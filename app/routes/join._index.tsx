@@ -5,12 +5,12 @@ import { optionalUser } from "~/auth/guard.server";
 import { Field, FormError } from "~/components/form-field";
 import { formFailure, text } from "~/lib/http.server";
 import { formatJoinCode, normaliseJoinCode } from "~/live/join-code";
-import { checkJoinCode, joinWithCode, openSessionsOf } from "~/live/sessions.server";
+import { checkJoinCode, joinWithCode, openSessionsOf } from "~/live/joining.server";
 
 export const meta: MetaFunction = () => [{ title: "Join a live session · Doorstep" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const current = await optionalUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const current = await optionalUser({ request, context });
   return { signedIn: Boolean(current), openSessions: current ? await openSessionsOf(current.user.id) : [] };
 }
 

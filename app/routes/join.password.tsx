@@ -2,17 +2,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/guard.server";
-import { PASSWORD_MIN, passwordSchema } from "~/auth/validation";
-import { Field, FormError } from "~/components/form-field";
+import { passwordSchema } from "~/auth/validation";
+import { FormError, NewPasswordField } from "~/components/form-field";
 import { formFailure, parseForm, text } from "~/lib/http.server";
-import { needsPassword, setNewcomerPassword } from "~/live/sessions.server";
+import { needsPassword, setNewcomerPassword } from "~/live/joining.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a password · Doorstep" }];
 
 // People who joined a live session with just their name and email choose their password
 // here, signed in on the device they joined with.
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context });
   return { needed: await needsPassword(user.id), email: user.email };
 }
 
@@ -56,16 +56,7 @@ export default function ChoosePassword() {
           <p>You joined a live session with your email ({email}). Choose a password to sign in again later.</p>
           <FormError message={failure?.errors.form} />
           <input type="email" name="username" autoComplete="username" defaultValue={email} hidden readOnly />
-          <Field
-            label="New password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={PASSWORD_MIN}
-            hint={`At least ${PASSWORD_MIN} characters. A short sentence is easy to remember.`}
-            error={failure?.errors.password}
-          />
+          <NewPasswordField label="New password" error={failure?.errors.password} />
           <button type="submit" className="button" disabled={busy}>
             {busy ? "Saving…" : "Save my password"}
           </button>

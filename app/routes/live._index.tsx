@@ -2,12 +2,12 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { formatJoinCode } from "~/live/join-code";
-import { listTrainerSessions } from "~/live/sessions.server";
+import { listTrainerSessions } from "~/live/lifecycle.server";
 
 export const meta: MetaFunction = () => [{ title: "Live sessions · Doorstep" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request, ["trainer", "admin"]);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ["trainer", "admin"]);
   return { sessions: await listTrainerSessions(user), isAdmin: user.role === "admin" };
 }
 
@@ -25,6 +25,11 @@ export default function LiveSessions() {
         </Link>
       </p>
       <h2>{isAdmin ? "All sessions" : "Your sessions"}</h2>
+      {sessions.length ? (
+        <p>
+          Each session's report has its attendance, answers, scenario votes and observer checklists: <Link to="/reports/sessions">all session reports</Link>.
+        </p>
+      ) : null}
       {sessions.length === 0 ? (
         <p className="empty">No sessions yet. Start one from here or from a module's page.</p>
       ) : (
@@ -39,6 +44,7 @@ export default function LiveSessions() {
                 {isAdmin ? <th scope="col">Trainer</th> : null}
                 <th scope="col">Attendance</th>
                 <th scope="col">Status</th>
+                <th scope="col">Report</th>
               </tr>
             </thead>
             <tbody>
@@ -59,6 +65,11 @@ export default function LiveSessions() {
                     ) : (
                       <Link to={`/live/${s.code}/present`}>Ended {s.endedAt ? when(s.endedAt) : ""}</Link>
                     )}
+                  </td>
+                  <td>
+                    <Link to={`/reports/sessions/${s.id}`} aria-label={`Report of ${s.moduleTitle}, ${when(s.createdAt)}`}>
+                      Report
+                    </Link>
                   </td>
                 </tr>
               ))}

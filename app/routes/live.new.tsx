@@ -5,14 +5,14 @@ import { useId } from "react";
 import { requireUser } from "~/auth/guard.server";
 import { FormError } from "~/components/form-field";
 import { formFailure, parseForm, text } from "~/lib/http.server";
-import { createLiveSession, createSessionSchema, newSessionOptions } from "~/live/sessions.server";
+import { createLiveSession, createSessionSchema, newSessionOptions } from "~/live/lifecycle.server";
 
 export const meta: MetaFunction = () => [{ title: "Start a live session · Doorstep" }];
 
 const TRAINERS = ["trainer", "admin"] as const;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request, TRAINERS);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context }, TRAINERS);
   return newSessionOptions(user);
 }
 

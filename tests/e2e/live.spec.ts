@@ -216,3 +216,49 @@ test("a wrong code gets a clear message, and a participant who reloads is back w
   await page.context().setOffline(false);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(module.manifest.steps[3]!.title, { timeout: 10_000 });
 });
+
+test("without JavaScript, on a phone: a newcomer joins, the page follows the trainer by itself, and a poll answer counts", async ({ browser, baseURL, page: trainer }) => {
+  test.setTimeout(90_000);
+  const module = await loadModule(MODULE);
+  const steps = module.manifest.steps;
+  const pollStep = steps.findIndex((s) => s.activityIds.some((id) => module.manifest.activities[id]?.kind === "poll"));
+  const poll = module.manifest.activities[steps[pollStep]!.activityIds.find((id) => module.manifest.activities[id]?.kind === "poll")!];
+  if (poll?.kind !== "poll") throw new Error("no poll");
+
+  await signIn(trainer, DEMO.trainer.email, DEMO.trainer.password);
+  await trainer.goto(`/live/new?module=${MODULE}`);
+  await trainer.getByRole("button", { name: "Start the session" }).click();
+  await expect(trainer).toHaveURL(/\/live\/[A-Z]{6}\/present$/);
+  const code = /\/live\/([A-Z]{6})\/present$/.exec(trainer.url())![1]!;
+
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    const phone = await context.newPage();
+    await phone.goto("/join");
+    await phone.getByLabel("Join code").fill(code);
+    await phone.getByRole("button", { name: "Join", exact: true }).click();
+    await expect(phone).toHaveURL(new RegExp(`/join/${code}$`));
+    await phone.getByLabel("Your name").fill(uniqueName("Noor"));
+    await phone.getByLabel("Email").fill(uniqueEmail("nojs"));
+    await phone.getByRole("button", { name: "Join the session" }).click();
+    await expect(phone).toHaveURL(new RegExp(`/live/${code}$`));
+    await expect(phone.getByRole("heading", { level: 1 })).toHaveText(steps[0]!.title);
+    const fits = async () => phone.evaluate(() => document.scrollingElement!.scrollWidth <= document.scrollingElement!.clientWidth);
+    expect(await fits()).toBe(true); // (axe needs JavaScript: the participant view is checked with it in the first test)
+
+    // The page refreshes itself every 10 seconds, so it reaches the trainer's step alone.
+    await trainer.getByLabel("Go to step").selectOption(String(pollStep));
+    await trainer.getByRole("button", { name: "Go", exact: true }).click();
+    await expect(phone.getByRole("heading", { level: 1 })).toHaveText(steps[pollStep]!.title, { timeout: 15_000 });
+    expect(await fits()).toBe(true);
+
+    // A plain form post answers the poll; the presenter's tally counts it.
+    const section = phone.locator(`#${poll.id}`);
+    await section.getByRole("radio", { name: poll.options[0]!.text }).check();
+    await section.getByRole("button", { name: "Answer" }).click();
+    await expect(phone.locator(`#${poll.id}`).getByRole("status")).toContainText(`You answered “${poll.options[0]!.text}”`);
+    await expect(trainer.locator(`#${poll.id} .live-count`)).toHaveText(/^1 answer · /, { timeout: FOLLOW_MS });
+  } finally {
+    await context.close();
+  }
+});

@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { stopLive } from "~/live/hub.server";
-import { createLiveSession, endSession, joinWithCode } from "~/live/sessions.server";
+import { endSession } from "~/live/attendance.server";
+import { joinWithCode } from "~/live/joining.server";
+import { createLiveSession } from "~/live/lifecycle.server";
 import type { LiveView } from "~/live/state";
 import * as joinCode from "~/routes/join.$code";
 import * as joinIndex from "~/routes/join._index";

@@ -1,32 +1,16 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import {
-  advanceScenario,
-  createLiveSession,
-  endSession,
-  joinAsNewcomer,
-  joinWithCode,
-  LIVE_CHANNEL,
-  listTrainerSessions,
-  markAttendance,
-  needsPassword,
-  pair,
-  respond,
-  restartScenario,
-  reveal,
-  setNewcomerPassword,
-  setStep,
-  startTimer,
-  stopTimer,
-  swapPairs,
-  tickRubric,
-  unpair,
-  vote,
-} from "~/live/sessions.server";
+import { respond, vote } from "~/live/answers.server";
+import { endSession, markAttendance } from "~/live/attendance.server";
+import { LIVE_CHANNEL } from "~/live/core.server";
+import { joinAsNewcomer, joinWithCode, needsPassword, setNewcomerPassword } from "~/live/joining.server";
+import { createLiveSession, listTrainerSessions, reveal, setStep, startTimer, stopTimer } from "~/live/lifecycle.server";
+import { pair, swapPairs, tickRubric, unpair } from "~/live/pairing.server";
+import { advanceScenario, restartScenario } from "~/live/scenario.server";
 import { liveState } from "~/live/state.server";
 import { JOIN_LIMITS } from "~/live/throttle.server";
 import { verifyPassword } from "~/auth/password.server";
-import { liveParticipants, liveResponses, liveSessions, memberships, moduleCompletions, users } from "../../db/schema";
+import { liveJoinThrottle, liveParticipants, liveResponses, liveSessions, memberships, moduleCompletions, users } from "../../db/schema";
 import { LIVE_MODULE, STEP, withLiveCatalog } from "../fixtures/live-modules/setup";
 import { makeGroup, makeUser, type TestUser } from "../setup/fixtures";
 import { withTestDatabase } from "../setup/database";
@@ -145,6 +129,20 @@ describe("newcomers", () => {
     expect(result).toMatchObject({ ok: false, status: 409, field: "email", message: expect.stringMatching(/Sign in instead/) });
     expect(await database().db.select().from(users).where(eq(users.id, existing.id))).toEqual(before);
     expect(await database().db.select().from(liveParticipants).where(eq(liveParticipants.sessionId, id))).toEqual([]);
+  });
+
+  it("limits new accounts per address (429, no account made), while signed-in people still join from it", async () => {
+    const { code } = await startSession();
+    const ip = "203.0.113.90";
+    // The limit's window as if JOIN_LIMITS.new accounts had just been made from this address.
+    await database().db.insert(liveJoinThrottle).values({ key: `new:${ip}`, windowStartedAt: new Date(), count: JOIN_LIMITS.new - 1 });
+    const last = await joinAsNewcomer(code, { name: "Last One", email: "last.one@example.org" }, ip, "vitest");
+    expect(last.ok).toBe(true);
+    const refused = await joinAsNewcomer(code, { name: "One Too Many", email: "one.too.many@example.org" }, ip, "vitest");
+    expect(refused).toMatchObject({ ok: false, status: 429, message: expect.stringMatching(/Too many new accounts/) });
+    expect(await database().db.select().from(users).where(eq(users.email, "one.too.many@example.org"))).toEqual([]);
+    const member = await makeUser("activist");
+    expect(await joinWithCode(code, member, ip)).toMatchObject({ ok: true });
   });
 
   it("refuses a newcomer on an ended session without making an account", async () => {
