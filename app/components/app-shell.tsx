@@ -20,6 +20,8 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/join", label: "Join", roles: ["activist", "trainer", "organiser", "admin"] },
   { to: "/live", label: "Live", roles: ["trainer", "admin"] },
   { to: "/reports", label: "Reports", roles: ["organiser", "admin"] },
+  // Trainers only have reports of their own live sessions.
+  { to: "/reports/sessions", label: "Reports", roles: ["trainer"] },
   { to: "/admin", label: "Admin", roles: ["admin"] },
   { to: "/account", label: "Account", roles: ["activist", "trainer", "organiser", "admin"] },
 ];

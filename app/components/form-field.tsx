@@ -1,4 +1,5 @@
 import { useId } from "react";
+import { PASSWORD_MIN } from "~/auth/validation";
 
 interface FieldProps extends React.InputHTMLAttributes<HTMLInputElement> {
   label: string;
@@ -33,6 +34,22 @@ export function Field({ label, name, error, hint, ...input }: FieldProps) {
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** The password a person chooses (sign-up, newcomer's first password): one rule, one hint. */
+export function NewPasswordField({ label, error }: { label: string; error?: string | undefined }) {
+  return (
+    <Field
+      label={label}
+      name="password"
+      type="password"
+      autoComplete="new-password"
+      required
+      minLength={PASSWORD_MIN}
+      hint={`At least ${PASSWORD_MIN} characters. A short sentence is easy to remember.`}
+      error={error}
+    />
   );
 }
 
