@@ -1,5 +1,6 @@
 // Production server: Express in front of the Remix build. Own entry (not remix-serve) so
 // the database opens before the first request and closes on SIGTERM.
+import { EventEmitter } from "node:events";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
@@ -25,12 +26,30 @@ app.use((req, res, next) => {
   res.status(403).type("text/plain").send(verdict.message);
 });
 
+// Streamed bodies (CSV exports) wait on this between batches: Remix writes a body to the
+// socket without honouring backpressure, so a slow reader would otherwise make the whole
+// export pile up in memory.
+// (The listeners go on the response itself: compression() redirects res.on("drain") to
+// its gzip stream, which would not say when the socket has room.)
+function drained(res) {
+  if (!res.writableNeedDrain || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      EventEmitter.prototype.removeListener.call(res, "drain", done);
+      EventEmitter.prototype.removeListener.call(res, "close", done);
+      resolve();
+    };
+    EventEmitter.prototype.on.call(res, "drain", done);
+    EventEmitter.prototype.on.call(res, "close", done);
+  });
+}
+
 app.all(
   "*",
   createRequestHandler({
     build,
     mode: process.env.NODE_ENV,
-    getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }),
+    getLoadContext: (req, res) => ({ clientIp: req.ip ?? "unknown", drained: () => drained(res) }),
   }),
 );
 

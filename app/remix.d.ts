@@ -7,5 +7,7 @@ declare module "@remix-run/node" {
   interface AppLoadContext {
     /** The client's address as Express sees it (honours TRUST_PROXY). */
     clientIp: string;
+    /** Resolves when the response's socket has room for more (server.js); absent in tests. */
+    drained?: () => Promise<void>;
   }
 }

@@ -142,6 +142,9 @@ export async function generateMovement(sql, { scale = 1, organiserEmail, log = c
            1 + pg_temp.h('s' || i) % ${STEPS_PER_MODULE - 1} as next_steps,
            now() - make_interval(days => 20 + pg_temp.h('d' || i) % 340, hours => pg_temp.h('dh' || i) % 24) as started_at
     from generate_series(1, ${activists}) i`;
+  // Bulk load without the report-summary triggers (one trigger call per row would add a
+  // minute); the summaries are then built set-based, exactly as migration 0003 backfills.
+  await sql`set session_replication_role = replica`;
   await step(
     "memberships",
     sql`insert into memberships (user_id, group_id)
@@ -172,6 +175,7 @@ export async function generateMovement(sql, { scale = 1, organiserEmail, log = c
         from plan p cross join generate_series(1, ${STEPS_PER_MODULE}) s
         where p.has_next and p.done < ${MODULE_COUNT} and s <= p.next_steps`,
   );
+  await step("report summaries", rebuildReportSummaries(sql));
   // Quiz: a failed first attempt for ~30% (q2 and q3 are the ones people get wrong), then a pass.
   await step(
     "quiz attempts",
@@ -202,6 +206,9 @@ export async function generateMovement(sql, { scale = 1, organiserEmail, log = c
         ) r
         where d.how = 'self'`,
   );
+  // Quiz and scenario summaries (migration 0004): the attempts and runs above bypassed their triggers.
+  await step("quiz and scenario summaries", sql`select report_rebuild_quiz_scenario_summaries()`);
+  await sql`set session_replication_role = default`;
   if (organiserEmail) {
     await step(
       `region for ${organiserEmail}`,
@@ -223,6 +230,26 @@ export async function generateMovement(sql, { scale = 1, organiserEmail, log = c
   }
   log(`  generate: done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
   return counts;
+}
+
+/** The report summaries (db/schema.ts, "report summaries") from the raw tables, set-based. */
+export async function rebuildReportSummaries(sql) {
+  await sql`truncate module_progress, module_tallies, completion_weeks, learner_totals, group_progress_counts`;
+  await sql`insert into module_progress (user_id, module_slug, started_at, completed_at, how)
+    select coalesce(v.user_id, c.user_id), coalesce(v.module_slug, c.module_slug), least(v.started, c.completed_at), c.completed_at, c.how
+    from (select user_id, module_slug, min(first_seen_at) as started from step_views group by user_id, module_slug) v
+    full join module_completions c on c.user_id = v.user_id and c.module_slug = v.module_slug`;
+  await sql`insert into module_tallies (module_slug, started, self, live)
+    select module_slug, count(*), count(*) filter (where how = 'self'), count(*) filter (where how = 'live') from module_progress group by module_slug`;
+  await sql`insert into completion_weeks (module_slug, week, how, completions)
+    select module_slug, date_trunc('week', completed_at at time zone 'UTC'), how, count(*) from module_completions group by 1, 2, 3`;
+  await sql`insert into learner_totals (user_id, core_completed)
+    select c.user_id, count(*) from module_completions c join modules m on m.slug = c.module_slug and not m.draft group by c.user_id`;
+  await sql`insert into group_progress_counts (group_id, core_completed, activists)
+    select ms.group_id, coalesce(lt.core_completed, 0), count(*)
+    from memberships ms join users u on u.id = ms.user_id and u.role = 'activist'
+    left join learner_totals lt on lt.user_id = ms.user_id
+    group by 1, 2`;
 }
 
 // ─── command line ───────────────────────────────────────────────────────────────────────

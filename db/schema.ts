@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   check,
   index,
@@ -242,6 +243,194 @@ export const moduleCompletions = pgTable(
     primaryKey({ columns: [t.userId, t.moduleSlug] }),
     index("module_completions_module_idx").on(t.moduleSlug, t.completedAt),
   ],
+);
+
+// ---------------------------------------------------------------- report summaries
+
+// Summaries the reports read instead of aggregating millions of progress rows. Kept by
+// triggers (db/migrations/0003_report_summaries.sql) in the same transaction as every
+// write to step_views, module_completions and modules, whichever code writes them
+// (progress, live attendance, the demo, a bulk load), so they are never stale and never
+// "eventually" right. They count every person; reports that count activists only take
+// the few non-activists' share away. tests/integration/report-summaries.test.ts proves
+// they equal what the raw tables say.
+
+/** One row per person and module they have started (a step seen) or completed. */
+export const moduleProgress = pgTable(
+  "module_progress",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    moduleSlug: text("module_slug").notNull(),
+    /** The earlier of the first step view and the completion (a live one has no views). */
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+    how: completionHow("how"),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.moduleSlug] }), index("module_progress_module_idx").on(t.moduleSlug)],
+);
+
+/** Per module: people who started it, completed it self-paced, completed it live. */
+export const moduleTallies = pgTable("module_tallies", {
+  moduleSlug: text("module_slug").primaryKey(),
+  started: integer("started").notNull().default(0),
+  self: integer("self").notNull().default(0),
+  live: integer("live").notNull().default(0),
+});
+
+/** Completions per module, UTC week (Monday) and how. */
+export const completionWeeks = pgTable(
+  "completion_weeks",
+  {
+    moduleSlug: text("module_slug").notNull(),
+    week: timestamp("week", { withTimezone: false }).notNull(),
+    how: completionHow("how").notNull(),
+    completions: integer("completions").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.moduleSlug, t.week, t.how] })],
+);
+
+/** Per person: completions of published (non-draft) modules. Trained = all of them. */
+export const learnerTotals = pgTable(
+  "learner_totals",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    coreCompleted: integer("core_completed").notNull().default(0),
+  },
+  (t) => [index("learner_totals_core_idx").on(t.coreCompleted)],
+);
+
+/**
+ * Per group: how many of its activists have completed 0, 1, 2, … published modules. The
+ * groups table reads a group's activists, trained people (the row at the full count) and
+ * completions (Σ count × activists) from a dozen rows instead of joining every member.
+ */
+export const groupProgressCounts = pgTable(
+  "group_progress_counts",
+  {
+    groupId: uuid("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    coreCompleted: integer("core_completed").notNull(),
+    activists: integer("activists").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.coreCompleted] })],
+);
+
+// Quiz and scenario summaries (migration 0004_quiz_scenario_summaries.sql), kept by triggers
+// on quiz_attempts and scenario_runs like the ones above. Per-person rows have no foreign
+// key: they disappear with the person's last attempt or run (a cascade deletes those).
+
+/** Per quiz question: attempts that answered it, and of those exactly right. */
+export const quizQuestionTallies = pgTable(
+  "quiz_question_tallies",
+  {
+    moduleSlug: text("module_slug").notNull(),
+    quizId: text("quiz_id").notNull(),
+    questionId: text("question_id").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    right: integer("right").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.moduleSlug, t.quizId, t.questionId] })],
+);
+
+/** Per quiz question and option: times it was picked in an attempt that got the question wrong. */
+export const quizWrongPicks = pgTable(
+  "quiz_wrong_picks",
+  {
+    moduleSlug: text("module_slug").notNull(),
+    quizId: text("quiz_id").notNull(),
+    questionId: text("question_id").notNull(),
+    optionId: text("option_id").notNull(),
+    times: integer("times").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.moduleSlug, t.quizId, t.questionId, t.optionId] })],
+);
+
+/** Per person and quiz: best score and whether any attempt passed. */
+export const quizBests = pgTable(
+  "quiz_bests",
+  {
+    userId: text("user_id").notNull(),
+    moduleSlug: text("module_slug").notNull(),
+    quizId: text("quiz_id").notNull(),
+    best: integer("best").notNull(),
+    passed: boolean("passed").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.moduleSlug, t.quizId] })],
+);
+
+/** Per quiz: people who attempted it, passed it, and the sum of their best scores. */
+export const quizTallies = pgTable(
+  "quiz_tallies",
+  {
+    moduleSlug: text("module_slug").notNull(),
+    quizId: text("quiz_id").notNull(),
+    learners: integer("learners").notNull().default(0),
+    passed: integer("passed").notNull().default(0),
+    bestSum: bigint("best_sum", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.moduleSlug, t.quizId] })],
+);
+
+/**
+ * Per person, scenario, point and reply taken in self-paced runs: how many times. choice
+ * -1 is "any reply at this point" (times they replied there), so distinct people per
+ * point are a count of rows like distinct people per reply.
+ */
+export const scenarioMoves = pgTable(
+  "scenario_moves",
+  {
+    userId: text("user_id").notNull(),
+    moduleSlug: text("module_slug").notNull(),
+    scenarioId: text("scenario_id").notNull(),
+    node: text("node").notNull(),
+    choice: integer("choice").notNull(),
+    times: integer("times").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.moduleSlug, t.scenarioId, t.node, t.choice] })],
+);
+
+/** Per scenario point and reply (-1: any): distinct people who took it self-paced. */
+export const scenarioChoiceTallies = pgTable(
+  "scenario_choice_tallies",
+  {
+    moduleSlug: text("module_slug").notNull(),
+    scenarioId: text("scenario_id").notNull(),
+    node: text("node").notNull(),
+    choice: integer("choice").notNull(),
+    learners: integer("learners").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.moduleSlug, t.scenarioId, t.node, t.choice] })],
+);
+
+/** Per person, scenario and ending: finished runs that ended there. */
+export const scenarioEndings = pgTable(
+  "scenario_endings",
+  {
+    userId: text("user_id").notNull(),
+    moduleSlug: text("module_slug").notNull(),
+    scenarioId: text("scenario_id").notNull(),
+    endingId: text("ending_id").notNull(),
+    runs: integer("runs").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.moduleSlug, t.scenarioId, t.endingId] })],
+);
+
+/** Per scenario ending: finished runs and distinct people. */
+export const scenarioEndingTallies = pgTable(
+  "scenario_ending_tallies",
+  {
+    moduleSlug: text("module_slug").notNull(),
+    scenarioId: text("scenario_id").notNull(),
+    endingId: text("ending_id").notNull(),
+    runs: integer("runs").notNull().default(0),
+    learners: integer("learners").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.moduleSlug, t.scenarioId, t.endingId] })],
 );
 
 export type User = typeof users.$inferSelect;

@@ -1,17 +1,24 @@
 import { eq, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
-import { moduleCompletions, users } from "../../db/schema";
+import { users } from "../../db/schema";
 import { createAccount } from "../auth/accounts.server";
 import { listModules, loadCatalog, syncModulesTable } from "../content/catalog.server";
 import type { CompiledModule, QuizActivity, ScenarioActivity } from "../content/manifest";
 import { randomToken } from "../lib/crypto.server";
+import { respond, vote } from "../live/answers.server";
+import { endSession, touchPresence } from "../live/attendance.server";
+import type { LiveActor } from "../live/core.server";
+import { joinWithCode } from "../live/joining.server";
+import { createLiveSession, reveal, setStep } from "../live/lifecycle.server";
+import { advanceScenario } from "../live/scenario.server";
 import { answerPoll, chooseReply, recordStepView, startScenario, submitQuiz } from "../progress/progress.server";
 
 // A small demo movement, so an organiser's first look at /reports shows realistic
 // figures: about 60 activists across the demo groups, each somewhere between "not
 // started" and "trained", with quiz attempts (some failed first), scenario runs and a
 // few live-session completions. Progress goes through the same domain functions as a
-// learner's clicks; only the clock is moved afterwards (every write stamps now(), and a
+// learner's clicks and a trainer's live session (join, answer, vote, end → attendance and
+// live completions); only the clock is moved afterwards (every write stamps now(), and a
 // chart of 26 weeks needs activity spread over 26 weeks). Deterministic: the same seed
 // gives the same people and the same progress.
 
@@ -89,16 +96,20 @@ async function publishedCatalogue(): Promise<CompiledModule[]> {
  * groups (by name → id). With no published modules the people are created without
  * progress, and the reports still work.
  */
-export async function seedDemoMovement(groupIds: Map<string, string>, options: { size?: number; seed?: number; log?: (line: string) => void } = {}): Promise<{ created: number }> {
+export async function seedDemoMovement(
+  groupIds: Map<string, string>,
+  options: { size?: number; seed?: number; trainer?: LiveActor; log?: (line: string) => void } = {},
+): Promise<{ created: number; liveSessions: number }> {
   const size = options.size ?? MOVEMENT_SIZE;
   const modules = await publishedCatalogue();
   const plans = movementPlan(size, modules.length, options.seed);
-  if (plans.length === 0) return { created: 0 };
+  if (plans.length === 0) return { created: 0, liveSessions: 0 };
   const [existing] = await db().select({ id: users.id }).from(users).where(eq(users.email, plans[0]!.email));
-  if (existing) return { created: 0 };
+  if (existing) return { created: 0, liveSessions: 0 };
 
   const random = prng((options.seed ?? 20250301) ^ 0x5eed);
   let created = 0;
+  const liveAttendees: LiveAttendee[] = [];
   for (const plan of plans) {
     const account = await createAccount({
       email: plan.email,
@@ -114,10 +125,13 @@ export async function seedDemoMovement(groupIds: Map<string, string>, options: {
       const module = modules[m]!;
       const daysAgo = Math.max(0.05, plan.startedDaysAgo - m * plan.gapDays - random());
       if (m < plan.complete) {
-        // About one completion in six happens in a live session.
-        if (random() < 0.17) await recordLiveCompletion(userId, module);
-        else await workThrough(userId, module, random, module.manifest.steps.length);
-        when.set(module.slug, daysAgo);
+        // About one completion in six happens in a live session (run below, once everyone
+        // exists, so a session has a room of people).
+        if (random() < 0.17 && options.trainer) liveAttendees.push({ userId, module, daysAgo, groupId: groupIds.get(plan.groups[0]!) });
+        else {
+          await workThrough(userId, module, random, module.manifest.steps.length);
+          when.set(module.slug, daysAgo);
+        }
       } else if (m === plan.complete && plan.nextStarted) {
         const steps = Math.max(1, Math.floor(random() * module.manifest.steps.length));
         await workThrough(userId, module, random, Math.min(steps, module.manifest.steps.length - 1) || 1);
@@ -126,8 +140,97 @@ export async function seedDemoMovement(groupIds: Map<string, string>, options: {
     }
     await moveClock(userId, plan.startedDaysAgo + 3, when);
   }
-  options.log?.(`Demo movement: ${created} activists with progress in ${modules.length} published modules.`);
-  return { created };
+  let liveSessions = 0;
+  if (options.trainer) {
+    for (const room of liveRooms(liveAttendees)) {
+      await runLiveSession(options.trainer, room, random);
+      liveSessions++;
+    }
+  }
+  options.log?.(`Demo movement: ${created} activists with progress in ${modules.length} published modules, ${liveSessions} live sessions.`);
+  return { created, liveSessions };
+}
+
+interface LiveAttendee {
+  userId: string;
+  module: CompiledModule;
+  daysAgo: number;
+  groupId: string | undefined;
+}
+
+/** Attendees of each module in date order, a room of up to eight per session. */
+function liveRooms(attendees: LiveAttendee[], size = 8): LiveAttendee[][] {
+  const rooms: LiveAttendee[][] = [];
+  const bySlug = new Map<string, LiveAttendee[]>();
+  for (const a of attendees) bySlug.set(a.module.slug, [...(bySlug.get(a.module.slug) ?? []), a]);
+  for (const group of bySlug.values()) {
+    const ordered = [...group].sort((x, y) => y.daysAgo - x.daysAgo);
+    for (let i = 0; i < ordered.length; i += size) rooms.push(ordered.slice(i, i + size));
+  }
+  return rooms;
+}
+
+/**
+ * A live session as a trainer runs it, through the live feature's own functions: the
+ * room joins with the code, answers each poll and quiz, votes its way through each
+ * scenario (the trainer takes the most voted reply), checks in, and the trainer ends it,
+ * which decides attendance and records the live completions. Then the whole session is
+ * moved back to its day.
+ */
+async function runLiveSession(trainer: LiveActor, room: LiveAttendee[], random: () => number) {
+  const module = room[0]!.module;
+  const created = await createLiveSession(trainer, { moduleSlug: module.slug, groupId: room[0]!.groupId });
+  if (!created.ok) return;
+  const { code, id } = created.value;
+  for (const person of room) await joinWithCode(code, { id: person.userId, role: "activist" }, "127.0.0.1");
+  for (const [index, step] of module.manifest.steps.entries()) {
+    if (index > 0) await setStep(code, trainer, index);
+    for (const activityId of step.activityIds) {
+      const activity = module.manifest.activities[activityId];
+      if (activity?.kind === "poll") {
+        for (const person of room) {
+          if (random() < 0.8) await respond(code, person.userId, { activityId, optionId: activity.options[Math.floor(random() * activity.options.length)]!.id });
+        }
+        await reveal(code, trainer, activityId);
+      } else if (activity?.kind === "quiz") {
+        for (const person of room) await respond(code, person.userId, { activityId, answers: answersFor(activity, random, random() < 0.7) });
+        await reveal(code, trainer, activityId);
+      } else if (activity?.kind === "scenario") {
+        await playRoomScenario(code, trainer, room, activity, random);
+      }
+    }
+  }
+  await touchPresence(id, room.map((p) => p.userId)); // every screen checks in before the end
+  await endSession(code, trainer);
+  const secs = Math.round((room.reduce((sum, p) => sum + p.daysAgo, 0) / room.length) * 86_400);
+  const back = sql`make_interval(secs => ${secs}::int)`;
+  await db().execute(
+    sql`update live_sessions set created_at = created_at - ${back}, first_advanced_at = first_advanced_at - ${back}, ended_at = ended_at - ${back} where id = ${id}`,
+  );
+  await db().execute(sql`update live_participants set joined_at = joined_at - ${back}, last_seen_at = last_seen_at - ${back} where session_id = ${id}`);
+  await db().execute(sql`update live_responses set answered_at = answered_at - ${back} where session_id = ${id}`);
+  await db().execute(sql`update module_completions set completed_at = completed_at - ${back} where live_session_id = ${id}`);
+}
+
+/** The room votes at each point (mostly the first reply), the trainer takes the most voted. */
+async function playRoomScenario(code: string, trainer: LiveActor, room: LiveAttendee[], scenario: ScenarioActivity, random: () => number) {
+  const distance = distanceToEnding(scenario);
+  let node = scenario.nodes[scenario.start];
+  for (let turn = 0; turn < 12 && node?.kind === "resident"; turn++) {
+    const tally = new Map<number, number>();
+    for (const person of room) {
+      const choice = random() < 0.6 ? 0 : Math.floor(random() * node.choices.length);
+      const voted = await vote(code, person.userId, scenario.id, turn, choice);
+      if (voted.ok) tally.set(choice, (tally.get(choice) ?? 0) + 1);
+    }
+    const current = node;
+    let taken = [...tally].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
+    // After a few turns the trainer heads for an ending.
+    if (turn >= 4) taken = current.choices.reduce((best, c, i) => ((distance.get(c.to) ?? 99) < (distance.get(current.choices[best]!.to) ?? 99) ? i : best), 0);
+    const moved = await advanceScenario(code, trainer, scenario.id, turn, taken);
+    if (!moved.ok) return;
+    node = scenario.nodes[current.choices[taken]!.to];
+  }
 }
 
 /** A learner going through the first `steps` steps: views, quizzes, scenarios, polls. */
@@ -198,15 +301,6 @@ async function playScenario(userId: string, module: CompiledModule, scenario: Sc
     if (!moved.ok) break;
     run = moved.value.run;
   }
-}
-
-/**
- * Attendance at a live session the trainer ended, as the live feature records it: a
- * completion with how = 'live'. (No session row is invented for the demo, so the
- * session id stays empty.)
- */
-async function recordLiveCompletion(userId: string, module: CompiledModule) {
-  await db().insert(moduleCompletions).values({ userId, moduleSlug: module.slug, contentHash: module.hash, how: "live" }).onConflictDoNothing();
 }
 
 /**

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { db } from "../../db/client.server";
-import { groups, type GroupKind, type UserRole } from "../../db/schema";
+import { groups, users, type GroupKind, type UserRole } from "../../db/schema";
 import { createAccount } from "../auth/accounts.server";
 import { createGroup } from "../groups/groups.server";
 import { seedDemoMovement } from "./movement.server";
@@ -39,6 +39,9 @@ export async function seedDemo(): Promise<void> {
       groupIds: account.groups.map((name) => groupIds.get(name)).filter((id): id is string => Boolean(id)),
     });
   }
-  // About 60 activists with varied progress, so the organiser's reports have figures.
-  await seedDemoMovement(groupIds);
+  // About 60 activists with varied progress, so the organiser's reports have figures; the
+  // demo trainer runs their live sessions.
+  const trainerEmail = DEMO_ACCOUNTS.find((a) => a.role === "trainer")!.email;
+  const [trainer] = await db().select({ id: users.id, role: users.role }).from(users).where(eq(users.email, trainerEmail));
+  await seedDemoMovement(groupIds, trainer ? { trainer } : {});
 }

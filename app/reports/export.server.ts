@@ -28,8 +28,18 @@ type Rows = AsyncIterable<Cell[][]>;
 
 export type ExportResult = { ok: true; filename: string; stream: ReadableStream<Uint8Array> } | { ok: false; status: 400 | 404; message: string };
 
+export interface StreamOptions {
+  /**
+   * Resolves once the response's socket has room again. Remix hands a body to Node
+   * without waiting for `drain`, so without this a fast database fills the socket's
+   * buffer with the whole export when the client reads slowly (docs/performance.md,
+   * Reports): each batch is read only after the previous one has left the process.
+   */
+  drained?: (() => Promise<void>) | undefined;
+}
+
 /** UTF-8 with a byte-order mark, so spreadsheet programs read accented names correctly. */
-export function csvStream(header: string[], batches: Rows): ReadableStream<Uint8Array> {
+export function csvStream(header: string[], batches: Rows, options: StreamOptions = {}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const iterator = batches[Symbol.asyncIterator]();
   let started = false;
@@ -41,6 +51,7 @@ export function csvStream(header: string[], batches: Rows): ReadableStream<Uint8
         return;
       }
       try {
+        await options.drained?.();
         const next = await iterator.next();
         if (next.done) {
           controller.close();
@@ -71,8 +82,8 @@ const STATUS_TEXT: Record<CellStatus, string> = {
 const stamp = () => new Date().toISOString().slice(0, 10);
 const firstError = (errors: FilterErrors) => Object.values(errors)[0] ?? "One of the filters is not valid.";
 
-export async function exportTable(viewer: Viewer, table: string, params: URLSearchParams): Promise<ExportResult> {
-  const ok = (name: string, header: string[], rows: Rows): ExportResult => ({ ok: true, filename: `doorstep-${name}-${stamp()}.csv`, stream: csvStream(header, rows) });
+export async function exportTable(viewer: Viewer, table: string, params: URLSearchParams, options: StreamOptions = {}): Promise<ExportResult> {
+  const ok = (name: string, header: string[], rows: Rows): ExportResult => ({ ok: true, filename: `doorstep-${name}-${stamp()}.csv`, stream: csvStream(header, rows, options) });
   const bad = (message: string): ExportResult => ({ ok: false, status: 400, message });
 
   switch (table) {
@@ -156,10 +167,22 @@ export async function exportTable(viewer: Viewer, table: string, params: URLSear
       }
       return ok(
         `${module.slug}-choices`,
-        ["Module", "Scenario", "Point (node)", "Resident says", "Learners at this point", "Reply", "Learners who took it", "Share %", "Wrong turn"],
+        [
+          "Module",
+          "Scenario",
+          "Point (node)",
+          "Resident says",
+          "Learners at this point",
+          "Reply",
+          "Learners who took it",
+          "Took it self-paced",
+          "Voted for it live",
+          "Share %",
+          "Wrong turn",
+        ],
         once(async () =>
           (await scenarioFigures(scope, module)).flatMap((s) =>
-            s.nodes.flatMap((n) => n.choices.map((c) => [title, s.title, n.id, n.says, n.learners, c.text, c.learners, c.share, c.wrong])),
+            s.nodes.flatMap((n) => n.choices.map((c) => [title, s.title, n.id, n.says, n.learners, c.text, c.learners, c.selfPaced, c.live, c.share, c.wrong])),
           ),
         ),
       );

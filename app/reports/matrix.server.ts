@@ -163,25 +163,24 @@ function matrixOrder({ scope, filters }: MatrixContext): SQL {
   }
   if (filters.sort.startsWith("m:")) {
     // Rank: not started 0, in progress 1, complete 2; within a rank, by date (see matrixSortJoins).
-    return sql`case when sc.user_id is not null then 2 when sv.started is not null then 1 else 0 end ${dir},
-      coalesce(sc.completed_at, sv.started) ${dir} nulls last, ${tail}`;
+    return sql`case when mp.completed_at is not null then 2 when mp.started_at is not null then 1 else 0 end ${dir},
+      coalesce(mp.completed_at, mp.started_at) ${dir} nulls last, ${tail}`;
   }
   return tail;
 }
 
 /**
  * Sorting by a module column needs each person's completion and start date for that
- * module. Joined rather than looked up per row in ORDER BY: for an admin, one index
- * range of completions and one of step views for the module, hashed; for an organiser a
- * lateral probe per member.
+ * module: one module_progress row (kept by triggers; started_at is the first step view
+ * while in progress). For an admin, the module's rows by its index, hashed; for an
+ * organiser a primary-key probe per member.
  */
 function matrixSortJoins({ scope, filters }: MatrixContext): SQL {
   if (!filters.sort.startsWith("m:")) return sql``;
   const m = filters.sort.slice(2);
-  const started = scope.all
-    ? sql`left join (select sv0.user_id, min(sv0.first_seen_at) as started from step_views sv0 where sv0.module_slug = ${m} group by sv0.user_id) sv on sv.user_id = u.id`
-    : sql`left join lateral (select min(sv0.first_seen_at) as started from step_views sv0 where sv0.user_id = u.id and sv0.module_slug = ${m}) sv on true`;
-  return sql`left join module_completions sc on sc.user_id = u.id and sc.module_slug = ${m} ${started}`;
+  return scope.all
+    ? sql`left join module_progress mp on mp.user_id = u.id and mp.module_slug = ${m}`
+    : sql`left join lateral (select mp0.* from module_progress mp0 where mp0.user_id = u.id and mp0.module_slug = ${m} offset 0) mp on true`;
 }
 
 // ---------------------------------------------------------------- the page
@@ -222,15 +221,12 @@ async function withCells(context: MatrixContext, people: { id: string; name: str
   const ids = sql.join(people.map((p) => sql`${p.id}`), sql`, `);
   const [cells, groups] = await Promise.all([
     rows<{ userId: string; slug: string; status: CellStatus; date: string }>(sql`
-      select c.user_id as "userId", c.module_slug as slug, c.how::text as status, ${day(sql`c.completed_at`)} as date
-      from module_completions c
-      where c.user_id in (${ids}) and c.module_slug in ${coreModules}
-      union all
-      select sv.user_id, sv.module_slug, 'in-progress', ${day(sql`min(sv.first_seen_at)`)}
-      from step_views sv
-      where sv.user_id in (${ids}) and sv.module_slug in ${coreModules}
-        and not exists (select 1 from module_completions c where c.user_id = sv.user_id and c.module_slug = sv.module_slug)
-      group by sv.user_id, sv.module_slug`),
+      -- one module_progress row (kept by triggers) per person and module started: complete
+      -- with its date, or in progress since the first step view
+      select p.user_id as "userId", p.module_slug as slug, coalesce(p.how::text, 'in-progress') as status,
+             ${day(sql`coalesce(p.completed_at, p.started_at)`)} as date
+      from module_progress p
+      where p.user_id in (${ids}) and p.module_slug in ${coreModules}`),
     rows<{ userId: string; names: string; completed: number }>(sql`
       select p.id as "userId",
         coalesce((select string_agg(g.name, ', ' order by g.name) from memberships m join groups g on g.id = m.group_id

@@ -2,7 +2,21 @@ import { sql, type SQL } from "drizzle-orm";
 import { getModule } from "../content/catalog.server";
 import { quizzesOf, scenariosOf, type CompiledModule, type EndingOutcome, type ScenarioActivity, type ScenarioNode } from "../content/manifest";
 import { GROUP_PAGE_SIZE, type ModuleReportFilters } from "./filters";
-import { activistRows, findScopeGroup, groupInScope, narrowTo, peopleInScope, rows, scopeGroups, scopeOf, type ReportScope, type ScopeGroup, type Viewer } from "./scope.server";
+import {
+  activistRows,
+  findScopeGroup,
+  groupInScope,
+  narrowTo,
+  nonActivists,
+  peopleInScope,
+  rows,
+  scopeGroups,
+  scopeOf,
+  type ReportScope,
+  type ScopeGroup,
+  userInScope,
+  type Viewer,
+} from "./scope.server";
 
 // Per-module detail: who completed it where, which quiz questions people get wrong, how
 // scenarios end, and at each point of a scenario which replies people choose. Figures
@@ -60,7 +74,12 @@ export interface ChoiceFigures {
   index: number;
   text: string;
   to: string;
+  /** Distinct learners who took it, self-paced or by their vote in a live session. */
   learners: number;
+  /** Of those: learners who took it in a self-paced run … */
+  selfPaced: number;
+  /** … and learners who voted for it when a room played the scenario live. */
+  live: number;
   /** Learners who took it ÷ learners who chose anything at this point, 0–100. */
   share: number | null;
   /** Leads only to worse endings than the best one still reachable from here. */
@@ -70,7 +89,10 @@ export interface ChoiceFigures {
 export interface NodeFigures {
   id: string;
   says: string;
+  /** Distinct learners who replied (or voted) here, whichever way. */
   learners: number;
+  selfPaced: number;
+  live: number;
   choices: ChoiceFigures[];
 }
 
@@ -125,11 +147,20 @@ export async function moduleReport(viewer: Viewer, slug: string, filters: Module
 }
 
 async function moduleTotals(scope: ReportScope, slug: string) {
+  // Everyone: the module's tallies (kept by triggers) less the few non-activists' rows.
+  const done = scope.all
+    ? sql`(select coalesce(max(t.self), 0) - (select count(*) from others where how = 'self') as self,
+                  coalesce(max(t.live), 0) - (select count(*) from others where how = 'live') as live
+           from module_tallies t where t.module_slug = ${slug})`
+    : sql`(select count(*) filter (where c.how = 'self') as self, count(*) filter (where c.how = 'live') as live
+           from ${activistRows(scope, "module_completions", sql`t.module_slug = ${slug}`)} c)`;
   const [row] = await rows<{ activists: number; self: number; live: number }>(sql`
-    with pop as ${activistIds(scope)}
-    select (select count(*)::int from pop) as activists,
-           (select count(*)::int from ${activistRows(scope, "module_completions", sql`t.module_slug = ${slug} and t.how = 'self'`)} c) as self,
-           (select count(*)::int from ${activistRows(scope, "module_completions", sql`t.module_slug = ${slug} and t.how = 'live'`)} c) as live`);
+    with pop as ${activistIds(scope)},
+    others as (
+      select c.how from ${nonActivists} n
+      cross join lateral (select * from module_completions mc where mc.user_id = n.id and mc.module_slug = ${slug} offset 0) c
+    )
+    select (select count(*)::int from pop) as activists, d.self::int as self, d.live::int as live from ${done} d`);
   return { activists: Number(row?.activists ?? 0), self: Number(row?.self ?? 0), live: Number(row?.live ?? 0) };
 }
 
@@ -217,17 +248,20 @@ export async function* moduleGroupBatches(viewer: Viewer, slug: string, groupId:
 
 // ---------------------------------------------------------------- quizzes
 
-export async function quizFigures(scope: ReportScope, module: CompiledModule): Promise<QuizFigures[]> {
-  const quizzes = quizzesOf(module.manifest);
-  if (quizzes.length === 0) return [];
-  const attempts = activistRows(scope, "quiz_attempts", sql`t.module_slug = ${module.slug}`);
-  const [perQuestion, perQuiz, wrongPicks] = await Promise.all([
-    rows<{ quizId: string; questionId: string; attempts: number; right: number }>(sql`
+type QuestionRow = { quizId: string; questionId: string; attempts: number; right: number };
+type QuizRow = { quizId: string; learners: number; passed: number; averageBest: number | null };
+type WrongPickRow = { quizId: string; questionId: string; optionId: string; times: number };
+
+/** Scoped (organiser): the members' attempts, expanded per question. */
+function quizRaw(scope: ReportScope, slug: string): Promise<[QuestionRow[], QuizRow[], WrongPickRow[]]> {
+  const attempts = activistRows(scope, "quiz_attempts", sql`t.module_slug = ${slug}`);
+  return Promise.all([
+    rows<QuestionRow>(sql`
       select qa.quiz_id as "quizId", r.key as "questionId", count(*)::int as attempts,
              (count(*) filter (where r.value = 'true'::jsonb))::int as right
       from ${attempts} qa cross join lateral jsonb_each(qa.results) r
       group by qa.quiz_id, r.key`),
-    rows<{ quizId: string; learners: number; passed: number; averageBest: number | null }>(sql`
+    rows<QuizRow>(sql`
       select quiz_id as "quizId", count(*)::int as learners, (count(*) filter (where passed))::int as passed,
              round(avg(best), 1)::float8 as "averageBest"
       from (
@@ -237,7 +271,7 @@ export async function quizFigures(scope: ReportScope, module: CompiledModule): P
       ) best
       group by quiz_id`),
     // Which options people pick when they get a question wrong.
-    rows<{ quizId: string; questionId: string; optionId: string; times: number }>(sql`
+    rows<WrongPickRow>(sql`
       select qa.quiz_id as "quizId", a.key as "questionId", o.option_id as "optionId", count(*)::int as times
       from ${attempts} qa
       cross join lateral jsonb_each(qa.answers) a
@@ -245,6 +279,58 @@ export async function quizFigures(scope: ReportScope, module: CompiledModule): P
       where qa.results ->> a.key = 'false'
       group by qa.quiz_id, a.key, o.option_id`),
   ]);
+}
+
+/**
+ * Everyone: the summaries kept by triggers (migration 0004) less the few non-activists'
+ * share, which is their own attempts (and bests) read by person.
+ */
+function quizSummaries(slug: string): Promise<[QuestionRow[], QuizRow[], WrongPickRow[]]> {
+  const others = sql`(select qa.* from ${nonActivists} n
+    cross join lateral (select * from quiz_attempts q where q.user_id = n.id and q.module_slug = ${slug} offset 0) qa)`;
+  return Promise.all([
+    rows<QuestionRow>(sql`
+      with o as (
+        select qa.quiz_id, r.key as question_id, count(*) as attempts, count(*) filter (where r.value = 'true'::jsonb) as "right"
+        from ${others} qa cross join lateral jsonb_each(qa.results) r group by qa.quiz_id, r.key
+      )
+      select t.quiz_id as "quizId", t.question_id as "questionId",
+             (t.attempts - coalesce(o.attempts, 0))::int as attempts, (t."right" - coalesce(o."right", 0))::int as right
+      from quiz_question_tallies t left join o on o.quiz_id = t.quiz_id and o.question_id = t.question_id
+      where t.module_slug = ${slug} and t.attempts - coalesce(o.attempts, 0) > 0`),
+    rows<QuizRow>(sql`
+      with o as (
+        select b.quiz_id, count(*) as learners, count(*) filter (where b.passed) as passed, sum(b.best) as best_sum
+        from ${nonActivists} n cross join lateral (select * from quiz_bests q where q.user_id = n.id and q.module_slug = ${slug} offset 0) b
+        group by b.quiz_id
+      ),
+      d as (
+        select t.quiz_id, t.learners - coalesce(o.learners, 0) as learners, t.passed - coalesce(o.passed, 0) as passed,
+               t.best_sum - coalesce(o.best_sum, 0) as best_sum
+        from quiz_tallies t left join o on o.quiz_id = t.quiz_id where t.module_slug = ${slug}
+      )
+      select quiz_id as "quizId", learners::int as learners, passed::int as passed,
+             round(best_sum::numeric / learners, 1)::float8 as "averageBest"
+      from d where learners > 0`),
+    rows<WrongPickRow>(sql`
+      with o as (
+        select qa.quiz_id, a.key as question_id, p.option_id, count(*) as times
+        from ${others} qa
+        cross join lateral jsonb_each(qa.answers) a
+        cross join lateral jsonb_array_elements_text(a.value) as p(option_id)
+        where qa.results ->> a.key = 'false'
+        group by qa.quiz_id, a.key, p.option_id
+      )
+      select t.quiz_id as "quizId", t.question_id as "questionId", t.option_id as "optionId", (t.times - coalesce(o.times, 0))::int as times
+      from quiz_wrong_picks t left join o on o.quiz_id = t.quiz_id and o.question_id = t.question_id and o.option_id = t.option_id
+      where t.module_slug = ${slug} and t.times - coalesce(o.times, 0) > 0`),
+  ]);
+}
+
+export async function quizFigures(scope: ReportScope, module: CompiledModule): Promise<QuizFigures[]> {
+  const quizzes = quizzesOf(module.manifest);
+  if (quizzes.length === 0) return [];
+  const [perQuestion, perQuiz, wrongPicks] = await (scope.all ? quizSummaries(module.slug) : quizRaw(scope, module.slug));
   return quizzes.map((quiz) => {
     const stats = perQuiz.find((q) => q.quizId === quiz.id);
     const questions: QuestionFigures[] = quiz.questions.map((question) => {
@@ -304,40 +390,147 @@ export function bestReachable(scenario: ScenarioActivity): Map<string, number> {
   return best;
 }
 
-export async function scenarioFigures(scope: ReportScope, module: CompiledModule): Promise<ScenarioFigures[]> {
-  const scenarios = scenariosOf(module.manifest);
-  if (scenarios.length === 0) return [];
-  const [endings, choices] = await Promise.all([
-    rows<{ scenarioId: string; endingId: string; runs: number; learners: number }>(sql`
+/**
+ * SQL: one row per vote that an activist in scope cast when a room played one of this
+ * module's scenarios live, as (user_id, scenario_id, node, choice). A vote's slot is
+ * `r<run>t<turn>`; the point it was cast at is that run's path[turn].node (kept in
+ * live_sessions.scenarios, current run and earlier runs), or the room's current node for
+ * the turn still open, or the scenario's start for a first turn. A vote on a turn whose
+ * point was not kept (an abandoned run from before earlier paths were stored) is left out.
+ * Votes of every session count, ended or not: each is the learner's own choice.
+ */
+function liveVotes(scope: ReportScope, slug: string, scenarios: ScenarioActivity[]): SQL {
+  const starts = sql.join(
+    scenarios.map((s) => sql`(${s.id}::text, ${s.start}::text)`),
+    sql`, `,
+  );
+  return sql`(
+    with sessions as (select s.id, s.scenarios from live_sessions s where s.module_slug = ${slug}),
+    rooms as (
+      select s.id as session_id, room.key as scenario_id, room.value as room
+      from sessions s cross join lateral jsonb_each(s.scenarios) room
+    ),
+    runs as (
+      select session_id, scenario_id, (room ->> 'run')::int as run, room -> 'path' as path, room ->> 'currentNode' as current_node from rooms
+      union all
+      select session_id, scenario_id, (e ->> 'run')::int, e -> 'path', null
+      from rooms cross join lateral jsonb_array_elements(coalesce(room -> 'earlierRuns', '[]'::jsonb)) e
+    ),
+    votes as (
+      select r.session_id, r.activity_id as scenario_id, r.user_id, (r.answer ->> 'choice')::int as choice,
+             substring(r.slot from '^r([0-9]+)t')::int as run, substring(r.slot from 't([0-9]+)$')::int as turn
+      from live_responses r
+      where r.session_id in (select id from sessions) and r.slot ~ '^r[0-9]+t[0-9]+$' and r.answer ->> 'kind' = 'vote'
+        -- votes are few: each voter is checked by primary key (as a semi-join against
+        -- everyone in scope, the planner re-ran the scope once per vote)
+        and exists (select 1 from users a where a.id = r.user_id and a.role = 'activist')
+        and ${userInScope(scope, sql`r.user_id`)}
+    )
+    select v.user_id, v.scenario_id, v.choice,
+           coalesce(
+             runs.path -> v.turn ->> 'node',
+             case when v.turn = jsonb_array_length(runs.path) then runs.current_node end,
+             case when v.turn = 0 then st.start end
+           ) as node
+    from votes v
+    left join runs on runs.session_id = v.session_id and runs.scenario_id = v.scenario_id and runs.run = v.run
+    join (values ${starts}) st(scenario_id, start) on st.scenario_id = v.scenario_id
+  )`;
+}
+
+type EndingRow = { scenarioId: string; endingId: string; runs: number; learners: number };
+type ChoiceRow = { scenarioId: string; node: string; choice: number | null; learners: number; selfPaced: number; live: number };
+
+/** Scoped (organiser): the members' runs, expanded into moves, and their live votes. */
+function scenarioRaw(scope: ReportScope, slug: string, scenarios: ScenarioActivity[]): Promise<[EndingRow[], ChoiceRow[]]> {
+  return Promise.all([
+    rows<EndingRow>(sql`
       select per_learner.scenario_id as "scenarioId", per_learner.ending_id as "endingId",
              sum(per_learner.runs)::int as runs, count(*)::int as learners
       from (
         select sr.scenario_id, sr.ending_id, sr.user_id, count(*) as runs
-        from ${activistRows(scope, "scenario_runs", sql`t.module_slug = ${module.slug} and t.ended_at is not null`)} sr
+        from ${activistRows(scope, "scenario_runs", sql`t.module_slug = ${slug} and t.ended_at is not null`)} sr
         group by sr.scenario_id, sr.ending_id, sr.user_id
       ) per_learner
       group by per_learner.scenario_id, per_learner.ending_id`),
-    // One row per reply taken. Self-paced runs keep their moves in scenario_runs.path.
-    // Live group play records one vote per participant per turn; when live sessions land,
-    // add their votes to `moves` as another UNION ALL branch of the same shape
-    // (user_id, scenario_id, node, choice) — e.g. from the live responses whose answer is
-    // {kind: "vote", choice}, with the node taken from the session's scenario path at that
-    // turn — and every figure below counts them with no other change.
-    rows<{ scenarioId: string; node: string; choice: number | null; learners: number }>(sql`
+    // One row per reply taken, from both ways of playing (docs/reports.md, Scenario choices).
+    rows<ChoiceRow>(sql`
       with moves as (
-        select sr.user_id, sr.scenario_id, m.value ->> 'node' as node, (m.value ->> 'choice')::int as choice
-        from ${activistRows(scope, "scenario_runs", sql`t.module_slug = ${module.slug}`)} sr
+        select sr.user_id, sr.scenario_id, m.value ->> 'node' as node, (m.value ->> 'choice')::int as choice, 'self'::text as source
+        from ${activistRows(scope, "scenario_runs", sql`t.module_slug = ${slug}`)} sr
         cross join lateral jsonb_array_elements(sr.path) m
+        union all
+        select user_id, scenario_id, node, choice, 'live' from ${liveVotes(scope, slug, scenarios)} lv where lv.node is not null
       ),
-      -- Each learner once per reply, and once per point: hashed, never sorted.
-      took as (select distinct user_id, scenario_id, node, choice from moves)
-      select scenario_id as "scenarioId", node, choice, count(*)::int as learners
+      -- Each learner once per reply, and once per point, noting which ways they took it.
+      took as (
+        select user_id, scenario_id, node, choice, bool_or(source = 'self') as self, bool_or(source = 'live') as live
+        from moves group by user_id, scenario_id, node, choice
+      )
+      select scenario_id as "scenarioId", node, choice, count(*)::int as learners,
+             (count(*) filter (where self))::int as "selfPaced", (count(*) filter (where live))::int as live
       from took group by scenario_id, node, choice
       union all
-      select scenario_id, node, null, count(*)::int
-      from (select distinct user_id, scenario_id, node from took) reached
+      select scenario_id, node, null, count(*)::int, (count(*) filter (where self))::int, (count(*) filter (where live))::int
+      from (select user_id, scenario_id, node, bool_or(self) as self, bool_or(live) as live from took group by user_id, scenario_id, node) reached
       group by scenario_id, node`),
   ]);
+}
+
+/**
+ * Everyone: self-paced figures from the summaries kept by triggers (migration 0004) less
+ * the few non-activists' rows; live votes (few) from the raw responses. A voter counts
+ * once more in "learners" only if they did not also take the reply (or reach the point,
+ * choice -1) self-paced, which is one primary-key probe of scenario_moves per vote.
+ */
+function scenarioSummaries(slug: string, scenarios: ScenarioActivity[]): Promise<[EndingRow[], ChoiceRow[]]> {
+  const all: ReportScope = { all: true };
+  return Promise.all([
+    rows<EndingRow>(sql`
+      with o as (
+        select e.scenario_id, e.ending_id, count(*) as learners, sum(e.runs) as runs
+        from ${nonActivists} n cross join lateral (select * from scenario_endings x where x.user_id = n.id and x.module_slug = ${slug} offset 0) e
+        group by e.scenario_id, e.ending_id
+      )
+      select t.scenario_id as "scenarioId", t.ending_id as "endingId",
+             (t.runs - coalesce(o.runs, 0))::int as runs, (t.learners - coalesce(o.learners, 0))::int as learners
+      from scenario_ending_tallies t left join o on o.scenario_id = t.scenario_id and o.ending_id = t.ending_id
+      where t.module_slug = ${slug} and t.learners - coalesce(o.learners, 0) > 0`),
+    rows<ChoiceRow>(sql`
+      with votes as (
+        select distinct user_id, scenario_id, node, choice from ${liveVotes(all, slug, scenarios)} lv where lv.node is not null
+      ),
+      live as (
+        select v.scenario_id, v.node, v.choice, count(*) as live,
+               count(*) filter (where not exists (
+                 select 1 from scenario_moves m
+                 where m.user_id = v.user_id and m.module_slug = ${slug} and m.scenario_id = v.scenario_id and m.node = v.node and m.choice = v.choice)) as live_only
+        from (select user_id, scenario_id, node, choice from votes union all select distinct user_id, scenario_id, node, -1 from votes) v
+        group by v.scenario_id, v.node, v.choice
+      ),
+      o as (
+        select m.scenario_id, m.node, m.choice, count(*) as learners
+        from ${nonActivists} n cross join lateral (select * from scenario_moves x where x.user_id = n.id and x.module_slug = ${slug} offset 0) m
+        group by m.scenario_id, m.node, m.choice
+      ),
+      self as (
+        select t.scenario_id, t.node, t.choice, t.learners - coalesce(o.learners, 0) as self
+        from scenario_choice_tallies t left join o on o.scenario_id = t.scenario_id and o.node = t.node and o.choice = t.choice
+        where t.module_slug = ${slug}
+      )
+      select coalesce(s.scenario_id, l.scenario_id) as "scenarioId", coalesce(s.node, l.node) as node,
+             nullif(coalesce(s.choice, l.choice), -1) as choice,
+             (coalesce(s.self, 0) + coalesce(l.live_only, 0))::int as learners,
+             coalesce(s.self, 0)::int as "selfPaced", coalesce(l.live, 0)::int as live
+      from self s full join live l on l.scenario_id = s.scenario_id and l.node = s.node and l.choice = s.choice
+      where coalesce(s.self, 0) + coalesce(l.live_only, 0) > 0`),
+  ]);
+}
+
+export async function scenarioFigures(scope: ReportScope, module: CompiledModule): Promise<ScenarioFigures[]> {
+  const scenarios = scenariosOf(module.manifest);
+  if (scenarios.length === 0) return [];
+  const [endings, choices] = await (scope.all ? scenarioSummaries(module.slug, scenarios) : scenarioRaw(scope, module.slug, scenarios));
   return scenarios.map((scenario) => {
     const best = bestReachable(scenario);
     const nodes: NodeFigures[] = [];
@@ -345,18 +538,29 @@ export async function scenarioFigures(scope: ReportScope, module: CompiledModule
     let commonWrongCount = 0;
     for (const node of Object.values(scenario.nodes)) {
       if (node.kind !== "resident") continue;
-      const reached = Number(choices.find((c) => c.scenarioId === scenario.id && c.node === node.id && c.choice === null)?.learners ?? 0);
+      const point = choices.find((c) => c.scenarioId === scenario.id && c.node === node.id && c.choice === null);
+      const reached = Number(point?.learners ?? 0);
       const nodeBest = best.get(node.id) ?? -1;
       const figures = node.choices.map((choice) => {
-        const learners = Number(choices.find((c) => c.scenarioId === scenario.id && c.node === node.id && c.choice === choice.index)?.learners ?? 0);
+        const taken = choices.find((c) => c.scenarioId === scenario.id && c.node === node.id && c.choice === choice.index);
+        const learners = Number(taken?.learners ?? 0);
         const wrong = (best.get(choice.to) ?? -1) < nodeBest;
         if (wrong && learners > commonWrongCount) {
           commonWrongCount = learners;
           commonWrongTurn = { node: node.id, choice: choice.index };
         }
-        return { index: choice.index, text: choice.text, to: choice.to, learners, share: reached ? Math.round((learners / reached) * 1000) / 10 : null, wrong };
+        return {
+          index: choice.index,
+          text: choice.text,
+          to: choice.to,
+          learners,
+          selfPaced: Number(taken?.selfPaced ?? 0),
+          live: Number(taken?.live ?? 0),
+          share: reached ? Math.round((learners / reached) * 1000) / 10 : null,
+          wrong,
+        };
       });
-      nodes.push({ id: node.id, says: node.says, learners: reached, choices: figures });
+      nodes.push({ id: node.id, says: node.says, learners: reached, selfPaced: Number(point?.selfPaced ?? 0), live: Number(point?.live ?? 0), choices: figures });
     }
     // Start first, then the rest in file order.
     nodes.sort((a, b) => (a.id === scenario.start ? -1 : b.id === scenario.start ? 1 : 0));

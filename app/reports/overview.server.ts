@@ -5,6 +5,7 @@ import {
   coreModuleCount,
   coreModules,
   groupInScope,
+  nonActivists,
   publishedModules,
   rows,
   peopleInScope,
@@ -65,16 +66,11 @@ export async function reportOverview(viewer: Viewer, filters: OverviewFilters): 
 }
 
 async function totalsOf(scope: ReportScope) {
+  // Trained: learner_totals (kept by triggers, db/schema.ts) holds each person's count of
+  // published modules complete; its index finds those at the full count.
   const [row] = await rows<{ activists: number; trained: number; moduleCount: number; groupCount: number }>(sql`
-    -- An admin's "done" groups every completion (primary-key order, no hashing) and keeps
-    -- the activists among the few thousand trained afterwards.
-    with done as (
-      select c.user_id from ${scope.all ? sql`(select t.* from module_completions t where t.module_slug in ${coreModules})` : activistRows(scope, "module_completions", sql`t.module_slug in ${coreModules}`)} c
-      group by c.user_id
-      having count(*) = ${coreModuleCount}
-    )
     select (select count(*)::int from ${peopleInScope(scope)} where u.role = 'activist') as activists,
-           (select count(*)::int from done ${scope.all ? sql`where done.user_id in (select a.id from users a where a.role = 'activist')` : sql``}) as trained,
+           (select count(*)::int from ${activistRows(scope, "learner_totals", sql`t.core_completed = ${coreModuleCount} and ${coreModuleCount} > 0`)} lt) as trained,
            ${coreModuleCount} as "moduleCount",
            (select count(*)::int from groups g where ${groupInScope(scope, sql`g.id`)}) as "groupCount"`);
   return {
@@ -86,9 +82,9 @@ async function totalsOf(scope: ReportScope) {
 }
 
 /**
- * Per published module: started, completed self-paced, completed live. "Started" is the
- * number of distinct (person, module) pairs among step views and completions: a full join
- * of the two on their primary keys, so each pair is counted once.
+ * Per published module: started (a step seen, or completed: live completions count),
+ * completed self-paced, completed live. One module_progress row per person and module
+ * started, kept by triggers, so this counts rows instead of grouping step views.
  */
 export async function moduleFigures(scope: ReportScope): Promise<ModuleFigures[]> {
   const [modules, figures] = await Promise.all([
@@ -102,40 +98,57 @@ export async function moduleFigures(scope: ReportScope): Promise<ModuleFigures[]
   });
 }
 
-/** Started/completed per module for some people: both sides read person by person. */
+/** Started/completed per module for some people: their module_progress rows, person by person. */
 function startedIn(scope: ReportScope): SQL {
   return sql`
-    select coalesce(v.module_slug, c.module_slug) as slug,
-           count(*)::int as started,
-           (count(*) filter (where c.how = 'self'))::int as self,
-           (count(*) filter (where c.how = 'live'))::int as live
-    from (select v.user_id, v.module_slug from ${activistRows(scope, "step_views")} v group by v.user_id, v.module_slug) v
-    full join ${activistRows(scope, "module_completions")} c on c.user_id = v.user_id and c.module_slug = v.module_slug
-    where coalesce(v.module_slug, c.module_slug) in ${coreModules}
+    select p.module_slug as slug, count(*)::int as started,
+           (count(*) filter (where p.how = 'self'))::int as self,
+           (count(*) filter (where p.how = 'live'))::int as live
+    from ${activistRows(scope, "module_progress")} p
+    -- filtered here, not in each person's probe (which would become one probe per module)
+    where p.module_slug in ${coreModules}
     group by 1`;
 }
 
 /**
- * The same for everyone: step views are read whole, in primary-key order, so grouping
- * them into (person, module) pairs needs no sort or hash; activists are picked out of
- * the pairs afterwards. This is the slowest report query (docs/performance.md).
+ * The same for everyone: the per-module tallies (kept by triggers), less the few
+ * non-activists' own rows. Twelve rows read instead of 1.9 million step views grouped
+ * (docs/performance.md, Reports).
  */
 function startedEverywhere(): SQL {
   return sql`
-    select coalesce(v.module_slug, c.module_slug) as slug,
-           count(*)::int as started,
-           (count(*) filter (where c.how = 'self'))::int as self,
-           (count(*) filter (where c.how = 'live'))::int as live
-    from (select sv.user_id, sv.module_slug from step_views sv group by sv.user_id, sv.module_slug) v
-    full join module_completions c on c.user_id = v.user_id and c.module_slug = v.module_slug
-    where coalesce(v.module_slug, c.module_slug) in ${coreModules}
-      and coalesce(v.user_id, c.user_id) in (select a.id from users a where a.role = 'activist')
-    group by 1`;
+    select t.module_slug as slug,
+           (t.started - coalesce(x.started, 0))::int as started,
+           (t.self - coalesce(x.self, 0))::int as self,
+           (t.live - coalesce(x.live, 0))::int as live
+    from module_tallies t
+    left join (
+      select p.module_slug, count(*) as started, count(*) filter (where p.how = 'self') as self, count(*) filter (where p.how = 'live') as live
+      from ${nonActivists} n cross join lateral (select * from module_progress mp where mp.user_id = n.id offset 0) p
+      group by p.module_slug
+    ) x on x.module_slug = t.module_slug
+    where t.module_slug in ${coreModules}`;
 }
 
 /** Completions per week for the last 26 weeks (this week included), empty weeks as 0. */
 export async function weeklyCompletions(scope: ReportScope): Promise<WeekFigures[]> {
-  // Count per week first (26 groups), then put the counts on the calendar.
+  // Count per week first (26 groups), then put the counts on the calendar. For everyone,
+  // the weekly tallies (kept by triggers) less the non-activists' own completions.
+  const inWindow = (column: SQL) => sql`${column} >= (select min(week) from weeks) at time zone 'UTC'`;
+  const done = scope.all
+    ? sql`
+      select cw.week,
+             sum(cw.completions) filter (where cw.how = 'self') - coalesce((select count(*) from others o where o.week = cw.week and o.how = 'self'), 0) as self,
+             sum(cw.completions) filter (where cw.how = 'live') - coalesce((select count(*) from others o where o.week = cw.week and o.how = 'live'), 0) as live
+      from completion_weeks cw
+      where cw.module_slug in ${coreModules} and cw.week >= (select min(week) from weeks)
+      group by cw.week`
+    : sql`
+      select date_trunc('week', c.completed_at at time zone 'UTC') as week,
+             count(*) filter (where c.how = 'self') as self,
+             count(*) filter (where c.how = 'live') as live
+      from ${activistRows(scope, "module_completions", sql`t.module_slug in ${coreModules} and ${inWindow(sql`t.completed_at`)}`)} c
+      group by 1`;
   const figures = await rows<WeekFigures>(sql`
     with weeks as (
       select generate_series(
@@ -143,13 +156,12 @@ export async function weeklyCompletions(scope: ReportScope): Promise<WeekFigures
         date_trunc('week', now() at time zone 'UTC'),
         interval '1 week') as week
     ),
-    done as (
-      select date_trunc('week', c.completed_at at time zone 'UTC') as week,
-             count(*) filter (where c.how = 'self') as self,
-             count(*) filter (where c.how = 'live') as live
-      from ${activistRows(scope, "module_completions", sql`t.module_slug in ${coreModules} and t.completed_at >= (select min(week) from weeks) at time zone 'UTC'`)} c
-      group by 1
-    )
+    others as (
+      select date_trunc('week', c.completed_at at time zone 'UTC') as week, c.how
+      from ${nonActivists} n cross join lateral (select * from module_completions mc where mc.user_id = n.id offset 0) c
+      where c.module_slug in ${coreModules} and ${inWindow(sql`c.completed_at`)}
+    ),
+    done as (${done})
     select to_char(w.week, 'YYYY-MM-DD') as week, coalesce(d.self, 0)::int as self, coalesce(d.live, 0)::int as live
     from weeks w left join done d on d.week = w.week
     order by w.week`);
@@ -165,30 +177,18 @@ export interface GroupTableOptions {
 }
 
 /** Per-group figures as a CTE over `groupRows` (id, name, kind, is_target_seat). */
-function groupStats(scope: ReportScope, groupRows: SQL, threshold: number): SQL {
-  // per_user reads completions of people in scope: for an admin that is simply all of
-  // them, grouped in primary-key order; for an organiser, their members by primary key.
+function groupStats(groupRows: SQL, threshold: number): SQL {
+  // group_progress_counts (kept by triggers) holds, per group, how many activists have
+  // completed k published modules: a dozen rows per group instead of every member.
   return sql`
     sg as ${groupRows},
-    members as (
-      select ms.group_id, ms.user_id from memberships ms
-      join users u on u.id = ms.user_id and u.role = 'activist'
-      where ms.group_id in (select id from sg)
-    ),
-    -- (members are activists already, so an admin's per_user needs no role filter)
-    per_user as (
-      select c.user_id, count(*)::int as n
-      from ${scope.all ? sql`(select t.* from module_completions t where t.module_slug in ${coreModules})` : activistRows(scope, "module_completions", sql`t.module_slug in ${coreModules}`)} c
-      group by c.user_id
-    ),
     stats as (
       select sg.id, sg.name, sg.kind::text as kind, sg.is_target_seat as "isTargetSeat",
-             count(m.user_id)::int as activists,
-             (count(*) filter (where pu.n = ${coreModuleCount} and ${coreModuleCount} > 0))::int as trained,
-             coalesce(sum(pu.n), 0)::int as completions
+             coalesce(sum(gc.activists), 0)::int as activists,
+             coalesce(sum(gc.activists) filter (where gc.core_completed = ${coreModuleCount} and ${coreModuleCount} > 0), 0)::int as trained,
+             coalesce(sum(gc.activists * gc.core_completed), 0)::int as completions
       from sg
-      left join members m on m.group_id = sg.id
-      left join per_user pu on pu.user_id = m.user_id
+      left join group_progress_counts gc on gc.group_id = sg.id and gc.activists <> 0
       group by sg.id, sg.name, sg.kind, sg.is_target_seat
     ),
     rated as (
@@ -223,7 +223,7 @@ async function groupTable(scope: ReportScope, filters: OverviewFilters): Promise
   const options = { threshold: filters.threshold, kind: filters.kind, targetOnly: filters.target === "1" };
   const offset = (filters.gpage - 1) * GROUP_PAGE_SIZE;
   const found = await rows<GroupFigures & { total: number }>(sql`
-    with ${groupStats(scope, sql`(select g.id, g.name, g.kind, g.is_target_seat from groups g where ${groupFilter(scope, options)})`, options.threshold)}
+    with ${groupStats(sql`(select g.id, g.name, g.kind, g.is_target_seat from groups g where ${groupFilter(scope, options)})`, options.threshold)}
     select flagged.*, (count(*) over ())::int as total from flagged
     order by behind desc, rate asc nulls last, name, id
     limit ${GROUP_PAGE_SIZE} offset ${offset}`);
@@ -242,7 +242,6 @@ export async function* groupTableBatches(viewer: Viewer, options: GroupTableOpti
   for (;;) {
     const page: GroupFigures[] = await rows<GroupFigures>(sql`
       with ${groupStats(
-        scope,
         sql`(select g.id, g.name, g.kind, g.is_target_seat from groups g where ${groupFilter(scope, options)}
               ${after ? sql`and (g.name, g.id) > (${after.name}, ${after.id}::uuid)` : sql``}
               order by g.name, g.id limit ${batchSize})`,

@@ -3,9 +3,9 @@ import { databaseHandle, db } from "../../db/client.server";
 import { memberships, type UserRole } from "../../db/schema";
 
 // Who may see what. An organiser reports on the groups they are a member of, and on the
-// people in those groups; an admin on every group and every person. Trainers will see
-// reports of their own live sessions once live sessions exist (docs/reports.md); until
-// then /reports refuses them, like activists.
+// people in those groups; an admin on every group and every person. Trainers see only
+// the reports of their own live sessions (sessions.server.ts, SESSION_REPORT_ROLES): every
+// page that takes REPORT_ROLES refuses them, like activists.
 
 export const REPORT_ROLES = ["organiser", "admin"] as const satisfies readonly UserRole[];
 
@@ -45,7 +45,7 @@ export function groupInScope(scope: ReportScope, groupId: SQL): SQL {
 export function userInScope(scope: ReportScope, userId: SQL): SQL {
   if (scope.all) return sql`true`;
   if (scope.groupIds.length === 0) return sql`false`;
-  return sql`${userId} in (select sm.user_id from memberships sm where sm.group_id in (${idList(scope.groupIds)}))`;
+  return sql`exists (select 1 from memberships sm where sm.user_id = ${userId} and sm.group_id in (${idList(scope.groupIds)}))`;
 }
 
 /**
@@ -64,7 +64,7 @@ export function peopleInScope(scope: ReportScope): SQL {
     cross join lateral (select * from users uu where uu.id = s.user_id offset 0) u`;
 }
 
-export type ProgressTable = "step_views" | "module_completions" | "quiz_attempts" | "scenario_runs";
+export type ProgressTable = "step_views" | "module_completions" | "quiz_attempts" | "scenario_runs" | "module_progress" | "learner_totals";
 
 /**
  * A subquery of the rows of a progress table that belong to activists in scope and
@@ -82,6 +82,13 @@ export function activistRows(scope: ReportScope, table: ProgressTable, where: SQ
     cross join lateral (select t.* from ${from} t where t.user_id = u.id and ${where} offset 0) t
     where u.role = 'activist')`;
 }
+
+/**
+ * SQL: the share of people who are not activists (trainers, organisers, admins who took a
+ * module) in a whole-movement summary: the summaries count everyone, the reports count
+ * activists, and the others are few, so taking theirs away costs a handful of probes.
+ */
+export const nonActivists = sql`(select n.id from users n where n.role <> 'activist')`;
 
 /** Published modules: the ones "trained" means having completed. */
 export const coreModules = sql`(select md.slug from modules md where not md.draft)`;

@@ -176,7 +176,7 @@ export default function ActivistRecordPage() {
           <ul className="record-list">
             {liveSessions.map((l) => (
               <li key={`${l.moduleSlug}/${l.date}`}>
-                {l.moduleTitle} <span className="muted">· {formatDay(l.date)}</span>
+                {l.sessionId ? <Link to={`/reports/sessions/${l.sessionId}`}>{l.moduleTitle}</Link> : l.moduleTitle} <span className="muted">· {formatDay(l.date)}</span>
               </li>
             ))}
           </ul>

@@ -2,17 +2,21 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/guard.server";
 import { exportTable } from "~/reports/export.server";
 import { REPORT_ROLES } from "~/reports/scope.server";
+import { exportSessionAttendance, SESSION_REPORT_ROLES } from "~/reports/sessions.server";
 
 // CSV download of any report table, with the filters of the page it came from:
 // /reports/export/matrix?group=…&status=…, /reports/export/groups?threshold=…, …
 // The body is streamed as the rows are read (see app/reports/export.server.ts).
+// /reports/export/session-attendance?id=<session> is the one table trainers may download
+// (their own sessions'); every other table is for organisers and admins.
 
 const plain = (message: string, status: number) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const sessionTable = params.table === "session-attendance";
   let viewer;
   try {
-    viewer = (await requireUser(request, REPORT_ROLES)).user;
+    viewer = (await requireUser({ request, context }, sessionTable ? SESSION_REPORT_ROLES : REPORT_ROLES)).user;
   } catch (thrown) {
     // A resource route has no error page: a refusal thrown as data() would reach the
     // browser as "Unexpected Server Error". Answer it in plain text instead.
@@ -20,7 +24,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (refusal?.type === "DataWithResponseInit") return plain(String(refusal.data), refusal.init?.status ?? 403);
     throw thrown; // the redirect to sign in
   }
-  const result = await exportTable(viewer, params.table ?? "", new URL(request.url).searchParams);
+  const query = new URL(request.url).searchParams;
+  const result = sessionTable ? await exportSessionAttendance(viewer, query.get("id") ?? "") : await exportTable(viewer, params.table ?? "", query, { drained: context.drained });
   if (!result.ok) return plain(result.message, result.status);
   return new Response(result.stream, {
     headers: {

@@ -207,6 +207,13 @@ function QuizSection({ report: r, exportHref }: { report: ModuleReport; exportHr
   );
 }
 
+/** "12 learners: 9 self-paced, 4 live" (one person can have done both). */
+function learnersBySource(figures: { learners: number; selfPaced: number; live: number }) {
+  const n = (x: number) => x.toLocaleString("en-GB");
+  const total = `${n(figures.learners)} learner${figures.learners === 1 ? "" : "s"}`;
+  return figures.learners === 0 ? total : `${total}: ${n(figures.selfPaced)} self-paced, ${n(figures.live)} live`;
+}
+
 function ScenarioSection({ scenario: s, endingsHref, choicesHref }: { scenario: ScenarioFigures; endingsHref: string; choicesHref: string }) {
   const wrong = s.commonWrongTurn;
   const wrongNode = wrong ? s.nodes.find((n) => n.id === wrong.node) : undefined;
@@ -228,18 +235,21 @@ function ScenarioSection({ scenario: s, endingsHref, choicesHref }: { scenario: 
         </p>
       ) : null}
       <h4>Replies at each point</h4>
-      <p className="muted">Share of learners who took each reply, out of those who replied at that point. Someone who played more than once can count under more than one reply.</p>
+      <p className="muted">
+        Share of learners who took each reply, out of those who replied at that point: in a self-paced run, or by their own vote when a room played the scenario live
+        (the counts say which). Someone who played more than once can count under more than one reply, but only once under each.
+      </p>
       {s.nodes.map((n) => (
         <BarChart
           key={n.id}
-          title={`Resident: “${n.says}” (${n.learners.toLocaleString("en-GB")} learners)`}
+          title={`Resident: “${n.says}” (${learnersBySource(n)})`}
           series={[{ label: "Share", tone: "self" }]}
           max={100}
           unit="%"
           rows={n.choices.map((c) => ({
             label: c.text,
             values: [c.share ?? 0],
-            note: `(${c.learners.toLocaleString("en-GB")} learners)${c.wrong ? " · leads to a worse ending" : ""}`,
+            note: `(${learnersBySource(c)})${c.wrong ? " · leads to a worse ending" : ""}`,
             ...(wrong && wrong.node === n.id && wrong.choice === c.index ? { highlight: "Most common wrong turn" } : {}),
           }))}
         />

@@ -1,24 +1,31 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { NavLink, Outlet } from "@remix-run/react";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
-import { REPORT_ROLES } from "~/reports/scope.server";
+import { SESSION_REPORT_ROLES } from "~/reports/sessions.server";
 
-// Organisers (their groups) and admins (every group). Trainers get reports of their own
-// live sessions once live sessions exist; until then they are refused here, with 403.
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request, REPORT_ROLES);
-  return null;
+// Organisers (their groups) and admins (every group) see every report. Trainers come in
+// for reports of their own live sessions only: each organiser page below checks
+// REPORT_ROLES itself and still answers a trainer 403 (docs/reports.md, Who sees what).
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context }, SESSION_REPORT_ROLES);
+  return { organiserReports: user.role !== "trainer" };
 }
 
 export default function ReportsLayout() {
+  const { organiserReports } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Reports</h1>
       <nav aria-label="Report sections" className="tabs">
-        <NavLink to="/reports" end>
-          Overview
-        </NavLink>
-        <NavLink to="/reports/activists">Activists</NavLink>
+        {organiserReports ? (
+          <>
+            <NavLink to="/reports" end>
+              Overview
+            </NavLink>
+            <NavLink to="/reports/activists">Activists</NavLink>
+          </>
+        ) : null}
+        <NavLink to="/reports/sessions">Live sessions</NavLink>
       </nav>
       <Outlet />
     </>

@@ -137,10 +137,12 @@ test.describe("organiser reports", () => {
     await checkA11y(page, "module report");
   });
 
-  test("trainers and activists are refused; organisers only see their own groups", async ({ page }) => {
+  test("trainers (who only get their session reports) and activists are refused; organisers only see their own groups", async ({ page }) => {
     for (const who of [DEMO.trainer, DEMO.activist]) {
       await signIn(page, who.email, who.password, { expectUrl: /\/$/ });
-      await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reports" })).toHaveCount(0);
+      const reportsLink = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reports" });
+      if (who === DEMO.trainer) await expect(reportsLink).toHaveAttribute("href", "/reports/sessions");
+      else await expect(reportsLink).toHaveCount(0);
       const response = await page.goto("/reports");
       expect(response?.status()).toBe(403);
       expect((await page.request.get("/reports/export/matrix")).status()).toBe(403);

@@ -5,6 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getModule, loadCatalog, syncModulesTable } from "~/content/catalog.server";
 import type { CompiledModule } from "~/content/manifest";
 import { createGroup } from "~/groups/groups.server";
+import { vote } from "~/live/answers.server";
+import { endSession, markAttendance } from "~/live/attendance.server";
+import { joinWithCode } from "~/live/joining.server";
+import { createLiveSession, setStep } from "~/live/lifecycle.server";
+import { advanceScenario, restartScenario } from "~/live/scenario.server";
 import { chooseReply, recordStepView, startScenario, submitQuiz } from "~/progress/progress.server";
 import { csvField } from "~/reports/filters";
 import * as exportRoute from "~/routes/reports.export.$table";
@@ -12,7 +17,7 @@ import * as overviewRoute from "~/routes/reports._index";
 import * as matrixRoute from "~/routes/reports.activists._index";
 import * as activistRoute from "~/routes/reports.activists.$id";
 import * as moduleRoute from "~/routes/reports.modules.$slug";
-import { moduleCompletions } from "../../db/schema";
+import { sql } from "drizzle-orm";
 import { withTestDatabase } from "../setup/database";
 import { get, makeUser, run, type TestUser } from "../setup/fixtures";
 
@@ -29,6 +34,13 @@ import { get, makeUser, run, type TestUser } from "../setup/fixtures";
 //   Eve     C       in progress (quiz passed)                  complete self
 //
 // Organiser Olu organises A and B; organiser Cleo organises C.
+//
+// Live: trainer Tess runs alpha with Ann, Bob, Cat, Dan and Eve; only Cat attends (the
+// others are marked absent), so Cat's completion is the session's. The room plays the
+// scenario; the votes (who voted for which reply at which point):
+//   run 1, door:  Cat → 0 (warm), Bob → 1 (pitch); the room takes 0
+//   run 1, warm:  Cat → 0 (good), Bob → 1, Dan → 1 (mixed); the room takes 0 → good
+//   run 2, door:  Bob → 1 again, Ann → 1 (as in her self-paced run), Eve → 0 (group C)
 
 const database = withTestDatabase();
 
@@ -163,6 +175,30 @@ async function play(userId: string, choices: number[]) {
   }
 }
 
+/** The live session in the header comment: only Cat attends; everyone's votes count. */
+async function liveSession() {
+  const ok = (result: { ok: boolean; message?: string }) => expect(result, result.message).toMatchObject({ ok: true });
+  const created = await createLiveSession(people.trainer, { moduleSlug: "alpha" });
+  if (!created.ok) throw new Error(created.message);
+  const { code } = created.value;
+  const { ann, bob, cat, dan, eve, trainer } = people;
+  for (const [i, person] of [ann, bob, cat, dan, eve].entries()) ok(await joinWithCode(code, person, `192.0.2.${i + 1}`));
+  ok(await setStep(code, trainer, 2)); // the scenario's step
+  ok(await vote(code, cat.id, "alpha-door", 0, 0));
+  ok(await vote(code, bob.id, "alpha-door", 0, 1));
+  ok(await advanceScenario(code, trainer, "alpha-door", 0, 0));
+  ok(await vote(code, cat.id, "alpha-door", 1, 0));
+  ok(await vote(code, bob.id, "alpha-door", 1, 1));
+  ok(await vote(code, dan.id, "alpha-door", 1, 1));
+  ok(await advanceScenario(code, trainer, "alpha-door", 1, 0));
+  ok(await restartScenario(code, trainer, "alpha-door"));
+  ok(await vote(code, bob.id, "alpha-door", 0, 1));
+  ok(await vote(code, ann.id, "alpha-door", 0, 1));
+  ok(await vote(code, eve.id, "alpha-door", 0, 0));
+  for (const person of [ann, bob, dan, eve]) ok(await markAttendance(code, trainer, person.id, "absent"));
+  ok(await endSession(code, trainer));
+}
+
 beforeAll(async () => {
   contentDir = mkdtempSync(path.join(tmpdir(), "doorstep-reports-content-"));
   cacheDir = mkdtempSync(path.join(tmpdir(), "doorstep-reports-cache-"));
@@ -207,8 +243,8 @@ beforeAll(async () => {
   await complete(people.ann.id, beta);
   // Bob: only the first step of alpha.
   await complete(people.bob.id, alpha, ["a1"]);
-  // Cat: alpha in a live session (recorded the way the live feature records attendance).
-  await database().db.insert(moduleCompletions).values({ userId: people.cat.id, moduleSlug: "alpha", contentHash: alpha.hash, how: "live" });
+  // Cat: alpha in a live session, through the live feature's own functions.
+  await liveSession();
   // Eve (group C): alpha's first two steps with the quiz right first time; beta done.
   await complete(people.eve.id, alpha, ["a1", "a2"]);
   expect((await submitQuiz(people.eve.id, alpha, "alpha-quiz", { q1: ["x"], q2: ["m"] }, "eve-attempt-1")).ok).toBe(true);
@@ -474,7 +510,7 @@ describe("one activist's record", () => {
     expect(matrixCsv).not.toContain("Eve");
   });
 
-  it("refuses trainers and activists (trainer reports arrive with live sessions)", async () => {
+  it("refuses trainers and activists (trainers see only their own live sessions: reports-sessions.test.ts)", async () => {
     for (const who of [people.trainer, people.activist]) {
       const res = await run(activistRoute.loader, get(`/reports/activists/${people.ann.id}`, who.cookie), { id: people.ann.id });
       expect(res.status).toBe(403);
@@ -492,7 +528,11 @@ describe("module detail", () => {
       totals: Json;
       groups: { rows: { name: string; activists: number; self: number; live: number; rate: number }[] };
       quizzes: { learners: number; passed: number; averageBest: number; hardest: string; questions: { id: string; attempts: number; right: number; percentRight: number; commonWrong: Json | null }[] }[];
-      scenarios: { endings: { id: string; runs: number; learners: number }[]; nodes: { id: string; learners: number; choices: { index: number; learners: number; share: number | null; wrong: boolean }[] }[]; commonWrongTurn: Json }[];
+      scenarios: {
+        endings: { id: string; runs: number; learners: number }[];
+        nodes: { id: string; learners: number; selfPaced: number; live: number; choices: { index: number; learners: number; selfPaced: number; live: number; share: number | null; wrong: boolean }[] }[];
+        commonWrongTurn: Json;
+      }[];
     };
     expect(r.totals).toEqual({ activists: 4, self: 1, live: 1 });
     expect(r.groups.rows.map((g) => [g.name, g.activists, g.self, g.live, g.rate])).toEqual([
@@ -511,22 +551,54 @@ describe("module detail", () => {
       ["mixed", 0, 0],
       ["lost", 1, 1],
     ]);
-    const door = scenario.nodes.find((n) => n.id === "door")!;
+    // Points and replies: self-paced runs and live votes together, each learner once.
+    const figures = (id: string) => {
+      const node = scenario.nodes.find((n) => n.id === id)!;
+      return [[node.learners, node.selfPaced, node.live], ...node.choices.map((c) => [c.index, c.learners, c.selfPaced, c.live, c.share, c.wrong])];
+    };
     expect(scenario.nodes[0]!.id).toBe("door"); // the start comes first
-    expect(door.learners).toBe(1);
-    expect(door.choices.map((c) => [c.index, c.learners, c.share, c.wrong])).toEqual([
-      [0, 0, 0, false],
-      [1, 1, 100, false], // pitch can still be saved
+    expect(figures("door")).toEqual([
+      [3, 1, 3], // Ann (self-paced and live), Bob, Cat (live)
+      [0, 1, 0, 1, 33.3, false], // Cat's vote
+      [1, 2, 1, 2, 66.7, false], // Ann (both ways, once), Bob (twice, once); pitch can still be saved
     ]);
-    const pitch = scenario.nodes.find((n) => n.id === "pitch")!;
-    expect(pitch.choices.map((c) => [c.index, c.learners, c.wrong])).toEqual([
-      [0, 0, false],
-      [1, 1, true],
+    expect(figures("warm")).toEqual([
+      [3, 0, 3],
+      [0, 1, 0, 1, 33.3, false],
+      [1, 2, 0, 2, 66.7, true], // Bob and Dan voted for the facts: a worse ending
     ]);
-    expect(scenario.commonWrongTurn).toEqual({ node: "pitch", choice: 1 });
-    const warm = scenario.nodes.find((n) => n.id === "warm")!;
-    expect(warm.learners).toBe(0);
-    expect(warm.choices.every((c) => c.share === null)).toBe(true);
+    expect(figures("pitch")).toEqual([
+      [1, 1, 0],
+      [0, 0, 0, 0, 0, false],
+      [1, 1, 1, 0, 100, true],
+    ]);
+    expect(scenario.commonWrongTurn).toEqual({ node: "warm", choice: 1 });
+  });
+
+  it("counts live votes against the raw tables: every vote of an activist in scope, at the point it was cast", async () => {
+    // Cross-check with a plain query over live_responses and the stored paths.
+    const raw = await database().db.execute(sql`
+      select count(distinct (r.user_id, r.slot, r.answer ->> 'choice'))::int as n from live_responses r where r.answer ->> 'kind' = 'vote'`);
+    const votes = Number(((Array.isArray(raw) ? raw : (raw as { rows: unknown[] }).rows) as { n: number }[])[0]!.n);
+    expect(votes).toBe(8);
+    const admin = body<{ report: { scenarios: { nodes: { id: string; learners: number; selfPaced: number; live: number; choices: { learners: number; live: number }[] }[] }[] } }>(
+      await run(moduleRoute.loader, get("/reports/modules/alpha", people.admin.cookie), { slug: "alpha" }),
+    ).report.scenarios[0]!;
+    const door = admin.nodes.find((n) => n.id === "door")!;
+    expect([door.learners, door.selfPaced, door.live]).toEqual([4, 1, 4]); // + Eve, group C
+    expect(door.choices.map((c) => [c.learners, c.live])).toEqual([
+      [2, 2],
+      [2, 2],
+    ]);
+    // Cleo (group C) sees only Eve's vote.
+    const cleo = body<{ report: { scenarios: { nodes: { id: string; learners: number; live: number; choices: { learners: number }[] }[] }[] } }>(
+      await run(moduleRoute.loader, get("/reports/modules/alpha", people.cleo.cookie), { slug: "alpha" }),
+    ).report.scenarios[0]!;
+    expect(cleo.nodes.map((n) => [n.id, n.learners, n.live, n.choices.map((c) => c.learners)])).toEqual([
+      ["door", 1, 1, [1, 0]],
+      ["warm", 0, 0, [0, 0]],
+      ["pitch", 0, 0, [0, 0]],
+    ]);
   });
 
   it("counts everyone for an admin, and narrows to one group on request", async () => {
@@ -614,7 +686,7 @@ describe("CSV export", () => {
       ["module-groups", "?slug=alpha", ["Group", "Kind", "Target seat", "Activists", "Completed self-paced", "Completed live", "Completion rate %"], 2],
       ["module-questions", "?slug=alpha", ["Module", "Quiz", "Question", "Attempts", "Answered right", "Right %", "Most picked wrong answer", "Times picked"], 2],
       ["module-endings", "?slug=alpha", ["Module", "Scenario", "Ending", "Outcome", "Runs", "Learners"], 3],
-      ["module-choices", "?slug=alpha", ["Module", "Scenario", "Point (node)", "Resident says", "Learners at this point", "Reply", "Learners who took it", "Share %", "Wrong turn"], 6],
+      ["module-choices", "?slug=alpha", ["Module", "Scenario", "Point (node)", "Resident says", "Learners at this point", "Reply", "Learners who took it", "Took it self-paced", "Voted for it live", "Share %", "Wrong turn"], 6],
       ["activist-modules", `?id=${people.ann.id}`, ["Name", "Email", "Module", "Status", "Date", "Steps seen", "Steps"], 2],
     ];
     for (const [table, query, header, count] of tables) {

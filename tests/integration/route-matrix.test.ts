@@ -11,6 +11,7 @@ import * as home from "~/routes/_index";
 import * as join from "~/routes/join._index";
 import * as joinPassword from "~/routes/join.password";
 import * as live from "~/routes/live._index";
+import * as liveNew from "~/routes/live.new";
 import * as login from "~/routes/login";
 import * as me from "~/routes/me";
 import * as modulesIndex from "~/routes/modules._index";
@@ -22,6 +23,8 @@ import * as reportsActivists from "~/routes/reports.activists._index";
 import * as reportsActivist from "~/routes/reports.activists.$id";
 import * as reportsModule from "~/routes/reports.modules.$slug";
 import * as reportsExport from "~/routes/reports.export.$table";
+import * as reportsSessions from "~/routes/reports.sessions._index";
+import * as reportsSession from "~/routes/reports.sessions.$id";
 import { get, makeUser, run, type TestUser } from "../setup/fixtures";
 import { withFixtureCatalog } from "../setup/content";
 import { withTestDatabase } from "../setup/database";
@@ -56,6 +59,7 @@ const ROUTES: RouteCase[] = [
   { path: "/admin/groups", loader: adminGroups.loader, allowed: ["admin"] },
   { path: "/admin/invites", loader: adminInvites.loader, allowed: ["admin"] },
   { path: "/live", loader: live.loader, allowed: ["trainer", "admin"] },
+  { path: "/live/new", loader: liveNew.loader, allowed: ["trainer", "admin"] },
   // Newcomers without an account enter a code here too (per-session pages: live-routes.test.ts).
   { path: "/join", loader: join.loader, allowed: EVERYONE },
   { path: "/join/password", loader: joinPassword.loader, allowed: SIGNED_IN },
@@ -63,15 +67,32 @@ const ROUTES: RouteCase[] = [
   { path: "/modules/:slug", loader: moduleOverview.loader, params: () => ({ slug: "doorstep-basics" }), allowed: SIGNED_IN },
   { path: "/modules/:slug/:step", loader: moduleStep.loader, params: () => ({ slug: "doorstep-basics", step: "check" }), allowed: SIGNED_IN },
   { path: "/me", loader: me.loader, allowed: SIGNED_IN },
-  // Reports: organisers (their groups) and admins. Trainers get 403 until trainer reports
-  // of their own live sessions exist. Scoping by group is tested in reports.test.ts.
-  { path: "/reports", loader: reports.loader, allowed: ["organiser", "admin"] },
+  // Reports: organisers (their groups) and admins. Trainers pass the layout only for the
+  // reports of their own live sessions; every organiser page still refuses them (403).
+  // Scoping by group is tested in reports.test.ts, sessions by owner in reports-sessions.test.ts.
+  { path: "/reports", loader: reports.loader, allowed: ["trainer", "organiser", "admin"] },
   { path: "/reports/", loader: reportsIndex.loader, allowed: ["organiser", "admin"] },
   { path: "/reports/activists", loader: reportsActivists.loader, allowed: ["organiser", "admin"] },
   // An id nobody can see: 404 for those allowed in (the same answer as an id outside their groups).
   { path: "/reports/activists/:id", loader: reportsActivist.loader, params: () => ({ id: "no-such-person" }), allowed: ["organiser", "admin"], allowedStatus: 404 },
   { path: "/reports/modules/:slug", loader: reportsModule.loader, params: () => ({ slug: "doorstep-basics" }), allowed: ["organiser", "admin"] },
   { path: "/reports/export/:table", loader: reportsExport.loader, params: () => ({ table: "weeks" }), allowed: ["organiser", "admin"] },
+  { path: "/reports/sessions", loader: reportsSessions.loader, allowed: ["trainer", "organiser", "admin"] },
+  // A session id nobody can see: 404 for those allowed in (the same answer as someone else's session).
+  {
+    path: "/reports/sessions/:id",
+    loader: reportsSession.loader,
+    params: () => ({ id: "00000000-0000-4000-8000-000000000000" }),
+    allowed: ["trainer", "organiser", "admin"],
+    allowedStatus: 404,
+  },
+  {
+    path: "/reports/export/:table",
+    loader: reportsExport.loader,
+    params: () => ({ table: "session-attendance" }),
+    allowed: ["trainer", "organiser", "admin"],
+    allowedStatus: 404,
+  },
 ];
 
 describe("route × role matrix", () => {

@@ -1,0 +1,85 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/guard.server";
+import { Pagination } from "~/components/chart-controls";
+import { listSessionReports, SESSION_REPORT_ROLES } from "~/reports/sessions.server";
+
+export const meta: MetaFunction = () => [{ title: "Live sessions · Reports · Doorstep" }];
+
+// Trainers: the sessions they ran. Organisers: sessions for their groups or that their
+// people joined. Admins: every session. (app/reports/sessions.server.ts)
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context }, SESSION_REPORT_ROLES);
+  const page = Number(new URL(request.url).searchParams.get("page") ?? "1");
+  const list = await listSessionReports(user, Number.isFinite(page) ? page : 1);
+  return { ...list, role: user.role };
+}
+
+const when = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+export default function SessionReports() {
+  const { sessions, total, page, pageCount, role } = useLoaderData<typeof loader>();
+  return (
+    <section aria-labelledby="sessions-heading">
+      <h2 id="sessions-heading">Live sessions</h2>
+      <p className="muted">
+        {role === "trainer"
+          ? "The sessions you ran. Open one for its attendance, answers, scenario votes and observer checklists."
+          : role === "organiser"
+            ? "Sessions run for your groups, or joined by people in them. People outside your groups are counted, not named."
+            : "Every live session. Open one for its attendance, answers, scenario votes and observer checklists."}{" "}
+        Times are UTC.
+      </p>
+      {sessions.length === 0 ? (
+        <p className="empty">No live sessions yet.</p>
+      ) : (
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="sessions-caption">
+          <table className="report-table">
+            <caption id="sessions-caption" className="visually-hidden">
+              Live sessions, newest first
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Module</th>
+                <th scope="col">Group</th>
+                {role === "trainer" ? null : <th scope="col">Trainer</th>}
+                <th scope="col" className="num">
+                  Joined
+                </th>
+                <th scope="col" className="num">
+                  Attended
+                </th>
+                <th scope="col" className="num">
+                  Completions recorded
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {sessions.map((s) => (
+                <tr key={s.id}>
+                  <th scope="row">
+                    <Link to={`/reports/sessions/${s.id}`}>{when(s.startedAt)}</Link>
+                    {s.status === "open" ? (
+                      <>
+                        {" "}
+                        <span className="tag tag--warn">open</span>
+                      </>
+                    ) : null}
+                  </th>
+                  <td>{s.moduleTitle}</td>
+                  <td>{s.groupName ?? <span className="muted">No group</span>}</td>
+                  {role === "trainer" ? null : <td>{s.trainerName}</td>}
+                  <td className="num">{s.participants}</td>
+                  <td className="num">{s.status === "ended" ? s.attended : <span className="muted">at the end</span>}</td>
+                  <td className="num">{s.completions}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination label="Pages of sessions" page={page} pageCount={pageCount} total={total} noun="sessions" href={(p) => `/reports/sessions?page=${p}`} />
+    </section>
+  );
+}

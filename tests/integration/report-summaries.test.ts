@@ -1,0 +1,220 @@
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { withTestDatabase } from "../setup/database";
+import { makeGroup, makeUser, type TestUser } from "../setup/fixtures";
+
+// The report summaries (db/schema.ts, "report summaries") are kept by triggers in the same
+// transaction as each write. Whatever is written — first views, later views, back-dated
+// views, completions self-paced and live, completions moved in time or deleted, a module
+// turned draft and back, a person deleted — each summary must equal the same figure
+// computed from the raw tables. The writes here are plain SQL on purpose: the triggers
+// must not depend on which code writes.
+
+const database = withTestDatabase();
+
+async function query<T>(statement: ReturnType<typeof sql>): Promise<T[]> {
+  const result: unknown = await database().db.execute(statement);
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/** Each summary next to the same figure from the raw tables; every mismatch is listed. */
+async function mismatches() {
+  const progress = await query(sql`
+    with raw as (
+      select coalesce(v.user_id, c.user_id) as user_id, coalesce(v.module_slug, c.module_slug) as module_slug,
+             least(v.started, c.completed_at) as started_at, c.completed_at, c.how
+      from (select user_id, module_slug, min(first_seen_at) as started from step_views group by 1, 2) v
+      full join module_completions c on c.user_id = v.user_id and c.module_slug = v.module_slug
+    )
+    (select 'raw' as side, * from raw except select 'raw', * from module_progress)
+    union all
+    (select 'summary', * from module_progress except select 'summary', * from raw)`);
+  const tallies = await query(sql`
+    with raw as (select module_slug, count(*)::int as started, (count(*) filter (where how = 'self'))::int as self, (count(*) filter (where how = 'live'))::int as live
+                 from module_progress group by 1)
+    (select 'raw' as side, * from raw except select 'raw', * from module_tallies where started <> 0 or self <> 0 or live <> 0)
+    union all
+    (select 'summary', * from module_tallies where started <> 0 or self <> 0 or live <> 0 except select 'summary', * from raw)`);
+  const weeks = await query(sql`
+    with raw as (select module_slug, date_trunc('week', completed_at at time zone 'UTC') as week, how, count(*)::int as completions from module_completions group by 1, 2, 3)
+    (select 'raw' as side, * from raw except select 'raw', * from completion_weeks where completions <> 0)
+    union all
+    (select 'summary', * from completion_weeks where completions <> 0 except select 'summary', * from raw)`);
+  const totals = await query(sql`
+    with raw as (select c.user_id, count(*)::int as core_completed from module_completions c join modules m on m.slug = c.module_slug and not m.draft group by 1)
+    (select 'raw' as side, * from raw except select 'raw', * from learner_totals where core_completed <> 0)
+    union all
+    (select 'summary', * from learner_totals where core_completed <> 0 except select 'summary', * from raw)`);
+  const groups = await query(sql`
+    with raw as (
+      select ms.group_id, coalesce(lt.core_completed, 0) as core_completed, count(*)::int as activists
+      from memberships ms join users u on u.id = ms.user_id and u.role = 'activist'
+      left join learner_totals lt on lt.user_id = ms.user_id
+      group by 1, 2
+    )
+    (select 'raw' as side, * from raw except select 'raw', * from group_progress_counts where activists <> 0)
+    union all
+    (select 'summary', * from group_progress_counts where activists <> 0 except select 'summary', * from raw)`);
+  // Quiz and scenario summaries (migration 0004).
+  const same = (raw: ReturnType<typeof sql>, summary: ReturnType<typeof sql>) =>
+    query(sql`with raw as ${raw}, summary as ${summary}
+      (select 'raw' as side, * from raw except select 'raw', * from summary)
+      union all
+      (select 'summary', * from summary except select 'summary', * from raw)`);
+  const questions = await same(
+    sql`(select qa.module_slug, qa.quiz_id, r.key as question_id, count(*)::int as attempts, (count(*) filter (where r.value = 'true'::jsonb))::int as "right"
+         from quiz_attempts qa cross join lateral jsonb_each(qa.results) r group by 1, 2, 3)`,
+    sql`(select module_slug, quiz_id, question_id, attempts, "right" from quiz_question_tallies where attempts <> 0 or "right" <> 0)`,
+  );
+  const wrongPicks = await same(
+    sql`(select qa.module_slug, qa.quiz_id, a.key as question_id, o.option_id, count(*)::int as times
+         from quiz_attempts qa cross join lateral jsonb_each(qa.answers) a cross join lateral jsonb_array_elements_text(a.value) o(option_id)
+         where qa.results ->> a.key = 'false' group by 1, 2, 3, 4)`,
+    sql`(select module_slug, quiz_id, question_id, option_id, times from quiz_wrong_picks where times <> 0)`,
+  );
+  const bests = await same(
+    sql`(select user_id, module_slug, quiz_id, max(score) as best, bool_or(passed) as passed from quiz_attempts group by 1, 2, 3)`,
+    sql`(select user_id, module_slug, quiz_id, best, passed from quiz_bests)`,
+  );
+  const quizzes = await same(
+    sql`(select module_slug, quiz_id, count(*)::int as learners, (count(*) filter (where passed))::int as passed, sum(best)::bigint as best_sum
+         from (select user_id, module_slug, quiz_id, max(score) as best, bool_or(passed) as passed from quiz_attempts group by 1, 2, 3) b group by 1, 2)`,
+    sql`(select module_slug, quiz_id, learners, passed, best_sum from quiz_tallies where learners <> 0 or passed <> 0 or best_sum <> 0)`,
+  );
+  const moves = sql`(select sr.user_id, sr.module_slug, sr.scenario_id, m.value ->> 'node' as node, (m.value ->> 'choice')::int as choice
+                     from scenario_runs sr cross join lateral jsonb_array_elements(sr.path) m)`;
+  const choices = await same(
+    sql`(select module_slug, scenario_id, node, choice, count(distinct user_id)::int as learners from ${moves} mv group by 1, 2, 3, 4
+         union all
+         select module_slug, scenario_id, node, -1, count(distinct user_id)::int from ${moves} mv group by 1, 2, 3)`,
+    sql`(select module_slug, scenario_id, node, choice, learners from scenario_choice_tallies where learners <> 0)`,
+  );
+  const endings = await same(
+    sql`(select module_slug, scenario_id, ending_id, count(*)::int as runs, count(distinct user_id)::int as learners
+         from scenario_runs where ended_at is not null and ending_id is not null group by 1, 2, 3)`,
+    sql`(select module_slug, scenario_id, ending_id, runs, learners from scenario_ending_tallies where runs <> 0 or learners <> 0)`,
+  );
+  return { progress, tallies, weeks, totals, groups, questions, wrongPicks, bests, quizzes, choices, endings };
+}
+
+const none = { progress: [], tallies: [], weeks: [], totals: [], groups: [], questions: [], wrongPicks: [], bests: [], quizzes: [], choices: [], endings: [] };
+
+let ann: TestUser, bob: TestUser, cat: TestUser;
+let g1: string, g2: string;
+
+beforeAll(async () => {
+  g1 = (await makeGroup()).id;
+  g2 = (await makeGroup("constituency", true)).id;
+  ann = await makeUser("activist", { groupIds: [g1, g2] });
+  bob = await makeUser("activist", { groupIds: [g1] });
+  cat = await makeUser("trainer", { groupIds: [g2] });
+  await database().db.execute(sql`
+    insert into modules (slug, title, position, content_hash, draft, step_count, required_quiz_ids, required_scenario_ids)
+    values ('sum-one', 'One', 901, 'h1', false, 2, '[]', '[]'), ('sum-two', 'Two', 902, 'h2', false, 1, '[]', '[]')
+    on conflict (slug) do nothing`);
+});
+
+describe("report summaries kept by triggers", () => {
+  it("follow step views and completions as they are written, moved and deleted", async () => {
+    const a = ann.id;
+    const b = bob.id;
+    await database().db.execute(sql`insert into step_views (user_id, module_slug, step_id, first_seen_at) values (${a}, 'sum-one', 's1', now() - interval '3 days')`);
+    await database().db.execute(sql`insert into step_views (user_id, module_slug, step_id, first_seen_at) values (${a}, 'sum-one', 's2', now() - interval '2 days')`);
+    // A back-dated view moves the start earlier.
+    await database().db.execute(sql`insert into step_views (user_id, module_slug, step_id, first_seen_at) values (${a}, 'sum-one', 's0', now() - interval '9 days')`);
+    await database().db.execute(sql`insert into module_completions (user_id, module_slug, content_hash, how) values (${a}, 'sum-one', 'h1', 'self')`);
+    // A live completion without any step view; then the same person views a step.
+    await database().db.execute(sql`insert into module_completions (user_id, module_slug, content_hash, how, completed_at) values (${b}, 'sum-two', 'h2', 'live', now() - interval '20 days')`);
+    await database().db.execute(sql`insert into step_views (user_id, module_slug, step_id) values (${b}, 'sum-two', 's1')`);
+    // A trainer's own progress is in the summaries too (reports take it away).
+    await database().db.execute(sql`insert into module_completions (user_id, module_slug, content_hash, how) values (${cat.id}, 'sum-one', 'h1', 'live')`);
+    await database().db.execute(sql`insert into step_views (user_id, module_slug, step_id) values (${b}, 'sum-one', 's1') on conflict do nothing`);
+    expect(await mismatches()).toEqual(none);
+
+    // Moved back in time (as the demo data does), in several statements.
+    await database().db.execute(sql`update step_views set first_seen_at = first_seen_at - interval '40 days' where user_id = ${a}`);
+    await database().db.execute(sql`update module_completions set completed_at = completed_at - interval '40 days' where user_id = ${a}`);
+    expect(await mismatches()).toEqual(none);
+
+    // A completion withdrawn, and a start whose only view goes.
+    await database().db.execute(sql`delete from module_completions where user_id = ${b} and module_slug = 'sum-two'`);
+    await database().db.execute(sql`delete from step_views where user_id = ${b} and module_slug = 'sum-one'`);
+    expect(await mismatches()).toEqual(none);
+    const [row] = await query<{ n: number }>(sql`select count(*)::int as n from module_progress where user_id = ${b} and module_slug = 'sum-one'`);
+    expect(row!.n).toBe(0);
+  });
+
+  it("recount trained people when a module turns draft and back", async () => {
+    await database().db.execute(sql`update modules set draft = true where slug = 'sum-one'`);
+    expect(await mismatches()).toEqual(none);
+    await database().db.execute(sql`update modules set draft = false where slug = 'sum-one'`);
+    expect(await mismatches()).toEqual(none);
+  });
+
+  it("follow people joining and leaving groups, and roles changing", async () => {
+    await database().db.execute(sql`insert into memberships (user_id, group_id) values (${bob.id}, ${g2})`);
+    await database().db.execute(sql`delete from memberships where user_id = ${ann.id} and group_id = ${g1}`);
+    await database().db.execute(sql`update users set role = 'activist' where id = ${cat.id}`); // a trainer who becomes an activist
+    expect(await mismatches()).toEqual(none);
+    await database().db.execute(sql`update users set role = 'organiser' where id = ${bob.id}`);
+    expect(await mismatches()).toEqual(none);
+    await database().db.execute(sql`update users set role = 'activist' where id = ${bob.id}`);
+    await database().db.execute(sql`insert into module_completions (user_id, module_slug, content_hash, how) values (${bob.id}, 'sum-one', 'h1', 'self')`);
+    expect(await mismatches()).toEqual(none);
+  });
+
+  it("follow quiz attempts and scenario runs as they are written, played on, ended and deleted", async () => {
+    const attempt = (user: string, key: string, answers: string, results: string, score: number, passed: boolean) =>
+      database().db.execute(sql`insert into quiz_attempts (user_id, module_slug, quiz_id, content_hash, attempt_key, answers, results, score, passed)
+        values (${user}, 'sum-one', 'check', 'h1', ${key}, ${answers}::jsonb, ${results}::jsonb, ${score}, ${passed})`);
+    await attempt(ann.id, 'a1', '{"q1":["a","b"],"q2":["c"]}', '{"q1":false,"q2":true}', 50, false);
+    await attempt(ann.id, 'a2', '{"q1":["a"],"q2":["c"]}', '{"q1":true,"q2":true}', 100, true);
+    await attempt(bob.id, 'b1', '{"q1":["b"],"q2":["a"]}', '{"q1":false,"q2":false}', 0, false);
+    await attempt(cat.id, 'c1', '{"q1":["a"],"q2":["a"]}', '{"q1":true,"q2":false}', 50, false);
+    expect(await mismatches()).toEqual(none);
+    // The best attempt goes: the next best counts; a re-marked attempt.
+    await database().db.execute(sql`delete from quiz_attempts where user_id = ${ann.id} and attempt_key = 'a2'`);
+    await database().db.execute(sql`update quiz_attempts set results = '{"q1":true,"q2":true}'::jsonb, score = 100, passed = true where user_id = ${bob.id}`);
+    expect(await mismatches()).toEqual(none);
+
+    // A run played move by move (the path grows), then ended; a second run by the same person.
+    const run = (user: string, key: string) =>
+      database().db.execute(sql`insert into scenario_runs (user_id, module_slug, scenario_id, content_hash, run_key, current_node)
+        values (${user}, 'sum-one', 'door', 'h1', ${key}, 'open')`);
+    const move = (user: string, key: string, node: string, choice: number, next: string) =>
+      database().db.execute(sql`update scenario_runs set path = path || jsonb_build_array(jsonb_build_object('node', ${node}::text, 'choice', ${choice}::int)),
+        current_node = ${next} where user_id = ${user} and run_key = ${key}`);
+    const end = (user: string, key: string, ending: string) =>
+      database().db.execute(sql`update scenario_runs set ending_id = ${ending}, outcome = 'good', ended_at = now() where user_id = ${user} and run_key = ${key}`);
+    await run(ann.id, 'r1');
+    await move(ann.id, 'r1', 'open', 0, 'warm');
+    await move(ann.id, 'r1', 'warm', 1, 'good');
+    await end(ann.id, 'r1', 'good');
+    await run(ann.id, 'r2');
+    await move(ann.id, 'r2', 'open', 1, 'open'); // a loop back to the same point
+    await move(ann.id, 'r2', 'open', 0, 'warm');
+    await run(bob.id, 'r1');
+    await move(bob.id, 'r1', 'open', 0, 'good');
+    await end(bob.id, 'r1', 'good');
+    await run(cat.id, 'r1');
+    await move(cat.id, 'r1', 'open', 1, 'good');
+    await end(cat.id, 'r1', 'good');
+    expect(await mismatches()).toEqual(none);
+    // Back to the start of a run (its path emptied), a run deleted, an ending changed.
+    await database().db.execute(sql`update scenario_runs set path = '[]'::jsonb where user_id = ${ann.id} and run_key = 'r2'`);
+    await database().db.execute(sql`delete from scenario_runs where user_id = ${bob.id}`);
+    await database().db.execute(sql`update scenario_runs set ending_id = 'lost' where user_id = ${cat.id}`);
+    expect(await mismatches()).toEqual(none);
+    // Role changes leave the summaries alone (they count everyone; reports take others away).
+    await database().db.execute(sql`update users set role = 'trainer' where id = ${bob.id}`);
+    await database().db.execute(sql`update users set role = 'activist' where id = ${bob.id}`);
+    expect(await mismatches()).toEqual(none);
+  });
+
+  it("drop a deleted person's share, and a deleted group's", async () => {
+    await database().db.execute(sql`delete from users where id = ${ann.id}`);
+    expect(await mismatches()).toEqual(none);
+    await database().db.execute(sql`delete from groups where id = ${g1}`);
+    expect(await mismatches()).toEqual(none);
+  });
+});
