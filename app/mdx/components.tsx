@@ -1,7 +1,8 @@
 import { Link, useActionData, useFetcher } from "@remix-run/react";
-import { Children, isValidElement, useContext, useEffect, useId, useState, type ReactElement, type ReactNode } from "react";
+import { useContext, useEffect, useId, useState, type ReactNode } from "react";
 import { LivePoll, LiveQuiz, LiveReflect, LiveRolePlay, LiveScenario } from "../components/live/live-activities";
 import type { QuizActivity, ScenarioActivity } from "../content/manifest";
+import { ENDING_OUTCOMES, endingDebrief } from "./endings";
 import { liveRoleVisible, RolePlayContext, useActivity, useRuntime, type ActivityFailure } from "./runtime";
 
 // Components authors use inside MDX (docs/authoring.md). Each activity posts a plain
@@ -180,19 +181,6 @@ export function Ending({ children }: { id: string; outcome: string; title: strin
   return <>{children}</>;
 }
 
-const OUTCOME_LABEL: Record<string, { label: string; tag: string }> = {
-  good: { label: "Good ending", tag: "tag--good" },
-  mixed: { label: "Mixed ending", tag: "tag--warn" },
-  lost: { label: "Lost", tag: "tag--bad" },
-};
-
-function endingDebrief(children: ReactNode, endingId: string): ReactNode {
-  const match = Children.toArray(children).find(
-    (child): child is ReactElement<{ id: string; children?: ReactNode }> => isValidElement(child) && (child.props as { id?: string }).id === endingId,
-  );
-  return match?.props.children ?? null;
-}
-
 export function Scenario(props: { id: string; title?: string; start?: string; setting?: string; children?: ReactNode }) {
   return useRuntime().mode === "live" ? <LiveScenario id={props.id}>{props.children}</LiveScenario> : <SelfPacedScenario {...props} />;
 }
@@ -294,7 +282,7 @@ function ScenarioRun({
       ) : current?.kind === "ending" ? (
         <div className={`ending ending--${current.outcome}`} role="status">
           <p>
-            <span className={`tag ${OUTCOME_LABEL[current.outcome]?.tag ?? ""}`}>{OUTCOME_LABEL[current.outcome]?.label ?? current.outcome}</span>
+            <span className={`tag ${ENDING_OUTCOMES[current.outcome]?.tag ?? ""}`}>{ENDING_OUTCOMES[current.outcome]?.label ?? current.outcome}</span>
           </p>
           <h3>{current.title}</h3>
           <div className="debrief">{debrief}</div>

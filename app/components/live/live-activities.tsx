@@ -1,7 +1,8 @@
 import { useActionData, useFetcher } from "@remix-run/react";
-import { Children, isValidElement, type ReactElement, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { PollActivity, QuizActivity, ScenarioActivity } from "~/content/manifest";
 import { RUBRIC_ITEMS } from "~/live/state";
+import { ENDING_OUTCOMES, endingDebrief } from "~/mdx/endings";
 import { RolePlayContext, useActivity, useRuntime, type ActivityFailure, type LiveRuntime } from "~/mdx/runtime";
 import { BarChart } from "./bar-chart";
 
@@ -290,19 +291,6 @@ function ParticipantPoll({ poll }: { poll: PollActivity }) {
 
 // ---------------------------------------------------------------- Scenario, played by the room
 
-const OUTCOME: Record<string, { label: string; tag: string }> = {
-  good: { label: "Good ending", tag: "tag--good" },
-  mixed: { label: "Mixed ending", tag: "tag--warn" },
-  lost: { label: "Lost", tag: "tag--bad" },
-};
-
-function debriefOf(children: ReactNode, endingId: string): ReactNode {
-  const match = Children.toArray(children).find(
-    (child): child is ReactElement<{ id: string; children?: ReactNode }> => isValidElement(child) && (child.props as { id?: string }).id === endingId,
-  );
-  return match?.props.children ?? null;
-}
-
 export function LiveScenario({ id, children }: { id: string; children?: ReactNode }) {
   const scenario = useActivity(id, "scenario");
   const { live } = useLive();
@@ -319,7 +307,7 @@ export function LiveScenario({ id, children }: { id: string; children?: ReactNod
           ? "Everyone votes on the canvasser's next reply; you take the room's choice."
           : "You are all the canvasser. Vote for the reply you would give; the trainer takes the room's choice."}
       </p>
-      {room ? <ScenarioRoom scenario={scenario} room={room} debrief={room.endingId ? debriefOf(children, room.endingId) : null} /> : null}
+      {room ? <ScenarioRoom scenario={scenario} room={room} debrief={room.endingId ? endingDebrief(children, room.endingId) : null} /> : null}
     </section>
   );
 }
@@ -412,7 +400,7 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
       ) : current?.kind === "ending" ? (
         <div className={`ending ending--${current.outcome}`} role="status">
           <p>
-            <span className={`tag ${OUTCOME[current.outcome]?.tag ?? ""}`}>{OUTCOME[current.outcome]?.label ?? current.outcome}</span>
+            <span className={`tag ${ENDING_OUTCOMES[current.outcome]?.tag ?? ""}`}>{ENDING_OUTCOMES[current.outcome]?.label ?? current.outcome}</span>
           </p>
           <h3>{current.title}</h3>
           <div className="debrief">{debrief}</div>

@@ -1,0 +1,16 @@
+import { Children, isValidElement, type ReactElement, type ReactNode } from "react";
+
+/** How a scenario ending's outcome is labelled, self-paced and live alike. */
+export const ENDING_OUTCOMES: Record<string, { label: string; tag: string }> = {
+  good: { label: "Good ending", tag: "tag--good" },
+  mixed: { label: "Mixed ending", tag: "tag--warn" },
+  lost: { label: "Lost", tag: "tag--bad" },
+};
+
+/** The debrief an author wrote inside the `<Ending id>` a run reached. */
+export function endingDebrief(children: ReactNode, endingId: string): ReactNode {
+  const match = Children.toArray(children).find(
+    (child): child is ReactElement<{ id: string; children?: ReactNode }> => isValidElement(child) && (child.props as { id?: string }).id === endingId,
+  );
+  return match?.props.children ?? null;
+}
