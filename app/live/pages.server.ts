@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { db } from "../../db/client.server";
-import { reflections } from "../../db/schema";
+import { liveParticipants, liveSessions, reflections } from "../../db/schema";
 import { getModule } from "../content/catalog.server";
 import type { ModuleManifest } from "../content/manifest";
 import { formatJoinCode } from "./join-code";
@@ -12,48 +12,63 @@ import { liveState } from "./state.server";
 
 // What the live pages' loaders need, each in one call.
 
-export interface LiveModuleCode {
+export interface LiveModule {
   slug: string;
   title: string;
   hash: string;
-  code: string;
   manifest: ModuleManifest;
 }
 
-function moduleCode(slug: string): LiveModuleCode | null {
+/**
+ * A live page's loader data, and the module's compiled code beside it: the route primes
+ * its server render with the code, which reaches the browser as a script asset, never as
+ * loader data (ADR 006). Both come from one catalogue read, so the hash matches the code.
+ */
+export interface WithModuleCode<T> {
+  page: T;
+  code: string;
+}
+
+function liveModule(slug: string): WithModuleCode<LiveModule> | null {
   const module = getModule(slug);
-  return module ? { slug: module.slug, title: module.frontmatter.title, hash: module.hash, code: module.code, manifest: module.manifest } : null;
+  return module ? { page: { slug: module.slug, title: module.frontmatter.title, hash: module.hash, manifest: module.manifest }, code: module.code } : null;
 }
 
 export interface PresenterPage {
   view: LiveView;
-  module: LiveModuleCode;
+  module: LiveModule;
   join: { code: string; spaced: string; url: string; shortUrl: string; qrSvg: string };
 }
 
 /** The presenter view: only the session's trainer or an admin. */
-export async function presenterPage(codeInput: string, actor: LiveActor, origin: string): Promise<LiveResult<PresenterPage>> {
+export async function presenterPage(codeInput: string, actor: LiveActor, origin: string): Promise<LiveResult<WithModuleCode<PresenterPage>>> {
   const session = await findLiveSession(codeInput);
   if (!session) return { ok: false, status: 404, message: MESSAGES.unknownCode };
   if (!canDrive(session, actor)) return { ok: false, status: 403, message: MESSAGES.notDriver };
-  const module = moduleCode(session.moduleSlug);
+  const module = liveModule(session.moduleSlug);
   const view = await liveState(session.id, { kind: "presenter" });
   if (!module || !view) return { ok: false, status: 410, message: MESSAGES.moduleGone };
   const url = `${origin}/join/${session.code}`;
   return {
     ok: true,
     value: {
-      view,
-      module,
-      join: { code: session.code, spaced: formatJoinCode(session.code), url, shortUrl: `${origin.replace(/^https?:\/\//, "")}/join`, qrSvg: await joinQrSvg(url) },
+      page: {
+        view,
+        module: module.page,
+        join: { code: session.code, spaced: formatJoinCode(session.code), url, shortUrl: `${origin.replace(/^https?:\/\//, "")}/join`, qrSvg: await joinQrSvg(url) },
+      },
+      code: module.code,
     },
   };
 }
 
-export type ParticipantPage =
-  | { kind: "view"; view: LiveView; module: LiveModuleCode; reflections: Record<string, string> }
-  | { kind: "presenter" }
-  | { kind: "join" };
+export interface ParticipantView {
+  view: LiveView;
+  module: LiveModule;
+  reflections: Record<string, string>;
+}
+
+export type ParticipantPage = ({ kind: "view" } & WithModuleCode<ParticipantView>) | { kind: "presenter" } | { kind: "join" };
 
 /**
  * A participant's screen. Loading it counts as being here (so a screen without
@@ -69,14 +84,33 @@ export async function participantPage(codeInput: string, actor: LiveActor): Prom
     return { ok: true, value: { kind: "join" } };
   }
   if (session.status === "open") await touchPresence(session.id, [actor.id]);
-  const module = moduleCode(session.moduleSlug);
+  const module = liveModule(session.moduleSlug);
   const view = await liveState(session.id, { kind: "participant", userId: actor.id });
   if (!module || !view) return { ok: false, status: 410, message: MESSAGES.moduleGone };
   const rows = await db()
     .select({ id: reflections.reflectId, body: reflections.body })
     .from(reflections)
     .where(and(eq(reflections.userId, actor.id), eq(reflections.moduleSlug, session.moduleSlug)));
-  return { ok: true, value: { kind: "view", view, module, reflections: Object.fromEntries(rows.map((r) => [r.id, r.body])) } };
+  return {
+    ok: true,
+    value: { kind: "view", page: { view, module: module.page, reflections: Object.fromEntries(rows.map((r) => [r.id, r.body])) }, code: module.code },
+  };
+}
+
+/**
+ * Whether someone takes part in a live session of this module. A trainer may run a draft,
+ * and the participants' screens need its code (ADR 006). Any session counts, ended or not:
+ * a page loaded just before the end still fetches the code, and the participants have
+ * seen the content anyway.
+ */
+export async function isLiveParticipantOfModule(userId: string, moduleSlug: string): Promise<boolean> {
+  const [row] = await db()
+    .select({ userId: liveParticipants.userId })
+    .from(liveParticipants)
+    .innerJoin(liveSessions, eq(liveSessions.id, liveParticipants.sessionId))
+    .where(and(eq(liveParticipants.userId, userId), eq(liveSessions.moduleSlug, moduleSlug)))
+    .limit(1);
+  return Boolean(row);
 }
 
 /** Who may open the event stream, and as what. */

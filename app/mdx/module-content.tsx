@@ -8,15 +8,15 @@ import { RuntimeProvider, type ModuleRuntime } from "./runtime";
 // for the life of the process (or the browser tab).
 const componentCache = new Map<string, ReturnType<typeof getMDXComponent>>();
 
-/** Server: make the component of a hash available before rendering without `code` (ADR 006). */
+/** Server: make the component of a hash available before rendering it (ADR 006). */
 export function primeModuleContent(hash: string, code: string) {
   if (!componentCache.has(hash)) componentCache.set(hash, getMDXComponent(code));
 }
 
-function mdxComponentFor(hash: string, code: string | undefined) {
+function mdxComponentFor(hash: string) {
   let component = componentCache.get(hash);
   if (!component) {
-    const source = code ?? loadedModuleCode(hash);
+    const source = loadedModuleCode(hash);
     if (source === undefined) throw new Error(`The content of this module (${hash}) is not loaded.`);
     component = getMDXComponent(source);
     componentCache.set(hash, component);
@@ -25,11 +25,11 @@ function mdxComponentFor(hash: string, code: string | undefined) {
 }
 
 /**
- * Renders a compiled module. Without `code`, the component must be known by hash: primed on
- * the server (`primeModuleContent`), or in the browser registered by the module's code script.
+ * Renders a compiled module, known by its hash: primed on the server (`primeModuleContent`),
+ * or in the browser registered by the module's code script (`moduleCodePath`).
  */
-export function ModuleContent({ hash, code, runtime }: { hash: string; code?: string; runtime: ModuleRuntime }) {
-  const Content = useMemo(() => mdxComponentFor(hash, code), [hash, code]);
+export function ModuleContent({ hash, runtime }: { hash: string; runtime: ModuleRuntime }) {
+  const Content = useMemo(() => mdxComponentFor(hash), [hash]);
   return (
     <RuntimeProvider value={runtime}>
       <Content components={mdxComponents} />

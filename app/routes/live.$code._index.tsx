@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Link, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Link, useLoaderData, type ClientLoaderFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { LiveStatusBar } from "~/components/live/live-status";
 import { liveModuleRuntime } from "~/components/live/live-runtime";
 import { useLiveState } from "~/components/live/use-live-state";
 import { runParticipantCommand } from "~/live/commands.server";
 import { participantPage } from "~/live/pages.server";
-import { ModuleContent } from "~/mdx/module-content";
+import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
+import { ModuleContent, primeModuleContent } from "~/mdx/module-content";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.module.title} (live) · Doorstep` : "Live session · Doorstep" }];
 
@@ -17,7 +18,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!page.ok) throw data(page.message, { status: page.status });
   if (page.value.kind === "join") throw redirect(`/join/${encodeURIComponent(params.code ?? "")}`);
   if (page.value.kind === "presenter") throw redirect(`/live/${encodeURIComponent(params.code ?? "")}/present`);
-  return page.value;
+  // The compiled code is not loader data (ADR 006): the server renders from the component
+  // primed here; the browser gets the code from its immutable script asset.
+  primeModuleContent(page.value.page.module.hash, page.value.code);
+  return page.value.page;
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -34,6 +38,15 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, actionRes
   if ((intent === "answer" || intent === "vote" || intent === "rubric") && (actionResult as { ok?: boolean } | undefined)?.ok) return false;
   return defaultShouldRevalidate;
 };
+
+// Client-side navigation (joining with the form, revalidation): make sure the module's code
+// script has run before rendering. Not run on the first load (no `hydrate`): the page's own
+// <script src> has loaded it by then.
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  const page = await serverLoader<typeof loader>();
+  await loadModuleCode(page.module.slug, page.module.hash);
+  return page;
+}
 
 export default function LiveParticipant() {
   const page = useLoaderData<typeof loader>();
@@ -71,9 +84,10 @@ export default function LiveParticipant() {
       ) : (
         <>
           <h1>{step?.title ?? shared.module.title}</h1>
+          {/* Runs before the page's module scripts, so the code is there when React hydrates. */}
+          <script src={moduleCodePath(page.module.slug, page.module.hash)} />
           <ModuleContent
             hash={page.module.hash}
-            code={page.module.code}
             runtime={liveModuleRuntime(view, page.module.manifest, { role: "participant", actionPath: `/live/${shared.code}`, reflections: page.reflections })}
           />
           <noscript>

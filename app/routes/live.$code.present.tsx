@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { liveModuleRuntime } from "~/components/live/live-runtime";
 import { EndSession, JoinPanel, ParticipantsPanel, StepControls, TimerControls } from "~/components/live/presenter";
@@ -8,7 +8,8 @@ import { useLiveState, type LiveConnection } from "~/components/live/use-live-st
 import { env } from "~/lib/env.server";
 import { runPresenterCommand } from "~/live/commands.server";
 import { presenterPage } from "~/live/pages.server";
-import { ModuleContent } from "~/mdx/module-content";
+import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
+import { ModuleContent, primeModuleContent } from "~/mdx/module-content";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Presenting: ${data.module.title} · Doorstep` : "Presenter · Doorstep" }];
 
@@ -19,7 +20,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const origin = env().APP_ORIGIN ?? new URL(request.url).origin;
   const page = await presenterPage(params.code ?? "", user, origin);
   if (!page.ok) throw data(page.message, { status: page.status });
-  return page.value;
+  // The compiled code is not loader data (ADR 006): see the participant page.
+  primeModuleContent(page.value.page.module.hash, page.value.code);
+  return page.value.page;
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -27,6 +30,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result = await runPresenterCommand(params.code ?? "", user, await request.formData());
   if (!result.ok) return data({ ok: false as const, failure: { activityId: result.activityId, message: result.message } }, { status: result.status });
   return { ok: true as const, intent: result.intent };
+}
+
+// Client-side navigation and revalidation: the module's code script first (ADR 006).
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  const page = await serverLoader<typeof loader>();
+  await loadModuleCode(page.module.slug, page.module.hash);
+  return page;
 }
 
 const CONNECTION: Record<LiveConnection, string> = {
@@ -70,7 +80,8 @@ export default function LivePresenter() {
           <StepControls shared={shared} actionPath={actionPath} />
           <TimerControls shared={shared} offsetMs={offsetMs} actionPath={actionPath} />
           <h1 className="present-title">{step?.title}</h1>
-          <ModuleContent hash={page.module.hash} code={page.module.code} runtime={liveModuleRuntime(view, page.module.manifest, { role: "presenter", actionPath })} />
+          <script src={moduleCodePath(page.module.slug, page.module.hash)} />
+          <ModuleContent hash={page.module.hash} runtime={liveModuleRuntime(view, page.module.manifest, { role: "presenter", actionPath })} />
         </div>
         <aside className="present-side" aria-label="Room">
           {presenter ? <ParticipantsPanel shared={shared} presenter={presenter} actionPath={actionPath} /> : null}

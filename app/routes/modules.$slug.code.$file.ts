@@ -2,12 +2,14 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/guard.server";
 import { canPreviewDrafts, getModule } from "~/content/catalog.server";
 import { notFound } from "~/lib/http.server";
+import { isLiveParticipantOfModule } from "~/live/pages.server";
 import { moduleCodeScript } from "~/mdx/module-code";
 
 /**
  * The compiled MDX of a module, once per content hash (ADR 006): immutable, so browsers and
  * proxies keep it for a year. Only the module's current hash is served, so nothing else can
- * be read through this address. Drafts need a trainer's session and are not shared caches'.
+ * be read through this address. A draft's code is private: for those who may preview drafts,
+ * and for the participants of a live session of it (a trainer may run a draft live).
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const module = getModule(params.slug ?? "");
@@ -15,7 +17,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!module || !hash || hash !== module.hash) throw notFound("There is no module code at this address.");
   if (module.frontmatter.draft) {
     const { user } = await requireUser({ request, context });
-    if (!canPreviewDrafts(user.role)) throw notFound("There is no module code at this address.");
+    if (!canPreviewDrafts(user.role) && !(await isLiveParticipantOfModule(user.id, module.slug))) throw notFound("There is no module code at this address.");
   }
   return new Response(moduleCodeScript(module.hash, module.code), {
     headers: {

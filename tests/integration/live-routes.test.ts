@@ -1,10 +1,15 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getModule, loadCatalog, syncModulesTable } from "~/content/catalog.server";
 import { stopLive } from "~/live/hub.server";
 import { endSession } from "~/live/attendance.server";
 import { joinWithCode } from "~/live/joining.server";
 import { createLiveSession } from "~/live/lifecycle.server";
 import type { LiveView } from "~/live/state";
+import { moduleCodePath } from "~/mdx/module-code";
 import * as joinCode from "~/routes/join.$code";
 import * as joinIndex from "~/routes/join._index";
 import * as joinPassword from "~/routes/join.password";
@@ -13,8 +18,9 @@ import * as liveEvents from "~/routes/live.$code.events";
 import * as livePresent from "~/routes/live.$code.present";
 import * as liveIndex from "~/routes/live._index";
 import * as liveNew from "~/routes/live.new";
+import * as moduleCode from "~/routes/modules.$slug.code.$file";
 import { liveParticipants, liveSessions, users } from "../../db/schema";
-import { LIVE_MODULE, STEP, withLiveCatalog } from "../fixtures/live-modules/setup";
+import { LIVE_MODULE, LIVE_MODULES_DIR, STEP, withLiveCatalog } from "../fixtures/live-modules/setup";
 import { get, makeUser, post, run, TEST_ORIGIN, type TestUser } from "../setup/fixtures";
 import { withTestDatabase } from "../setup/database";
 
@@ -22,9 +28,9 @@ const database = withTestDatabase();
 withLiveCatalog();
 afterAll(() => stopLive());
 
-async function session(trainer?: TestUser) {
+async function session(trainer?: TestUser, moduleSlug = LIVE_MODULE) {
   const owner = trainer ?? (await makeUser("trainer"));
-  const created = await createLiveSession(owner, { moduleSlug: LIVE_MODULE });
+  const created = await createLiveSession(owner, { moduleSlug });
   if (!created.ok) throw new Error(created.message);
   return { trainer: owner, ...created.value };
 }
@@ -34,6 +40,13 @@ async function participant(code: string) {
   const joined = await joinWithCode(code, user, "192.0.2.10");
   if (!joined.ok) throw new Error(joined.message);
   return user;
+}
+
+/** Fetch the module code script the live pages point at, as `cookie`'s browser would. */
+async function fetchModuleCode(module: { slug: string; hash: string }, cookie?: string) {
+  const address = moduleCodePath(module.slug, module.hash);
+  const [, , slug, , file] = address.split("/");
+  return run(moduleCode.loader, get(address, cookie), { slug: decodeURIComponent(slug!), file: decodeURIComponent(file!) });
 }
 
 /** Read Server-Sent Events from a Response body as they arrive. */
@@ -289,5 +302,79 @@ describe("the event stream", () => {
     await endSession(code, trainer);
     const after = await openStream(code, trainer.cookie, true);
     expect(after.response.status).toBe(204);
+  });
+});
+
+describe("the module's code on the live pages (ADR 006)", () => {
+  type PageModule = { slug: string; hash: string };
+
+  it("is not in either page's loader data; the script they point at answers for trainer and participant", async () => {
+    const { code, trainer } = await session();
+    const user = await participant(code);
+    const compiled = getModule(LIVE_MODULE)!;
+    for (const [label, outcome] of [
+      ["presenter", await run(livePresent.loader, get(`/live/${code}/present`, trainer.cookie), { code })],
+      ["participant", await run(liveParticipant.loader, get(`/live/${code}`, user.cookie), { code })],
+    ] as const) {
+      expect(outcome.status, label).toBe(200);
+      const module = (outcome.body as { module: PageModule }).module;
+      expect(Object.keys(module).sort(), label).toEqual(["hash", "manifest", "slug", "title"]);
+      expect(module).toMatchObject({ slug: LIVE_MODULE, hash: compiled.hash });
+      expect(JSON.stringify(outcome.body), label).not.toContain(compiled.code.slice(0, 200));
+    }
+    for (const cookie of [trainer.cookie, user.cookie]) {
+      const script = await fetchModuleCode(compiled, cookie);
+      expect(script.status).toBe(200);
+      expect(script.headers.get("Content-Type")).toMatch(/^text\/javascript/);
+      expect(script.headers.get("Cache-Control")).toMatch(/^public, .*immutable/);
+    }
+  });
+
+  describe("of a draft module run live", () => {
+    const DRAFT = "live-draft";
+    let contentDir = "";
+    beforeAll(async () => {
+      // The fixture module once more, as a draft under its own slug.
+      contentDir = mkdtempSync(path.join(tmpdir(), "doorstep-live-draft-"));
+      cpSync(path.join(LIVE_MODULES_DIR, LIVE_MODULE), path.join(contentDir, LIVE_MODULE), { recursive: true });
+      cpSync(path.join(LIVE_MODULES_DIR, LIVE_MODULE), path.join(contentDir, DRAFT), { recursive: true });
+      const file = path.join(contentDir, DRAFT, "index.mdx");
+      writeFileSync(file, readFileSync(file, "utf8").replace(/^---\n/, "---\ndraft: true\n"));
+      const result = await loadCatalog(contentDir);
+      if (result.problems.length) throw new Error(JSON.stringify(result.problems));
+      await syncModulesTable();
+    });
+    afterAll(async () => {
+      await loadCatalog(LIVE_MODULES_DIR);
+      if (contentDir) rmSync(contentDir, { recursive: true, force: true });
+    });
+
+    it("serves the code to the session's trainer and participants, privately, and to no other activist", async () => {
+      const draft = getModule(DRAFT)!;
+      expect(draft.frontmatter.draft).toBe(true);
+      const { code, trainer } = await session(undefined, DRAFT);
+      const stranger = await makeUser("activist");
+      // Before joining, an activist cannot read a draft's code.
+      expect(await fetchModuleCode(draft, stranger.cookie)).toMatchObject({ status: 404 });
+      const user = await participant(code);
+
+      const page = await run(liveParticipant.loader, get(`/live/${code}`, user.cookie), { code });
+      expect(page.status).toBe(200);
+      expect((page.body as { module: PageModule }).module).toMatchObject({ slug: DRAFT, hash: draft.hash });
+      for (const cookie of [user.cookie, trainer.cookie]) {
+        const script = await fetchModuleCode(draft, cookie);
+        expect(script.status).toBe(200);
+        expect(script.headers.get("Cache-Control")).toMatch(/^private, /);
+      }
+      expect(await fetchModuleCode(draft, stranger.cookie)).toMatchObject({ status: 404 });
+      expect((await fetchModuleCode(draft)).location).toMatch(/^\/login/);
+      // Taking part in a session of another module is not enough.
+      const elsewhere = await participant((await session()).code);
+      expect(await fetchModuleCode(draft, elsewhere.cookie)).toMatchObject({ status: 404 });
+
+      // A page loaded just before the end still gets its code afterwards.
+      await endSession(code, trainer);
+      expect(await fetchModuleCode(draft, user.cookie)).toMatchObject({ status: 200 });
+    });
   });
 });
