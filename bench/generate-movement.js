@@ -250,6 +250,7 @@ export async function rebuildReportSummaries(sql) {
     from memberships ms join users u on u.id = ms.user_id and u.role = 'activist'
     left join learner_totals lt on lt.user_id = ms.user_id
     group by 1, 2`;
+  await sql`select report_rebuild_group_module_tallies()`;
 }
 
 // ─── command line ───────────────────────────────────────────────────────────────────────

@@ -25,15 +25,21 @@ export const groupKind = pgEnum("group_kind", groupKinds);
 
 // ---------------------------------------------------------------- accounts
 
-export const users = pgTable("users", {
-  id: text("id").primaryKey(),
-  // Always stored lower-cased so the unique index is case-insensitive in effect.
-  email: text("email").notNull().unique(),
-  name: text("name").notNull(),
-  passwordHash: text("password_hash").notNull(),
-  role: userRole("role").notNull().default("activist"),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-});
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    // Always stored lower-cased so the unique index is case-insensitive in effect.
+    email: text("email").notNull().unique(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    role: userRole("role").notNull().default("activist"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  // Reports check "is this member an activist?" once per person in an organiser's scope:
+  // answered from this index alone, without visiting the table (docs/performance.md).
+  (t) => [index("users_id_role_idx").on(t.id, t.role)],
+);
 
 // lucia v3 owns this table's first three columns. `id` holds sha256(token), never the
 // token itself, so a leaked table cannot be replayed as cookies.
@@ -76,7 +82,8 @@ export const memberships = pgTable(
       .references(() => groups.id, { onDelete: "cascade" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.groupId] }), index("memberships_group_idx").on(t.groupId)],
+  // (group, user): an organiser's members are read from the index alone.
+  (t) => [primaryKey({ columns: [t.userId, t.groupId] }), index("memberships_group_user_idx").on(t.groupId, t.userId)],
 );
 
 export const invites = pgTable(
@@ -268,7 +275,13 @@ export const moduleProgress = pgTable(
     completedAt: timestamp("completed_at", { withTimezone: true }),
     how: completionHow("how"),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.moduleSlug] }), index("module_progress_module_idx").on(t.moduleSlug)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.moduleSlug] }),
+    index("module_progress_module_idx").on(t.moduleSlug),
+    // Everything a report reads of a person's progress, so a scoped report walks this
+    // index person by person without visiting the table (docs/performance.md).
+    index("module_progress_user_cover_idx").on(t.userId, t.moduleSlug, t.startedAt, t.completedAt, t.how),
+  ],
 );
 
 /** Per module: people who started it, completed it self-paced, completed it live. */
@@ -318,6 +331,24 @@ export const groupProgressCounts = pgTable(
     activists: integer("activists").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.groupId, t.coreCompleted] })],
+);
+
+/**
+ * Per group and module: the group's activists who completed it self-paced and live
+ * (migration 0005). The module page's table of groups reads one row per group instead of
+ * joining every membership to the module's completions.
+ */
+export const groupModuleTallies = pgTable(
+  "group_module_tallies",
+  {
+    groupId: uuid("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    moduleSlug: text("module_slug").notNull(),
+    self: integer("self").notNull().default(0),
+    live: integer("live").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.moduleSlug] })],
 );
 
 // Quiz and scenario summaries (migration 0004_quiz_scenario_summaries.sql), kept by triggers

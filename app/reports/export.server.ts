@@ -161,8 +161,10 @@ export async function exportTable(viewer: Viewer, table: string, params: URLSear
       if (table === "module-endings") {
         return ok(
           `${module.slug}-endings`,
-          ["Module", "Scenario", "Ending", "Outcome", "Runs", "Learners"],
-          once(async () => (await scenarioFigures(scope, module)).flatMap((s) => s.endings.map((e) => [title, s.title, e.title, e.outcome, e.runs, e.learners]))),
+          ["Module", "Scenario", "Ending", "Outcome", "Self-paced runs", "Self-paced learners", "Live room runs", "Live voters"],
+          once(async () =>
+            (await scenarioFigures(scope, module)).flatMap((s) => s.endings.map((e) => [title, s.title, e.title, e.outcome, e.runs, e.learners, e.liveRuns, e.liveLearners])),
+          ),
         );
       }
       return ok(

@@ -3,7 +3,6 @@ import { getModule } from "../content/catalog.server";
 import { quizzesOf, scenariosOf, type CompiledModule, type EndingOutcome, type ScenarioActivity, type ScenarioNode } from "../content/manifest";
 import { GROUP_PAGE_SIZE, type ModuleReportFilters } from "./filters";
 import {
-  activistRows,
   findScopeGroup,
   groupInScope,
   narrowTo,
@@ -33,8 +32,6 @@ export function publishedCatalogModule(slug: string): CompiledModule | undefined
   }
   return module && !module.frontmatter.draft ? module : undefined;
 }
-
-const activistIds = (scope: ReportScope): SQL => sql`(select u.id from ${peopleInScope(scope)} where u.role = 'activist')`;
 
 export interface ModuleGroupFigures {
   id: string;
@@ -99,7 +96,12 @@ export interface NodeFigures {
 export interface ScenarioFigures {
   id: string;
   title: string;
-  endings: { id: string; title: string; outcome: EndingOutcome; runs: number; learners: number }[];
+  /**
+   * runs/learners: self-paced runs that ended here and the learners who ran them;
+   * liveRuns/liveLearners: live room runs that ended here in which activists in scope
+   * voted, and those voters.
+   */
+  endings: { id: string; title: string; outcome: EndingOutcome; runs: number; learners: number; liveRuns: number; liveLearners: number }[];
   nodes: NodeFigures[];
   /** The wrong reply most learners took: { node, choice index }. */
   commonWrongTurn: { node: string; choice: number } | null;
@@ -136,59 +138,57 @@ export async function moduleReport(viewer: Viewer, slug: string, filters: Module
   const resolved = await moduleScope(viewer, slug, filters.group);
   if (!resolved.ok) return resolved;
   const { module, scope: narrowed, focus, viewerScope } = resolved;
-  const [groupChoices, groups, totals, quizzes, scenarios] = await Promise.all([
+  const [groupChoices, groups, figures] = await Promise.all([
     scopeGroups(viewerScope),
     moduleGroupPage(narrowed, module.slug, filters.gpage),
-    moduleTotals(narrowed, module.slug),
-    quizFigures(narrowed, module),
-    scenarioFigures(narrowed, module),
+    narrowed.all ? everyoneModuleFigures(module) : scopedModuleFigures(narrowed, module),
   ]);
-  return { ok: true, report: { module: { slug: module.slug, title: module.frontmatter.title }, focus, groupChoices, totals, groups, quizzes, scenarios } };
+  return { ok: true, report: { module: { slug: module.slug, title: module.frontmatter.title }, focus, groupChoices, groups, ...figures } };
 }
 
-async function moduleTotals(scope: ReportScope, slug: string) {
-  // Everyone: the module's tallies (kept by triggers) less the few non-activists' rows.
-  const done = scope.all
-    ? sql`(select coalesce(max(t.self), 0) - (select count(*) from others where how = 'self') as self,
-                  coalesce(max(t.live), 0) - (select count(*) from others where how = 'live') as live
-           from module_tallies t where t.module_slug = ${slug})`
-    : sql`(select count(*) filter (where c.how = 'self') as self, count(*) filter (where c.how = 'live') as live
-           from ${activistRows(scope, "module_completions", sql`t.module_slug = ${slug}`)} c)`;
+type ModuleFigures = Pick<ModuleReport, "totals" | "quizzes" | "scenarios">;
+
+async function everyoneModuleFigures(module: CompiledModule): Promise<ModuleFigures> {
+  const [totals, quizzes, scenarios] = await Promise.all([everyoneTotals(module.slug), quizFigures({ all: true }, module), scenarioFigures({ all: true }, module)]);
+  return { totals, quizzes, scenarios };
+}
+
+async function scopedModuleFigures(scope: ReportScope, module: CompiledModule): Promise<ModuleFigures> {
+  const [raw, liveEnded] = await Promise.all([scopedModuleRaw(scope, module), liveEndings(scope, module.slug)]);
+  return { totals: raw.totals, quizzes: buildQuizFigures(module, raw.quiz), scenarios: buildScenarioFigures(scenariosOf(module.manifest), raw.scenario, liveEnded) };
+}
+
+/** Everyone: the module's tallies (kept by triggers) less the few non-activists' rows. */
+async function everyoneTotals(slug: string) {
   const [row] = await rows<{ activists: number; self: number; live: number }>(sql`
-    with pop as ${activistIds(scope)},
-    others as (
+    with others as (
       select c.how from ${nonActivists} n
       cross join lateral (select * from module_completions mc where mc.user_id = n.id and mc.module_slug = ${slug} offset 0) c
     )
-    select (select count(*)::int from pop) as activists, d.self::int as self, d.live::int as live from ${done} d`);
+    select (select count(*)::int from users u where u.role = 'activist') as activists,
+           (coalesce(max(t.self), 0) - (select count(*) from others where how = 'self'))::int as self,
+           (coalesce(max(t.live), 0) - (select count(*) from others where how = 'live'))::int as live
+    from module_tallies t where t.module_slug = ${slug}`);
   return { activists: Number(row?.activists ?? 0), self: Number(row?.self ?? 0), live: Number(row?.live ?? 0) };
 }
 
 // ---------------------------------------------------------------- by group
 
-function moduleGroupStats(scope: ReportScope, groupRows: SQL, slug: string): SQL {
+/**
+ * Per group: its activists (group_progress_counts) and those who completed the module
+ * (group_module_tallies), both kept by triggers, so a group costs a few index reads
+ * however many members it has. A group's figures are about all its activists, whoever
+ * is looking.
+ */
+function moduleGroupStats(groupRows: SQL, slug: string): SQL {
   return sql`
     sg as ${groupRows},
-    members as (
-      select ms.group_id, ms.user_id from memberships ms
-      join users u on u.id = ms.user_id and u.role = 'activist'
-      where ms.group_id in (select id from sg)
-    ),
-    -- An admin's groups hold nearly everyone: read the module's completions by its index
-    -- and hash them; an organiser's few members are looked up one by one.
-    done as (
-      select c.user_id, c.how from module_completions c
-      where c.module_slug = ${slug} and ${scope.all ? sql`true` : sql`c.user_id in (select user_id from members)`}
-    ),
     stats as (
       select sg.id, sg.name, sg.kind::text as kind, sg.is_target_seat as "isTargetSeat",
-             count(m.user_id)::int as activists,
-             (count(d.how) filter (where d.how = 'self'))::int as self,
-             (count(d.how) filter (where d.how = 'live'))::int as live
+             coalesce((select sum(p.activists) from group_progress_counts p where p.group_id = sg.id), 0)::int as activists,
+             coalesce(t.self, 0)::int as self, coalesce(t.live, 0)::int as live
       from sg
-      left join members m on m.group_id = sg.id
-      left join done d on d.user_id = m.user_id
-      group by sg.id, sg.name, sg.kind, sg.is_target_seat
+      left join group_module_tallies t on t.group_id = sg.id and t.module_slug = ${slug}
     ),
     rated as (
       select stats.*, case when activists = 0 then null else round((self + live) * 100.0 / activists, 1)::float8 end as rate from stats
@@ -207,7 +207,7 @@ const mapModuleGroup = (g: ModuleGroupFigures): ModuleGroupFigures => ({
 async function moduleGroupPage(scope: ReportScope, slug: string, page: number): Promise<ModuleReport["groups"]> {
   const offset = (page - 1) * GROUP_PAGE_SIZE;
   const found = await rows<ModuleGroupFigures & { total: number }>(sql`
-    with ${moduleGroupStats(scope, sql`(select g.id, g.name, g.kind, g.is_target_seat from groups g where ${groupInScope(scope, sql`g.id`)})`, slug)}
+    with ${moduleGroupStats(sql`(select g.id, g.name, g.kind, g.is_target_seat from groups g where ${groupInScope(scope, sql`g.id`)})`, slug)}
     select rated.*, (count(*) over ())::int as total from rated
     order by rate asc nulls last, name, id
     limit ${GROUP_PAGE_SIZE} offset ${offset}`);
@@ -231,7 +231,6 @@ export async function* moduleGroupBatches(viewer: Viewer, slug: string, groupId:
   for (;;) {
     const page: ModuleGroupFigures[] = await rows<ModuleGroupFigures>(sql`
       with ${moduleGroupStats(
-        scope,
         sql`(select g.id, g.name, g.kind, g.is_target_seat from groups g where ${groupInScope(scope, sql`g.id`)}
               ${after ? sql`and (g.name, g.id) > (${after.name}, ${after.id}::uuid)` : sql``}
               order by g.name, g.id limit ${batchSize})`,
@@ -252,16 +251,17 @@ type QuestionRow = { quizId: string; questionId: string; attempts: number; right
 type QuizRow = { quizId: string; learners: number; passed: number; averageBest: number | null };
 type WrongPickRow = { quizId: string; questionId: string; optionId: string; times: number };
 
-/** Scoped (organiser): the members' attempts, expanded per question. */
-function quizRaw(scope: ReportScope, slug: string): Promise<[QuestionRow[], QuizRow[], WrongPickRow[]]> {
-  const attempts = activistRows(scope, "quiz_attempts", sql`t.module_slug = ${slug}`);
-  return Promise.all([
-    rows<QuestionRow>(sql`
+type QuizRaw = [QuestionRow[], QuizRow[], WrongPickRow[]];
+
+/** Quiz figures over some attempts (a relation with quiz_attempts' columns). */
+function quizQueries(attempts: SQL): [SQL, SQL, SQL] {
+  return [
+    sql`
       select qa.quiz_id as "quizId", r.key as "questionId", count(*)::int as attempts,
              (count(*) filter (where r.value = 'true'::jsonb))::int as right
       from ${attempts} qa cross join lateral jsonb_each(qa.results) r
-      group by qa.quiz_id, r.key`),
-    rows<QuizRow>(sql`
+      group by qa.quiz_id, r.key`,
+    sql`
       select quiz_id as "quizId", count(*)::int as learners, (count(*) filter (where passed))::int as passed,
              round(avg(best), 1)::float8 as "averageBest"
       from (
@@ -269,23 +269,23 @@ function quizRaw(scope: ReportScope, slug: string): Promise<[QuestionRow[], Quiz
         from ${attempts} qa
         group by qa.user_id, qa.quiz_id
       ) best
-      group by quiz_id`),
+      group by quiz_id`,
     // Which options people pick when they get a question wrong.
-    rows<WrongPickRow>(sql`
+    sql`
       select qa.quiz_id as "quizId", a.key as "questionId", o.option_id as "optionId", count(*)::int as times
       from ${attempts} qa
       cross join lateral jsonb_each(qa.answers) a
       cross join lateral jsonb_array_elements_text(a.value) as o(option_id)
       where qa.results ->> a.key = 'false'
-      group by qa.quiz_id, a.key, o.option_id`),
-  ]);
+      group by qa.quiz_id, a.key, o.option_id`,
+  ];
 }
 
 /**
  * Everyone: the summaries kept by triggers (migration 0004) less the few non-activists'
  * share, which is their own attempts (and bests) read by person.
  */
-function quizSummaries(slug: string): Promise<[QuestionRow[], QuizRow[], WrongPickRow[]]> {
+function quizSummaries(slug: string): Promise<QuizRaw> {
   const others = sql`(select qa.* from ${nonActivists} n
     cross join lateral (select * from quiz_attempts q where q.user_id = n.id and q.module_slug = ${slug} offset 0) qa)`;
   return Promise.all([
@@ -328,10 +328,12 @@ function quizSummaries(slug: string): Promise<[QuestionRow[], QuizRow[], WrongPi
 }
 
 export async function quizFigures(scope: ReportScope, module: CompiledModule): Promise<QuizFigures[]> {
-  const quizzes = quizzesOf(module.manifest);
-  if (quizzes.length === 0) return [];
-  const [perQuestion, perQuiz, wrongPicks] = await (scope.all ? quizSummaries(module.slug) : quizRaw(scope, module.slug));
-  return quizzes.map((quiz) => {
+  if (quizzesOf(module.manifest).length === 0) return [];
+  return buildQuizFigures(module, scope.all ? await quizSummaries(module.slug) : (await scopedModuleRaw(scope, module)).quiz);
+}
+
+function buildQuizFigures(module: CompiledModule, [perQuestion, perQuiz, wrongPicks]: QuizRaw): QuizFigures[] {
+  return quizzesOf(module.manifest).map((quiz) => {
     const stats = perQuiz.find((q) => q.quizId === quiz.id);
     const questions: QuestionFigures[] = quiz.questions.map((question) => {
       const q = perQuestion.find((r) => r.quizId === quiz.id && r.questionId === question.id);
@@ -438,29 +440,70 @@ function liveVotes(scope: ReportScope, slug: string, scenarios: ScenarioActivity
   )`;
 }
 
+/**
+ * SQL: per scenario and ending, the live room runs that ended there (the current run and
+ * earlier runs kept in live_sessions.scenarios) in which at least one activist in scope
+ * voted, and the distinct voters. The room's ending is the learners' shared outcome, so
+ * only people who took part by voting count; a room run with no voter in scope does not.
+ */
+function liveEndings(scope: ReportScope, slug: string): Promise<LiveEndingRow[]> {
+  return rows<LiveEndingRow>(sql`
+    with sessions as (select s.id, s.scenarios from live_sessions s where s.module_slug = ${slug}),
+    rooms as (
+      select s.id as session_id, room.key as scenario_id, room.value as room
+      from sessions s cross join lateral jsonb_each(s.scenarios) room
+    ),
+    ended as (
+      select session_id, scenario_id, (room ->> 'run')::int as run, room ->> 'endingId' as ending_id from rooms
+      union all
+      select session_id, scenario_id, (e ->> 'run')::int, e ->> 'endingId'
+      from rooms cross join lateral jsonb_array_elements(coalesce(room -> 'earlierRuns', '[]'::jsonb)) e
+    ),
+    voters as (
+      select distinct r.session_id, r.activity_id as scenario_id, substring(r.slot from '^r([0-9]+)t')::int as run, r.user_id
+      from live_responses r
+      where r.session_id in (select session_id from ended where ending_id is not null)
+        and r.slot ~ '^r[0-9]+t[0-9]+$' and r.answer ->> 'kind' = 'vote'
+        and exists (select 1 from users a where a.id = r.user_id and a.role = 'activist')
+        and ${userInScope(scope, sql`r.user_id`)}
+    )
+    select e.scenario_id as "scenarioId", e.ending_id as "endingId",
+           count(distinct (e.session_id, e.run))::int as "liveRuns", count(distinct v.user_id)::int as "liveLearners"
+    from ended e
+    join voters v on v.session_id = e.session_id and v.scenario_id = e.scenario_id and v.run = e.run
+    where e.ending_id is not null
+    group by e.scenario_id, e.ending_id`);
+}
+
+type LiveEndingRow = { scenarioId: string; endingId: string; liveRuns: number; liveLearners: number };
 type EndingRow = { scenarioId: string; endingId: string; runs: number; learners: number };
 type ChoiceRow = { scenarioId: string; node: string; choice: number | null; learners: number; selfPaced: number; live: number };
 
-/** Scoped (organiser): the members' runs, expanded into moves, and their live votes. */
-function scenarioRaw(scope: ReportScope, slug: string, scenarios: ScenarioActivity[]): Promise<[EndingRow[], ChoiceRow[]]> {
-  return Promise.all([
-    rows<EndingRow>(sql`
+type ScenarioRaw = [EndingRow[], ChoiceRow[]];
+
+/**
+ * Scenario figures over some runs (a relation with scenario_runs' columns) and live votes
+ * (liveVotes()): one row per reply taken, from both ways of playing (docs/reports.md,
+ * Scenario choices).
+ */
+function scenarioQueries(runs: SQL, votes: SQL): [SQL, SQL] {
+  return [
+    sql`
       select per_learner.scenario_id as "scenarioId", per_learner.ending_id as "endingId",
              sum(per_learner.runs)::int as runs, count(*)::int as learners
       from (
         select sr.scenario_id, sr.ending_id, sr.user_id, count(*) as runs
-        from ${activistRows(scope, "scenario_runs", sql`t.module_slug = ${slug} and t.ended_at is not null`)} sr
+        from ${runs} sr where sr.ended_at is not null
         group by sr.scenario_id, sr.ending_id, sr.user_id
       ) per_learner
-      group by per_learner.scenario_id, per_learner.ending_id`),
-    // One row per reply taken, from both ways of playing (docs/reports.md, Scenario choices).
-    rows<ChoiceRow>(sql`
+      group by per_learner.scenario_id, per_learner.ending_id`,
+    sql`
       with moves as (
         select sr.user_id, sr.scenario_id, m.value ->> 'node' as node, (m.value ->> 'choice')::int as choice, 'self'::text as source
-        from ${activistRows(scope, "scenario_runs", sql`t.module_slug = ${slug}`)} sr
+        from ${runs} sr
         cross join lateral jsonb_array_elements(sr.path) m
         union all
-        select user_id, scenario_id, node, choice, 'live' from ${liveVotes(scope, slug, scenarios)} lv where lv.node is not null
+        select user_id, scenario_id, node, choice, 'live' from ${votes} lv where lv.node is not null
       ),
       -- Each learner once per reply, and once per point, noting which ways they took it.
       took as (
@@ -473,8 +516,47 @@ function scenarioRaw(scope: ReportScope, slug: string, scenarios: ScenarioActivi
       union all
       select scenario_id, node, null, count(*)::int, (count(*) filter (where self))::int, (count(*) filter (where live))::int
       from (select user_id, scenario_id, node, bool_or(self) as self, bool_or(live) as live from took group by user_id, scenario_id, node) reached
-      group by scenario_id, node`),
-  ]);
+      group by scenario_id, node`,
+  ];
+}
+
+interface ScopedModuleRaw {
+  totals: { activists: number; self: number; live: number };
+  quiz: QuizRaw;
+  scenario: ScenarioRaw;
+}
+
+/**
+ * Everything an organiser's module page needs from the raw tables, in one statement:
+ * their activists are found once, and each one's completion, attempts and runs of this
+ * module are read by one primary-key probe each, then every figure is aggregated from
+ * those few thousand rows (run as separate queries, each expanded the scope and probed
+ * every person again).
+ */
+async function scopedModuleRaw(scope: ReportScope, module: CompiledModule): Promise<ScopedModuleRaw> {
+  const slug = module.slug;
+  const scenarios = scenariosOf(module.manifest);
+  const own = (table: string) => sql`(select t.* from pop cross join lateral (select * from ${sql.raw(table)} t where t.user_id = pop.id and t.module_slug = ${slug} offset 0) t)`;
+  const [questions, quizzes, wrongPicks] = quizQueries(sql`attempts`);
+  const [endings, choices] = scenarioQueries(sql`runs`, scenarios.length ? liveVotes(scope, slug, scenarios) : sql`(select null::text as user_id, null::text as scenario_id, null::text as node, null::int as choice where false)`);
+  const list = (query: SQL) => sql`(select coalesce(json_agg(x), '[]'::json) from (${query}) x)`;
+  type Row = { activists: number; self: number; live: number; questions: unknown; quizzes: unknown; wrongPicks: unknown; endings: unknown; choices: unknown };
+  const [row] = await rows<Row>(sql`
+    with pop as materialized (select u.id from ${peopleInScope(scope)} where u.role = 'activist'),
+    done as materialized ${own("module_completions")},
+    attempts as materialized ${own("quiz_attempts")},
+    runs as materialized ${own("scenario_runs")}
+    select (select count(*)::int from pop) as activists,
+           (select count(*)::int from done where how = 'self') as self,
+           (select count(*)::int from done where how = 'live') as live,
+           ${list(questions)} as questions, ${list(quizzes)} as quizzes, ${list(wrongPicks)} as "wrongPicks",
+           ${list(endings)} as endings, ${list(choices)} as choices`);
+  const json = <T>(value: unknown): T[] => (typeof value === "string" ? (JSON.parse(value) as T[]) : ((value ?? []) as T[]));
+  return {
+    totals: { activists: Number(row?.activists ?? 0), self: Number(row?.self ?? 0), live: Number(row?.live ?? 0) },
+    quiz: [json<QuestionRow>(row?.questions), json<QuizRow>(row?.quizzes), json<WrongPickRow>(row?.wrongPicks)],
+    scenario: [json<EndingRow>(row?.endings), json<ChoiceRow>(row?.choices)],
+  };
 }
 
 /**
@@ -483,7 +565,7 @@ function scenarioRaw(scope: ReportScope, slug: string, scenarios: ScenarioActivi
  * once more in "learners" only if they did not also take the reply (or reach the point,
  * choice -1) self-paced, which is one primary-key probe of scenario_moves per vote.
  */
-function scenarioSummaries(slug: string, scenarios: ScenarioActivity[]): Promise<[EndingRow[], ChoiceRow[]]> {
+function scenarioSummaries(slug: string, scenarios: ScenarioActivity[]): Promise<ScenarioRaw> {
   const all: ReportScope = { all: true };
   return Promise.all([
     rows<EndingRow>(sql`
@@ -530,7 +612,14 @@ function scenarioSummaries(slug: string, scenarios: ScenarioActivity[]): Promise
 export async function scenarioFigures(scope: ReportScope, module: CompiledModule): Promise<ScenarioFigures[]> {
   const scenarios = scenariosOf(module.manifest);
   if (scenarios.length === 0) return [];
-  const [endings, choices] = await (scope.all ? scenarioSummaries(module.slug, scenarios) : scenarioRaw(scope, module.slug, scenarios));
+  const [raw, liveEnded] = await Promise.all([
+    scope.all ? scenarioSummaries(module.slug, scenarios) : scopedModuleRaw(scope, module).then((r) => r.scenario),
+    liveEndings(scope, module.slug),
+  ]);
+  return buildScenarioFigures(scenarios, raw, liveEnded);
+}
+
+function buildScenarioFigures(scenarios: ScenarioActivity[], [endings, choices]: ScenarioRaw, liveEnded: LiveEndingRow[]): ScenarioFigures[] {
   return scenarios.map((scenario) => {
     const best = bestReachable(scenario);
     const nodes: NodeFigures[] = [];
@@ -571,7 +660,16 @@ export async function scenarioFigures(scope: ReportScope, module: CompiledModule
         .filter((n): n is Extract<ScenarioNode, { kind: "ending" }> => n.kind === "ending")
         .map((n) => {
           const e = endings.find((x) => x.scenarioId === scenario.id && x.endingId === n.id);
-          return { id: n.id, title: n.title, outcome: n.outcome, runs: Number(e?.runs ?? 0), learners: Number(e?.learners ?? 0) };
+          const live = liveEnded.find((x) => x.scenarioId === scenario.id && x.endingId === n.id);
+          return {
+            id: n.id,
+            title: n.title,
+            outcome: n.outcome,
+            runs: Number(e?.runs ?? 0),
+            learners: Number(e?.learners ?? 0),
+            liveRuns: Number(live?.liveRuns ?? 0),
+            liveLearners: Number(live?.liveLearners ?? 0),
+          };
         }),
       nodes,
       commonWrongTurn,

@@ -61,36 +61,34 @@ export interface Overview {
 
 export async function reportOverview(viewer: Viewer, filters: OverviewFilters): Promise<Overview> {
   const scope = await scopeOf(viewer);
-  const [totals, modules, weeks, groups] = await Promise.all([totalsOf(scope), moduleFigures(scope), weeklyCompletions(scope), groupTable(scope, filters)]);
-  return { ...totals, modules, weeks, groups, threshold: filters.threshold };
-}
-
-async function totalsOf(scope: ReportScope) {
-  // Trained: learner_totals (kept by triggers, db/schema.ts) holds each person's count of
-  // published modules complete; its index finds those at the full count.
-  const [row] = await rows<{ activists: number; trained: number; moduleCount: number; groupCount: number }>(sql`
-    select (select count(*)::int from ${peopleInScope(scope)} where u.role = 'activist') as activists,
-           (select count(*)::int from ${activistRows(scope, "learner_totals", sql`t.core_completed = ${coreModuleCount} and ${coreModuleCount} > 0`)} lt) as trained,
-           ${coreModuleCount} as "moduleCount",
-           (select count(*)::int from groups g where ${groupInScope(scope, sql`g.id`)}) as "groupCount"`);
-  return {
-    activists: Number(row?.activists ?? 0),
-    trained: Number(row?.trained ?? 0),
-    moduleCount: Number(row?.moduleCount ?? 0),
-    groupCount: Number(row?.groupCount ?? 0),
-  };
-}
-
-/**
- * Per published module: started (a step seen, or completed: live completions count),
- * completed self-paced, completed live. One module_progress row per person and module
- * started, kept by triggers, so this counts rows instead of grouping step views.
- */
-export async function moduleFigures(scope: ReportScope): Promise<ModuleFigures[]> {
-  const [modules, figures] = await Promise.all([
-    publishedModules(),
-    rows<{ slug: string; started: number; self: number; live: number }>(scope.all ? startedEverywhere() : startedIn(scope)),
+  const [figures, counts, groups] = await Promise.all([
+    scope.all ? everyoneFigures() : scopedFigures(scope),
+    countsOf(scope),
+    groupTable(scope, filters),
   ]);
+  return { ...figures, ...counts, groups, threshold: filters.threshold };
+}
+
+type Figures = { activists: number; trained: number; modules: ModuleFigures[]; weeks: WeekFigures[] };
+
+async function countsOf(scope: ReportScope) {
+  const [row] = await rows<{ moduleCount: number; groupCount: number }>(sql`
+    select ${coreModuleCount} as "moduleCount", (select count(*)::int from groups g where ${groupInScope(scope, sql`g.id`)}) as "groupCount"`);
+  return { moduleCount: Number(row?.moduleCount ?? 0), groupCount: Number(row?.groupCount ?? 0) };
+}
+
+/** The calendar of the chart: the last 26 weeks (UTC Mondays), this week included. */
+const weeksCte = sql`weeks as (
+      select generate_series(
+        date_trunc('week', now() at time zone 'UTC') - interval '${sql.raw(String(WEEKS - 1))} weeks',
+        date_trunc('week', now() at time zone 'UTC'),
+        interval '1 week') as week
+    )`;
+const inWindow = (column: SQL) => sql`${column} >= (select min(week) from weeks) at time zone 'UTC'`;
+
+/** Module rows in catalogue order, with zeros for modules nobody has started. */
+async function withModules(figures: { slug: string; started: number; self: number; live: number }[]): Promise<ModuleFigures[]> {
+  const modules = await publishedModules();
   const bySlug = new Map(figures.map((f) => [f.slug, f]));
   return modules.map((m) => {
     const f = bySlug.get(m.slug);
@@ -98,16 +96,75 @@ export async function moduleFigures(scope: ReportScope): Promise<ModuleFigures[]
   });
 }
 
-/** Started/completed per module for some people: their module_progress rows, person by person. */
-function startedIn(scope: ReportScope): SQL {
-  return sql`
-    select p.module_slug as slug, count(*)::int as started,
-           (count(*) filter (where p.how = 'self'))::int as self,
-           (count(*) filter (where p.how = 'live'))::int as live
-    from ${activistRows(scope, "module_progress")} p
-    -- filtered here, not in each person's probe (which would become one probe per module)
-    where p.module_slug in ${coreModules}
-    group by 1`;
+const mapWeeks = (weeks: WeekFigures[]): WeekFigures[] => weeks.map((w) => ({ week: w.week, self: Number(w.self), live: Number(w.live) }));
+
+/**
+ * An organiser's figures in one statement: their activists are found once, and each
+ * person's module_progress rows (kept by triggers: started, completed when and how) give
+ * the funnel, the weekly completions and who is trained in a single pass. Computing
+ * these in separate queries expanded the scope and probed each person three times over.
+ */
+async function scopedFigures(scope: ReportScope): Promise<Figures> {
+  const [row] = await rows<{ activists: number; trained: number; modules: { slug: string; started: number; self: number; live: number }[] | null; weeks: WeekFigures[] }>(sql`
+    with ${weeksCte},
+    pop as materialized (select u.id from ${peopleInScope(scope)} where u.role = 'activist'),
+    progress as materialized (
+      select p.user_id, p.module_slug, p.completed_at, p.how
+      from pop cross join lateral (select * from module_progress mp where mp.user_id = pop.id offset 0) p
+      -- filtered here, not in each person's probe (which would become one probe per module)
+      where p.module_slug in ${coreModules}
+    ),
+    per_week as (
+      select date_trunc('week', completed_at at time zone 'UTC') as week,
+             count(*) filter (where how = 'self') as self, count(*) filter (where how = 'live') as live
+      from progress where completed_at is not null and ${inWindow(sql`completed_at`)}
+      group by 1
+    )
+    select (select count(*)::int from pop) as activists,
+           (select count(*)::int from (
+              select user_id from progress where completed_at is not null group by user_id having count(*) = ${coreModuleCount}
+            ) done) as trained,
+           (select json_agg(json_build_object('slug', m.module_slug, 'started', m.started, 'self', m.self, 'live', m.live)) from (
+              select module_slug, count(*)::int as started, (count(*) filter (where how = 'self'))::int as self, (count(*) filter (where how = 'live'))::int as live
+              from progress group by module_slug
+            ) m) as modules,
+           (select json_agg(json_build_object('week', to_char(w.week, 'YYYY-MM-DD'), 'self', coalesce(d.self, 0), 'live', coalesce(d.live, 0)) order by w.week)
+            from weeks w left join per_week d on d.week = w.week) as weeks`);
+  return {
+    activists: Number(row?.activists ?? 0),
+    trained: Number(row?.trained ?? 0),
+    modules: await withModules(parseJson(row?.modules) ?? []),
+    weeks: mapWeeks(parseJson(row?.weeks) ?? []),
+  };
+}
+
+/** json columns: postgres.js parses them, PGlite too; a string is parsed here just in case. */
+function parseJson<T>(value: T | string | null | undefined): T | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === "string" ? (JSON.parse(value) as T) : value;
+}
+
+/** The whole movement: summaries kept by triggers, less the few non-activists' own rows. */
+async function everyoneFigures(): Promise<Figures> {
+  // Trained: learner_totals holds each person's count of published modules complete; its
+  // index finds those at the full count.
+  const [[totals], modules, weeks] = await Promise.all([
+    rows<{ activists: number; trained: number }>(sql`
+      select (select count(*)::int from users u where u.role = 'activist') as activists,
+             (select count(*)::int from ${activistRows({ all: true }, "learner_totals", sql`t.core_completed = ${coreModuleCount} and ${coreModuleCount} > 0`)} lt) as trained`),
+    moduleFigures({ all: true }),
+    weeklyCompletions({ all: true }),
+  ]);
+  return { activists: Number(totals?.activists ?? 0), trained: Number(totals?.trained ?? 0), modules, weeks };
+}
+
+/**
+ * Per published module: started (a step seen, or completed: live completions count),
+ * completed self-paced, completed live.
+ */
+export async function moduleFigures(scope: ReportScope): Promise<ModuleFigures[]> {
+  if (!scope.all) return (await scopedFigures(scope)).modules;
+  return withModules(await rows<{ slug: string; started: number; self: number; live: number }>(startedEverywhere()));
 }
 
 /**
@@ -132,40 +189,28 @@ function startedEverywhere(): SQL {
 
 /** Completions per week for the last 26 weeks (this week included), empty weeks as 0. */
 export async function weeklyCompletions(scope: ReportScope): Promise<WeekFigures[]> {
-  // Count per week first (26 groups), then put the counts on the calendar. For everyone,
-  // the weekly tallies (kept by triggers) less the non-activists' own completions.
-  const inWindow = (column: SQL) => sql`${column} >= (select min(week) from weeks) at time zone 'UTC'`;
-  const done = scope.all
-    ? sql`
-      select cw.week,
-             sum(cw.completions) filter (where cw.how = 'self') - coalesce((select count(*) from others o where o.week = cw.week and o.how = 'self'), 0) as self,
-             sum(cw.completions) filter (where cw.how = 'live') - coalesce((select count(*) from others o where o.week = cw.week and o.how = 'live'), 0) as live
-      from completion_weeks cw
-      where cw.module_slug in ${coreModules} and cw.week >= (select min(week) from weeks)
-      group by cw.week`
-    : sql`
-      select date_trunc('week', c.completed_at at time zone 'UTC') as week,
-             count(*) filter (where c.how = 'self') as self,
-             count(*) filter (where c.how = 'live') as live
-      from ${activistRows(scope, "module_completions", sql`t.module_slug in ${coreModules} and ${inWindow(sql`t.completed_at`)}`)} c
-      group by 1`;
+  if (!scope.all) return (await scopedFigures(scope)).weeks;
+  // Count per week first (26 groups), then put the counts on the calendar: the weekly
+  // tallies (kept by triggers) less the non-activists' own completions.
   const figures = await rows<WeekFigures>(sql`
-    with weeks as (
-      select generate_series(
-        date_trunc('week', now() at time zone 'UTC') - interval '${sql.raw(String(WEEKS - 1))} weeks',
-        date_trunc('week', now() at time zone 'UTC'),
-        interval '1 week') as week
-    ),
+    with ${weeksCte},
     others as (
       select date_trunc('week', c.completed_at at time zone 'UTC') as week, c.how
       from ${nonActivists} n cross join lateral (select * from module_completions mc where mc.user_id = n.id offset 0) c
       where c.module_slug in ${coreModules} and ${inWindow(sql`c.completed_at`)}
     ),
-    done as (${done})
+    done as (
+      select cw.week,
+             sum(cw.completions) filter (where cw.how = 'self') - coalesce((select count(*) from others o where o.week = cw.week and o.how = 'self'), 0) as self,
+             sum(cw.completions) filter (where cw.how = 'live') - coalesce((select count(*) from others o where o.week = cw.week and o.how = 'live'), 0) as live
+      from completion_weeks cw
+      where cw.module_slug in ${coreModules} and cw.week >= (select min(week) from weeks)
+      group by cw.week
+    )
     select to_char(w.week, 'YYYY-MM-DD') as week, coalesce(d.self, 0)::int as self, coalesce(d.live, 0)::int as live
     from weeks w left join done d on d.week = w.week
     order by w.week`);
-  return figures.map((f) => ({ week: f.week, self: Number(f.self), live: Number(f.live) }));
+  return mapWeeks(figures);
 }
 
 // ---------------------------------------------------------------- groups table

@@ -224,8 +224,16 @@ function ScenarioSection({ scenario: s, endingsHref, choicesHref }: { scenario: 
       <h3 id={headingId}>Scenario: {s.title}</h3>
       <BarChart
         title="How runs ended"
-        series={[{ label: "Runs", tone: "neutral" }]}
-        rows={s.endings.map((e) => ({ label: `${e.title} (${e.outcome})`, values: [e.runs], note: `runs by ${e.learners.toLocaleString("en-GB")} learners` }))}
+        description="Self-paced runs, and runs played live by a room (counted when activists in this report voted in them)."
+        series={[
+          { label: "Self-paced runs", tone: "self" },
+          { label: "Live room runs", tone: "live" },
+        ]}
+        rows={s.endings.map((e) => ({
+          label: `${e.title} (${e.outcome})`,
+          values: [e.runs, e.liveRuns],
+          note: `self-paced by ${e.learners.toLocaleString("en-GB")} learners; ${e.liveLearners.toLocaleString("en-GB")} voted in live rooms`,
+        }))}
       />
       <ExportLink href={endingsHref} label="Download endings (CSV)" />
       {wrongNode && wrongChoice ? (

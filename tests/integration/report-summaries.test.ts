@@ -94,10 +94,17 @@ async function mismatches() {
          from scenario_runs where ended_at is not null and ending_id is not null group by 1, 2, 3)`,
     sql`(select module_slug, scenario_id, ending_id, runs, learners from scenario_ending_tallies where runs <> 0 or learners <> 0)`,
   );
-  return { progress, tallies, weeks, totals, groups, questions, wrongPicks, bests, quizzes, choices, endings };
+  // Per group and module (migration 0005): the group's activists who completed it.
+  const groupModules = await same(
+    sql`(select ms.group_id, c.module_slug, (count(*) filter (where c.how = 'self'))::int as self, (count(*) filter (where c.how = 'live'))::int as live
+         from memberships ms join users u on u.id = ms.user_id and u.role = 'activist'
+         join module_completions c on c.user_id = ms.user_id group by 1, 2)`,
+    sql`(select group_id, module_slug, self, live from group_module_tallies where self <> 0 or live <> 0)`,
+  );
+  return { progress, tallies, weeks, totals, groups, groupModules, questions, wrongPicks, bests, quizzes, choices, endings };
 }
 
-const none = { progress: [], tallies: [], weeks: [], totals: [], groups: [], questions: [], wrongPicks: [], bests: [], quizzes: [], choices: [], endings: [] };
+const none = { progress: [], tallies: [], weeks: [], totals: [], groups: [], groupModules: [], questions: [], wrongPicks: [], bests: [], quizzes: [], choices: [], endings: [] };
 
 let ann: TestUser, bob: TestUser, cat: TestUser;
 let g1: string, g2: string;
@@ -130,6 +137,11 @@ describe("report summaries kept by triggers", () => {
     await database().db.execute(sql`insert into module_completions (user_id, module_slug, content_hash, how) values (${cat.id}, 'sum-one', 'h1', 'live')`);
     await database().db.execute(sql`insert into step_views (user_id, module_slug, step_id) values (${b}, 'sum-one', 's1') on conflict do nothing`);
     expect(await mismatches()).toEqual(none);
+
+    // A completion re-recorded as live (an attendance correction), and back.
+    await database().db.execute(sql`update module_completions set how = 'live' where user_id = ${a} and module_slug = 'sum-one'`);
+    expect(await mismatches()).toEqual(none);
+    await database().db.execute(sql`update module_completions set how = 'self' where user_id = ${a} and module_slug = 'sum-one'`);
 
     // Moved back in time (as the demo data does), in several statements.
     await database().db.execute(sql`update step_views set first_seen_at = first_seen_at - interval '40 days' where user_id = ${a}`);

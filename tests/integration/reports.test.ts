@@ -529,7 +529,7 @@ describe("module detail", () => {
       groups: { rows: { name: string; activists: number; self: number; live: number; rate: number }[] };
       quizzes: { learners: number; passed: number; averageBest: number; hardest: string; questions: { id: string; attempts: number; right: number; percentRight: number; commonWrong: Json | null }[] }[];
       scenarios: {
-        endings: { id: string; runs: number; learners: number }[];
+        endings: { id: string; runs: number; learners: number; liveRuns: number; liveLearners: number }[];
         nodes: { id: string; learners: number; selfPaced: number; live: number; choices: { index: number; learners: number; selfPaced: number; live: number; share: number | null; wrong: boolean }[] }[];
         commonWrongTurn: Json;
       }[];
@@ -546,10 +546,12 @@ describe("module detail", () => {
       { id: "q2", prompt: "Which shows listening?", attempts: 2, right: 2, percentRight: 100, commonWrong: null },
     ]);
     const scenario = r.scenarios[0]!;
-    expect(scenario.endings.map((e) => [e.id, e.runs, e.learners])).toEqual([
-      ["good", 0, 0],
-      ["mixed", 0, 0],
-      ["lost", 1, 1],
+    // Live: the room's first run ended well with Cat, Bob and Dan voting; its second run
+    // (Bob, Ann, Eve) never ended.
+    expect(scenario.endings.map((e) => [e.id, e.runs, e.learners, e.liveRuns, e.liveLearners])).toEqual([
+      ["good", 0, 0, 1, 3],
+      ["mixed", 0, 0, 0, 0],
+      ["lost", 1, 1, 0, 0],
     ]);
     // Points and replies: self-paced runs and live votes together, each learner once.
     const figures = (id: string) => {
@@ -602,10 +604,32 @@ describe("module detail", () => {
   });
 
   it("counts everyone for an admin, and narrows to one group on request", async () => {
-    const all = body<{ report: { totals: Json; quizzes: { questions: { attempts: number; right: number }[] }[] } }>(
-      await run(moduleRoute.loader, get("/reports/modules/alpha", people.admin.cookie), { slug: "alpha" }),
-    ).report;
+    const all = body<{
+      report: {
+        totals: Json;
+        groups: { rows: { name: string; activists: number; self: number; live: number; rate: number | null }[] };
+        quizzes: { questions: { attempts: number; right: number }[] }[];
+        scenarios: { endings: { id: string; liveRuns: number; liveLearners: number }[] }[];
+      };
+    }>(await run(moduleRoute.loader, get("/reports/modules/alpha", people.admin.cookie), { slug: "alpha" })).report;
     expect(all.totals).toEqual({ activists: 6, self: 1, live: 1 });
+    // Every group, lowest completion first (trigger-kept per group × module tallies).
+    const fixtureGroups = ["Alpha Branch", 'Bravo, "Seat"', "Charlie Union"];
+    expect(all.groups.rows.filter((g) => fixtureGroups.includes(g.name)).map((g) => [g.name, g.activists, g.self, g.live, g.rate])).toEqual([
+      ["Charlie Union", 1, 0, 0, 0],
+      ['Bravo, "Seat"', 3, 0, 1, 33.3],
+      ["Alpha Branch", 2, 1, 0, 50],
+    ]);
+    expect(all.scenarios[0]!.endings.map((e) => [e.id, e.liveRuns, e.liveLearners])).toEqual([
+      ["good", 1, 3],
+      ["mixed", 0, 0],
+      ["lost", 0, 0],
+    ]);
+    // Cleo's only voter (Eve) voted in the run that never ended.
+    const cleo = body<{ report: { scenarios: { endings: { liveRuns: number }[] }[] } }>(
+      await run(moduleRoute.loader, get("/reports/modules/alpha", people.cleo.cookie), { slug: "alpha" }),
+    ).report;
+    expect(cleo.scenarios[0]!.endings.map((e) => e.liveRuns)).toEqual([0, 0, 0]);
     expect(all.quizzes[0]!.questions.map((q) => [q.attempts, q.right])).toEqual([
       [3, 2],
       [3, 3],
@@ -685,7 +709,7 @@ describe("CSV export", () => {
       ["weeks", "", ["Week starting", "Completed self-paced", "Completed live", "Completed"], 26],
       ["module-groups", "?slug=alpha", ["Group", "Kind", "Target seat", "Activists", "Completed self-paced", "Completed live", "Completion rate %"], 2],
       ["module-questions", "?slug=alpha", ["Module", "Quiz", "Question", "Attempts", "Answered right", "Right %", "Most picked wrong answer", "Times picked"], 2],
-      ["module-endings", "?slug=alpha", ["Module", "Scenario", "Ending", "Outcome", "Runs", "Learners"], 3],
+      ["module-endings", "?slug=alpha", ["Module", "Scenario", "Ending", "Outcome", "Self-paced runs", "Self-paced learners", "Live room runs", "Live voters"], 3],
       ["module-choices", "?slug=alpha", ["Module", "Scenario", "Point (node)", "Resident says", "Learners at this point", "Reply", "Learners who took it", "Took it self-paced", "Voted for it live", "Share %", "Wrong turn"], 6],
       ["activist-modules", `?id=${people.ann.id}`, ["Name", "Email", "Module", "Status", "Date", "Steps seen", "Steps"], 2],
     ];
