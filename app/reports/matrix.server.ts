@@ -108,14 +108,16 @@ function matrixWhere({ scope, filters }: MatrixContext): SQL {
         where gm.user_id = u.id and ${groupInScope(scope, sql`gg.id`)} and gg.name ilike ${containsPattern(filters.gq)}`),
     );
   }
-  const range = completedInRange(filters, sql`c.completed_at`);
+  // Status comes from module_progress (kept by triggers): one row per person and module
+  // started or completed, so "in progress" is a row without a completion and "not
+  // started" no row, one index probe each instead of a step view and a completion.
+  const range = completedInRange(filters, sql`mp.completed_at`);
   const ranged = Boolean(filters.from || filters.to);
+  const progress = (modules: SQL, condition: SQL = sql`true`) =>
+    has(scope, sql`from module_progress mp where mp.user_id = u.id and mp.module_slug ${modules} and ${condition}`);
   if (filters.module) {
-    const m = filters.module;
-    const completed = (how?: "self" | "live") =>
-      has(scope, sql`from module_completions c where c.user_id = u.id and c.module_slug = ${m} ${how ? sql`and c.how = ${how}` : sql``} and ${range}`);
-    const anyCompletion = has(scope, sql`from module_completions c where c.user_id = u.id and c.module_slug = ${m}`);
-    const started = has(scope, sql`from step_views sv where sv.user_id = u.id and sv.module_slug = ${m}`);
+    const one = sql`= ${filters.module}`;
+    const completed = (how?: "self" | "live") => progress(one, sql`mp.completed_at is not null ${how ? sql`and mp.how = ${how}` : sql``} and ${range}`);
     switch (filters.status) {
       case "complete":
         where.push(completed());
@@ -127,24 +129,23 @@ function matrixWhere({ scope, filters }: MatrixContext): SQL {
         where.push(completed("live"));
         break;
       case "in-progress":
-        where.push(sql`not ${anyCompletion} and ${started}`);
+        where.push(progress(one, sql`mp.completed_at is null`));
         break;
       case "not-started":
-        where.push(sql`not ${anyCompletion} and not ${started}`);
+        where.push(sql`not ${progress(one)}`);
         break;
       default:
         if (ranged) where.push(completed());
     }
   } else {
-    // No module chosen: the status is about all published modules together.
-    const doneCount = sql`(select count(*) from module_completions c where c.user_id = u.id and c.module_slug in ${coreModules})`;
-    const trained = sql`(${coreModuleCount} > 0 and ${doneCount} = ${coreModuleCount})`;
-    const anyCompletion = has(scope, sql`from module_completions c where c.user_id = u.id and c.module_slug in ${coreModules}`);
-    const anyView = has(scope, sql`from step_views sv where sv.user_id = u.id and sv.module_slug in ${coreModules}`);
-    if (ranged) where.push(has(scope, sql`from module_completions c where c.user_id = u.id and c.module_slug in ${coreModules} and ${range}`));
+    // No module chosen: the status is about all published modules together. Trained:
+    // learner_totals (kept by triggers) counts each person's published modules complete.
+    const core = sql`in ${coreModules}`;
+    const trained = sql`(${coreModuleCount} > 0 and coalesce((select lt.core_completed from learner_totals lt where lt.user_id = u.id), 0) = ${coreModuleCount})`;
+    if (ranged) where.push(progress(core, sql`mp.completed_at is not null and ${range}`));
     if (filters.status === "complete") where.push(trained);
-    else if (filters.status === "in-progress") where.push(sql`not ${trained} and (${anyCompletion} or ${anyView})`);
-    else if (filters.status === "not-started") where.push(sql`not ${anyCompletion} and not ${anyView}`);
+    else if (filters.status === "in-progress") where.push(sql`not ${trained} and ${progress(core)}`);
+    else if (filters.status === "not-started") where.push(sql`not ${progress(core)}`);
   }
   return sql.join(where, sql` and `);
 }
