@@ -1,6 +1,7 @@
+import type { PGlite } from "@electric-sql/pglite";
 import { and, desc, eq, lte, ne, sql } from "drizzle-orm";
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
-import { databaseHandle, db, type Database } from "../../db/client.server";
+import { databaseHandle, db, preparedStatement, type Database } from "../../db/client.server";
 import { sessions, users, type UserRole } from "../../db/schema";
 import { randomToken, sha256Hex } from "../lib/crypto.server";
 import { isProduction } from "../lib/env.server";
@@ -18,7 +19,7 @@ const COOKIE_MAX_AGE_SECONDS = 400 * 24 * 60 * 60;
  * whole rows, password hash included) through a prepared statement. lucia still decides
  * expiry and sliding. See docs/performance.md, Home page.
  */
-function createAdapter(database: Database, kind: "postgres" | "pglite"): Adapter {
+function createAdapter(database: Database, pglite: PGlite | undefined): Adapter {
   // PostgreSQL: Drizzle's prepared query skips query building, and postgres.js prepares it
   // on the server once per connection.
   const lookup = database
@@ -36,39 +37,10 @@ function createAdapter(database: Database, kind: "postgres" | "pglite"): Adapter
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.id, sql.placeholder("id")))
     .prepare("doorstep_session_lookup");
-  // PGlite plans every query it is sent (its driver has no named statements), and planning
-  // this join is half the cost of the lookup. A server-side PREPARE, run with EXECUTE,
-  // plans it once. EXECUTE takes no bind parameters, so the id is inlined: it is always a
-  // sha256 hex digest, checked before use; anything else takes the Drizzle path.
-  let preparedInPglite: Promise<unknown> | undefined;
-  async function lookupInPglite(sessionId: string, retry = true): Promise<LookupRow[]> {
-    preparedInPglite ??= database
-      .execute(
-        sql.raw(`prepare doorstep_session_lookup (text) as
-          select s.id, s.user_id as "userId", s.user_agent as "userAgent",
-                 extract(epoch from s.expires_at) * 1000 as "expiresAt", extract(epoch from s.created_at) * 1000 as "createdAt",
-                 u.email, u.name, u.role
-            from sessions s join users u on u.id = s.user_id
-           where s.id = $1`),
-      )
-      .catch((error: { code?: string }) => {
-        if (error.code === "42P05") return; // already prepared on this connection
-        preparedInPglite = undefined; // e.g. before migrations: try again next time
-        throw error;
-      });
-    await preparedInPglite;
-    try {
-      // Times as epoch milliseconds: Drizzle leaves PGlite's timestamp parsing to itself.
-      const result = (await database.execute(sql.raw(`execute doorstep_session_lookup ('${sessionId}')`))) as unknown as {
-        rows: (Omit<LookupRow, "expiresAt" | "createdAt"> & { expiresAt: number | string; createdAt: number | string })[];
-      };
-      return result.rows.map((row) => ({ ...row, expiresAt: new Date(Number(row.expiresAt)), createdAt: new Date(Number(row.createdAt)) }));
-    } catch (error) {
-      if ((error as { code?: string }).code !== "26000" || !retry) throw error;
-      preparedInPglite = undefined; // the connection lost it (e.g. a reset): prepare again
-      return lookupInPglite(sessionId, false);
-    }
-  }
+  const lookupInPglite = async (sessionId: string): Promise<LookupRow[] | null> => {
+    const rows = pglite ? await pgliteLookup.inPglite(pglite, [sessionId]) : null;
+    return rows && rows.map((row) => ({ ...row, expiresAt: new Date(Number(row.expiresAt)), createdAt: new Date(Number(row.createdAt)) }));
+  };
   const toSession = (row: typeof sessions.$inferSelect): DatabaseSession => ({
     id: row.id,
     userId: row.userId,
@@ -77,7 +49,7 @@ function createAdapter(database: Database, kind: "postgres" | "pglite"): Adapter
   });
   return {
     async getSessionAndUser(sessionId) {
-      const [row] = kind === "pglite" && /^[0-9a-f]{64}$/.test(sessionId) ? await lookupInPglite(sessionId) : await lookup.execute({ id: sessionId });
+      const [row] = (await lookupInPglite(sessionId)) ?? (await lookup.execute({ id: sessionId }));
       if (!row) return [null, null];
       const user: DatabaseUser = { id: row.userId, attributes: { email: row.email, name: row.name, role: row.role } };
       return [toSession(row), user];
@@ -103,6 +75,19 @@ function createAdapter(database: Database, kind: "postgres" | "pglite"): Adapter
   };
 }
 
+// PGlite plans every query it is sent, and planning this join is half the cost of the
+// lookup: there it is PREPAREd once (db/client.server.ts). An id that cannot be inlined
+// (it is a sha256 hex digest, so never in practice) takes the Drizzle path.
+const pgliteLookup = preparedStatement<Omit<LookupRow, "expiresAt" | "createdAt"> & { expiresAt: number | string; createdAt: number | string }>(
+  "doorstep_session_lookup",
+  ["text"],
+  `select s.id, s.user_id as "userId", s.user_agent as "userAgent",
+          extract(epoch from s.expires_at) * 1000 as "expiresAt", extract(epoch from s.created_at) * 1000 as "createdAt",
+          u.email, u.name, u.role
+     from sessions s join users u on u.id = s.user_id
+    where s.id = $1`,
+);
+
 interface LookupRow {
   id: string;
   userId: string;
@@ -114,8 +99,8 @@ interface LookupRow {
   role: UserRole;
 }
 
-function createLucia(database: Database, kind: "postgres" | "pglite") {
-  return new Lucia(createAdapter(database, kind), {
+function createLucia(database: Database, pglite: PGlite | undefined) {
+  return new Lucia(createAdapter(database, pglite), {
     sessionExpiresIn: new TimeSpan(30, "d"),
     getUserAttributes: (attributes) => ({
       email: attributes.email,
@@ -139,10 +124,10 @@ declare module "lucia" {
 
 const perDatabase = new WeakMap<Database, ReturnType<typeof createLucia>>();
 function lucia() {
-  const { db: database, kind } = databaseHandle();
+  const { db: database, pglite } = databaseHandle();
   let instance = perDatabase.get(database);
   if (!instance) {
-    instance = createLucia(database, kind);
+    instance = createLucia(database, pglite);
     perDatabase.set(database, instance);
   }
   return instance;

@@ -40,7 +40,8 @@ export interface LiveRuntime {
 export interface ModuleRuntime {
   mode: "self" | "preview" | "live";
   currentStepId: string;
-  manifest: ModuleManifest;
+  /** At least the current step's activities: the self-paced step page sends no others. */
+  manifest: Pick<ModuleManifest, "activities">;
   progress: RuntimeProgress;
   /** One-time keys for forms that create rows (quiz attempts, scenario runs). */
   formKeys: Record<string, string>;

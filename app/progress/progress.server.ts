@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
-import { db } from "../../db/client.server";
+import { databaseHandle, db, preparedStatement } from "../../db/client.server";
 import { moduleCompletions, pollAnswers, quizAttempts, reflections, scenarioRuns, stepViews, type ScenarioMove } from "../../db/schema";
-import { quizzesOf, scenariosOf, type CompiledModule, type ModuleManifest } from "../content/manifest";
+import { quizzesOf, scenariosOf, type CompiledModule, type ModuleManifest, type StepInfo } from "../content/manifest";
 import { checkMove, scoreQuiz, type QuizAnswers } from "./scoring";
 
 /** An expected refusal: the route turns it into a 4xx with this message. */
@@ -282,47 +282,10 @@ interface ProgressRow {
   tallies: { pollId: string; optionId: string; n: number }[];
 }
 
-/**
- * One statement, not seven: on the embedded database every statement costs ~0.4 ms of the
- * thread that renders pages, and the step page reads this on every view
- * (docs/performance.md, Module step). It is also one snapshot, where seven parallel
- * queries on a pool were not. Times travel as epoch milliseconds, so both drivers give
- * the same Date.
- */
-export async function moduleProgress(userId: string, module: CompiledModule): Promise<ModuleProgress> {
-  const slug = module.slug;
-  const [row] = rowsOf(
-    await db().execute(sql`
-      select
-        (select coalesce(json_agg(sv.step_id), '[]') from ${stepViews} sv
-          where sv.user_id = ${userId} and sv.module_slug = ${slug}) as seen,
-        (select coalesce(json_agg(json_build_object(
-                  'quizId', q.quiz_id, 'id', q.id, 'answers', q.answers, 'results', q.results, 'score', q.score, 'passed', q.passed,
-                  'createdAt', extract(epoch from q.created_at) * 1000, 'best', q.best, 'anyPassed', q.any_passed, 'count', q.n)), '[]')
-           from (select distinct on (qa.quiz_id) qa.*,
-                        max(qa.score) over w as best, bool_or(qa.passed) over w as any_passed, count(*) over w as n
-                   from ${quizAttempts} qa
-                  where qa.user_id = ${userId} and qa.module_slug = ${slug}
-                 window w as (partition by qa.quiz_id)
-                  order by qa.quiz_id, qa.created_at desc) q) as attempts,
-        (select coalesce(json_agg(json_build_object(
-                  'scenarioId', r.scenario_id, 'id', r.id, 'path', r.path, 'currentNode', r.current_node, 'endingId', r.ending_id,
-                  'outcome', r.outcome, 'ended', r.ended_at is not null) order by r.started_at), '[]')
-           from ${scenarioRuns} r where r.user_id = ${userId} and r.module_slug = ${slug}) as runs,
-        (select coalesce(json_agg(json_build_object('pollId', p.poll_id, 'optionId', p.option_id)), '[]')
-           from ${pollAnswers} p where p.user_id = ${userId} and p.module_slug = ${slug}) as polls,
-        (select coalesce(json_agg(json_build_object('reflectId', f.reflect_id, 'body', f.body)), '[]')
-           from ${reflections} f where f.user_id = ${userId} and f.module_slug = ${slug}) as reflections,
-        (select json_build_object('how', c.how, 'completedAt', extract(epoch from c.completed_at) * 1000, 'contentHash', c.content_hash)
-           from ${moduleCompletions} c where c.user_id = ${userId} and c.module_slug = ${slug}) as completion,
-        (select coalesce(json_agg(json_build_object('pollId', t.poll_id, 'optionId', t.option_id, 'n', t.n)), '[]')
-           from (select poll_id, option_id, count(*) as n from ${pollAnswers}
-                  where module_slug = ${slug} group by poll_id, option_id) t) as tallies`),
-  ) as unknown as ProgressRow[];
-  const { seen, attempts, runs, polls, reflections: reflectionRows, completion: c, tallies } = row!;
-
+/** A learner's state in activities, from the JSON the progress statements build. */
+function activityProgress(row: Pick<ProgressRow, "attempts" | "runs" | "polls" | "reflections" | "tallies">): Pick<ModuleProgress, "quizzes" | "scenarios" | "polls" | "reflections"> {
   const quizzes: ModuleProgress["quizzes"] = {};
-  for (const a of attempts) {
+  for (const a of row.attempts) {
     quizzes[a.quizId] = {
       bestScore: Number(a.best),
       passed: Boolean(a.anyPassed),
@@ -331,18 +294,72 @@ export async function moduleProgress(userId: string, module: CompiledModule): Pr
     };
   }
   const scenarios: ModuleProgress["scenarios"] = {};
-  for (const r of runs) {
+  for (const r of row.runs) {
     const view: ScenarioRunView = { id: r.id, path: r.path, currentNode: r.currentNode, endingId: r.endingId, outcome: r.outcome, ended: r.ended };
     const entry = (scenarios[r.scenarioId] ??= { latest: view, endingsReached: [] });
     entry.latest = view;
     if (r.endingId && !entry.endingsReached.includes(r.endingId)) entry.endingsReached.push(r.endingId);
   }
-  const pollState: ModuleProgress["polls"] = {};
-  for (const p of polls) pollState[p.pollId] = { mine: p.optionId, tally: {} };
-  for (const t of tallies) {
-    const entry = pollState[t.pollId];
+  const polls: ModuleProgress["polls"] = {};
+  for (const p of row.polls) polls[p.pollId] = { mine: p.optionId, tally: {} };
+  for (const t of row.tallies) {
+    const entry = polls[t.pollId];
     if (entry) entry.tally[t.optionId] = Number(t.n);
   }
+  return { quizzes, scenarios, polls, reflections: Object.fromEntries(row.reflections.map((r) => [r.reflectId, r.body])) };
+}
+
+// The learner's own rows of a table in the module ($1 the user, $2 the module), read by
+// the (user, module) index whatever the planner knows. Without the OFFSET 0 fence a filter
+// on activity or step ids is pushed into the scan, and a planner without statistics (PGlite
+// never gathers any) then reads every learner's rows of the module by the module index.
+const own = (table: string) => `(select * from ${table} where user_id = $1::text and module_slug = $2::text offset 0)`;
+
+// The learner's state in a module's activities, as JSON columns. `only` narrows each to
+// some activity ids (the step page: its own step's), or is "true". Times travel as epoch
+// milliseconds, so both drivers give the same Date.
+const activityColumns = (only: (column: string) => string) => `
+  (select coalesce(json_agg(json_build_object(
+            'quizId', q.quiz_id, 'id', q.id, 'answers', q.answers, 'results', q.results, 'score', q.score, 'passed', q.passed,
+            'createdAt', extract(epoch from q.created_at) * 1000, 'best', q.best, 'anyPassed', q.any_passed, 'count', q.n)), '[]')
+     from (select distinct on (qa.quiz_id) qa.*,
+                  max(qa.score) over w as best, bool_or(qa.passed) over w as any_passed, count(*) over w as n
+             from ${own("quiz_attempts")} qa
+            where ${only("qa.quiz_id")}
+           window w as (partition by qa.quiz_id)
+            order by qa.quiz_id, qa.created_at desc) q) as attempts,
+  (select coalesce(json_agg(json_build_object(
+            'scenarioId', r.scenario_id, 'id', r.id, 'path', r.path, 'currentNode', r.current_node, 'endingId', r.ending_id,
+            'outcome', r.outcome, 'ended', r.ended_at is not null) order by r.started_at), '[]')
+     from ${own("scenario_runs")} r where ${only("r.scenario_id")}) as runs,
+  (select coalesce(json_agg(json_build_object('pollId', p.poll_id, 'optionId', p.option_id)), '[]')
+     from ${own("poll_answers")} p where ${only("p.poll_id")}) as polls,
+  (select coalesce(json_agg(json_build_object('reflectId', f.reflect_id, 'body', f.body)), '[]')
+     from ${own("reflections")} f where ${only("f.reflect_id")}) as reflections,
+  (select coalesce(json_agg(json_build_object('pollId', t.poll_id, 'optionId', t.option_id, 'n', t.n)), '[]')
+     from (select poll_id, option_id, count(*) as n from poll_answers
+            where module_slug = $2::text and ${only("poll_id")} group by poll_id, option_id) t) as tallies`;
+
+const completionJson = "json_build_object('how', c.how, 'completedAt', extract(epoch from c.completed_at) * 1000, 'contentHash', c.content_hash)";
+
+/**
+ * One statement, not seven: on the embedded database every statement costs ~0.4 ms of the
+ * thread that renders pages (docs/performance.md, Module step). It is also one snapshot,
+ * where seven parallel queries on a pool were not.
+ */
+const moduleProgressStatement = preparedStatement<ProgressRow>(
+  "doorstep_module_progress",
+  ["text", "text"],
+  `select
+     (select coalesce(json_agg(sv.step_id), '[]') from step_views sv where sv.user_id = $1::text and sv.module_slug = $2::text) as seen,
+     ${activityColumns(() => "true")},
+     (select ${completionJson} from module_completions c where c.user_id = $1::text and c.module_slug = $2::text) as completion`,
+);
+
+export async function moduleProgress(userId: string, module: CompiledModule): Promise<ModuleProgress> {
+  const [row] = await moduleProgressStatement.run(databaseHandle(), [userId, module.slug]);
+  const { seen, completion: c } = row!;
+  const { quizzes, scenarios, polls, reflections: reflectionState } = activityProgress(row!);
   const req = requirementsOf(module.manifest);
   const seenIds = seen.filter((id) => req.stepIds.includes(id));
   const done =
@@ -354,10 +371,72 @@ export async function moduleProgress(userId: string, module: CompiledModule): Pr
     seenStepIds: seenIds,
     quizzes,
     scenarios,
-    polls: pollState,
-    reflections: Object.fromEntries(reflectionRows.map((r) => [r.reflectId, r.body])),
+    polls,
+    reflections: reflectionState,
     completion: c ? { how: c.how, completedAt: new Date(c.completedAt), contentHash: c.contentHash } : null,
     percent: c ? 100 : total ? Math.round((done / total) * 100) : 0,
+  };
+}
+
+/** What the step page shows: the steps seen, the completion, and its own step's activities. */
+export type StepProgress = Omit<ModuleProgress, "percent">;
+
+/**
+ * The step page's GET in one statement: record the view, record the completion if this
+ * view finishes the module (as completeIfDone does), and read what the page shows. Only
+ * this step's activities are read: the page renders no other step's.
+ *
+ * A statement does not see its own writes, so the view counts as seen and a completion it
+ * inserts is taken from the insert's RETURNING. Lists travel as comma-joined ids (ids are
+ * [a-z0-9-]), so the text, and its plan, is the same for every step of every module.
+ *
+ * $3 content hash, $4 the step, $5/$6/$7 the module's steps/quizzes/scenarios (the
+ * requirements), $8 this step's activities.
+ */
+const viewStepStatement = preparedStatement<ProgressRow>(
+  "doorstep_view_step",
+  ["text", "text", "text", "text", "text", "text", "text", "text"],
+  `with viewed as (
+     insert into step_views (user_id, module_slug, step_id) values ($1::text, $2::text, $4::text) on conflict do nothing
+   ), seen as (
+     select sv.step_id from ${own("step_views")} sv where sv.step_id = any(string_to_array($5::text, ','))
+     union select $4::text
+   ), completed as (
+     insert into module_completions (user_id, module_slug, content_hash, how)
+     select $1::text, $2::text, $3::text, 'self'
+      where (select count(*) from seen) = cardinality(string_to_array($5::text, ','))
+        and (select count(distinct qa.quiz_id) from ${own("quiz_attempts")} qa
+              where qa.passed and qa.quiz_id = any(string_to_array($6::text, ','))) = cardinality(string_to_array($6::text, ','))
+        and (select count(distinct sr.scenario_id) from ${own("scenario_runs")} sr
+              where sr.ended_at is not null and sr.scenario_id = any(string_to_array($7::text, ','))) = cardinality(string_to_array($7::text, ','))
+     on conflict do nothing
+     returning how, completed_at, content_hash
+   )
+   select
+     (select json_agg(step_id) from seen) as seen,
+     ${activityColumns((column) => `${column} = any(string_to_array($8::text, ','))`)},
+     (select ${completionJson}
+        from (select how, completed_at, content_hash from completed
+              union all
+              select how, completed_at, content_hash from module_completions where user_id = $1::text and module_slug = $2::text) c
+       limit 1) as completion`,
+);
+
+const requirementLists = new WeakMap<CompiledModule, string[]>();
+
+export async function viewStep(userId: string, module: CompiledModule, step: StepInfo): Promise<StepProgress> {
+  let lists = requirementLists.get(module);
+  if (!lists) {
+    const req = requirementsOf(module.manifest);
+    lists = [req.stepIds.join(","), req.quizIds.join(","), req.scenarioIds.join(",")];
+    requirementLists.set(module, lists);
+  }
+  const [row] = await viewStepStatement.run(databaseHandle(), [userId, module.slug, module.hash, step.id, ...lists, step.activityIds.join(",")]);
+  const c = row!.completion;
+  return {
+    seenStepIds: module.manifest.steps.filter((s) => row!.seen.includes(s.id)).map((s) => s.id),
+    ...activityProgress(row!),
+    completion: c ? { how: c.how, completedAt: new Date(c.completedAt), contentHash: c.contentHash } : null,
   };
 }
 

@@ -9,7 +9,7 @@ import { notFound } from "~/lib/http.server";
 import { randomToken } from "~/lib/crypto.server";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent, primeModuleContent } from "~/mdx/module-content";
-import { moduleProgress, recordStepView } from "~/progress/progress.server";
+import { viewStep } from "~/progress/progress.server";
 import { handleActivitySubmission } from "~/progress/submissions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.step.title} · ${data.module.title} · Doorstep` : "Doorstep" }];
@@ -21,16 +21,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const index = module.manifest.steps.findIndex((s) => s.id === params.step);
   if (index < 0) throw notFound(`“${module.frontmatter.title}” has no step called “${params.step}”. It may have been renamed: start from the module page.`);
   const step = module.manifest.steps[index]!;
-  await recordStepView(user.id, module, step.id);
-  const progress = await moduleProgress(user.id, module);
+  const progress = await viewStep(user.id, module, step);
   // Fresh one-time keys each render: a resubmitted form reuses its key and is recognised.
   const formKeys = Object.fromEntries(step.activityIds.map((id) => [id, randomToken()]));
   const retry = new URL(request.url).searchParams.get("retry");
   // The compiled code is not loader data (ADR 006): the server renders from the component
   // primed here; the browser gets the code from its immutable script asset.
   primeModuleContent(module.hash, module.code);
+  // Only this step's activities: the MDX renders no other step's, and every byte of loader
+  // data is encoded into the HTML (and again on each client-side step change).
+  const activities = Object.fromEntries(step.activityIds.map((id) => [id, module.manifest.activities[id]!]));
   return {
-    module: { slug: module.slug, title: module.frontmatter.title, hash: module.hash, manifest: module.manifest, draft: module.frontmatter.draft },
+    module: { slug: module.slug, title: module.frontmatter.title, hash: module.hash, activities, draft: module.frontmatter.draft },
     step: { id: step.id, title: step.title, index },
     steps: module.manifest.steps.map((s) => ({ id: s.id, title: s.title, seen: progress.seenStepIds.includes(s.id) })),
     progress,
@@ -86,7 +88,7 @@ export default function ModuleStep() {
         runtime={{
           mode: module.draft ? "preview" : "self",
           currentStepId: step.id,
-          manifest: module.manifest,
+          manifest: { activities: module.activities },
           progress,
           formKeys,
           actionPath: `${base}/${step.id}`,

@@ -3,6 +3,7 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { randomToken } from "~/lib/crypto.server";
+import { moduleProgress } from "~/progress/progress.server";
 import * as me from "~/routes/me";
 import * as catalogue from "~/routes/modules._index";
 import * as overview from "~/routes/modules.$slug._index";
@@ -93,8 +94,76 @@ describe("step page", () => {
     expect((await choose(user, runId, "door", 0, 0)).body).toEqual({ ok: true, completed: false });
     expect((await choose(user, runId, "warm", 1, 0)).body).toEqual({ ok: true, completed: false });
     const last = (await view(user, "doorstep-basics", "wrap-up")).body as StepBody;
+    // The view of the last step is the one that completes the module, in the same statement.
     expect(last.progress.completion).toMatchObject({ how: "self", contentHash: moduleOf("doorstep-basics").hash });
-    expect(last.progress.percent).toBe(100);
+    expect(last.steps.every((s) => s.seen)).toBe(true);
+    expect(await database().db.select().from(moduleCompletions).where(eq(moduleCompletions.userId, user.id))).toHaveLength(1);
+  });
+
+  it("sends only its own step's activities and the learner's state in them, and everything the page renders", async () => {
+    const user = await makeUser("activist");
+    const module = moduleOf("doorstep-basics");
+    expect(await act(user, "doorstep-basics", "check", { intent: "quiz", activityId: "basics-quiz", attemptKey: key(), ...RIGHT })).toMatchObject({ status: 200 });
+    const runId = await startRun(user);
+    expect((await choose(user, runId, "door", 0, 1)).body).toEqual({ ok: true, completed: false });
+    expect((await act(user, "doorstep-basics", "wrap-up", { intent: "poll", activityId: "feeling", optionId: "nervous" })).status).toBe(200);
+    expect((await act(user, "doorstep-basics", "wrap-up", { intent: "reflect", activityId: "my-why", body: "Because." })).status).toBe(200);
+
+    const practice = (await view(user, "doorstep-basics", "practice")).body as StepBody;
+    expect(practice.module).not.toHaveProperty("manifest");
+    expect(practice.module.activities).toEqual({ "first-door": module.manifest.activities["first-door"] });
+    expect(practice.progress.quizzes).toEqual({});
+    expect(practice.progress.polls).toEqual({});
+    expect(practice.progress.reflections).toEqual({});
+    expect(practice.progress.scenarios["first-door"]).toMatchObject({ latest: { id: runId, endingId: "closed", ended: true }, endingsReached: ["closed"] });
+    expect(practice.steps.map((s) => [s.id, s.seen])).toEqual([
+      ["intro", false],
+      ["check", false],
+      ["practice", true],
+      ["wrap-up", false],
+    ]);
+    expect(practice.progress.seenStepIds).toEqual(["practice"]);
+    expect(Object.keys(practice.formKeys)).toEqual(["first-door"]);
+
+    const check = (await view(user, "doorstep-basics", "check")).body as StepBody;
+    expect(Object.keys(check.module.activities)).toEqual(["basics-quiz"]);
+    expect(check.progress.quizzes["basics-quiz"]).toMatchObject({ bestScore: 100, passed: true, attempts: 1 });
+    expect(check.progress.scenarios).toEqual({});
+    expect(check.progress.seenStepIds).toEqual(["check", "practice"]);
+
+    const wrapUp = (await view(user, "doorstep-basics", "wrap-up")).body as StepBody;
+    expect(Object.keys(wrapUp.module.activities).sort()).toEqual(["feeling", "my-why"]);
+    expect(wrapUp.progress.polls).toEqual({ feeling: { mine: "nervous", tally: { nervous: 1 } } });
+    expect(wrapUp.progress.reflections).toEqual({ "my-why": "Because." });
+    expect(wrapUp.progress.quizzes).toEqual({});
+    expect(wrapUp.progress.completion).toBeNull(); // intro never seen
+
+    const intro = (await view(user, "doorstep-basics", "intro")).body as StepBody;
+    expect(intro.module.activities).toEqual({});
+    expect(intro.progress.completion).toMatchObject({ how: "self" });
+  });
+
+  it("shows on each step exactly what the whole module's progress says about that step's activities", async () => {
+    const user = await makeUser("activist");
+    const module = moduleOf("doorstep-basics");
+    await act(user, "doorstep-basics", "check", { intent: "quiz", activityId: "basics-quiz", attemptKey: key(), "answer.open": "b", "answer.listen": ["pitch"] });
+    await act(user, "doorstep-basics", "check", { intent: "quiz", activityId: "basics-quiz", attemptKey: key(), ...RIGHT });
+    const runId = await startRun(user);
+    await choose(user, runId, "door", 0, 0);
+    await act(user, "doorstep-basics", "wrap-up", { intent: "poll", activityId: "feeling", optionId: "excited" });
+    for (const step of module.manifest.steps) {
+      const body = (await view(user, "doorstep-basics", step.id)).body as StepBody;
+      const whole = await moduleProgress(user.id, module);
+      const own = <T,>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).filter(([id]) => step.activityIds.includes(id)));
+      expect(body.progress).toEqual({
+        seenStepIds: module.manifest.steps.map((s) => s.id).filter((id) => whole.seenStepIds.includes(id)),
+        quizzes: own(whole.quizzes),
+        scenarios: own(whole.scenarios),
+        polls: own(whole.polls),
+        reflections: own(whole.reflections),
+        completion: whole.completion,
+      });
+    }
   });
 });
 

@@ -16,8 +16,10 @@ import {
   saveReflection,
   startScenario,
   submitQuiz,
+  viewStep,
 } from "~/progress/progress.server";
 import * as stepPage from "~/routes/modules.$slug.$step";
+import { preparedStatement } from "../../db/client.server";
 import { moduleCompletions, pollAnswers, quizAttempts, reflections, scenarioRuns, stepViews, users } from "../../db/schema";
 import { moduleOf, withEditedCatalog, withFixtureCatalog } from "../setup/content";
 import { withTestDatabase } from "../setup/database";
@@ -274,6 +276,47 @@ describe("every write is idempotent", () => {
     await Promise.all([recordStepView(user.id, module, "intro"), recordStepView(user.id, module, "intro")]);
     await recordStepView(user.id, module, "intro");
     expect(await rows(stepViews, user.id)).toBe(1);
+  });
+
+  it("the step page's view (viewStep) records the view once, and a completion once when two tabs finish at the same moment", async () => {
+    const module = basics();
+    const user = await makeUser("activist");
+    const step = (id: string) => module.manifest.steps.find((s) => s.id === id)!;
+    await Promise.all([viewStep(user.id, module, step("intro")), viewStep(user.id, module, step("intro"))]);
+    expect(await rows(stepViews, user.id)).toBe(1);
+    await seeSteps(user.id, module, ["check", "practice"]);
+    await passQuiz(user.id);
+    await finishScenario(user.id);
+    expect(await completionsOf(user.id)).toEqual([]);
+    const tabs = await Promise.all([viewStep(user.id, module, step("wrap-up")), viewStep(user.id, module, step("wrap-up"))]);
+    expect(await completionsOf(user.id)).toEqual([expect.objectContaining({ how: "self", contentHash: module.hash })]);
+    expect(await rows(stepViews, user.id)).toBe(4);
+    // The tab whose statement inserted the completion sees it through RETURNING.
+    expect(tabs.some((t) => t.completion?.how === "self")).toBe(true);
+    expect((await viewStep(user.id, module, step("intro"))).completion).toMatchObject({ how: "self", contentHash: module.hash });
+  });
+});
+
+describe("statements prepared once (db/client.server.ts)", () => {
+  const echo = preparedStatement<{ joined: string }>("doorstep_test_echo", ["text", "text"], "select $1::text || '|' || $2::text as joined");
+
+  it("gives the same rows prepared (PGlite) and with bound parameters, and binds what it cannot inline", async () => {
+    const handle = database();
+    expect(await echo.run(handle, ["a-b_C", "1,2"])).toEqual([{ joined: "a-b_C|1,2" }]);
+    expect(await echo.run(handle, ["it's", "x'); drop table users; --"])).toEqual([{ joined: "it's|x'); drop table users; --" }]);
+    if (handle.pglite) {
+      expect(await echo.inPglite(handle.pglite, ["it's", "b"])).toBeNull();
+      expect(await echo.inPglite(handle.pglite, ["", "b"])).toEqual([{ joined: "|b" }]);
+      const user = await makeUser("activist");
+      await viewStep(user.id, basics(), basics().manifest.steps[0]!);
+      await moduleProgress(user.id, basics());
+      const names = await handle.db.execute(sql`select name from pg_prepared_statements order by name`);
+      expect((names as unknown as { rows: { name: string }[] }).rows.map((r) => r.name)).toEqual(
+        expect.arrayContaining(["doorstep_module_progress", "doorstep_test_echo", "doorstep_view_step"]),
+      );
+    }
+    const [people] = await handle.db.select({ n: sql<number>`count(*)::int` }).from(users);
+    expect(people!.n).toBeGreaterThan(0);
   });
 });
 
