@@ -5,6 +5,7 @@ import { GROUP_PAGE_SIZE, type ModuleReportFilters } from "./filters";
 import {
   findScopeGroup,
   groupInScope,
+  jsonList,
   narrowTo,
   nonActivists,
   peopleInScope,
@@ -551,11 +552,10 @@ async function scopedModuleRaw(scope: ReportScope, module: CompiledModule): Prom
            (select count(*)::int from done where how = 'live') as live,
            ${list(questions)} as questions, ${list(quizzes)} as quizzes, ${list(wrongPicks)} as "wrongPicks",
            ${list(endings)} as endings, ${list(choices)} as choices`);
-  const json = <T>(value: unknown): T[] => (typeof value === "string" ? (JSON.parse(value) as T[]) : ((value ?? []) as T[]));
   return {
     totals: { activists: Number(row?.activists ?? 0), self: Number(row?.self ?? 0), live: Number(row?.live ?? 0) },
-    quiz: [json<QuestionRow>(row?.questions), json<QuizRow>(row?.quizzes), json<WrongPickRow>(row?.wrongPicks)],
-    scenario: [json<EndingRow>(row?.endings), json<ChoiceRow>(row?.choices)],
+    quiz: [jsonList<QuestionRow>(row?.questions), jsonList<QuizRow>(row?.quizzes), jsonList<WrongPickRow>(row?.wrongPicks)],
+    scenario: [jsonList<EndingRow>(row?.endings), jsonList<ChoiceRow>(row?.choices)],
   };
 }
 

@@ -5,6 +5,7 @@ import {
   coreModuleCount,
   coreModules,
   groupInScope,
+  jsonList,
   nonActivists,
   publishedModules,
   rows,
@@ -133,15 +134,9 @@ async function scopedFigures(scope: ReportScope): Promise<Figures> {
   return {
     activists: Number(row?.activists ?? 0),
     trained: Number(row?.trained ?? 0),
-    modules: await withModules(parseJson(row?.modules) ?? []),
-    weeks: mapWeeks(parseJson(row?.weeks) ?? []),
+    modules: await withModules(jsonList(row?.modules)),
+    weeks: mapWeeks(jsonList(row?.weeks)),
   };
-}
-
-/** json columns: postgres.js parses them, PGlite too; a string is parsed here just in case. */
-function parseJson<T>(value: T | string | null | undefined): T | null {
-  if (value === null || value === undefined) return null;
-  return typeof value === "string" ? (JSON.parse(value) as T) : value;
 }
 
 /** The whole movement: summaries kept by triggers, less the few non-activists' own rows. */

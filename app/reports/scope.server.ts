@@ -120,6 +120,12 @@ export async function rows<T>(query: SQL): Promise<T[]> {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+/** A json_agg column as a list: postgres.js parses json, PGlite may hand back the text. */
+export function jsonList<T>(value: unknown): T[] {
+  if (value === null || value === undefined) return [];
+  return (typeof value === "string" ? JSON.parse(value) : value) as T[];
+}
+
 /** A UTC calendar day as text: both drivers hand back the same string, ready for display. */
 export const day = (expr: SQL) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD')`;
 
