@@ -38,7 +38,12 @@ export const users = pgTable(
   },
   // Reports check "is this member an activist?" once per person in an organiser's scope:
   // answered from this index alone, without visiting the table (docs/performance.md).
-  (t) => [index("users_id_role_idx").on(t.id, t.role)],
+  (t) => [
+    index("users_id_role_idx").on(t.id, t.role),
+    // The matrix lists people by name (its default sort, the not-started part of a module
+    // sort, the export's keyset): a walk of this index stops after one page.
+    index("users_name_idx").on(t.name, t.id),
+  ],
 );
 
 // lucia v3 owns this table's first three columns. `id` holds sha256(token), never the
@@ -277,7 +282,9 @@ export const moduleProgress = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.moduleSlug] }),
-    index("module_progress_module_idx").on(t.moduleSlug),
+    // A module's rows, and the admin's matrix sorted by a module column: its completions
+    // in date order straight off the index, a page at a time (matrix.server.ts).
+    index("module_progress_module_dates_idx").on(t.moduleSlug, t.completedAt, t.startedAt),
     // Everything a report reads of a person's progress, so a scoped report walks this
     // index person by person without visiting the table (docs/performance.md).
     index("module_progress_user_cover_idx").on(t.userId, t.moduleSlug, t.startedAt, t.completedAt, t.how),

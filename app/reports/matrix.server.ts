@@ -171,17 +171,15 @@ function matrixOrder({ scope, filters }: MatrixContext): SQL {
 }
 
 /**
- * Sorting by a module column needs each person's completion and start date for that
- * module: one module_progress row (kept by triggers; started_at is the first step view
- * while in progress). For an admin, the module's rows by its index, hashed; for an
- * organiser a primary-key probe per member.
+ * Sorting an organiser's people by a module column needs each one's completion and start
+ * date for that module: one module_progress row (kept by triggers; started_at is the
+ * first step view while in progress), a primary-key probe per member. (The whole
+ * movement is paged differently: movementPageQuery.)
  */
-function matrixSortJoins({ scope, filters }: MatrixContext): SQL {
+function matrixSortJoins({ filters }: MatrixContext): SQL {
   if (!filters.sort.startsWith("m:")) return sql``;
   const m = filters.sort.slice(2);
-  return scope.all
-    ? sql`left join module_progress mp on mp.user_id = u.id and mp.module_slug = ${m}`
-    : sql`left join lateral (select mp0.* from module_progress mp0 where mp0.user_id = u.id and mp0.module_slug = ${m} offset 0) mp on true`;
+  return sql`left join lateral (select mp0.* from module_progress mp0 where mp0.user_id = u.id and mp0.module_slug = ${m} offset 0) mp on true`;
 }
 
 // ---------------------------------------------------------------- the page
@@ -196,17 +194,33 @@ export interface MatrixPage {
 export async function matrixPage(context: MatrixContext): Promise<MatrixPage> {
   const { filters } = context;
   const offset = (filters.page - 1) * PAGE_SIZE;
-  const people = await rows<{ id: string; name: string; email: string; role: string; total: number }>(sql`
-    select u.id, u.name, u.email, u.role::text as role, (count(*) over ())::int as total
-    from ${peopleInScope(context.scope)} ${matrixSortJoins(context)}
-    where ${matrixWhere(context)}
-    order by ${matrixOrder(context)}
-    limit ${PAGE_SIZE} offset ${offset}`);
-  let total = Number(people[0]?.total ?? 0);
-  if (people.length === 0 && filters.page > 1) {
-    // Past the last page: still say how many there are.
-    const [count] = await rows<{ n: number }>(sql`select count(*)::int as n from ${peopleInScope(context.scope)} where ${matrixWhere(context)}`);
+  let people: { id: string; name: string; email: string; role: string }[];
+  let total: number;
+  if (context.scope.all) {
+    // The whole movement: the page and the count as two statements side by side. With
+    // `count(*) over ()` every one of 50,000 rows had to be built and kept (spilling to
+    // disk) before the first 50 could be picked; alone, the page walks an index and stops.
+    const [page, [count]] = await Promise.all([
+      rows<{ id: string; name: string; email: string; role: string }>(movementPageQuery(context, offset)),
+      rows<{ n: number }>(sql`select count(*)::int as n from ${peopleInScope(context.scope)} where ${matrixWhere(context)}`),
+    ]);
+    people = page;
     total = Number(count?.n ?? 0);
+  } else {
+    // An organiser's people: their scope is expanded once, counted and paged in one go.
+    const scoped = await rows<{ id: string; name: string; email: string; role: string; total: number }>(sql`
+      select u.id, u.name, u.email, u.role::text as role, (count(*) over ())::int as total
+      from ${peopleInScope(context.scope)} ${matrixSortJoins(context)}
+      where ${matrixWhere(context)}
+      order by ${matrixOrder(context)}
+      limit ${PAGE_SIZE} offset ${offset}`);
+    people = scoped;
+    total = Number(scoped[0]?.total ?? 0);
+    if (scoped.length === 0 && filters.page > 1) {
+      // Past the last page: still say how many there are.
+      const [count] = await rows<{ n: number }>(sql`select count(*)::int as n from ${peopleInScope(context.scope)} where ${matrixWhere(context)}`);
+      total = Number(count?.n ?? 0);
+    }
   }
   return {
     rows: await withCells(context, people),
@@ -214,6 +228,45 @@ export async function matrixPage(context: MatrixContext): Promise<MatrixPage> {
     page: filters.page,
     pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
   };
+}
+
+/**
+ * One page of the whole movement. Sorted by a module column, the order is rank (not
+ * started, in progress, complete) then date then name, and each rank has an index that
+ * yields it in that order (module_progress by module and dates; users by name), so each
+ * rank contributes at most offset + one page of rows and the three are merged: a few
+ * hundred index entries instead of sorting 50,000 people (docs/performance.md, Reports).
+ */
+function movementPageQuery(context: MatrixContext, offset: number): SQL {
+  const { filters } = context;
+  const where = matrixWhere(context);
+  if (!filters.sort.startsWith("m:")) {
+    return sql`select u.id, u.name, u.email, u.role::text as role from users u where ${where}
+      order by ${matrixOrder(context)} limit ${PAGE_SIZE} offset ${offset}`;
+  }
+  const m = filters.sort.slice(2);
+  const dir = filters.dir === "desc" ? sql`desc` : sql`asc`;
+  const upTo = offset + PAGE_SIZE;
+  const person = sql`u.id, u.name, u.email, u.role::text as role`;
+  return sql`
+    select id, name, email, role from (
+      (select ${person}, 2 as rank, mp.completed_at as at
+       from module_progress mp join users u on u.id = mp.user_id
+       where mp.module_slug = ${m} and mp.completed_at is not null and ${where}
+       order by mp.completed_at ${dir}, u.name ${dir}, u.id ${dir} limit ${upTo})
+      union all
+      (select ${person}, 1, mp.started_at
+       from module_progress mp join users u on u.id = mp.user_id
+       where mp.module_slug = ${m} and mp.completed_at is null and ${where}
+       order by mp.started_at ${dir}, u.name ${dir}, u.id ${dir} limit ${upTo})
+      union all
+      (select ${person}, 0, null
+       from users u
+       where not exists (select 1 from module_progress mp where mp.user_id = u.id and mp.module_slug = ${m}) and ${where}
+       order by u.name ${dir}, u.id ${dir} limit ${upTo})
+    ) ranked
+    order by rank ${dir}, at ${dir} nulls last, name ${dir}, id ${dir}
+    limit ${PAGE_SIZE} offset ${offset}`;
 }
 
 /** Cells, group names and completed counts for a batch of people, in two queries. */
