@@ -45,6 +45,12 @@ export default tseslint.config(
               group: ["**/db/client.server*", "**/db/migrate*", "drizzle-orm", "drizzle-orm/*"],
               message: "Routes and components call a domain function; they never touch the database.",
             },
+            {
+              // What a page imports ships to the browser, unless it is a *.server module.
+              group: ["zod", "**/db/schema"],
+              allowTypeImports: true,
+              message: "Keep zod and Drizzle out of the browser: schemas go in a *.server.ts module, enum lists come from db/enums.",
+            },
           ],
         },
       ],

@@ -14,13 +14,13 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { groupKinds, userRoles } from "./enums";
 
 // ---------------------------------------------------------------- enums
 
-export const userRoles = ["activist", "trainer", "organiser", "admin"] as const;
+export { groupKinds, userRoles };
 export const userRole = pgEnum("user_role", userRoles);
 
-export const groupKinds = ["branch", "constituency", "union", "campus", "other"] as const;
 export const groupKind = pgEnum("group_kind", groupKinds);
 
 // ---------------------------------------------------------------- accounts

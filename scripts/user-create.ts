@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createAccount } from "../app/auth/accounts.server";
-import { emailSchema, nameSchema, passwordSchema, roleSchema } from "../app/auth/validation";
+import { emailSchema, nameSchema, passwordSchema, roleSchema } from "../app/auth/validation.server";
 import { listGroups } from "../app/groups/groups.server";
 import { describeTarget, openCliDatabase } from "./cli-db";
 

@@ -3,7 +3,7 @@ import { db } from "../../db/client.server";
 import { groups, invites, memberships, users, type UserRole } from "../../db/schema";
 import { newId, randomToken, sha256Hex } from "../lib/crypto.server";
 import { duplicateEmailMessage, type AccountResult } from "./accounts.server";
-import type { SignUpInput } from "./validation";
+import type { SignUpInput } from "./validation.server";
 import { hashPassword } from "./password.server";
 import { startSession } from "./session.server";
 

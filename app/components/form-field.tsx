@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { PASSWORD_MIN } from "~/auth/validation";
+import { PASSWORD_MIN } from "~/auth/limits";
 
 interface FieldProps extends React.InputHTMLAttributes<HTMLInputElement> {
   label: string;

@@ -1,6 +1,6 @@
 import { data } from "@remix-run/node";
 import type { ZodType } from "zod";
-import { fieldErrors, type FieldErrors } from "../auth/validation";
+import { fieldErrors, type FieldErrors } from "../auth/validation.server";
 
 /** Throw a 4xx with a message the error boundary shows, when a request is not acceptable. */
 export function invariantResponse(condition: unknown, message: string, status = 400): asserts condition {

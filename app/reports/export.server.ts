@@ -1,5 +1,6 @@
 import { activistRecord } from "./activist.server";
-import { csvLine, matrixFilterSchema, moduleReportFilterSchema, overviewFilterSchema, parseFilters, type FilterErrors } from "./filters";
+import { matrixFilterSchema, moduleReportFilterSchema, overviewFilterSchema, parseFilters } from "./filter-schemas.server";
+import { csvLine, type FilterErrors } from "./filters";
 import { matrixBatches, matrixSetup, type CellStatus } from "./matrix.server";
 import { moduleGroupBatches, moduleScope, quizFigures, scenarioFigures } from "./module-report.server";
 import { groupTableBatches, moduleFigures, weeklyCompletions } from "./overview.server";

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
-import { PAGE_SIZE, type FilterErrors, type FilterResult, type MatrixFilters } from "./filters";
+import type { MatrixFilters } from "./filter-schemas.server";
+import { PAGE_SIZE, type FilterErrors, type FilterResult } from "./filters";
 import {
   containsPattern,
   coreModuleCount,

@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import { getModule } from "../content/catalog.server";
 import { quizzesOf, scenariosOf, type CompiledModule, type EndingOutcome, type ScenarioActivity, type ScenarioNode } from "../content/manifest";
-import { GROUP_PAGE_SIZE, type ModuleReportFilters } from "./filters";
+import type { ModuleReportFilters } from "./filter-schemas.server";
+import { GROUP_PAGE_SIZE } from "./filters";
 import {
   findScopeGroup,
   groupInScope,

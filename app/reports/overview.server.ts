@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
-import { GROUP_PAGE_SIZE, type OverviewFilters } from "./filters";
+import type { OverviewFilters } from "./filter-schemas.server";
+import { GROUP_PAGE_SIZE } from "./filters";
 import {
   activistRows,
   coreModuleCount,

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { groupKinds } from "../../db/schema";
+import { groupKinds } from "../../db/enums";
 import { requireUser } from "~/auth/guard.server";
 import { Field, FormError } from "~/components/form-field";
 import { createGroup, groupInputSchema, listGroups } from "~/groups/groups.server";

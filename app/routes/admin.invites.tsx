@@ -1,10 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { userRoles } from "../../db/schema";
+import { userRoles } from "../../db/enums";
 import { requireUser } from "~/auth/guard.server";
 import { createInvite, listInvites } from "~/auth/invites.server";
-import { roleSchema } from "~/auth/validation";
+import { inviteFormSchema } from "~/auth/validation.server";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { FormError } from "~/components/form-field";
 import { findGroup, listGroups } from "~/groups/groups.server";
@@ -21,16 +20,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-const inviteSchema = z.object({
-  groupId: z.string({ error: "Choose a group." }).min(1, "Choose a group."),
-  role: roleSchema,
-  days: z.coerce.number({ error: "Give a number of days." }).int("Use whole days.").min(1, "At least 1 day.").max(90, "At most 90 days."),
-});
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = await requireUser({ request, context }, ["admin"]);
   const form = await request.formData();
-  const parsed = parseForm(inviteSchema, { groupId: text(form, "groupId"), role: text(form, "role"), days: text(form, "days") ?? "14" });
+  const parsed = parseForm(inviteFormSchema, { groupId: text(form, "groupId"), role: text(form, "role"), days: text(form, "days") ?? "14" });
   if (!parsed.ok) return parsed.response;
   const group = await findGroup(parsed.value.groupId);
   if (!group) return formFailure(400, { groupId: "That group doesn't exist any more. Reload the page and choose again." });

@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { userRoles } from "../../db/schema";
+import { userRoles } from "../../db/enums";
 import { countAdmins, findUser, updateUserAccess } from "~/auth/accounts.server";
 import { requireUser } from "~/auth/guard.server";
-import { roleSchema } from "~/auth/validation";
+import { userAccessFormSchema } from "~/auth/validation.server";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { FormError } from "~/components/form-field";
 import { existingGroupIds, listGroups } from "~/groups/groups.server";
@@ -20,15 +19,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return { user: { ...user, createdAt: user.createdAt.toISOString() }, groups: groups.map((g) => ({ id: g.id, name: g.name, kind: g.kind })) };
 }
 
-const accessSchema = z.object({
-  role: roleSchema,
-  groupIds: z.array(z.string().max(64)).max(500, "Too many groups selected."),
-});
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user: admin } = await requireUser({ request, context }, ["admin"]);
   const form = await request.formData();
-  const parsed = parseForm(accessSchema, { role: form.get("role"), groupIds: form.getAll("groupIds") });
+  const parsed = parseForm(userAccessFormSchema, { role: form.get("role"), groupIds: form.getAll("groupIds") });
   if (!parsed.ok) return parsed.response;
   const target = await findUser(params.id ?? "");
   if (!target) throw notFound("There is no user with that id.");

@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { optionalUser } from "~/auth/guard.server";
 import { acceptInvite, inviteProblem, inviteState } from "~/auth/invites.server";
-import { signUpSchema } from "~/auth/validation";
+import { signUpSchema } from "~/auth/validation.server";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { Field, FormError, NewPasswordField } from "~/components/form-field";
 import { formFailure, parseForm, text } from "~/lib/http.server";

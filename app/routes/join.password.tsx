@@ -1,8 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { requireUser } from "~/auth/guard.server";
-import { passwordSchema } from "~/auth/validation";
+import { newPasswordFormSchema } from "~/auth/validation.server";
 import { FormError, NewPasswordField } from "~/components/form-field";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 import { needsPassword, setNewcomerPassword } from "~/live/joining.server";
@@ -16,12 +15,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { needed: await needsPassword(user.id), email: user.email };
 }
 
-const schema = z.object({ password: passwordSchema });
-
 export async function action({ request }: ActionFunctionArgs) {
   const { user } = await requireUser(request);
   const form = await request.formData();
-  const parsed = parseForm(schema, { password: text(form, "password") });
+  const parsed = parseForm(newPasswordFormSchema, { password: text(form, "password") });
   if (!parsed.ok) return parsed.response;
   const result = await setNewcomerPassword(user.id, parsed.value.password);
   if (!result.ok) return formFailure(result.status, { form: result.message });

@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { signIn } from "~/auth/accounts.server";
 import { optionalUser } from "~/auth/guard.server";
-import { signInSchema } from "~/auth/validation";
+import { signInSchema } from "~/auth/validation.server";
 import { Field, FormError } from "~/components/form-field";
 import { formFailure, parseForm, safeRedirect, text } from "~/lib/http.server";
 

@@ -8,12 +8,10 @@ import {
   GROUP_KIND_FILTERS,
   formatDay,
   formatShortDay,
-  overviewFilterSchema,
-  parseFilters,
   percent,
   toQuery,
-  type OverviewFilters,
 } from "~/reports/filters";
+import { overviewFilterSchema, parseFilters, type OverviewFilters } from "~/reports/filter-schemas.server";
 import { reportOverview, type Overview } from "~/reports/overview.server";
 import { REPORT_ROLES } from "~/reports/scope.server";
 

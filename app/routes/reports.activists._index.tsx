@@ -9,11 +9,9 @@ import {
   ROLE_FILTER_LABEL,
   STATUS_LABEL,
   formatDay,
-  matrixFilterSchema,
-  parseFilters,
   toQuery,
-  type MatrixFilters,
 } from "~/reports/filters";
+import { matrixFilterSchema, parseFilters, type MatrixFilters } from "~/reports/filter-schemas.server";
 import { activistMatrix, type MatrixCell, type MatrixView } from "~/reports/matrix.server";
 import { REPORT_ROLES, type ReportModule, type ScopeGroup } from "~/reports/scope.server";
 

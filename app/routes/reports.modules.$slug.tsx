@@ -5,7 +5,8 @@ import { requireUser } from "~/auth/guard.server";
 import { BarChart } from "~/components/chart";
 import { ExportLink, FilterErrorSummary, Pagination } from "~/components/chart-controls";
 import { notFound } from "~/lib/http.server";
-import { moduleReportFilterSchema, parseFilters, percent, toQuery } from "~/reports/filters";
+import { percent, toQuery } from "~/reports/filters";
+import { moduleReportFilterSchema, parseFilters } from "~/reports/filter-schemas.server";
 import { moduleReport, type ModuleReport, type ScenarioFigures } from "~/reports/module-report.server";
 import { REPORT_ROLES } from "~/reports/scope.server";
 

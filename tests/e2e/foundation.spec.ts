@@ -322,3 +322,28 @@ test.describe("small screens", () => {
     }
   });
 });
+
+test("pages ship no server libraries to the browser (zod, Drizzle)", async ({ page }) => {
+  // Form schemas and the database schema are server-only; one stray import from a page
+  // added ~100 kB (gzipped) of JavaScript to the sign-in page a phone loads first.
+  const offenders: string[] = [];
+  page.on("response", async (response) => {
+    if (!response.url().endsWith(".js")) return;
+    const body = await response.text().catch(() => "");
+    for (const marker of ["drizzle:entityKind", "ZodError", "ZodType"]) {
+      if (body.includes(marker)) offenders.push(`${new URL(response.url()).pathname} contains ${marker}`);
+    }
+  });
+  const visit = async (path: string) => {
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+  };
+  await visit("/login");
+  await visit("/join");
+  await signIn(page, DEMO.admin.email, DEMO.admin.password);
+  for (const path of ["/admin/invites", "/admin/groups", "/admin/users", "/reports", "/reports/activists", "/live/new"]) await visit(path);
+  const someone = await page.goto("/admin/users").then(() => page.locator('a[href^="/admin/users/"]').first().getAttribute("href"));
+  await visit(someone!);
+  expect(page.url()).toContain("/admin/users/");
+  expect(offenders).toEqual([]);
+});

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { matrixFilterSchema, PAGE_SIZE, parseFilters } from "~/reports/filters";
+import { matrixFilterSchema, parseFilters } from "~/reports/filter-schemas.server";
+import { PAGE_SIZE } from "~/reports/filters";
 import { activistMatrix } from "~/reports/matrix.server";
 import { withTestDatabase } from "../setup/database";
 import { makeGroup, makeUser, type TestUser } from "../setup/fixtures";

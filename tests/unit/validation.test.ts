@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldErrors, PASSWORD_MIN, signUpSchema } from "~/auth/validation";
+import { fieldErrors, PASSWORD_MIN, signUpSchema } from "~/auth/validation.server";
 
 describe("sign-up validation", () => {
   it("normalises email case and trims names", () => {

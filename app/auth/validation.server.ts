@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { userRoles } from "../../db/schema";
+import { EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "./limits";
 
-// Client-safe rules shared by forms and domain functions. Limits are generous for real
-// names and strict enough that an oversized post is refused before it reaches argon2.
-export const PASSWORD_MIN = 10;
-export const PASSWORD_MAX = 200;
-export const NAME_MAX = 100;
-export const EMAIL_MAX = 254;
+// Rules shared by actions and domain functions (server only: zod stays out of the
+// browser bundles). Limits are generous for real names and strict enough that an
+// oversized post is refused before it reaches argon2.
+export { EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN };
 
 export const emailSchema = z
   .string({ error: "Enter your email address." })
@@ -37,6 +36,23 @@ export const signInSchema = z.object({
   // Any length is "wrong" rather than "invalid" at sign-in, but an absurd one is refused
   // so nobody can make the server hash megabytes.
   password: z.string({ error: "Enter your password." }).min(1, "Enter your password.").max(PASSWORD_MAX, "Wrong email or password."),
+});
+
+// The forms of single pages, kept here so the pages themselves import no zod.
+/** /join/password: a newcomer from a live session chooses a password. */
+export const newPasswordFormSchema = z.object({ password: passwordSchema });
+
+/** /admin/invites: a sign-up link for a group and role. */
+export const inviteFormSchema = z.object({
+  groupId: z.string({ error: "Choose a group." }).min(1, "Choose a group."),
+  role: roleSchema,
+  days: z.coerce.number({ error: "Give a number of days." }).int("Use whole days.").min(1, "At least 1 day.").max(90, "At most 90 days."),
+});
+
+/** /admin/users/:id: a person's role and groups. */
+export const userAccessFormSchema = z.object({
+  role: roleSchema,
+  groupIds: z.array(z.string().max(64)).max(500, "Too many groups selected."),
 });
 
 export type FieldErrors = Partial<Record<string, string>>;
