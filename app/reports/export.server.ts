@@ -1,7 +1,7 @@
 import { activistRecord } from "./activist.server";
 import { matrixFilterSchema, moduleReportFilterSchema, overviewFilterSchema, parseFilters } from "./filter-schemas.server";
-import { csvLine, type FilterErrors } from "./filters";
-import { matrixBatches, matrixSetup, type CellStatus } from "./matrix.server";
+import { csvField, type FilterErrors } from "./filters";
+import { matrixExportBatches, matrixSetup, type CellStatus } from "./matrix.server";
 import { moduleGroupBatches, moduleScope, quizFigures, scenarioFigures } from "./module-report.server";
 import { groupTableBatches, moduleFigures, weeklyCompletions } from "./overview.server";
 import { scopeOf, type Viewer } from "./scope.server";
@@ -24,8 +24,14 @@ export const EXPORT_TABLES = [
 ] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
-type Cell = string | number | boolean | null | undefined;
+/** Text that is already CSV fields (commas and all), written as it is. */
+class CsvFields {
+  constructor(readonly text: string) {}
+}
+type Cell = string | number | boolean | null | undefined | CsvFields;
 type Rows = AsyncIterable<Cell[][]>;
+
+const line = (fields: Cell[]) => `${fields.map((f) => (f instanceof CsvFields ? f.text : csvField(f))).join(",")}\r\n`;
 
 export type ExportResult = { ok: true; filename: string; stream: ReadableStream<Uint8Array> } | { ok: false; status: 400 | 404; message: string };
 
@@ -48,7 +54,7 @@ export function csvStream(header: string[], batches: Rows, options: StreamOption
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(encoder.encode(`\uFEFF${csvLine(header)}`));
+        controller.enqueue(encoder.encode(`\uFEFF${line(header)}`));
         return;
       }
       try {
@@ -58,7 +64,7 @@ export function csvStream(header: string[], batches: Rows, options: StreamOption
           controller.close();
           return;
         }
-        controller.enqueue(encoder.encode(next.value.map(csvLine).join("")));
+        controller.enqueue(encoder.encode(next.value.map(line).join("")));
       } catch (error) {
         controller.error(error);
       }
@@ -97,8 +103,8 @@ export async function exportTable(viewer: Viewer, table: string, params: URLSear
       const { modules } = context;
       const header = ["Name", "Email", "Role", "Groups", `Modules complete (of ${modules.length})`, ...modules.flatMap((m) => [`${m.title}: status`, `${m.title}: date`])];
       async function* lines(): Rows {
-        for await (const batch of matrixBatches(context)) {
-          yield batch.map((r) => [r.name, r.email, r.role, r.groups, r.completed, ...modules.flatMap((m) => [STATUS_TEXT[r.cells[m.slug]!.status], r.cells[m.slug]!.date])]);
+        for await (const batch of matrixExportBatches(context, STATUS_TEXT)) {
+          yield batch.map((r) => [r.name, r.email, r.role, r.groups, r.completed, ...(r.cells === null ? [] : [new CsvFields(r.cells)])]);
         }
       }
       return ok("activists", header, lines());

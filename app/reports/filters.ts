@@ -79,7 +79,6 @@ export function csvField(value: string | number | boolean | null | undefined): s
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const csvLine = (fields: (string | number | boolean | null | undefined)[]) => `${fields.map(csvField).join(",")}\r\n`;
 
 // ---------------------------------------------------------------- display helpers (pure)
 

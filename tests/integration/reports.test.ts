@@ -689,17 +689,22 @@ describe("CSV export", () => {
   });
 
   it("reads the matrix in batches, so any size streams at the same memory", async () => {
-    const { matrixBatches, matrixSetup } = await import("~/reports/matrix.server");
+    const { matrixExportBatches, matrixSetup } = await import("~/reports/matrix.server");
     const setup = await matrixSetup(people.admin, { role: "all", sort: "name", dir: "asc", page: 1 } as never);
     if (!setup.ok) throw new Error("setup failed");
+    const words = { "not-started": "none", "in-progress": "going", self: "self", live: "live" };
     const sizes: number[] = [];
     const seen: string[] = [];
-    for await (const batch of matrixBatches(setup.context, 3)) {
+    for await (const batch of matrixExportBatches(setup.context, words, 3)) {
       sizes.push(batch.length);
       seen.push(...batch.map((r) => r.name));
+      const ann = batch.find((r) => r.id === people.ann.id);
+      if (ann) expect(ann.cells).toBe(`self,${today},self,${today}`);
     }
     expect(sizes).toEqual([3, 3, 3, 1]); // ten people in batches of three
     expect(new Set(seen).size).toBe(10);
+    // Words that would need quoting are refused rather than written raw into the CSV.
+    await expect(matrixExportBatches(setup.context, { ...words, live: "live, in a room" }).next()).rejects.toThrow(/quoting/);
   });
 
   it("exports every other table with its header row", async () => {
