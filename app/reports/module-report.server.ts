@@ -542,21 +542,29 @@ async function scopedModuleRaw(scope: ReportScope, module: CompiledModule): Prom
   const [questions, quizzes, wrongPicks] = quizQueries(sql`attempts`);
   const [endings, choices] = scenarioQueries(sql`runs`, scenarios.length ? liveVotes(scope, slug, scenarios) : sql`(select null::text as user_id, null::text as scenario_id, null::text as node, null::int as choice where false)`);
   const list = (query: SQL) => sql`(select coalesce(json_agg(x), '[]'::json) from (${query}) x)`;
-  type Row = { activists: number; self: number; live: number; questions: unknown; quizzes: unknown; wrongPicks: unknown; endings: unknown; choices: unknown };
-  const [row] = await rows<Row>(sql`
-    with pop as materialized (select u.id from ${peopleInScope(scope)} where u.role = 'activist'),
-    done as materialized ${own("module_completions")},
-    attempts as materialized ${own("quiz_attempts")},
-    runs as materialized ${own("scenario_runs")}
-    select (select count(*)::int from pop) as activists,
-           (select count(*)::int from done where how = 'self') as self,
-           (select count(*)::int from done where how = 'live') as live,
-           ${list(questions)} as questions, ${list(quizzes)} as quizzes, ${list(wrongPicks)} as "wrongPicks",
-           ${list(endings)} as endings, ${list(choices)} as choices`);
+  const pop = sql`pop as materialized (select u.id from ${peopleInScope(scope)} where u.role = 'activist')`;
+  type QuizHalf = { activists: number; self: number; live: number; questions: unknown; quizzes: unknown; wrongPicks: unknown };
+  type ScenarioHalf = { endings: unknown; choices: unknown };
+  // Two statements side by side, quizzes and scenarios: each finds the activists again
+  // (~4 ms), but on two cores the page waits for the slower half, not the sum.
+  const [[row], [scenarioRow]] = await Promise.all([
+    rows<QuizHalf>(sql`
+      with ${pop},
+      done as materialized ${own("module_completions")},
+      attempts as materialized ${own("quiz_attempts")}
+      select (select count(*)::int from pop) as activists,
+             (select count(*)::int from done where how = 'self') as self,
+             (select count(*)::int from done where how = 'live') as live,
+             ${list(questions)} as questions, ${list(quizzes)} as quizzes, ${list(wrongPicks)} as "wrongPicks"`),
+    rows<ScenarioHalf>(sql`
+      with ${pop},
+      runs as materialized ${own("scenario_runs")}
+      select ${list(endings)} as endings, ${list(choices)} as choices`),
+  ]);
   return {
     totals: { activists: Number(row?.activists ?? 0), self: Number(row?.self ?? 0), live: Number(row?.live ?? 0) },
     quiz: [jsonList<QuestionRow>(row?.questions), jsonList<QuizRow>(row?.quizzes), jsonList<WrongPickRow>(row?.wrongPicks)],
-    scenario: [jsonList<EndingRow>(row?.endings), jsonList<ChoiceRow>(row?.choices)],
+    scenario: [jsonList<EndingRow>(scenarioRow?.endings), jsonList<ChoiceRow>(scenarioRow?.choices)],
   };
 }
 
