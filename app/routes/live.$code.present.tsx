@@ -66,9 +66,7 @@ export default function LivePresenter() {
         <div className="alert alert--success" role="status">
           Session ended{shared.endedAt ? ` at ${new Date(shared.endedAt).toLocaleTimeString("en-GB", { timeStyle: "short" })}` : ""}.{" "}
           {presenter?.participants.filter((p) => p.attended).length ?? 0} of {shared.participantCount} attended; their completions are recorded.{" "}
-          {/* A full page load: a client-side navigation started while the end command's
-              revalidation is still running was seen to leave a blank page (Remix route discovery). */}
-          <Link to={`/reports/sessions/${shared.sessionId}`} reloadDocument>
+          <Link to={`/reports/sessions/${shared.sessionId}`}>
             See the session report
           </Link>
         </div>
