@@ -9,6 +9,13 @@ export function invariantResponse(condition: unknown, message: string, status = 
 
 export const notFound = (message = "We couldn't find that page.") => data(message, { status: 404 });
 
+/**
+ * A 4xx from a resource route (a script, a stream: no page, no error boundary) as plain
+ * text. Thrown there, `data()` reaches Remix's error handler and is logged like a crash.
+ */
+export const plainError = (status: 400 | 401 | 403 | 404 | 409 | 410 | 429, message: string) =>
+  new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" } });
+
 /** What every form action returns on failure: field messages and a form-level one. */
 export interface FormFailure {
   ok: false;

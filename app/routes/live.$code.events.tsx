@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { data } from "@remix-run/node";
 import { requireUser } from "~/auth/guard.server";
+import { plainError } from "~/lib/http.server";
 import { liveHub } from "~/live/hub.server";
 import { streamAccess } from "~/live/pages.server";
 
@@ -11,7 +11,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user } = await requireUser(request);
   const asPresenter = new URL(request.url).searchParams.get("as") === "presenter";
   const access = await streamAccess(params.code ?? "", user, asPresenter);
-  if (!access.ok) throw data(access.message, { status: access.status });
+  if (!access.ok) throw plainError(access.status, access.message);
   if (access.value.ended) return new Response(null, { status: 204 });
   const hub = await liveHub();
   return hub.connect(access.value.sessionId, access.value.viewer, request.signal);

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/guard.server";
 import { canPreviewDrafts, getModule } from "~/content/catalog.server";
-import { notFound } from "~/lib/http.server";
+import { plainError } from "~/lib/http.server";
 import { isLiveParticipantOfModule } from "~/live/pages.server";
 import { moduleCodeScript } from "~/mdx/module-code";
 
@@ -14,10 +14,10 @@ import { moduleCodeScript } from "~/mdx/module-code";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const module = getModule(params.slug ?? "");
   const hash = /^([0-9a-zA-Z_-]+)\.js$/.exec(params.file ?? "")?.[1];
-  if (!module || !hash || hash !== module.hash) throw notFound("There is no module code at this address.");
+  if (!module || !hash || hash !== module.hash) throw plainError(404, "There is no module code at this address.");
   if (module.frontmatter.draft) {
     const { user } = await requireUser({ request, context });
-    if (!canPreviewDrafts(user.role) && !(await isLiveParticipantOfModule(user.id, module.slug))) throw notFound("There is no module code at this address.");
+    if (!canPreviewDrafts(user.role) && !(await isLiveParticipantOfModule(user.id, module.slug))) throw plainError(404, "There is no module code at this address.");
   }
   return new Response(moduleCodeScript(module.hash, module.code), {
     headers: {

@@ -297,8 +297,8 @@ describe("the event stream", () => {
   it("refuses people who are not in the session, and says 204 (stop) once it has ended", async () => {
     const { code, trainer } = await session();
     const stranger = await makeUser("activist");
-    await expect(openStream(code, stranger.cookie)).rejects.toMatchObject({ init: { status: 403 } });
-    await expect(openStream(code, stranger.cookie, true)).rejects.toMatchObject({ init: { status: 403 } });
+    await expect(openStream(code, stranger.cookie)).rejects.toMatchObject({ status: 403 });
+    await expect(openStream(code, stranger.cookie, true)).rejects.toMatchObject({ status: 403 });
     await endSession(code, trainer);
     const after = await openStream(code, trainer.cookie, true);
     expect(after.response.status).toBe(204);
