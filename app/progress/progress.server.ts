@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import { databaseHandle, db, preparedStatement } from "../../db/client.server";
 import { moduleCompletions, pollAnswers, quizAttempts, reflections, scenarioRuns, stepViews, type ScenarioMove } from "../../db/schema";
-import { quizzesOf, scenariosOf, type CompiledModule, type ModuleManifest, type StepInfo } from "../content/manifest";
+import { quizzesOf, scenariosOf, type Activity, type CompiledModule, type ModuleManifest, type ScenarioActivity, type StepInfo } from "../content/manifest";
 import { checkMove, scoreQuiz, type QuizAnswers } from "./scoring";
 
 /** An expected refusal: the route turns it into a 4xx with this message. */
@@ -438,6 +438,30 @@ export async function viewStep(userId: string, module: CompiledModule, step: Ste
     ...activityProgress(row!),
     completion: c ? { how: c.how, completedAt: new Date(c.completedAt), contentHash: c.contentHash } : null,
   };
+}
+
+/**
+ * The activities of one step as the learner's page needs them. A scenario keeps only the
+ * nodes of the learner's latest run (the lines said and the replies chosen), the node it
+ * stands on, and the endings (for "endings found: n of m"): not the whole graph, which was
+ * most of a scenario step's loader data (11.3 of 11.3 kB) and is re-sent after every reply.
+ * Each reply's next node arrives with the revalidation that follows it.
+ */
+export function stepActivities(module: CompiledModule, step: StepInfo, progress: Pick<ModuleProgress, "scenarios">): Record<string, Activity> {
+  const out: Record<string, Activity> = {};
+  for (const id of step.activityIds) {
+    const activity = module.manifest.activities[id]!;
+    if (activity.kind !== "scenario") {
+      out[id] = activity;
+      continue;
+    }
+    const run = progress.scenarios[id]?.latest;
+    const keep = new Set(run ? [...run.path.map((m) => m.node), run.currentNode] : []);
+    const nodes: ScenarioActivity["nodes"] = {};
+    for (const [nodeId, node] of Object.entries(activity.nodes)) if (keep.has(nodeId) || node.kind === "ending") nodes[nodeId] = node;
+    out[id] = { ...activity, nodes };
+  }
+  return out;
 }
 
 export interface CatalogueStatus {

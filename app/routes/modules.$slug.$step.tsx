@@ -9,7 +9,7 @@ import { notFound } from "~/lib/http.server";
 import { randomToken } from "~/lib/crypto.server";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent, primeModuleContent } from "~/mdx/module-content";
-import { viewStep } from "~/progress/progress.server";
+import { stepActivities, viewStep } from "~/progress/progress.server";
 import { handleActivitySubmission } from "~/progress/submissions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.step.title} · ${data.module.title} · Doorstep` : "Doorstep" }];
@@ -28,9 +28,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // The compiled code is not loader data (ADR 006): the server renders from the component
   // primed here; the browser gets the code from its immutable script asset.
   primeModuleContent(module.hash, module.code);
-  // Only this step's activities: the MDX renders no other step's, and every byte of loader
-  // data is encoded into the HTML (and again on each client-side step change).
-  const activities = Object.fromEntries(step.activityIds.map((id) => [id, module.manifest.activities[id]!]));
+  // Only this step's activities (a scenario: only its learner's part of the graph): the MDX
+  // renders no other step's, and every byte of loader data is encoded into the HTML (and
+  // again on each client-side step change and after each answer).
+  const activities = stepActivities(module, step, progress);
   return {
     module: { slug: module.slug, title: module.frontmatter.title, hash: module.hash, activities, draft: module.frontmatter.draft },
     step: { id: step.id, title: step.title, index },

@@ -3,6 +3,7 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { randomToken } from "~/lib/crypto.server";
+import type { ScenarioActivity } from "~/content/manifest";
 import { moduleProgress } from "~/progress/progress.server";
 import * as me from "~/routes/me";
 import * as catalogue from "~/routes/modules._index";
@@ -100,6 +101,23 @@ describe("step page", () => {
     expect(await database().db.select().from(moduleCompletions).where(eq(moduleCompletions.userId, user.id))).toHaveLength(1);
   });
 
+  it("sends a scenario's graph only as far as the learner's latest run has gone", async () => {
+    const user = await makeUser("activist");
+    const scenario = moduleOf("doorstep-basics").manifest.activities["first-door"] as ScenarioActivity;
+    const sentNodes = async () => {
+      const body = (await view(user, "doorstep-basics", "practice")).body as StepBody;
+      return (body.module.activities["first-door"] as ScenarioActivity).nodes;
+    };
+    const nodesSent = async () => Object.keys(await sentNodes()).sort();
+    expect(await nodesSent()).toEqual(["closed", "good"]); // no run yet: the endings, for "n of m found"
+    const runId = await startRun(user);
+    expect(await nodesSent()).toEqual(["closed", "door", "good"]);
+    expect((await choose(user, runId, "door", 0, 0)).status).toBe(200);
+    expect(await nodesSent()).toEqual(["closed", "door", "good", "warm"]);
+    // Whatever is sent is the manifest's own node, unchanged.
+    for (const [id, node] of Object.entries(await sentNodes())) expect(node).toEqual(scenario.nodes[id]);
+  });
+
   it("sends only its own step's activities and the learner's state in them, and everything the page renders", async () => {
     const user = await makeUser("activist");
     const module = moduleOf("doorstep-basics");
@@ -111,7 +129,11 @@ describe("step page", () => {
 
     const practice = (await view(user, "doorstep-basics", "practice")).body as StepBody;
     expect(practice.module).not.toHaveProperty("manifest");
-    expect(practice.module.activities).toEqual({ "first-door": module.manifest.activities["first-door"] });
+    // The scenario as far as the latest run went (door → closed) and its endings, not the
+    // node behind the reply it did not take ("warm").
+    const scenario = module.manifest.activities["first-door"] as ScenarioActivity;
+    const { door, good, closed } = scenario.nodes;
+    expect(practice.module.activities).toEqual({ "first-door": { ...scenario, nodes: { door, good, closed } } });
     expect(practice.progress.quizzes).toEqual({});
     expect(practice.progress.polls).toEqual({});
     expect(practice.progress.reflections).toEqual({});
