@@ -124,27 +124,33 @@ function MatrixFilterForm({
         </select>
         {error("status")}
       </div>
-      <div className={wrap("from")}>
-        <label htmlFor="filter-from">Completed from</label>
-        <input type="date" defaultValue={values.from ?? ""} {...field("from")} />
-        {error("from")}
-      </div>
-      <div className={wrap("to")}>
-        <label htmlFor="filter-to">Completed to</label>
-        <input type="date" defaultValue={values.to ?? ""} {...field("to")} />
-        {error("to")}
-      </div>
-      <div className={wrap("role")}>
-        <label htmlFor="filter-role">Role</label>
-        <select defaultValue={values.role || "activist"} {...field("role")}>
-          {ROLE_FILTERS.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_FILTER_LABEL[r]}
-            </option>
-          ))}
-        </select>
-        {error("role")}
-      </div>
+      {/* Used less often, and a phone's whole first screen without this: folded away unless set. */}
+      <details className="filters__more" open={Boolean(values.from || values.to || (values.role && values.role !== "activist") || errors.from || errors.to || errors.role)}>
+        <summary>More filters: completion dates, role</summary>
+        <div className="filters__more-fields">
+          <div className={wrap("from")}>
+            <label htmlFor="filter-from">Completed from</label>
+            <input type="date" defaultValue={values.from ?? ""} {...field("from")} />
+            {error("from")}
+          </div>
+          <div className={wrap("to")}>
+            <label htmlFor="filter-to">Completed to</label>
+            <input type="date" defaultValue={values.to ?? ""} {...field("to")} />
+            {error("to")}
+          </div>
+          <div className={wrap("role")}>
+            <label htmlFor="filter-role">Role</label>
+            <select defaultValue={values.role || "activist"} {...field("role")}>
+              {ROLE_FILTERS.map((r) => (
+                <option key={r} value={r}>
+                  {ROLE_FILTER_LABEL[r]}
+                </option>
+              ))}
+            </select>
+            {error("role")}
+          </div>
+        </div>
+      </details>
       {values.sort && values.sort !== "name" ? <input type="hidden" name="sort" value={values.sort} /> : null}
       {values.dir === "desc" ? <input type="hidden" name="dir" value="desc" /> : null}
       {error("sort")}

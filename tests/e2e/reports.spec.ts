@@ -167,6 +167,21 @@ test.describe("reports on a phone", () => {
       await checkA11y(page, `${path} (phone)`);
     }
   });
+
+  test("the matrix's less-used filters are folded away until needed, and open when set", async ({ page }) => {
+    await signIn(page, DEMO.organiser.email, DEMO.organiser.password, { expectUrl: /\/$/ });
+    await page.goto("/reports/activists");
+    const from = page.getByLabel("Completed from");
+    await expect(from).toBeHidden();
+    await page.getByText("More filters: completion dates, role").focus();
+    await page.keyboard.press("Enter");
+    await expect(from).toBeVisible();
+    await from.fill("2020-01-01");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(/from=2020-01-01/);
+    await expect(page.getByLabel("Completed from")).toBeVisible(); // a filter in use is never hidden
+    await expect(page.getByLabel("Completed from")).toHaveValue("2020-01-01");
+  });
 });
 
 test.describe("reports without JavaScript", () => {
