@@ -234,17 +234,15 @@ export async function generateMovement(sql, { scale = 1, organiserEmail, log = c
 
 /** The report summaries (db/schema.ts, "report summaries") from the raw tables, set-based. */
 export async function rebuildReportSummaries(sql) {
-  await sql`truncate module_progress, module_tallies, completion_weeks, learner_totals, group_progress_counts`;
+  await sql`truncate module_progress, learner_totals, group_progress_counts`;
   await sql`insert into module_progress (user_id, module_slug, started_at, completed_at, how)
     select coalesce(v.user_id, c.user_id), coalesce(v.module_slug, c.module_slug), least(v.started, c.completed_at), c.completed_at, c.how
     from (select user_id, module_slug, min(first_seen_at) as started from step_views group by user_id, module_slug) v
     full join module_completions c on c.user_id = v.user_id and c.module_slug = v.module_slug`;
-  await sql`insert into module_tallies (module_slug, started, self, live)
-    select module_slug, count(*), count(*) filter (where how = 'self'), count(*) filter (where how = 'live') from module_progress group by module_slug`;
-  await sql`insert into completion_weeks (module_slug, week, how, completions)
-    select module_slug, date_trunc('week', completed_at at time zone 'UTC'), how, count(*) from module_completions group by 1, 2, 3`;
   await sql`insert into learner_totals (user_id, core_completed)
     select c.user_id, count(*) from module_completions c join modules m on m.slug = c.module_slug and not m.draft group by c.user_id`;
+  // module_tallies and completion_weeks, striped (migration 0008)
+  await sql`select report_rebuild_striped_tallies()`;
   await sql`insert into group_progress_counts (group_id, core_completed, activists)
     select ms.group_id, coalesce(lt.core_completed, 0), count(*)
     from memberships ms join users u on u.id = ms.user_id and u.role = 'activist'

@@ -73,7 +73,7 @@ async function summaryMismatches(sql) {
     select
       (select count(*) from (
         (select module_slug, count(*) filter (where how = 'self') as self from module_completions group by 1
-         except select module_slug, self::bigint from module_tallies)
+         except select module_slug, sum(self)::bigint from module_tallies group by 1)
       ) x)::int as tallies,
       (select count(*) from (
         (select ms.group_id, c.module_slug, count(*) filter (where c.how = 'self') as self
@@ -82,7 +82,7 @@ async function summaryMismatches(sql) {
       ) y)::int as "groupModules",
       (select count(*) from (
         (select module_slug, count(*) as started from module_progress group by 1
-         except select module_slug, started::bigint from module_tallies)
+         except select module_slug, sum(started)::bigint from module_tallies group by 1)
       ) z)::int as started`;
   return row.tallies + row.groupModules + row.started;
 }

@@ -9,6 +9,7 @@ import {
   pgEnum,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -291,13 +292,27 @@ export const moduleProgress = pgTable(
   ],
 );
 
+// The two per-module tallies below are split into 8 rows per key, stripes (migration 0008):
+// every first step view and every completion of a module updated the same row and held it
+// until commit. Each person's changes go to the stripe report_stripe(user_id) picks, so
+// writers for different people rarely wait on each other, and a figure is the sum over a
+// key's stripes. Each stripe holds only its own people, so none goes below zero. (The
+// per-group tallies are not striped: a group's rows are shared only by its own members,
+// and striping them made the admin's group tables read 2× the rows.)
+const stripe = () => smallint("stripe").notNull().default(0);
+
 /** Per module: people who started it, completed it self-paced, completed it live. */
-export const moduleTallies = pgTable("module_tallies", {
-  moduleSlug: text("module_slug").primaryKey(),
-  started: integer("started").notNull().default(0),
-  self: integer("self").notNull().default(0),
-  live: integer("live").notNull().default(0),
-});
+export const moduleTallies = pgTable(
+  "module_tallies",
+  {
+    moduleSlug: text("module_slug").notNull(),
+    stripe: stripe(),
+    started: integer("started").notNull().default(0),
+    self: integer("self").notNull().default(0),
+    live: integer("live").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.moduleSlug, t.stripe] })],
+);
 
 /** Completions per module, UTC week (Monday) and how. */
 export const completionWeeks = pgTable(
@@ -306,9 +321,10 @@ export const completionWeeks = pgTable(
     moduleSlug: text("module_slug").notNull(),
     week: timestamp("week", { withTimezone: false }).notNull(),
     how: completionHow("how").notNull(),
+    stripe: stripe(),
     completions: integer("completions").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.moduleSlug, t.week, t.how] })],
+  (t) => [primaryKey({ columns: [t.moduleSlug, t.week, t.how, t.stripe] })],
 );
 
 /** Per person: completions of published (non-draft) modules. Trained = all of them. */

@@ -168,9 +168,9 @@ async function everyoneTotals(slug: string) {
       cross join lateral (select * from module_completions mc where mc.user_id = n.id and mc.module_slug = ${slug} offset 0) c
     )
     select (select count(*)::int from users u where u.role = 'activist') as activists,
-           (coalesce(max(t.self), 0) - (select count(*) from others where how = 'self'))::int as self,
-           (coalesce(max(t.live), 0) - (select count(*) from others where how = 'live'))::int as live
-    from module_tallies t where t.module_slug = ${slug}`);
+           (coalesce(sum(t.self), 0) - (select count(*) from others where how = 'self'))::int as self,
+           (coalesce(sum(t.live), 0) - (select count(*) from others where how = 'live'))::int as live
+    from module_tallies t where t.module_slug = ${slug}`); // summed over the module's stripes
   return { activists: Number(row?.activists ?? 0), self: Number(row?.self ?? 0), live: Number(row?.live ?? 0) };
 }
 

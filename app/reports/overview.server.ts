@@ -174,7 +174,7 @@ function startedEverywhere(): SQL {
            (t.started - coalesce(x.started, 0))::int as started,
            (t.self - coalesce(x.self, 0))::int as self,
            (t.live - coalesce(x.live, 0))::int as live
-    from module_tallies t
+    from (select module_slug, sum(started) as started, sum(self) as self, sum(live) as live from module_tallies group by module_slug) t
     left join (
       select p.module_slug, count(*) as started, count(*) filter (where p.how = 'self') as self, count(*) filter (where p.how = 'live') as live
       from ${nonActivists} n cross join lateral (select * from module_progress mp where mp.user_id = n.id offset 0) p

@@ -29,17 +29,23 @@ async function mismatches() {
     (select 'raw' as side, * from raw except select 'raw', * from module_progress)
     union all
     (select 'summary', * from module_progress except select 'summary', * from raw)`);
+  // The striped tallies (migration 0008) are compared stripe by stripe: each stripe must
+  // hold exactly its own people (report_stripe(user_id)), not just add up.
   const tallies = await query(sql`
-    with raw as (select module_slug, count(*)::int as started, (count(*) filter (where how = 'self'))::int as self, (count(*) filter (where how = 'live'))::int as live
-                 from module_progress group by 1)
-    (select 'raw' as side, * from raw except select 'raw', * from module_tallies where started <> 0 or self <> 0 or live <> 0)
+    with raw as (select module_slug, report_stripe(user_id) as stripe, count(*)::int as started, (count(*) filter (where how = 'self'))::int as self,
+                        (count(*) filter (where how = 'live'))::int as live
+                 from module_progress group by 1, 2),
+    summary as (select module_slug, stripe, started, self, live from module_tallies where started <> 0 or self <> 0 or live <> 0)
+    (select 'raw' as side, * from raw except select 'raw', * from summary)
     union all
-    (select 'summary', * from module_tallies where started <> 0 or self <> 0 or live <> 0 except select 'summary', * from raw)`);
+    (select 'summary', * from summary except select 'summary', * from raw)`);
   const weeks = await query(sql`
-    with raw as (select module_slug, date_trunc('week', completed_at at time zone 'UTC') as week, how, count(*)::int as completions from module_completions group by 1, 2, 3)
-    (select 'raw' as side, * from raw except select 'raw', * from completion_weeks where completions <> 0)
+    with raw as (select module_slug, date_trunc('week', completed_at at time zone 'UTC') as week, how, report_stripe(user_id) as stripe, count(*)::int as completions
+                 from module_completions group by 1, 2, 3, 4),
+    summary as (select module_slug, week, how, stripe, completions from completion_weeks where completions <> 0)
+    (select 'raw' as side, * from raw except select 'raw', * from summary)
     union all
-    (select 'summary', * from completion_weeks where completions <> 0 except select 'summary', * from raw)`);
+    (select 'summary', * from summary except select 'summary', * from raw)`);
   const totals = await query(sql`
     with raw as (select c.user_id, count(*)::int as core_completed from module_completions c join modules m on m.slug = c.module_slug and not m.draft group by 1)
     (select 'raw' as side, * from raw except select 'raw', * from learner_totals where core_completed <> 0)
@@ -51,10 +57,11 @@ async function mismatches() {
       from memberships ms join users u on u.id = ms.user_id and u.role = 'activist'
       left join learner_totals lt on lt.user_id = ms.user_id
       group by 1, 2
-    )
-    (select 'raw' as side, * from raw except select 'raw', * from group_progress_counts where activists <> 0)
+    ),
+    summary as (select group_id, core_completed, activists from group_progress_counts where activists <> 0)
+    (select 'raw' as side, * from raw except select 'raw', * from summary)
     union all
-    (select 'summary', * from group_progress_counts where activists <> 0 except select 'summary', * from raw)`);
+    (select 'summary', * from summary except select 'summary', * from raw)`);
   // Quiz and scenario summaries (migration 0004).
   const same = (raw: ReturnType<typeof sql>, summary: ReturnType<typeof sql>) =>
     query(sql`with raw as ${raw}, summary as ${summary}
@@ -227,6 +234,35 @@ describe("report summaries kept by triggers", () => {
     await database().db.execute(sql`delete from users where id = ${ann.id}`);
     expect(await mismatches()).toEqual(none);
     await database().db.execute(sql`delete from groups where id = ${g1}`);
+    expect(await mismatches()).toEqual(none);
+  });
+});
+
+describe("striped tallies (migration 0008)", () => {
+  it("spread people over stripes, and a set-based rebuild gives back exactly what the triggers kept", async () => {
+    const group = (await makeGroup()).id;
+    const ids = Array.from({ length: 24 }, (_, i) => `stripe-${i}`);
+    for (const id of ids) {
+      await database().db.execute(sql`insert into users (id, email, name, password_hash, role) values (${id}, ${`${id}@example.org`}, ${id}, 'x', 'activist')`);
+      await database().db.execute(sql`insert into memberships (user_id, group_id) values (${id}, ${group}::uuid)`);
+      await database().db.execute(sql`insert into step_views (user_id, module_slug, step_id) values (${id}, 'sum-two', 's1')`);
+      await database().db.execute(sql`insert into module_completions (user_id, module_slug, content_hash, how) values (${id}, 'sum-two', 'h2', 'self')`);
+    }
+    expect(await mismatches()).toEqual(none);
+    // Twenty-four people land on several stripes (with 8 stripes, all on one would be a broken hash).
+    const [spread] = await query<{ stripes: number; started: number }>(sql`
+      select count(*)::int as stripes, sum(started)::int as started from module_tallies where module_slug = 'sum-two' and started <> 0`);
+    expect(spread!.stripes).toBeGreaterThan(3);
+    expect(spread!.started).toBeGreaterThanOrEqual(ids.length);
+
+    const snapshot = () =>
+      query(sql`
+        select 'module' as t, module_slug as k, stripe, started || '/' || self || '/' || live as v from module_tallies where started <> 0 or self <> 0 or live <> 0
+        union all select 'week', module_slug || ' ' || week || ' ' || how, stripe, completions::text from completion_weeks where completions <> 0
+        order by 1, 2, 3`);
+    const kept = await snapshot();
+    await database().db.execute(sql`select report_rebuild_striped_tallies()`);
+    expect(await snapshot()).toEqual(kept);
     expect(await mismatches()).toEqual(none);
   });
 });
