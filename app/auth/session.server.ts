@@ -99,9 +99,12 @@ interface LookupRow {
   role: UserRole;
 }
 
+const SESSION_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 function createLucia(database: Database, pglite: PGlite | undefined) {
   return new Lucia(createAdapter(database, pglite), {
-    sessionExpiresIn: new TimeSpan(30, "d"),
+    sessionExpiresIn: new TimeSpan(SESSION_DAYS, "d"),
     getUserAttributes: (attributes) => ({
       email: attributes.email,
       name: attributes.name,
@@ -175,10 +178,44 @@ export async function startSession(userId: string, userAgent: string): Promise<s
   return serializeCookie(token, COOKIE_MAX_AGE_SECONDS);
 }
 
+// On the embedded database only (docs/decisions/007): one process owns it, and every write
+// that can end a session or change what it carries goes through this process and calls
+// sessionsChanged(), so a validated session can be remembered here for a minute instead of
+// asking PGlite on every request (a third of a signed-in page's server time there).
+// Anything else is a miss: a new change, an entry older than a minute, or a session lucia
+// would now extend (the last half of its 30 days), which must reach the database.
+const REMEMBER_MS = 60_000;
+const REMEMBER_MAX = 10_000;
+const remembered = new WeakMap<Database, Map<string, { changes: number; until: number; session: CurrentSession }>>();
+
 async function validate(token: string): Promise<CurrentSession | null> {
-  const { session, user } = await lucia().validateSession(sha256Hex(token));
-  if (!session || !user) return null;
-  return { sessionId: session.id, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+  const sessionId = sha256Hex(token);
+  const handle = databaseHandle();
+  const memory = handle.kind === "pglite" ? rememberedFor(handle.db) : null;
+  const hit = memory?.get(sessionId);
+  const now = Date.now();
+  if (hit && hit.changes === changes && now < hit.until) return hit.session;
+  const seen = changes; // a change while we ask makes what we learn stale at once
+  const { session, user } = await lucia().validateSession(sessionId);
+  if (!session || !user) {
+    memory?.delete(sessionId);
+    return null;
+  }
+  const current: CurrentSession = { sessionId: session.id, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+  if (memory) {
+    const until = Math.min(now + REMEMBER_MS, session.expiresAt.getTime() - (SESSION_DAYS / 2) * DAY_MS);
+    if (until > now) {
+      if (memory.size >= REMEMBER_MAX) memory.clear();
+      memory.set(sessionId, { changes: seen, until, session: current });
+    }
+  }
+  return current;
+}
+
+function rememberedFor(database: Database) {
+  let memory = remembered.get(database);
+  if (!memory) remembered.set(database, (memory = new Map()));
+  return memory;
 }
 
 // Remix runs the root loader and the page's loader in parallel, each with its own copy of

@@ -1,6 +1,6 @@
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "../../db/client.server";
+import { databaseHandle, db, preparedStatement } from "../../db/client.server";
 import { groupKinds, groups, memberships, type Group } from "../../db/schema";
 
 export const groupInputSchema = z.object({
@@ -47,13 +47,19 @@ export async function findGroup(id: string): Promise<Group | undefined> {
   return group;
 }
 
+// On every signed-in home page: one prepared statement (db/client.server.ts).
+const groupsOfUserStatement = preparedStatement<Omit<Group, "createdAt"> & { createdAt: number | string }>(
+  "doorstep_groups_of_user",
+  ["text"],
+  `select g.id, g.name, g.kind, g.is_target_seat as "isTargetSeat", extract(epoch from g.created_at) * 1000 as "createdAt"
+     from memberships m join groups g on g.id = m.group_id
+    where m.user_id = $1::text
+    order by g.name`,
+);
+
 export async function groupsOfUser(userId: string): Promise<Group[]> {
-  return db()
-    .select({ id: groups.id, name: groups.name, kind: groups.kind, isTargetSeat: groups.isTargetSeat, createdAt: groups.createdAt })
-    .from(memberships)
-    .innerJoin(groups, eq(groups.id, memberships.groupId))
-    .where(eq(memberships.userId, userId))
-    .orderBy(asc(groups.name));
+  const rows = await groupsOfUserStatement.run(databaseHandle(), [userId]);
+  return rows.map((g) => ({ ...g, createdAt: new Date(Number(g.createdAt)) }));
 }
 
 /** Which of these ids are real groups; the rest are reported back to the form. */

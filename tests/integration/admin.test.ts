@@ -4,8 +4,10 @@ import * as groupsPage from "~/routes/admin.groups";
 import * as invitesPage from "~/routes/admin.invites";
 import * as editUser from "~/routes/admin.users_.$id";
 import * as invitePage from "~/routes/invite.$token";
+import { groupsOfUser } from "~/groups/groups.server";
+import * as home from "~/routes/_index";
 import { groups, invites, memberships, users } from "../../db/schema";
-import { makeGroup, makeUser, post, run } from "../setup/fixtures";
+import { get, makeGroup, makeUser, post, run } from "../setup/fixtures";
 import { withTestDatabase } from "../setup/database";
 
 const database = withTestDatabase();
@@ -80,6 +82,11 @@ describe("admin: users", () => {
     expect(row?.role).toBe("organiser");
     const rows = await database().db.select({ groupId: memberships.groupId }).from(memberships).where(eq(memberships.userId, user.id));
     expect(rows.map((r) => r.groupId).sort()).toEqual([b.id, c.id].sort());
+    // Their groups as stored, by name, and on their home page.
+    const byName = [b, c].sort((x, y) => (x.name < y.name ? -1 : 1));
+    expect(await groupsOfUser(user.id)).toEqual(byName);
+    const page = await run(home.loader, get("/", user.cookie));
+    expect((page.body as { groups: unknown[] }).groups).toEqual(byName.map((g) => ({ id: g.id, name: g.name })));
   });
 
   it("refuses an unknown group without touching the user's memberships", async () => {

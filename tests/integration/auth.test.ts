@@ -1,13 +1,14 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { currentSession, endOtherSessions, endSession, listSessions, startSession } from "~/auth/session.server";
+import { updateUserAccess } from "~/auth/accounts.server";
+import { currentSession, endOtherSessions, endSession, listSessions, sessionsChanged, startSession } from "~/auth/session.server";
 import { sha256Hex } from "~/lib/crypto.server";
 import { EMAIL_FAILURE_LIMIT } from "~/auth/throttle.server";
 import * as login from "~/routes/login";
 import * as logout from "~/routes/logout";
 import { sessions } from "../../db/schema";
 import { get, makeUser, post, run, TEST_PASSWORD } from "../setup/fixtures";
-import { withTestDatabase } from "../setup/database";
+import { testDbKind, withTestDatabase } from "../setup/database";
 
 const database = withTestDatabase();
 
@@ -98,12 +99,16 @@ describe("sessions", () => {
     const user = await makeUser("activist");
     const id = sha256Hex(user.cookie.split("=")[1]!);
     const day = 86_400_000;
+    // Written here behind the session code's back, so it is told, as every writer of
+    // sessions in the app process must tell it (on PGlite it remembers validations).
     await database().db.update(sessions).set({ expiresAt: new Date(Date.now() + 10 * day) }).where(eq(sessions.id, id));
+    sessionsChanged();
     expect((await currentSession(get("/", user.cookie)))?.user.id).toBe(user.id);
     const [extended] = await database().db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.id, id));
     expect(extended!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * day);
 
     await database().db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, id));
+    sessionsChanged();
     expect(await currentSession(get("/", user.cookie))).toBeNull();
     expect(await database().db.select().from(sessions).where(eq(sessions.id, id))).toHaveLength(0);
   });
@@ -112,9 +117,11 @@ describe("sessions", () => {
     const user = await makeUser("activist");
     const context = { clientIp: "192.0.2.1" };
     expect((await currentSession(get("/", user.cookie), context))?.user.id).toBe(user.id);
-    // Deleted behind the app's back: the same request keeps its answer, a new one does not.
+    // Deleted behind the app's back (as another instance would): the same request keeps its
+    // answer, a new one does not.
     await database().db.delete(sessions).where(eq(sessions.userId, user.id));
     expect((await currentSession(get("/", user.cookie), context))?.user.id).toBe(user.id);
+    if (testDbKind() === "pglite") sessionsChanged(); // there is no other instance: see the next test
     expect(await currentSession(get("/", user.cookie), { clientIp: "192.0.2.1" })).toBeNull();
 
     // A sign-out through the app (e.g. an action before the loaders of the same request) is seen at once.
@@ -123,6 +130,30 @@ describe("sessions", () => {
     const current = await currentSession(get("/", again.cookie), scope);
     await endSession(current!.sessionId);
     expect(await currentSession(get("/", again.cookie), scope)).toBeNull();
+  });
+
+  it("remembers validated sessions on the embedded database only, and forgets them on any session or role change", async () => {
+    const user = await makeUser("activist");
+    const fresh = () => currentSession(get("/", user.cookie), {});
+    expect((await fresh())?.user.role).toBe("activist");
+    await database().db.delete(sessions).where(eq(sessions.userId, user.id)); // behind the app's back
+    if (testDbKind() === "pglite") {
+      // One process owns PGlite, so nothing else writes it: the validation is remembered...
+      expect((await fresh())?.user.id).toBe(user.id);
+      sessionsChanged(); // ...until this process changes a session or a role
+    }
+    expect(await fresh()).toBeNull();
+
+    // A role change through the app is seen by the very next request, on both databases.
+    const other = await makeUser("activist");
+    const again = () => currentSession(get("/", other.cookie), {});
+    expect((await again())?.user.role).toBe("activist");
+    expect((await again())?.user.role).toBe("activist");
+    expect(await updateUserAccess(other.id, "trainer", [])).toMatchObject({ ok: true });
+    expect((await again())?.user.role).toBe("trainer");
+    // And a sign-out.
+    await endSession((await again())!.sessionId);
+    expect(await again()).toBeNull();
   });
 
   it("ignores a forged or garbage cookie", async () => {
