@@ -104,14 +104,21 @@ function PresenterQuiz({ quiz, revealed }: { quiz: QuizActivity; revealed: boole
           />
         );
       })}
-      {live.open ? (
-        <div className="button-row">
-          <PresenterButton formKey={`reveal-${quiz.id}`} fields={{ intent: "reveal", activityId: quiz.id, shown: revealed ? "0" : "1" }} variant={revealed ? "secondary" : "primary"}>
-            {revealed ? "Hide the answers" : "Reveal the answers"}
-          </PresenterButton>
-        </div>
-      ) : null}
+      <RevealButton activityId={quiz.id} shown={revealed} show="Reveal the answers" hide="Hide the answers" />
     </>
+  );
+}
+
+/** The presenter's toggle for what participants see of an activity, while the session is open. */
+function RevealButton({ activityId, shown, show, hide }: { activityId: string; shown: boolean; show: string; hide: string }) {
+  const { live } = useLive();
+  if (!live.open) return null;
+  return (
+    <div className="button-row">
+      <PresenterButton formKey={`reveal-${activityId}`} fields={{ intent: "reveal", activityId, shown: shown ? "0" : "1" }} variant={shown ? "secondary" : "primary"}>
+        {shown ? hide : show}
+      </PresenterButton>
+    </div>
   );
 }
 
@@ -233,13 +240,7 @@ function PresenterPoll({ poll }: { poll: PollActivity }) {
         {answeredLine(tally?.total ?? 0, live.connectedCount)}
       </p>
       <BarChart label={poll.question} total={tally?.total} bars={poll.options.map((o) => ({ id: o.id, label: o.text, count: counts[o.id] ?? 0 }))} />
-      {live.open ? (
-        <div className="button-row">
-          <PresenterButton formKey={`reveal-${poll.id}`} fields={{ intent: "reveal", activityId: poll.id, shown: shown ? "0" : "1" }} variant={shown ? "secondary" : "primary"}>
-            {shown ? "Hide results from participants" : "Show results to participants"}
-          </PresenterButton>
-        </div>
-      ) : null}
+      <RevealButton activityId={poll.id} shown={shown} show="Show results to participants" hide="Hide results from participants" />
     </>
   );
 }
