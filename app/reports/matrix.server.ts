@@ -312,16 +312,10 @@ async function withCells(context: MatrixContext, people: { id: string; name: str
 
 // ---------------------------------------------------------------- every row, in batches
 
-export interface MatrixExportRow {
-  id: string;
-  name: string;
-  email: string;
-  role: string;
-  groups: string;
-  completed: number;
+export type MatrixExportRow = Omit<MatrixRow, "cells"> & {
   /** The cells as CSV fields, "status,date" per module in column order; null with no modules. */
   cells: string | null;
-}
+};
 
 /**
  * The whole filtered matrix for the CSV export, in batches of `batchSize` by keyset on
