@@ -393,7 +393,7 @@ export type StepProgress = Omit<ModuleProgress, "percent">;
  * $3 content hash, $4 the step, $5/$6/$7 the module's steps/quizzes/scenarios (the
  * requirements), $8 this step's activities.
  */
-const viewStepStatement = preparedStatement<ProgressRow>(
+const viewStepStatement = preparedStatement<ProgressRow & { ready: boolean }>(
   "doorstep_view_step",
   ["text", "text", "text", "text", "text", "text", "text", "text"],
   `with viewed as (
@@ -401,18 +401,20 @@ const viewStepStatement = preparedStatement<ProgressRow>(
    ), seen as (
      select sv.step_id from ${own("step_views")} sv where sv.step_id = any(string_to_array($5::text, ','))
      union select $4::text
-   ), completed as (
-     insert into module_completions (user_id, module_slug, content_hash, how)
-     select $1::text, $2::text, $3::text, 'self'
-      where (select count(*) from seen) = cardinality(string_to_array($5::text, ','))
+   ), ready as (
+     select (select count(*) from seen) = cardinality(string_to_array($5::text, ','))
         and (select count(distinct qa.quiz_id) from ${own("quiz_attempts")} qa
               where qa.passed and qa.quiz_id = any(string_to_array($6::text, ','))) = cardinality(string_to_array($6::text, ','))
         and (select count(distinct sr.scenario_id) from ${own("scenario_runs")} sr
-              where sr.ended_at is not null and sr.scenario_id = any(string_to_array($7::text, ','))) = cardinality(string_to_array($7::text, ','))
+              where sr.ended_at is not null and sr.scenario_id = any(string_to_array($7::text, ','))) = cardinality(string_to_array($7::text, ',')) as ok
+   ), completed as (
+     insert into module_completions (user_id, module_slug, content_hash, how)
+     select $1::text, $2::text, $3::text, 'self' where (select ok from ready)
      on conflict do nothing
      returning how, completed_at, content_hash
    )
    select
+     (select ok from ready) as ready,
      (select json_agg(step_id) from seen) as seen,
      ${activityColumns((column) => `${column} = any(string_to_array($8::text, ','))`)},
      (select ${completionJson}
@@ -433,10 +435,21 @@ export async function viewStep(userId: string, module: CompiledModule, step: Ste
   }
   const [row] = await viewStepStatement.run(databaseHandle(), [userId, module.slug, module.hash, step.id, ...lists, step.activityIds.join(",")]);
   const c = row!.completion;
+  let completion: StepProgress["completion"] = c ? { how: c.how, completedAt: new Date(c.completedAt), contentHash: c.contentHash } : null;
+  if (!completion && row!.ready) {
+    // Complete, yet no completion: another tab's statement inserted it at the same moment,
+    // after this statement's snapshot was taken (its insert waited for that one, then did
+    // nothing). A new statement sees it.
+    const [done] = await db()
+      .select({ how: moduleCompletions.how, completedAt: moduleCompletions.completedAt, contentHash: moduleCompletions.contentHash })
+      .from(moduleCompletions)
+      .where(and(eq(moduleCompletions.userId, userId), eq(moduleCompletions.moduleSlug, module.slug)));
+    completion = done ?? null;
+  }
   return {
     seenStepIds: module.manifest.steps.filter((s) => row!.seen.includes(s.id)).map((s) => s.id),
     ...activityProgress(row!),
-    completion: c ? { how: c.how, completedAt: new Date(c.completedAt), contentHash: c.contentHash } : null,
+    completion,
   };
 }
 

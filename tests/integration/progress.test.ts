@@ -22,7 +22,7 @@ import * as stepPage from "~/routes/modules.$slug.$step";
 import { preparedStatement } from "../../db/client.server";
 import { moduleCompletions, pollAnswers, quizAttempts, reflections, scenarioRuns, stepViews, users } from "../../db/schema";
 import { moduleOf, withEditedCatalog, withFixtureCatalog } from "../setup/content";
-import { withTestDatabase } from "../setup/database";
+import { testDbKind, withTestDatabase } from "../setup/database";
 import { makeUser, post, run } from "../setup/fixtures";
 
 const database = withTestDatabase();
@@ -291,9 +291,35 @@ describe("every write is idempotent", () => {
     const tabs = await Promise.all([viewStep(user.id, module, step("wrap-up")), viewStep(user.id, module, step("wrap-up"))]);
     expect(await completionsOf(user.id)).toEqual([expect.objectContaining({ how: "self", contentHash: module.hash })]);
     expect(await rows(stepViews, user.id)).toBe(4);
-    // The tab whose statement inserted the completion sees it through RETURNING.
-    expect(tabs.some((t) => t.completion?.how === "self")).toBe(true);
+    // The tab whose statement inserted the completion sees it through RETURNING, and the
+    // other one (whose insert waited, then found it there) reads it again.
+    expect(tabs.map((t) => t.completion?.how)).toEqual(["self", "self"]);
     expect((await viewStep(user.id, module, step("intro"))).completion).toMatchObject({ how: "self", contentHash: module.hash });
+  });
+});
+
+describe("a completion made by another tab at the same moment", () => {
+  it.runIf(testDbKind() === "postgres")("is shown by the step page whose own insert found it there", async () => {
+    const module = basics();
+    const user = await makeUser("activist");
+    await seeSteps(user.id, module, ["intro", "check", "practice"]);
+    await passQuiz(user.id);
+    await finishScenario(user.id);
+    // The other tab: its completion (live, to tell them apart) written but not yet committed.
+    const other = await database().postgres!.reserve();
+    try {
+      await other`begin`;
+      await other`insert into module_completions (user_id, module_slug, content_hash, how) values (${user.id}, ${module.slug}, ${module.hash}, 'live')`;
+      const step = module.manifest.steps.find((s) => s.id === "wrap-up")!;
+      const page = viewStep(user.id, module, step); // its insert waits for the other tab's
+      const waiting = await Promise.race([page.then(() => false), new Promise((r) => setTimeout(() => r(true), 300))]);
+      expect(waiting).toBe(true);
+      await other`commit`;
+      expect((await page).completion).toMatchObject({ how: "live", contentHash: module.hash });
+    } finally {
+      other.release();
+    }
+    expect(await completionsOf(user.id)).toEqual([expect.objectContaining({ how: "live" })]);
   });
 });
 
