@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, watch, writeFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { modules } from "../../db/schema";
@@ -34,10 +36,20 @@ export function moduleFolders(contentDir: string): { slug: string; file: string 
     .sort((a, b) => a.slug.localeCompare(b.slug));
 }
 
-/** Compile one module, or reuse the compiled output cached under its content hash. */
+// The compiled output depends on the compiler as much as on the source: a cache kept across
+// a deploy that changed how modules compile (the manifest's shape, say) must not serve
+// the old output. In a build this file is the whole server bundle, compiler included, so
+// its hash changes with any code change; the cache then fills again on the first start.
+let fingerprint: string | undefined;
+export function compilerFingerprint(): string {
+  fingerprint ??= createHash("sha256").update(readFileSync(fileURLToPath(import.meta.url))).digest("hex").slice(0, 12);
+  return fingerprint;
+}
+
+/** Compile one module, or reuse the compiled output cached under its content hash and compiler. */
 export async function loadModule(slug: string, file: string): Promise<{ module?: CompiledModule; problems: ContentProblem[]; cached: boolean }> {
   const source = readFileSync(file, "utf8");
-  const cacheFile = path.join(cacheDir(), `${slug}-${contentHash(source)}.json`);
+  const cacheFile = path.join(cacheDir(), `${slug}-${contentHash(source)}-${compilerFingerprint()}.json`);
   if (existsSync(cacheFile)) {
     try {
       return { module: JSON.parse(readFileSync(cacheFile, "utf8")) as CompiledModule, problems: [], cached: true };

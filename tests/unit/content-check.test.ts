@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadModule } from "~/content/catalog.server";
+import { compilerFingerprint, loadModule } from "~/content/catalog.server";
 import { compileModuleSource, contentHash } from "~/content/compile.server";
 import type { QuizActivity, ScenarioActivity } from "~/content/manifest";
 
@@ -115,7 +115,8 @@ describe("content hash and compile cache", () => {
     const file = path.join(workDir, "follow-up", "index.mdx");
     const first = await loadModule("follow-up", file);
     expect(first).toMatchObject({ cached: false, problems: [] });
-    expect(readdirSync(cacheDir)).toEqual([`follow-up-${first.module!.hash}.json`]);
+    expect(readdirSync(cacheDir)).toEqual([`follow-up-${first.module!.hash}-${compilerFingerprint()}.json`]);
+    expect(compilerFingerprint()).toMatch(/^[0-9a-f]{12}$/);
     const second = await loadModule("follow-up", file);
     expect(second.cached).toBe(true);
     expect(second.module).toEqual(first.module);
@@ -131,7 +132,7 @@ describe("content hash and compile cache", () => {
     cpSync(path.join(VALID, "doorstep-basics"), path.join(workDir, "torn"), { recursive: true });
     const file = path.join(workDir, "torn", "index.mdx");
     const hash = contentHash(readFileSync(file, "utf8"));
-    writeFileSync(path.join(cacheDir, `torn-${hash}.json`), '{"slug":"torn","ha');
+    writeFileSync(path.join(cacheDir, `torn-${hash}-${compilerFingerprint()}.json`), '{"slug":"torn","ha');
     const result = await loadModule("torn", file);
     expect(result).toMatchObject({ cached: false, module: { slug: "torn", hash } });
     expect((await loadModule("torn", file)).cached).toBe(true);
@@ -141,6 +142,20 @@ describe("content hash and compile cache", () => {
     expect(broken).toMatchObject({ cached: false, problems: [{ line: 17 }] });
     expect(broken.module).toBeUndefined();
     expect(readdirSync(cacheDir).some((f) => f.startsWith("quiz-no-correct-"))).toBe(false);
+  });
+
+  it("never reuses output cached by another version of the compiler", async () => {
+    cpSync(path.join(VALID, "doorstep-basics"), path.join(workDir, "older"), { recursive: true });
+    const file = path.join(workDir, "older", "index.mdx");
+    const hash = contentHash(readFileSync(file, "utf8"));
+    // What an earlier build left: the same source, another compiler (and the naming before
+    // compilers were told apart), with a manifest of an older shape.
+    const stale = JSON.stringify({ slug: "older", hash, manifest: { steps: [] } });
+    writeFileSync(path.join(cacheDir, `older-${hash}.json`), stale);
+    writeFileSync(path.join(cacheDir, `older-${hash}-000000000000.json`), stale);
+    const result = await loadModule("older", file);
+    expect(result.cached).toBe(false);
+    expect(result.module!.manifest.steps.length).toBeGreaterThan(0);
   });
 });
 
