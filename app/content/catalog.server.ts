@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, watch, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, watch, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
@@ -63,6 +63,11 @@ export async function loadModule(slug: string, file: string): Promise<{ module?:
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(result.module));
   renameSync(tmp, cacheFile); // atomic, so a second instance never reads half a file
+  // This module's output from earlier sources or builds is never read again.
+  const earlier = new RegExp(`^${slug}-[0-9a-f]{16}(-[0-9a-f]{12})?\\.json$`);
+  for (const name of readdirSync(cacheDir())) {
+    if (name !== path.basename(cacheFile) && earlier.test(name)) rmSync(path.join(cacheDir(), name), { force: true });
+  }
   return { module: result.module, problems: [], cached: false };
 }
 

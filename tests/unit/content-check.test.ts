@@ -126,6 +126,8 @@ describe("content hash and compile cache", () => {
     expect(changed.cached).toBe(false);
     expect(changed.module!.hash).not.toBe(first.module!.hash);
     expect((await loadModule("follow-up", file)).cached).toBe(true);
+    // The earlier output is gone; only the current one is kept.
+    expect(readdirSync(cacheDir).filter((f) => f.startsWith("follow-up-"))).toEqual([`follow-up-${changed.module!.hash}-${compilerFingerprint()}.json`]);
   });
 
   it("recompiles over a torn cache file, and caches nothing for a broken module", async () => {
@@ -156,6 +158,7 @@ describe("content hash and compile cache", () => {
     const result = await loadModule("older", file);
     expect(result.cached).toBe(false);
     expect(result.module!.manifest.steps.length).toBeGreaterThan(0);
+    expect(readdirSync(cacheDir).filter((f) => f.startsWith("older-"))).toEqual([`older-${hash}-${compilerFingerprint()}.json`]);
   });
 });
 
