@@ -341,6 +341,7 @@ const activityColumns = (only: (column: string) => string) => `
             where module_slug = $2::text and ${only("poll_id")} group by poll_id, option_id) t) as tallies`;
 
 const completionJson = "json_build_object('how', c.how, 'completedAt', extract(epoch from c.completed_at) * 1000, 'contentHash', c.content_hash)";
+const toCompletion = (c: ProgressRow["completion"]): ModuleProgress["completion"] => (c ? { how: c.how, completedAt: new Date(c.completedAt), contentHash: c.contentHash } : null);
 
 /**
  * One statement, not seven: on the embedded database every statement costs ~0.4 ms of the
@@ -373,7 +374,7 @@ export async function moduleProgress(userId: string, module: CompiledModule): Pr
     scenarios,
     polls,
     reflections: reflectionState,
-    completion: c ? { how: c.how, completedAt: new Date(c.completedAt), contentHash: c.contentHash } : null,
+    completion: toCompletion(c),
     percent: c ? 100 : total ? Math.round((done / total) * 100) : 0,
   };
 }
@@ -434,8 +435,7 @@ export async function viewStep(userId: string, module: CompiledModule, step: Ste
     requirementLists.set(module, lists);
   }
   const [row] = await viewStepStatement.run(databaseHandle(), [userId, module.slug, module.hash, step.id, ...lists, step.activityIds.join(",")]);
-  const c = row!.completion;
-  let completion: StepProgress["completion"] = c ? { how: c.how, completedAt: new Date(c.completedAt), contentHash: c.contentHash } : null;
+  let completion = toCompletion(row!.completion);
   if (!completion && row!.ready) {
     // Complete, yet no completion: another tab's statement inserted it at the same moment,
     // after this statement's snapshot was taken (its insert waited for that one, then did

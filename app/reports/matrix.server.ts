@@ -192,24 +192,28 @@ export interface MatrixPage {
   pageCount: number;
 }
 
+/** A person as the matrix lists them, before their cells are read. */
+type MatrixPerson = Pick<MatrixRow, "id" | "name" | "email" | "role">;
+
+/** How many people the matrix's filters match, in this scope. */
+const matchingCount = (context: MatrixContext) =>
+  rows<{ n: number }>(sql`select count(*)::int as n from ${peopleInScope(context.scope)} where ${matrixWhere(context)}`);
+
 export async function matrixPage(context: MatrixContext): Promise<MatrixPage> {
   const { filters } = context;
   const offset = (filters.page - 1) * PAGE_SIZE;
-  let people: { id: string; name: string; email: string; role: string }[];
+  let people: MatrixPerson[];
   let total: number;
   if (context.scope.all) {
     // The whole movement: the page and the count as two statements side by side. With
     // `count(*) over ()` every one of 50,000 rows had to be built and kept (spilling to
     // disk) before the first 50 could be picked; alone, the page walks an index and stops.
-    const [page, [count]] = await Promise.all([
-      rows<{ id: string; name: string; email: string; role: string }>(movementPageQuery(context, offset)),
-      rows<{ n: number }>(sql`select count(*)::int as n from ${peopleInScope(context.scope)} where ${matrixWhere(context)}`),
-    ]);
+    const [page, [count]] = await Promise.all([rows<MatrixPerson>(movementPageQuery(context, offset)), matchingCount(context)]);
     people = page;
     total = Number(count?.n ?? 0);
   } else {
     // An organiser's people: their scope is expanded once, counted and paged in one go.
-    const scoped = await rows<{ id: string; name: string; email: string; role: string; total: number }>(sql`
+    const scoped = await rows<MatrixPerson & { total: number }>(sql`
       select u.id, u.name, u.email, u.role::text as role, (count(*) over ())::int as total
       from ${peopleInScope(context.scope)} ${matrixSortJoins(context)}
       where ${matrixWhere(context)}
@@ -219,7 +223,7 @@ export async function matrixPage(context: MatrixContext): Promise<MatrixPage> {
     total = Number(scoped[0]?.total ?? 0);
     if (scoped.length === 0 && filters.page > 1) {
       // Past the last page: still say how many there are.
-      const [count] = await rows<{ n: number }>(sql`select count(*)::int as n from ${peopleInScope(context.scope)} where ${matrixWhere(context)}`);
+      const [count] = await matchingCount(context);
       total = Number(count?.n ?? 0);
     }
   }
@@ -271,7 +275,7 @@ function movementPageQuery(context: MatrixContext, offset: number): SQL {
 }
 
 /** Cells, group names and completed counts for a batch of people, in two queries. */
-async function withCells(context: MatrixContext, people: { id: string; name: string; email: string; role: string }[]): Promise<MatrixRow[]> {
+async function withCells(context: MatrixContext, people: MatrixPerson[]): Promise<MatrixRow[]> {
   if (people.length === 0) return [];
   const ids = sql.join(people.map((p) => sql`${p.id}`), sql`, `);
   const [cells, groups] = await Promise.all([
