@@ -111,15 +111,17 @@ export const invites = pgTable(
   (t) => [index("invites_group_idx").on(t.groupId)],
 );
 
-// Failed sign-ins per key ("email:…" or "ip:…") in a fixed window. In the database, not
-// in memory, so every app instance sees the same count.
-export const loginThrottle = pgTable(
-  "login_throttle",
+// Rate limits (app/auth/rate-limit.server.ts): one counter per key ("sign-in:address:…",
+// "join:wrong-code:…") in a fixed window that ends at window_ends_at. In the database, not
+// in memory, so every app instance counts the same; rows past their window are deleted.
+export const rateLimits = pgTable(
+  "rate_limits",
   {
     key: text("key").primaryKey(),
-    windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
-    failures: integer("failures").notNull().default(0),
+    count: integer("count").notNull(),
+    windowEndsAt: timestamp("window_ends_at", { withTimezone: true }).notNull(),
   },
+  (t) => [index("rate_limits_window_ends_idx").on(t.windowEndsAt)],
 );
 
 // ---------------------------------------------------------------- content & progress
@@ -643,13 +645,6 @@ export const liveNewcomers = pgTable("live_newcomers", {
   sessionId: uuid("session_id").references(() => liveSessions.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   passwordSetAt: timestamp("password_set_at", { withTimezone: true }),
-});
-
-// Join attempts per key ("fail:<ip>", "new:<ip>") in a fixed window, shared by instances.
-export const liveJoinThrottle = pgTable("live_join_throttle", {
-  key: text("key").primaryKey(),
-  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
-  count: integer("count").notNull().default(0),
 });
 
 export type LiveSession = typeof liveSessions.$inferSelect;

@@ -4,7 +4,7 @@ import { groups, memberships, users, type UserRole } from "../../db/schema";
 import { newId, randomToken } from "../lib/crypto.server";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password.server";
 import { sessionsChanged, startSession } from "./session.server";
-import { clearSignInFailures, isSignInThrottled, recordSignInFailure, THROTTLE_WINDOW_MINUTES } from "./throttle.server";
+import { forget, giveBack, hitEach, type RateLimit } from "./rate-limit.server";
 
 export type AccountResult<T> = { ok: true; value: T } | { ok: false; status: 400 | 401 | 404 | 409 | 410 | 429; field?: string; message: string };
 
@@ -46,13 +46,37 @@ export interface SignInAttempt {
   userAgent: string;
 }
 
-/** Check credentials under the rate limit; on success returns the session cookie. */
+// Sign-in limits: failed attempts in a 15-minute window, counted before the password is
+// checked (rate-limit.server.ts), so parallel guesses cannot outrun the count.
+// - one email from one address: a handful of guesses, then that pair waits;
+// - one address, any emails: generous, since a training room shares one public address;
+// - one email, any address: a ceiling well above the first, so a stranger elsewhere (who
+//   gets 5 tries per address) needs 20 addresses to lock a volunteer out of their own
+//   account, while guessing one password stays bounded at 100 tries per window.
+export const SIGN_IN_WINDOW_MINUTES = 15;
+export const SIGN_IN_LIMITS = { emailAtAddress: 5, address: 50, email: 100 } as const;
+
+function signInLimits(email: string, ip: string) {
+  const windowSeconds = SIGN_IN_WINDOW_MINUTES * 60;
+  const address = ip.slice(0, 100);
+  return {
+    emailAtAddress: { key: `sign-in:email-at-address:${email} ${address}`, limit: SIGN_IN_LIMITS.emailAtAddress, windowSeconds },
+    address: { key: `sign-in:address:${address}`, limit: SIGN_IN_LIMITS.address, windowSeconds },
+    email: { key: `sign-in:email:${email}`, limit: SIGN_IN_LIMITS.email, windowSeconds },
+  } satisfies Record<keyof typeof SIGN_IN_LIMITS, RateLimit>;
+}
+
+/** Check credentials under the rate limits; on success returns the session cookie. */
 export async function signIn(attempt: SignInAttempt): Promise<AccountResult<{ cookie: string; userId: string }>> {
-  if (await isSignInThrottled(attempt.email, attempt.ip)) {
+  const limits = signInLimits(attempt.email, attempt.ip);
+  // Counted whether or not the email has an account, so a 429 says nothing about that.
+  const refusedBy = await hitEach([limits.emailAtAddress, limits.address, limits.email]);
+  if (refusedBy) {
+    const where = refusedBy === limits.address ? " from this network" : "";
     return {
       ok: false,
       status: 429,
-      message: `Too many failed sign-ins. Wait ${THROTTLE_WINDOW_MINUTES} minutes and try again, or ask an admin for help.`,
+      message: `Too many failed sign-ins${where}. Wait ${SIGN_IN_WINDOW_MINUTES} minutes and try again, or ask an admin for help.`,
     };
   }
   const [user] = await db()
@@ -60,11 +84,13 @@ export async function signIn(attempt: SignInAttempt): Promise<AccountResult<{ co
     .from(users)
     .where(eq(users.email, attempt.email));
   const valid = user ? await verifyPassword(user.passwordHash, attempt.password) : (await burnPasswordCheck(attempt.password), false);
-  if (!user || !valid) {
-    await recordSignInFailure(attempt.email, attempt.ip);
-    return { ok: false, status: 401, message: "Wrong email or password." };
-  }
-  await clearSignInFailures(attempt.email);
+  // A failure keeps its place in all three counts.
+  if (!user || !valid) return { ok: false, status: 401, message: "Wrong email or password." };
+  // The right password: this email starts afresh at this address, and the attempt is given
+  // back to the address and the email (not wiped: signing in to one's own account must not
+  // clear an address's or an email's record of guesses).
+  await forget([limits.emailAtAddress.key]);
+  await giveBack([limits.address.key, limits.email.key]);
   return { ok: true, value: { cookie: await startSession(user.id, attempt.userAgent), userId: user.id } };
 }
 

@@ -4,6 +4,7 @@ import { db } from "../../db/client.server";
 import { liveNewcomers, liveParticipants, liveSessions, memberships, users } from "../../db/schema";
 import { duplicateEmailMessage } from "../auth/accounts.server";
 import { hashPassword } from "../auth/password.server";
+import { giveBack, hit, hitEach } from "../auth/rate-limit.server";
 import { startSession } from "../auth/session.server";
 import { getModule } from "../content/catalog.server";
 import { newId, randomToken } from "../lib/crypto.server";
@@ -20,26 +21,68 @@ import {
   type LiveStatus,
 } from "./core.server";
 import { SESSION_LIFETIME_HOURS } from "./state";
-import { isJoinThrottled, joinThrottledMessage, recordJoinAttempt } from "./throttle.server";
 
 // Joining a session: with a code when signed in, or as a newcomer at the door (name and
-// email make an activist account), who then chooses a password. Wrong codes and new
-// accounts count towards the per-address limits (throttle.server.ts).
+// email make an activist account), who then chooses a password.
 
+// ---------------------------------------------------------------- join limits
+//
+// All per client address (or session) in a 10-minute window, counted in the database
+// before the work they guard (app/auth/rate-limit.server.ts), so parallel requests cannot
+// outrun them. A whole room usually joins from one public address, so:
+//
+// - wrongCodes: up to 20 wrong codes an address gets the honest answer (no such session /
+//   ended). Past that a wrong code gets a 429, but the *right* code for a running session
+//   is still accepted: a room whose Wi-Fi address someone else used up can still join.
+// - guessCeiling: that leaves an oracle (429 = wrong, success = right), so past 200 wrong
+//   codes the address is refused before the code is even looked up, and its answers say
+//   nothing. 200 wrong codes in 10 minutes is no room's typing; it is someone guessing.
+//   Codes are 6 letters from 23 (join-code.ts): 23^6 ≈ 148 million. At 200 guesses per 10
+//   minutes one address makes 28,800 a day; with 50 sessions open at once that finds one
+//   with odds of about 1 in 100 a day, and what it finds is a seat in a training session
+//   the trainer can see. A global wrong-code ceiling would not bound a spread-out guesser
+//   any better without refusing codes before lookup for everyone, which would let anyone
+//   lock every room out, so there is none.
+// - newAccounts: accounts made at the door from one address; well above a big room.
+// - takenEmails: "an account with this email already exists" tells whoever asks that the
+//   email has an account, so those answers are counted per address and per session, and
+//   past the limit refused with a 429. That costs nobody a seat: an existing account
+//   cannot join as a newcomer anyway, and both answers say to sign in.
+export const JOIN_WINDOW_MINUTES = 10;
+export const JOIN_LIMITS = {
+  wrongCodes: 20,
+  guessCeiling: 200,
+  newAccounts: 150,
+  takenEmailsPerAddress: 10,
+  takenEmailsPerSession: 30,
+} as const;
+
+const JOIN_WINDOW_SECONDS = JOIN_WINDOW_MINUTES * 60;
+const address = (ip: string) => ip.slice(0, 100);
+
+export const JOIN_REFUSALS = {
+  wrongCodes: `Too many wrong codes from this network. Wait ${JOIN_WINDOW_MINUTES} minutes, then check the code with your trainer and try again.`,
+  newAccounts: `Too many new accounts from this network just now. Wait ${JOIN_WINDOW_MINUTES} minutes, or ask your trainer to add you.`,
+  takenEmails: `Too many tries just now with emails that already have an account. Sign in to join instead, or wait ${JOIN_WINDOW_MINUTES} minutes.`,
+} as const;
 
 /**
- * Look a code up for someone about to join (the join page, anonymous or not). Wrong codes
- * count towards the per-address limit, so codes cannot be guessed by trying them all.
+ * The running session a code names, for someone about to join (the join page, anonymous
+ * or not). Every check is counted before the lookup and given back when the code is
+ * right, so only wrong codes add up and codes cannot be guessed by trying them all.
  */
 export async function checkJoinCode(codeInput: string, ip: string): Promise<LiveResult<LiveSessionSummary>> {
-  if (await isJoinThrottled("fail", ip)) return refuse(429, joinThrottledMessage("fail"));
+  const key = `join:wrong-code:${address(ip)}`;
+  const counted = await hit(key, JOIN_LIMITS.guessCeiling, JOIN_WINDOW_SECONDS);
+  if (!counted.allowed) return refuse(429, JOIN_REFUSALS.wrongCodes);
   const session = await findLiveSession(codeInput);
   const problem = joinProblem(session);
-  if (problem || !session) {
-    await recordJoinAttempt("fail", ip);
-    return refuse(problem!.status, problem!.message);
+  if (!problem && session) {
+    await giveBack([key]);
+    return { ok: true, value: session };
   }
-  return { ok: true, value: session };
+  if (counted.count > JOIN_LIMITS.wrongCodes) return refuse(429, JOIN_REFUSALS.wrongCodes);
+  return refuse(problem!.status, problem!.message);
 }
 
 export type JoinOutcome = { as: "participant" | "presenter"; code: string };
@@ -49,13 +92,9 @@ export type JoinOutcome = { as: "participant" | "presenter"; code: string };
  * presence). The session's own trainer is sent to the presenter view instead.
  */
 export async function joinWithCode(codeInput: string, actor: LiveActor, ip: string): Promise<LiveResult<JoinOutcome>> {
-  if (await isJoinThrottled("fail", ip)) return refuse(429, joinThrottledMessage("fail"));
-  const session = await findLiveSession(codeInput);
-  const problem = joinProblem(session);
-  if (problem || !session) {
-    await recordJoinAttempt("fail", ip);
-    return refuse(problem!.status, problem!.message);
-  }
+  const found = await checkJoinCode(codeInput, ip);
+  if (!found.ok) return found;
+  const session = found.value;
   if (canDrive(session, actor) && session.trainerId === actor.id) return { ok: true, value: { as: "presenter", code: session.code } };
   const [existing] = await db()
     .update(liveParticipants)
@@ -90,19 +129,24 @@ export type NewcomerResult =
 /**
  * Someone in the room without an account: make an activist account in the session's
  * group and join them, in one transaction. An email that already has an account is
- * refused (sign in instead); nothing is overwritten.
+ * refused (sign in instead), under the taken-email limits; nothing is overwritten.
  */
 export async function joinAsNewcomer(codeInput: string, input: NewcomerInput, ip: string, userAgent: string): Promise<NewcomerResult> {
-  if (await isJoinThrottled("fail", ip)) return refuse(429, joinThrottledMessage("fail"));
-  if (await isJoinThrottled("new", ip)) return refuse(429, joinThrottledMessage("new"));
-  const session = await findLiveSession(codeInput);
-  const problem = joinProblem(session);
-  if (problem || !session) {
-    await recordJoinAttempt("fail", ip);
-    return refuse(problem!.status, problem!.message);
-  }
+  const found = await checkJoinCode(codeInput, ip);
+  if (!found.ok) return found;
+  const session = found.value;
   const [taken] = await db().select({ id: users.id }).from(users).where(eq(users.email, input.email));
-  if (taken) return { ok: false, status: 409, field: "email", message: `${duplicateEmailMessage} Then come back to this code.` };
+  if (taken) {
+    const refusedBy = await hitEach([
+      { key: `join:taken-email:address:${address(ip)}`, limit: JOIN_LIMITS.takenEmailsPerAddress, windowSeconds: JOIN_WINDOW_SECONDS },
+      { key: `join:taken-email:session:${session.id}`, limit: JOIN_LIMITS.takenEmailsPerSession, windowSeconds: JOIN_WINDOW_SECONDS },
+    ]);
+    if (refusedBy) return { ok: false, status: 429, field: "email", message: JOIN_REFUSALS.takenEmails };
+    return { ok: false, status: 409, field: "email", message: `${duplicateEmailMessage} Then come back to this code.` };
+  }
+  // Reserved before the account is made, so parallel sign-ups cannot pass the limit together.
+  const newAccountKey = `join:new-account:${address(ip)}`;
+  if (!(await hit(newAccountKey, JOIN_LIMITS.newAccounts, JOIN_WINDOW_SECONDS)).allowed) return refuse(429, JOIN_REFUSALS.newAccounts);
   // Nobody knows this password; they choose their own from their screen afterwards.
   const passwordHash = await hashPassword(randomToken());
   const userId = newId();
@@ -118,8 +162,10 @@ export async function joinAsNewcomer(codeInput: string, input: NewcomerInput, ip
     await tx.insert(liveParticipants).values({ sessionId: s.id, userId, newcomer: true });
     return { value: {} };
   });
-  if (!joined.ok) return joined.status === 409 ? { ...joined, field: "email" } : joined;
-  await recordJoinAttempt("new", ip);
+  if (!joined.ok) {
+    await giveBack([newAccountKey]);
+    return joined.status === 409 ? { ...joined, field: "email" } : joined;
+  }
   return { ok: true, value: { cookie: await startSession(userId, userAgent), userId, code: session.code } };
 }
 
