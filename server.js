@@ -15,6 +15,14 @@ const handle = await hooks.boot();
 const app = express();
 app.disable("x-powered-by");
 if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+// Before everything else, so that static files, resource routes (module code, CSV exports,
+// event streams) and error responses all get them. HTML documents add their CSP in
+// app/entry.server.tsx.
+const securityHeaders = Object.entries(hooks.securityHeaders(process.env.NODE_ENV === "production"));
+app.use((req, res, next) => {
+  for (const [name, value] of securityHeaders) res.setHeader(name, value);
+  next();
+});
 // Server-Sent Events must not be buffered by gzip.
 app.use(compression({ filter: (req, res) => !String(res.getHeader("Content-Type") ?? "").startsWith("text/event-stream") && compression.filter(req, res) }));
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));

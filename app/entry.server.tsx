@@ -4,11 +4,14 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { NonceProvider } from "./components/nonce";
+import { contentSecurityPolicy, cspNonce } from "./lib/security-headers.server";
 
 // Process-level hooks the server entry (server.js) calls; they live in the build so all
 // TypeScript goes through one compiler.
 export { boot } from "./boot.server";
 export { checkOrigin } from "./lib/http.server";
+export { securityHeaders } from "./lib/security-headers.server";
 export { databaseHandle } from "../db/client.server";
 export { stopLive } from "./live/hub.server";
 
@@ -22,18 +25,25 @@ export default function handleRequest(
   _loadContext: AppLoadContext,
 ) {
   const bot = isbot(request.headers.get("user-agent") ?? "");
+  // One nonce per document: on Remix's inline scripts (root.tsx reads it from the
+  // provider), single fetch's streamed data scripts (RemixServer) and React's own
+  // streaming scripts (renderToPipeableStream).
+  const nonce = cspNonce();
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <NonceProvider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </NonceProvider>,
       {
+        nonce,
         [bot ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          responseHeaders.set("X-Content-Type-Options", "nosniff");
-          responseHeaders.set("Referrer-Policy", "same-origin");
-          responseHeaders.set("X-Frame-Options", "DENY");
+          // The headers every response gets (nosniff, Referrer-Policy, HSTS…) are set by
+          // server.js; only documents run scripts, so only they need a policy.
+          responseHeaders.set("Content-Security-Policy", contentSecurityPolicy(nonce));
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },

@@ -14,7 +14,7 @@ export const notFound = (message = "We couldn't find that page.") => data(messag
  * text. Thrown there, `data()` reaches Remix's error handler and is logged like a crash.
  */
 export const plainError = (status: 400 | 401 | 403 | 404 | 409 | 410 | 429, message: string) =>
-  new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" } });
+  new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 
 /** What every form action returns on failure: field messages and a form-level one. */
 export interface FormFailure {

@@ -1,24 +1,26 @@
-import { getMDXComponent } from "mdx-bundler/client/index.js";
-import { useMemo } from "react";
+import * as React from "react";
+import * as ReactDOM from "react-dom";
+import * as jsxRuntime from "react/jsx-runtime";
 import { mdxComponents } from "./components";
-import { loadedModuleCode } from "./module-code";
+import { loadedModuleCode, type ModuleComponent } from "./module-code";
 import { RuntimeProvider, type ModuleRuntime } from "./runtime";
 
 // Evaluating compiled MDX is cheap but not free; one component per content hash is kept
 // for the life of the process (or the browser tab).
-const componentCache = new Map<string, ReturnType<typeof getMDXComponent>>();
+const componentCache = new Map<string, ModuleComponent>();
 
-/** Server: make the component of a hash available before rendering it (ADR 006). */
-export function primeModuleContent(hash: string, code: string) {
-  if (!componentCache.has(hash)) componentCache.set(hash, getMDXComponent(code));
+/** Server: module-content.server.ts puts a hash's component here before rendering it. */
+export function rememberModuleContent(hash: string, make: () => ModuleComponent) {
+  if (!componentCache.has(hash)) componentCache.set(hash, make());
 }
 
 function mdxComponentFor(hash: string) {
   let component = componentCache.get(hash);
   if (!component) {
-    const source = loadedModuleCode(hash);
-    if (source === undefined) throw new Error(`The content of this module (${hash}) is not loaded.`);
-    component = getMDXComponent(source);
+    const moduleCode = loadedModuleCode(hash);
+    if (moduleCode === undefined) throw new Error(`The content of this module (${hash}) is not loaded.`);
+    // A plain call, no eval (ADR 008): the asset registered the code as a function.
+    component = moduleCode(React, ReactDOM, jsxRuntime).default;
     componentCache.set(hash, component);
   }
   return component;
@@ -29,7 +31,7 @@ function mdxComponentFor(hash: string) {
  * or in the browser registered by the module's code script (`moduleCodePath`).
  */
 export function ModuleContent({ hash, runtime }: { hash: string; runtime: ModuleRuntime }) {
-  const Content = useMemo(() => mdxComponentFor(hash), [hash]);
+  const Content = React.useMemo(() => mdxComponentFor(hash), [hash]);
   return (
     <RuntimeProvider value={runtime}>
       <Content components={mdxComponents} />

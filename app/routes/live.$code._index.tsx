@@ -8,7 +8,8 @@ import { useLiveState } from "~/components/live/use-live-state";
 import { runParticipantCommand } from "~/live/commands.server";
 import { participantPage } from "~/live/pages.server";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
-import { ModuleContent, primeModuleContent } from "~/mdx/module-content";
+import { ModuleContent } from "~/mdx/module-content";
+import { primeModuleContent } from "~/mdx/module-content.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.module.title} (live) · Doorstep` : "Live session · Doorstep" }];
 

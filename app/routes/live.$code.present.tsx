@@ -9,7 +9,8 @@ import { env } from "~/lib/env.server";
 import { runPresenterCommand } from "~/live/commands.server";
 import { presenterPage } from "~/live/pages.server";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
-import { ModuleContent, primeModuleContent } from "~/mdx/module-content";
+import { ModuleContent } from "~/mdx/module-content";
+import { primeModuleContent } from "~/mdx/module-content.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Presenting: ${data.module.title} · Doorstep` : "Presenter · Doorstep" }];
 

@@ -8,7 +8,8 @@ import { visibleModule } from "~/content/catalog.server";
 import { notFound } from "~/lib/http.server";
 import { randomToken } from "~/lib/crypto.server";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
-import { ModuleContent, primeModuleContent } from "~/mdx/module-content";
+import { ModuleContent } from "~/mdx/module-content";
+import { primeModuleContent } from "~/mdx/module-content.server";
 import { stepActivities, viewStep } from "~/progress/progress.server";
 import { handleActivitySubmission } from "~/progress/submissions.server";
 

@@ -23,7 +23,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     headers: {
       "Content-Type": "text/javascript; charset=utf-8",
       "Cache-Control": module.frontmatter.draft ? "private, max-age=31536000, immutable" : "public, max-age=31536000, immutable",
-      "X-Content-Type-Options": "nosniff",
     },
   });
 }

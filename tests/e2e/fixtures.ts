@@ -1,8 +1,11 @@
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { type Browser, type Page, test as base, expect } from "@playwright/test";
+import { type Browser, type BrowserContext, type Page, test as base, expect } from "@playwright/test";
 
 const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve("axe-core/axe.min.js");
+// Evaluated, not added as a <script> tag: the pages' CSP refuses inline scripts without
+// the document's nonce (DevTools evaluation is not subject to it).
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 /** Seeded on the first start of the embedded database (app/demo/seed.server.ts). */
 export const DEMO_PASSWORD = "doorstep-demo";
@@ -47,7 +50,7 @@ declare global {
  */
 export async function checkA11y(page: Page, label?: string): Promise<void> {
   await page.waitForLoadState("load");
-  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ path: AXE_PATH });
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const result = await window.axe!.run(document, { resultTypes: ["violations"] });
     return result.violations.map((v) => ({
@@ -135,7 +138,32 @@ export interface NewUser {
 /** A page in its own, fresh browser context, closed when the test ends. */
 type NewPage = () => Promise<Page>;
 
+/**
+ * Records every Content-Security-Policy violation in a browser context: Chromium's console
+ * message ("Refused to load/execute/apply…") and the page's `securitypolicyviolation` event
+ * (which also catches what the console words differently). Reported through a binding, so
+ * a violation in a page that navigates away or closes is still counted.
+ */
+async function watchCsp(context: BrowserContext, violations: string[]): Promise<void> {
+  context.on("console", (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(`console: ${message.text()} (${message.location().url})`);
+  });
+  await context.exposeBinding("__e2eCspViolation", ({ page }, line: string) => {
+    violations.push(`securitypolicyviolation: ${line} (${page?.url() ?? "?"})`);
+  });
+  await context.addInitScript(() => {
+    const report = (window as unknown as { __e2eCspViolation: (line: string) => void }).__e2eCspViolation;
+    window.addEventListener(
+      "securitypolicyviolation",
+      (e) => void report(`${e.effectiveDirective} refused ${e.blockedURI || "(inline)"} at ${e.sourceFile}:${e.lineNumber} ${e.sample ? `"${e.sample}"` : ""}`),
+      true,
+    );
+  });
+}
+
 interface Fixtures {
+  /** Fails the test on any CSP violation in any of its pages (automatic). */
+  cspGuard: void;
   /** A page already signed in as the demo admin. */
   adminPage: Page;
   /** Opens a page in a new, cookie-less context (a second person). */
@@ -152,6 +180,26 @@ async function freshContextPage(browser: Browser, baseURL: string | undefined) {
 // The fixture callback is named `provide`, not `use`: eslint's React hooks rule takes
 // any call to `use(...)` for the React hook.
 export const test = base.extend<Fixtures>({
+  cspGuard: [
+    async ({ context, browser }, provide) => {
+      const violations: string[] = [];
+      await watchCsp(context, violations);
+      // Contexts a test or a fixture opens itself (a second person, a no-JavaScript phone).
+      const newContext = browser.newContext;
+      browser.newContext = async (options) => {
+        const opened = await newContext.call(browser, options);
+        await watchCsp(opened, violations);
+        return opened;
+      };
+      try {
+        await provide();
+      } finally {
+        browser.newContext = newContext;
+      }
+      expect(violations, `Content-Security-Policy violations:\n${violations.join("\n")}`).toEqual([]);
+    },
+    { auto: true },
+  ],
   adminPage: async ({ browser, baseURL }, provide) => {
     const { context, page } = await freshContextPage(browser, baseURL);
     await signIn(page, DEMO.admin.email, DEMO.admin.password);
