@@ -105,6 +105,9 @@ export default defineConfig({
       PGLITE_DIR: path.join(RUN_DIR, "pglite"),
       // A DATABASE_URL from the shell would point the server at PostgreSQL instead.
       DATABASE_URL: "",
+      // Live presence: a 3 s heartbeat, so a participant who left drops off within seconds
+      // (tests/e2e/live-presence.spec.ts) rather than the production 35–50 s.
+      DOORSTEP_LIVE_HEARTBEAT_SECONDS: "3",
     },
     // A server already on the port would carry an old database: refuse it.
     reuseExistingServer: false,

@@ -52,12 +52,24 @@ function drained(res) {
   });
 }
 
+// Aborts when the response's connection is gone. Live event streams listen to this, not
+// to Remix's request.signal: that one follows ours through a Request copy and stops
+// following once the copy is garbage collected (nodejs/undici#3644, remix-run/remix#10030),
+// so a closed stream could live on. Created before the loader runs, so a connection that
+// closes while the loader is still awaiting is already aborted when the hub sees it.
+function connectionClosed(res) {
+  const controller = new AbortController();
+  if (res.destroyed || res.socket?.destroyed) controller.abort();
+  else EventEmitter.prototype.once.call(res, "close", () => controller.abort());
+  return controller.signal;
+}
+
 app.all(
   "*",
   createRequestHandler({
     build,
     mode: process.env.NODE_ENV,
-    getLoadContext: (req, res) => ({ clientIp: req.ip ?? "unknown", drained: () => drained(res) }),
+    getLoadContext: (req, res) => ({ clientIp: req.ip ?? "unknown", drained: () => drained(res), connectionClosed: connectionClosed(res) }),
   }),
 );
 

@@ -9,5 +9,7 @@ declare module "@remix-run/node" {
     clientIp: string;
     /** Resolves when the response's socket has room for more (server.js); absent in tests. */
     drained?: () => Promise<void>;
+    /** Aborts when the response's connection is gone (server.js); absent in tests. */
+    connectionClosed?: AbortSignal;
   }
 }

@@ -12,6 +12,9 @@ const envSchema = z.object({
   // Public origin (scheme://host[:port]) when the app sits behind a proxy that rewrites
   // Host; POSTs must come from it. Unset: the request's own Host.
   APP_ORIGIN: z.url().optional(),
+  // Live sessions: how often each participant's screen proves it is still there
+  // (docs/live.md, "Presence"). Tests shorten it so a leaver drops off in seconds.
+  DOORSTEP_LIVE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(60).default(15),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,8 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { liveParticipants, liveSessions, moduleCompletions } from "../../db/schema";
-import { change, notify, Refused, requireDriver, rowsOf, type LiveActor } from "./core.server";
-import { CONNECTED_WINDOW_SECONDS, END_PRESENCE_SECONDS, LATE_JOIN_GRACE_MINUTES } from "./state";
+import { change, findLiveSession, MESSAGES, notify, refuse, Refused, requireDriver, rowsOf, type LiveActor, type LiveResult } from "./core.server";
+import { connectedWindowSeconds } from "./presence.server";
+import { LATE_JOIN_GRACE_MINUTES } from "./state";
 
 // Who is here and who attended: presence check-ins, the trainer's present/absent marks,
 // and ending the session, which decides attendance once and records live completions.
@@ -25,7 +26,9 @@ export async function markAttendance(code: string, actor: LiveActor, userId: str
 /**
  * End the session: decide attendance once (docs/live.md: present from the start and at
  * the end, or marked present by the trainer) and record a live completion for everyone
- * who attended. ON CONFLICT DO NOTHING keeps an earlier (self-paced) completion as it is.
+ * who attended. "At the end" is exactly what the presenter sees as connected: a check-in
+ * within the connected window, so "N connected" before ending becomes "N attended".
+ * ON CONFLICT DO NOTHING keeps an earlier (self-paced) completion as it is.
  */
 export async function endSession(code: string, actor: LiveActor) {
   return change(
@@ -38,7 +41,7 @@ export async function endSession(code: string, actor: LiveActor) {
              when p.mark = 'present' then true
              when p.mark = 'absent' then false
              else p.joined_at <= greatest(coalesce(s.first_advanced_at, now()), s.created_at + make_interval(mins => ${LATE_JOIN_GRACE_MINUTES}))
-              and p.last_seen_at >= now() - make_interval(secs => ${END_PRESENCE_SECONDS})
+              and p.last_seen_at >= now() - make_interval(secs => ${connectedWindowSeconds()})
            end
           from ${liveSessions} s
          where s.id = p.session_id and p.session_id = ${s.id}`);
@@ -63,12 +66,12 @@ export async function endSession(code: string, actor: LiveActor) {
 }
 // ---------------------------------------------------------------- presence
 
-/**
- * A participant's screen checked in (event stream connect or heartbeat, or a page load).
- * Returns the ids that were not "connected now" before, so a caller can announce them.
- */
-export async function touchPresence(sessionId: string, userIds: string[]): Promise<string[]> {
-  if (userIds.length === 0) return [];
+// Presence is only what a participant's own browser proves: loading a live page, opening
+// the event stream, and answering its ping every heartbeat (a POST from the page). An
+// open stream proves nothing by itself: Node may never tell us it closed (docs/live.md).
+
+/** Check in: seen now. Returns who was there and who of them had been away. */
+async function seen(sessionId: string, userIds: string[]): Promise<{ userId: string; wasAway: boolean }[]> {
   const rows = await db().execute(sql`
     with before as (
       select user_id, last_seen_at from ${liveParticipants}
@@ -77,8 +80,58 @@ export async function touchPresence(sessionId: string, userIds: string[]): Promi
     update ${liveParticipants} p set last_seen_at = now()
       from before b
      where p.session_id = ${sessionId} and p.user_id = b.user_id
-    returning p.user_id as "userId", (b.last_seen_at < now() - make_interval(secs => ${CONNECTED_WINDOW_SECONDS})) as "wasAway"`);
-  return (rowsOf(rows) as { userId: string; wasAway: boolean }[]).filter((r) => r.wasAway).map((r) => r.userId);
+    returning p.user_id as "userId", (b.last_seen_at <= now() - make_interval(secs => ${connectedWindowSeconds()})) as "wasAway"`);
+  return rowsOf(rows) as { userId: string; wasAway: boolean }[];
+}
+
+/**
+ * A participant's screen checked in (event stream connect, an answered ping, or a page
+ * load). Returns the ids that were not "connected now" before, so a caller can announce them.
+ */
+export async function touchPresence(sessionId: string, userIds: string[]): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  return (await seen(sessionId, userIds)).filter((r) => r.wasAway).map((r) => r.userId);
+}
+
+/**
+ * The screen said it is leaving (closed, or went to another page): away from now on, until
+ * it checks in again (a reload does at once). last_seen_at is set back to the edge of the
+ * window rather than cleared, so it never moves forward.
+ */
+async function left(sessionId: string, userId: string): Promise<{ wasHere: boolean } | null> {
+  const rows = await db().execute(sql`
+    with before as (
+      select last_seen_at from ${liveParticipants} where session_id = ${sessionId} and user_id = ${userId}
+    )
+    update ${liveParticipants} p
+       set last_seen_at = least(b.last_seen_at, now() - make_interval(secs => ${connectedWindowSeconds()}))
+      from before b
+     where p.session_id = ${sessionId} and p.user_id = ${userId}
+    returning (b.last_seen_at > now() - make_interval(secs => ${connectedWindowSeconds()})) as "wasHere"`);
+  const [row] = rowsOf(rows) as { wasHere: boolean }[];
+  return row ?? null;
+}
+
+/**
+ * POST /live/<code>/here from a participant's page: "here" answers the stream's ping,
+ * "leaving" is sent as the page goes away. Presenters everywhere hear of a change at once.
+ */
+export async function checkIn(codeInput: string, actor: LiveActor, intent: "here" | "leaving"): Promise<LiveResult<Record<string, never>>> {
+  const session = await findLiveSession(codeInput);
+  if (!session) return refuse(404, MESSAGES.unknownCode);
+  if (session.status === "ended") return refuse(410, MESSAGES.ended);
+  let changed: boolean;
+  if (intent === "here") {
+    const [row] = await seen(session.id, [actor.id]);
+    if (!row) return refuse(403, MESSAGES.notParticipant);
+    changed = row.wasAway;
+  } else {
+    const row = await left(session.id, actor.id);
+    if (!row) return refuse(403, MESSAGES.notParticipant);
+    changed = row.wasHere;
+  }
+  if (changed) await announce(session.id);
+  return { ok: true, value: {} };
 }
 
 /** Tell every instance to re-read this session without changing it (e.g. someone came back). */

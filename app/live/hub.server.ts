@@ -1,7 +1,8 @@
 import { databaseHandle, type DatabaseHandle } from "../../db/client.server";
 import { announce, touchPresence } from "./attendance.server";
 import { LIVE_CHANNEL } from "./core.server";
-import { HEARTBEAT_SECONDS, LIVE_STATE_EVENT, type LiveViewer } from "./state";
+import { checkInSpreadMs, heartbeatSeconds } from "./presence.server";
+import { LIVE_PING_EVENT, LIVE_STATE_EVENT, type LiveViewer } from "./state";
 import { buildViews, loadSnapshot, type LiveViews } from "./state.server";
 
 // One hub per process. It LISTENs once on doorstep_live and fans each change out to the
@@ -24,6 +25,8 @@ interface Client {
   /** What this participant's screen last got (minus version and clock), to skip repeats. */
   lastShared: string | null;
   lastMe: string | null;
+  /** Aborts when the connection is gone (server.js: the response's socket closed). */
+  closed: AbortSignal;
   send(chunk: string): void;
   close(): void;
 }
@@ -66,7 +69,7 @@ export class LiveHub {
   async start(): Promise<void> {
     // Awaited before the server takes requests: PGlite drops notifications sent before LISTEN.
     this.unlisten = await this.handle.listen(LIVE_CHANNEL, (payload) => this.onNotify(payload));
-    this.heartbeat = setInterval(() => void this.beat(), this.options.heartbeatMs ?? HEARTBEAT_SECONDS * 1000);
+    this.heartbeat = setInterval(() => void this.beat(), this.options.heartbeatMs ?? heartbeatSeconds() * 1000);
     this.heartbeat.unref();
   }
 
@@ -172,24 +175,30 @@ export class LiveHub {
   }
 
   /**
-   * Every HEARTBEAT_SECONDS: a comment line on every stream (so proxies keep idle
-   * connections open), presence refreshed for this instance's participants in one UPDATE
-   * per session, and presenters re-sent their view (someone may have dropped off, on any
-   * instance).
+   * Every heartbeat: a ping on every participant's stream, which their page answers with a
+   * check-in (that answer, not the open stream, is what keeps them "connected"), a comment
+   * line on presenters' streams (so proxies keep idle connections open), and presenters
+   * re-sent their view (someone may have stopped answering, on any instance). A stream
+   * whose connection is known to be gone is dropped here too, in case its abort was missed.
    */
   private async beat() {
+    const ping = `event: ${LIVE_PING_EVENT}\ndata: ${checkInSpreadMs()}\n\n`;
     for (const [sessionId, entry] of this.sessions) {
-      const userIds: string[] = [];
       let presenters = 0;
-      for (const client of entry.clients) {
-        client.send(": heartbeat\n\n");
-        if (client.viewer.kind === "participant") userIds.push(client.viewer.userId);
-        else presenters++;
+      for (const client of [...entry.clients]) {
+        if (client.closed.aborted) {
+          client.close();
+          continue;
+        }
+        if (client.viewer.kind === "participant") client.send(ping);
+        else {
+          client.send(": heartbeat\n\n");
+          presenters++;
+        }
       }
+      if (!presenters) continue;
       try {
-        const back = await touchPresence(sessionId, [...new Set(userIds)]);
-        if (back.length) await announce(sessionId);
-        else if (presenters) await this.refreshPresenters(sessionId, entry);
+        await this.refreshPresenters(sessionId, entry);
       } catch (error) {
         this.options.log?.(`live: heartbeat for session ${sessionId} failed: ${message(error)}`);
       }
@@ -208,10 +217,16 @@ export class LiveHub {
   /**
    * Open an event stream for one screen: registered before the first read, so no change
    * between that read and the next NOTIFY can be missed; the current state goes out at
-   * once (also after a reconnect with Last-Event-ID). Closed when the request is aborted.
+   * once (also after a reconnect with Last-Event-ID). Closed when `closed` aborts: pass the
+   * connection's own signal (server.js), since Remix's request.signal can stop following
+   * the connection once the Request is garbage collected (nodejs/undici#3644). A connection
+   * that went away while the caller was still awaiting (closed already aborted, whose
+   * "abort" event will never fire again) is never registered.
    */
-  connect(sessionId: string, viewer: LiveViewer, signal: AbortSignal): Response {
+  connect(sessionId: string, viewer: LiveViewer, closed: AbortSignal): Response {
+    if (closed.aborted) return new Response(null, { status: 204 });
     let client: Client | null = null;
+    const onClosed = () => client?.close();
     const remove = () => {
       const entry = this.sessions.get(sessionId);
       if (!entry || !client) return;
@@ -231,6 +246,7 @@ export class LiveHub {
           version: 0,
           lastShared: null,
           lastMe: null,
+          closed,
           send(chunk) {
             if (!open) return;
             if ((controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) {
@@ -242,6 +258,7 @@ export class LiveHub {
           close() {
             if (!open) return;
             open = false;
+            closed.removeEventListener("abort", onClosed);
             remove();
             try {
               controller.close();
@@ -257,7 +274,7 @@ export class LiveHub {
         }
         entry.clients.add(client);
         client.send(`retry: ${RETRY_MS}\n: connected\n\n`);
-        signal.addEventListener("abort", () => client?.close(), { once: true });
+        closed.addEventListener("abort", onClosed, { once: true });
         entry.greeting.add(client);
         const waiting = entry;
         waiting.greetTimer ??= setTimeout(() => void this.greet(sessionId, waiting), GREET_BATCH_MS);
@@ -280,7 +297,8 @@ export class LiveHub {
     const batch = [...entry.greeting];
     entry.greeting.clear();
     try {
-      const userIds = batch.flatMap((c) => (c.viewer.kind === "participant" ? [c.viewer.userId] : []));
+      // Opening the stream is the browser asking: it counts as a check-in, if still open.
+      const userIds = batch.flatMap((c) => (c.viewer.kind === "participant" && !c.closed.aborted ? [c.viewer.userId] : []));
       const back = await touchPresence(sessionId, [...new Set(userIds)]);
       // Presenters everywhere should see them reappear now, not at the next heartbeat.
       if (back.length) await announce(sessionId);

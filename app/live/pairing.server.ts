@@ -2,7 +2,8 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import { liveParticipants, liveRubricTicks, liveSessions, type LivePairing } from "../../db/schema";
 import { activityOnStep, change, Refused, requireDriver, requireParticipant, type LiveActor, type Tx } from "./core.server";
 import { makeGroups, swapRoles } from "./pairing";
-import { CONNECTED_WINDOW_SECONDS, RUBRIC_ITEM_IDS } from "./state";
+import { connectedWindowSeconds } from "./presence.server";
+import { RUBRIC_ITEM_IDS } from "./state";
 
 // Role-plays: pair (or trio) the people connected now, swap roles for the next round, and
 // the observer's checklist for the canvasser they watch. Who plays what is pure logic in
@@ -27,7 +28,7 @@ export async function pair(code: string, actor: LiveActor, activityId: string, o
       .where(
         and(
           eq(liveParticipants.sessionId, s.id),
-          gt(liveParticipants.lastSeenAt, sql`now() - make_interval(secs => ${CONNECTED_WINDOW_SECONDS})`),
+          gt(liveParticipants.lastSeenAt, sql`now() - make_interval(secs => ${connectedWindowSeconds()})`),
           sql`${liveParticipants.mark} is distinct from 'absent'`,
         ),
       )

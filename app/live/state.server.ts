@@ -3,9 +3,9 @@ import { db } from "../../db/client.server";
 import { groups, liveNewcomers, liveParticipants, liveResponses, liveRubricTicks, liveSessions, users, type LiveAnswer, type LiveRole } from "../../db/schema";
 import { getModule } from "../content/catalog.server";
 import type { CompiledModule } from "../content/manifest";
+import { connectedWindowSeconds } from "./presence.server";
 import { voteSlot } from "./scenario.server";
 import {
-  CONNECTED_WINDOW_SECONDS,
   type LiveMe,
   type LivePresenter,
   type LiveScenarioView,
@@ -57,7 +57,7 @@ export async function loadSnapshot(sessionId: string): Promise<LiveSnapshot | nu
         userId: liveParticipants.userId,
         name: users.name,
         joinedAt: liveParticipants.joinedAt,
-        connected: sql<boolean>`${liveParticipants.lastSeenAt} > now() - make_interval(secs => ${CONNECTED_WINDOW_SECONDS})`,
+        connected: sql<boolean>`${liveParticipants.lastSeenAt} > now() - make_interval(secs => ${connectedWindowSeconds()})`,
         mark: liveParticipants.mark,
         attended: liveParticipants.attended,
         newcomer: liveParticipants.newcomer,

@@ -4,16 +4,10 @@ import type { LiveAnswer, LiveRole, LiveScenarioTurn } from "../../db/schema";
 
 export type { LiveAnswer, LiveRole, LiveScenarioTurn };
 
-/** A participant counts as "connected now" if their screen checked in this recently. */
-export const CONNECTED_WINDOW_SECONDS = 35;
-/** The event stream's heartbeat (a comment line), which also refreshes presence. */
-export const HEARTBEAT_SECONDS = 15;
 /** A code stops admitting people this long after the session was started. */
 export const SESSION_LIFETIME_HOURS = 12;
 /** "From the start": joined before the trainer first left step 1, or within this many minutes. */
 export const LATE_JOIN_GRACE_MINUTES = 10;
-/** "At the end": connected within this many seconds before the trainer ended the session. */
-export const END_PRESENCE_SECONDS = 60;
 export const TIMER_MAX_SECONDS = 3600;
 
 /** What an observer ticks while watching the canvasser. */
@@ -115,3 +109,10 @@ export type LiveViewer = { kind: "presenter" } | { kind: "participant"; userId: 
 
 /** The SSE event carrying a LiveView; its `id:` is the version. */
 export const LIVE_STATE_EVENT = "state";
+/**
+ * The SSE event a participant's screen answers with a check-in (POST LIVE_CHECK_IN_PATH,
+ * intent=here) after a random wait of up to `data` milliseconds. Presence is proven by
+ * these answers, never by a stream merely being open (docs/live.md, "Presence").
+ */
+export const LIVE_PING_EVENT = "ping";
+export const liveCheckInPath = (code: string) => `/live/${code}/here`;

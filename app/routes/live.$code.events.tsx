@@ -7,12 +7,15 @@ import { streamAccess } from "~/live/pages.server";
 // GET /live/:code/events — the Server-Sent-Events stream of a session for this screen
 // (?as=presenter for the presenter view). The hub sends the current state at once, then
 // every change; an ended session answers 204, which tells EventSource to stop retrying.
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  // Taken before any await: the hub refuses a connection that closed in the meantime.
+  // The connection's own signal (server.js) is reliable; request.signal is the fallback.
+  const closed = context.connectionClosed ?? request.signal;
   const { user } = await requireUser(request);
   const asPresenter = new URL(request.url).searchParams.get("as") === "presenter";
   const access = await streamAccess(params.code ?? "", user, asPresenter);
   if (!access.ok) throw plainError(access.status, access.message);
   if (access.value.ended) return new Response(null, { status: 204 });
   const hub = await liveHub();
-  return hub.connect(access.value.sessionId, access.value.viewer, request.signal);
+  return hub.connect(access.value.sessionId, access.value.viewer, closed);
 }

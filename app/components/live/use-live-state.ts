@@ -1,6 +1,6 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { LIVE_STATE_EVENT, type LiveView } from "~/live/state";
+import { LIVE_PING_EVENT, LIVE_STATE_EVENT, liveCheckInPath, type LiveView } from "~/live/state";
 
 export type LiveConnection = "connecting" | "live" | "reconnecting" | "closed";
 
@@ -18,6 +18,10 @@ const held = (view: LiveView, clientNow: number): Held => ({ view, offsetMs: Dat
  * reconnects by itself after a drop, sending Last-Event-ID, and gets the current state
  * at once. The newest version wins, whichever way it came (stream or loader revalidation).
  * If the stream cannot be kept open, the page re-asks the loader every few seconds.
+ *
+ * A participant's page also proves it is here: it answers every ping on the stream with a
+ * check-in, and says it is leaving when it is hidden for good (closed, or another page
+ * opened). Presence is only ever what the page proves (docs/live.md, "Presence").
  */
 export function useLiveState(initial: LiveView, as: "presenter" | "participant"): Held & { connection: LiveConnection } {
   const [state, setState] = useState<Held>(() => ({ view: initial, offsetMs: 0 }));
@@ -46,9 +50,44 @@ export function useLiveState(initial: LiveView, as: "presenter" | "participant")
       setState((current) => (view.shared.version >= current.view.shared.version ? held(view, now) : current));
     };
     source.addEventListener(LIVE_STATE_EVENT, onState);
+    if (as !== "participant") {
+      return () => {
+        source.removeEventListener(LIVE_STATE_EVENT, onState);
+        source.close();
+      };
+    }
+    const path = liveCheckInPath(code);
+    const checkIn = () => {
+      void fetch(path, { method: "POST", body: new URLSearchParams({ intent: "here" }), credentials: "same-origin" }).catch(() => {});
+    };
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    const onPing = (event: MessageEvent<string>) => {
+      // The server says how widely to spread a room's answers.
+      const spread = Math.min(Math.max(Number(event.data) || 0, 0), 5_000);
+      if (pending) clearTimeout(pending);
+      pending = setTimeout(() => {
+        pending = null;
+        checkIn();
+      }, Math.random() * spread);
+    };
+    // Hidden for good (persisted = false), or into the back/forward cache: gone either
+    // way until it shows again. A beacon still goes out while the page unloads.
+    const leave = () => navigator.sendBeacon?.(path, new URLSearchParams({ intent: "leaving" }));
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted) checkIn();
+    };
+    source.addEventListener(LIVE_PING_EVENT, onPing);
+    window.addEventListener("pagehide", leave);
+    window.addEventListener("pageshow", onPageShow);
     return () => {
+      if (pending) clearTimeout(pending);
       source.removeEventListener(LIVE_STATE_EVENT, onState);
+      source.removeEventListener(LIVE_PING_EVENT, onPing);
+      window.removeEventListener("pagehide", leave);
+      window.removeEventListener("pageshow", onPageShow);
       source.close();
+      // Left the session's page within the app (or the session ended: then it is refused, harmlessly).
+      leave();
     };
   }, [code, as, ended]);
 
