@@ -2,7 +2,9 @@
 // the database opens before the first request and closes on SIGTERM.
 import { EventEmitter } from "node:events";
 import path from "node:path";
-import { createRemixRequest, sendRemixResponse } from "@remix-run/express";
+// The adapter's own request/response helpers; its package entry exports only
+// createRequestHandler (version pinned exactly in package.json).
+import { createRemixRequest, sendRemixResponse } from "@remix-run/express/dist/server.js";
 import { createRequestHandler } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
