@@ -2,7 +2,10 @@
 // the database opens before the first request and closes on SIGTERM.
 import { EventEmitter } from "node:events";
 import path from "node:path";
-import { createRequestHandler } from "@remix-run/express";
+// The adapter's own request/response helpers; its package entry exports only
+// createRequestHandler (version pinned exactly in package.json).
+import { createRemixRequest, sendRemixResponse } from "@remix-run/express/dist/server.js";
+import { createRequestHandler } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 
@@ -27,6 +30,71 @@ app.use((req, res, next) => {
 app.use(compression({ filter: (req, res) => !String(res.getHeader("Content-Type") ?? "").startsWith("text/event-stream") && compression.filter(req, res) }));
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
+
+// A path or query with a control character (%00, %1F, %7F …) is no address of ours and
+// would reach the database as a NUL byte (a 500): refuse it before anything else runs.
+// The rule is the app's own (app/lib/request.server.ts): tab and line breaks may stand in
+// a query value (free text), never in the path or a name.
+function controlInUrl(url) {
+  const q = url.indexOf("?");
+  let path = q < 0 ? url : url.slice(0, q);
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // A malformed escape is not a control character; Remix answers it as it always has.
+  }
+  if (hooks.hasControlCharacter(path, "name")) return true;
+  for (const [name, value] of new URLSearchParams(q < 0 ? "" : url.slice(q + 1))) {
+    if (hooks.hasControlCharacter(name, "name") || hooks.hasControlCharacter(value, "text")) return true;
+  }
+  return false;
+}
+app.use((req, res, next) => {
+  if (!controlInUrl(req.originalUrl)) return next();
+  res.status(400).type("text/plain").send("This address holds control characters (such as a NUL byte) that no link of ours has, so it was refused.");
+});
+
+// Bodies: forms are a few kilobytes (app/lib/request.server.ts reads them, capped again
+// there). A bigger body is refused from its Content-Length before a byte is read; a
+// chunked one is read up to the cap, then refused. "Connection: close" ends the socket
+// after the 413, so Node does not read the rest of the body to reuse the connection.
+const BODY_MAX_BYTES = hooks.FORM_MAX_BYTES;
+function tooLarge(res) {
+  res.set("Connection", "close");
+  res.status(413).type("text/plain").send(`This request's body is larger than the ${Math.round(BODY_MAX_BYTES / 1024)} kB we accept, so it was refused.`);
+}
+app.use((req, res, next) => {
+  if (req.method === "GET" || req.method === "HEAD") return next();
+  const declared = req.get("content-length");
+  if (declared !== undefined) return Number(declared) > BODY_MAX_BYTES ? tooLarge(res) : next();
+  if (req.get("transfer-encoding") === undefined) return next(); // no body
+  const chunks = [];
+  let size = 0;
+  const onData = (chunk) => {
+    size += chunk.length;
+    if (size <= BODY_MAX_BYTES) return chunks.push(chunk);
+    stop();
+    req.pause();
+    tooLarge(res);
+  };
+  const onEnd = () => {
+    stop();
+    req.bufferedBody = Buffer.concat(chunks);
+    next();
+  };
+  const onError = (error) => {
+    stop();
+    next(error);
+  };
+  const stop = () => {
+    req.off("data", onData);
+    req.off("end", onEnd);
+    req.off("error", onError);
+  };
+  req.on("data", onData);
+  req.on("end", onEnd);
+  req.on("error", onError);
+});
 
 app.use((req, res, next) => {
   const verdict = hooks.checkOrigin(req.method, { origin: req.get("origin"), host: req.get("host") }, process.env.APP_ORIGIN);
@@ -64,14 +132,19 @@ function connectionClosed(res) {
   return controller.signal;
 }
 
-app.all(
-  "*",
-  createRequestHandler({
-    build,
-    mode: process.env.NODE_ENV,
-    getLoadContext: (req, res) => ({ clientIp: req.ip ?? "unknown", drained: () => drained(res), connectionClosed: connectionClosed(res) }),
-  }),
-);
+// @remix-run/express's handler, except that a chunked body the limit above has already
+// read is handed to Remix from memory (the request stream itself has ended by then).
+const handleRequest = createRequestHandler(build, process.env.NODE_ENV);
+app.all("*", async (req, res, next) => {
+  try {
+    let request = createRemixRequest(req, res);
+    if (req.bufferedBody) request = new Request(request, { body: req.bufferedBody, duplex: "half" });
+    const response = await handleRequest(request, { clientIp: req.ip ?? "unknown", drained: () => drained(res), connectionClosed: connectionClosed(res) });
+    await sendRemixResponse(res, response);
+  } catch (error) {
+    next(error);
+  }
+});
 
 const port = Number(process.env.PORT ?? 3000);
 const server = app.listen(port, () => {

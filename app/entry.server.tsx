@@ -1,21 +1,29 @@
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
 import { contentSecurityPolicy, cspNonce } from "./lib/security-headers.server";
+import { worthLogging } from "./lib/http.server";
 
 // Process-level hooks the server entry (server.js) calls; they live in the build so all
 // TypeScript goes through one compiler.
 export { boot } from "./boot.server";
 export { checkOrigin } from "./lib/http.server";
 export { securityHeaders } from "./lib/security-headers.server";
+export { FORM_MAX_BYTES, hasControlCharacter } from "./lib/request.server";
 export { databaseHandle } from "../db/client.server";
 export { stopLive } from "./live/hub.server";
 
 const ABORT_DELAY = 5_000;
+
+// Remix's default logs every error, a visitor's 405 included, with its stack trace.
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  // (An error response Remix raised carries the underlying error, as the default logs it.)
+  if (worthLogging(error, request)) console.error((error as { error?: unknown } | null)?.error ?? error);
+};
 
 export default function handleRequest(
   request: Request,

@@ -1,6 +1,7 @@
 import { data } from "@remix-run/node";
 import type { ZodType } from "zod";
 import { fieldErrors, type FieldErrors } from "../auth/validation.server";
+import { hasControlCharacter } from "./request.server";
 
 /** Throw a 4xx with a message the error boundary shows, when a request is not acceptable. */
 export function invariantResponse(condition: unknown, message: string, status = 400): asserts condition {
@@ -43,10 +44,37 @@ export function text(form: FormData, name: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** Where to send someone after sign-in: only a local path, never another site. */
+const REDIRECT_BASE = "http://doorstep.invalid";
+
+/**
+ * Where to send someone after sign-in: only a path on this site, never another one.
+ * Parsed the way a browser will read the Location header, so tricks that survive a prefix
+ * check (`/\t/evil.example` → `//evil.example`, `/.//evil.example`) are caught; anything
+ * holding a control character or a backslash, which no link of ours has, is refused too.
+ */
 export function safeRedirect(to: unknown, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (typeof to !== "string" || !to.startsWith("/") || hasControlCharacter(to, "name") || to.includes("\\")) return fallback;
+  let url: URL;
+  try {
+    url = new URL(to, REDIRECT_BASE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== REDIRECT_BASE || url.pathname.startsWith("//")) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/**
+ * Whether the server log should get this error (entry.server.tsx `handleError`). A 4xx
+ * Remix raises itself (a POST to a page without an action: 405, an unknown route: 404) is
+ * the visitor's mistake, and anyone could flood the log with its stack trace; an aborted
+ * request is the visitor leaving. Everything else is ours to look at.
+ */
+export function worthLogging(error: unknown, request: Request): boolean {
+  if (request.signal.aborted) return false;
+  const status = (error as { status?: unknown } | null)?.status;
+  const isErrorResponse = error !== null && typeof error === "object" && typeof status === "number" && "statusText" in error && "internal" in error && "data" in error;
+  return !(isErrorResponse && status >= 400 && status < 500);
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

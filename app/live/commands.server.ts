@@ -100,12 +100,18 @@ export async function runParticipantCommand(code: string, userId: string, form: 
   const input = parsed.data;
   switch (input.intent) {
     case "answer": {
-      const answers: Record<string, string[]> = {};
+      // A Map, not a {}: "answer.__proto__" or "answer.constructor" must be an unknown
+      // question (400), not an inherited property to push onto (a 500). Object.fromEntries
+      // makes own properties, which scoring looks up with Object.hasOwn.
+      const answers = new Map<string, string[]>();
       for (const [name, value] of form.entries()) {
         if (!name.startsWith("answer.") || typeof value !== "string") continue;
-        (answers[name.slice("answer.".length)] ??= []).push(value.slice(0, 64));
+        const questionId = name.slice("answer.".length);
+        const chosen = answers.get(questionId);
+        if (chosen) chosen.push(value.slice(0, 64));
+        else answers.set(questionId, [value.slice(0, 64)]);
       }
-      const result = await respond(code, userId, { activityId: input.activityId, optionId: input.optionId || undefined, answers });
+      const result = await respond(code, userId, { activityId: input.activityId, optionId: input.optionId || undefined, answers: Object.fromEntries(answers) });
       return result.ok ? { ok: true, intent: input.intent, version: result.value.version } : refused(result.status, input.activityId, result.message);
     }
     case "vote": {

@@ -46,7 +46,10 @@ export async function handleActivitySubmission(userId: string, module: CompiledM
       for (const [name, value] of form.entries()) {
         if (!name.startsWith("answer.") || typeof value !== "string") continue;
         const questionId = name.slice("answer.".length);
-        answers.set(questionId, [...(answers.get(questionId) ?? []), value]);
+        // (Pushed, not copied: a megabyte of one repeated field must not cost quadratic time.)
+        const chosen = answers.get(questionId);
+        if (chosen) chosen.push(value);
+        else answers.set(questionId, [value]);
       }
       const r = await submitQuiz(userId, module, input.activityId, Object.fromEntries(answers), input.attemptKey);
       result = r.ok ? { ok: true, value: null, completed: r.value.completed } : r;

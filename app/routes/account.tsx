@@ -5,6 +5,7 @@ import { endOtherSessions, listSessions } from "~/auth/session.server";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { groupsOfUser } from "~/groups/groups.server";
 import { invariantResponse, text } from "~/lib/http.server";
+import { readForm } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account · Doorstep" }];
 
@@ -20,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, sessionId } = await requireUser({ request, context });
-  const form = await request.formData();
+  const form = await readForm(request);
   invariantResponse(text(form, "intent") === "sign-out-others", "Unknown action on the account page.");
   const ended = await endOtherSessions(user.id, sessionId);
   return { ended };

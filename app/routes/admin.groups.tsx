@@ -6,6 +6,7 @@ import { requireUser } from "~/auth/guard.server";
 import { Field, FormError } from "~/components/form-field";
 import { createGroup, groupInputSchema, listGroups } from "~/groups/groups.server";
 import { formFailure, parseForm, text } from "~/lib/http.server";
+import { readForm } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Groups · Admin · Doorstep" }];
 
@@ -17,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireUser({ request, context }, ["admin"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   const echo = { name: (text(form, "name") ?? "").slice(0, 120), kind: text(form, "kind") ?? "" };
   const parsed = parseForm(groupInputSchema, { name: text(form, "name"), kind: text(form, "kind"), isTargetSeat: form.get("isTargetSeat") === "on" }, echo);
   if (!parsed.ok) return parsed.response;

@@ -8,6 +8,7 @@ import { ROLE_LABEL } from "~/components/app-shell";
 import { FormError } from "~/components/form-field";
 import { findGroup, listGroups } from "~/groups/groups.server";
 import { formFailure, parseForm, text } from "~/lib/http.server";
+import { readForm } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Invites · Admin · Doorstep" }];
 
@@ -22,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = await requireUser({ request, context }, ["admin"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   const parsed = parseForm(inviteFormSchema, { groupId: text(form, "groupId"), role: text(form, "role"), days: text(form, "days") ?? "14" });
   if (!parsed.ok) return parsed.response;
   const group = await findGroup(parsed.value.groupId);

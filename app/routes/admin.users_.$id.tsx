@@ -9,22 +9,23 @@ import { ROLE_LABEL } from "~/components/app-shell";
 import { FormError } from "~/components/form-field";
 import { existingGroupIds, listGroups } from "~/groups/groups.server";
 import { formFailure, notFound, parseForm } from "~/lib/http.server";
+import { readForm, routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Edit user · Admin · Doorstep" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requireUser({ request, context }, ["admin"]);
-  const [user, groups] = await Promise.all([findUser(params.id ?? ""), listGroups()]);
+  const [user, groups] = await Promise.all([findUser(routeParam(params, "id")), listGroups()]);
   if (!user) throw notFound("There is no user with that id.");
   return { user: { ...user, createdAt: user.createdAt.toISOString() }, groups: groups.map((g) => ({ id: g.id, name: g.name, kind: g.kind })) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user: admin } = await requireUser({ request, context }, ["admin"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   const parsed = parseForm(userAccessFormSchema, { role: form.get("role"), groupIds: form.getAll("groupIds") });
   if (!parsed.ok) return parsed.response;
-  const target = await findUser(params.id ?? "");
+  const target = await findUser(routeParam(params, "id"));
   if (!target) throw notFound("There is no user with that id.");
   const { role, groupIds } = parsed.value;
   const unique = [...new Set(groupIds)];

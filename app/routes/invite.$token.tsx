@@ -7,6 +7,7 @@ import { signUpSchema } from "~/auth/validation.server";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { Field, FormError, NewPasswordField } from "~/components/form-field";
 import { formFailure, parseForm, text } from "~/lib/http.server";
+import { readForm, routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Join Doorstep" }];
 
@@ -20,17 +21,17 @@ async function validInvite(token: string) {
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const invite = await validInvite(params.token ?? "");
+  const invite = await validInvite(routeParam(params, "token"));
   const current = await optionalUser({ request, context });
   return { role: invite.role, groupName: invite.groupName, signedInAs: current?.user.name ?? null };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const echo = { name: (text(form, "name") ?? "").slice(0, 100), email: (text(form, "email") ?? "").slice(0, 254) };
   const parsed = parseForm(signUpSchema, { name: text(form, "name"), email: text(form, "email"), password: text(form, "password") }, echo);
   if (!parsed.ok) return parsed.response;
-  const result = await acceptInvite(params.token ?? "", parsed.value, request.headers.get("user-agent") ?? "");
+  const result = await acceptInvite(routeParam(params, "token"), parsed.value, request.headers.get("user-agent") ?? "");
   if (!result.ok) return formFailure(result.status, { [result.field ?? "form"]: result.message }, echo);
   throw redirect("/?welcome=1", { headers: { "Set-Cookie": result.value.cookie } });
 }

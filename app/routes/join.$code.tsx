@@ -6,13 +6,14 @@ import { Field, FormError } from "~/components/form-field";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 import { formatJoinCode } from "~/live/join-code";
 import { checkJoinCode, joinAsNewcomer, joinWithCode, newcomerSchema } from "~/live/joining.server";
+import { readForm, routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Join ${data.session.moduleTitle} · Doorstep` : "Join a live session · Doorstep" }];
 
 // /join/:code (what the QR code opens). Signed in: one button joins. No account yet:
 // join with name and email, which makes an activist account in the session's group.
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const checked = await checkJoinCode(params.code ?? "", context?.clientIp ?? "unknown");
+  const checked = await checkJoinCode(routeParam(params, "code"), context?.clientIp ?? "unknown");
   if (!checked.ok) throw data(checked.message, { status: checked.status });
   const current = await optionalUser({ request, context });
   const session = checked.value;
@@ -23,9 +24,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const ip = context?.clientIp ?? "unknown";
-  const code = params.code ?? "";
+  const code = routeParam(params, "code");
   if (text(form, "intent") === "join") {
     const { user } = await requireUser(request);
     const joined = await joinWithCode(code, user, ip);

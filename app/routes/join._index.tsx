@@ -6,6 +6,7 @@ import { Field, FormError } from "~/components/form-field";
 import { formFailure, text } from "~/lib/http.server";
 import { formatJoinCode, normaliseJoinCode } from "~/live/join-code";
 import { checkJoinCode, joinWithCode, openSessionsOf } from "~/live/joining.server";
+import { readForm } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Join a live session · Doorstep" }];
 
@@ -15,7 +16,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const typed = (text(form, "code") ?? "").slice(0, 20);
   const code = normaliseJoinCode(typed);
   if (!code) return formFailure(400, { code: "A code is six letters, like ABC DEF. Check it on the trainer's screen." }, { code: typed });

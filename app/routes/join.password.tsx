@@ -5,6 +5,7 @@ import { newPasswordFormSchema } from "~/auth/validation.server";
 import { FormError, NewPasswordField } from "~/components/form-field";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 import { needsPassword, setNewcomerPassword } from "~/live/joining.server";
+import { readForm } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Choose a password · Doorstep" }];
 
@@ -17,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user } = await requireUser(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const parsed = parseForm(newPasswordFormSchema, { password: text(form, "password") });
   if (!parsed.ok) return parsed.response;
   const result = await setNewcomerPassword(user.id, parsed.value.password);

@@ -10,12 +10,13 @@ import { participantPage } from "~/live/pages.server";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
 import { primeModuleContent } from "~/mdx/module-content.server";
+import { readForm, routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.module.title} (live) · Doorstep` : "Live session · Doorstep" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user } = await requireUser(request);
-  const page = await participantPage(params.code ?? "", user);
+  const page = await participantPage(routeParam(params, "code"), user);
   if (!page.ok) throw data(page.message, { status: page.status });
   if (page.value.kind === "join") throw redirect(`/join/${encodeURIComponent(params.code ?? "")}`);
   if (page.value.kind === "presenter") throw redirect(`/live/${encodeURIComponent(params.code ?? "")}/present`);
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user } = await requireUser(request);
-  const result = await runParticipantCommand(params.code ?? "", user.id, await request.formData());
+  const result = await runParticipantCommand(routeParam(params, "code"), user.id, await readForm(request));
   if (!result.ok) return data({ ok: false as const, failure: { activityId: result.activityId, message: result.message } }, { status: result.status });
   return { ok: true as const };
 }

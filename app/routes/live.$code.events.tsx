@@ -3,6 +3,7 @@ import { requireUser } from "~/auth/guard.server";
 import { plainError } from "~/lib/http.server";
 import { liveHub } from "~/live/hub.server";
 import { streamAccess } from "~/live/pages.server";
+import { readQuery, routeParam } from "~/lib/request.server";
 
 // GET /live/:code/events — the Server-Sent-Events stream of a session for this screen
 // (?as=presenter for the presenter view). The hub sends the current state at once, then
@@ -12,8 +13,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // The connection's own signal (server.js) is reliable; request.signal is the fallback.
   const closed = context.connectionClosed ?? request.signal;
   const { user } = await requireUser(request);
-  const asPresenter = new URL(request.url).searchParams.get("as") === "presenter";
-  const access = await streamAccess(params.code ?? "", user, asPresenter);
+  const asPresenter = readQuery(request, "text").get("as") === "presenter";
+  const access = await streamAccess(routeParam(params, "code", "text"), user, asPresenter);
   if (!access.ok) throw plainError(access.status, access.message);
   if (access.value.ended) return new Response(null, { status: 204 });
   const hub = await liveHub();

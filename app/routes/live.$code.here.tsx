@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/guard.server";
 import { plainError } from "~/lib/http.server";
+import { readForm, routeParam } from "~/lib/request.server";
 import { checkIn } from "~/live/attendance.server";
 
 // POST /live/:code/here — a participant's page proving it is still open (intent=here,
@@ -8,10 +9,10 @@ import { checkIn } from "~/live/attendance.server";
 // sent as the page is hidden for good). Presence rests on these (docs/live.md).
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user } = await requireUser(request);
-  const form = await request.formData().catch(() => null);
-  const intent = form?.get("intent");
+  const code = routeParam(params, "code", "text");
+  const intent = (await readForm(request)).get("intent");
   if (intent !== "here" && intent !== "leaving") throw plainError(400, "Say intent=here or intent=leaving.");
-  const result = await checkIn(params.code ?? "", user, intent);
+  const result = await checkIn(code, user, intent);
   if (!result.ok) throw plainError(result.status, result.message);
   return new Response(null, { status: 204 });
 }

@@ -11,6 +11,7 @@ import { presenterPage } from "~/live/pages.server";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
 import { primeModuleContent } from "~/mdx/module-content.server";
+import { readForm, routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Presenting: ${data.module.title} · Doorstep` : "Presenter · Doorstep" }];
 
@@ -19,7 +20,7 @@ const DRIVERS = ["trainer", "admin"] as const;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, DRIVERS);
   const origin = env().APP_ORIGIN ?? new URL(request.url).origin;
-  const page = await presenterPage(params.code ?? "", user, origin);
+  const page = await presenterPage(routeParam(params, "code"), user, origin);
   if (!page.ok) throw data(page.message, { status: page.status });
   // The compiled code is not loader data (ADR 006): see the participant page.
   primeModuleContent(page.value.page.module.hash, page.value.code);
@@ -28,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user } = await requireUser(request, DRIVERS);
-  const result = await runPresenterCommand(params.code ?? "", user, await request.formData());
+  const result = await runPresenterCommand(routeParam(params, "code"), user, await readForm(request));
   if (!result.ok) return data({ ok: false as const, failure: { activityId: result.activityId, message: result.message } }, { status: result.status });
   return { ok: true as const, intent: result.intent };
 }

@@ -6,6 +6,7 @@ import { requireUser } from "~/auth/guard.server";
 import { FormError } from "~/components/form-field";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 import { createLiveSession, createSessionSchema, newSessionOptions } from "~/live/lifecycle.server";
+import { readForm } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Start a live session · Doorstep" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user } = await requireUser(request, TRAINERS);
-  const form = await request.formData();
+  const form = await readForm(request);
   const echo = { moduleSlug: (text(form, "moduleSlug") ?? "").slice(0, 100), groupId: (text(form, "groupId") ?? "").slice(0, 64) };
   const parsed = parseForm(createSessionSchema, { moduleSlug: text(form, "moduleSlug"), groupId: text(form, "groupId") }, echo);
   if (!parsed.ok) return parsed.response;

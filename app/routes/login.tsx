@@ -1,21 +1,24 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { signIn } from "~/auth/accounts.server";
 import { optionalUser } from "~/auth/guard.server";
 import { signInSchema } from "~/auth/validation.server";
 import { Field, FormError } from "~/components/form-field";
 import { formFailure, parseForm, safeRedirect, text } from "~/lib/http.server";
+import { readForm, readQuery } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await optionalUser({ request, context })) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
-  return null;
+  const redirectTo = safeRedirect(readQuery(request).get("redirectTo"));
+  if (await optionalUser({ request, context })) throw redirect(redirectTo);
+  // The form carries the checked target, never the raw query value (the action checks it again).
+  return { redirectTo };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const email = text(form, "email") ?? "";
   const parsed = parseForm(signInSchema, { email, password: text(form, "password") }, { email: email.slice(0, 254) });
   if (!parsed.ok) return parsed.response;
@@ -30,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Login() {
   const failure = useActionData<typeof action>();
-  const [params] = useSearchParams();
+  const { redirectTo } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === "submitting";
   return (
     <div className="page--narrow">
@@ -38,7 +41,7 @@ export default function Login() {
       <p className="lede">Welcome back. Pick up your training where you left off.</p>
       <Form method="post" className="card" noValidate>
         <FormError message={failure?.errors.form} />
-        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={failure?.values?.email} error={failure?.errors.email} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required error={failure?.errors.password} />
         <button type="submit" className="button" disabled={busy}>

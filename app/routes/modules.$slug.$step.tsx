@@ -12,6 +12,7 @@ import { ModuleContent } from "~/mdx/module-content";
 import { primeModuleContent } from "~/mdx/module-content.server";
 import { stepActivities, viewStep } from "~/progress/progress.server";
 import { handleActivitySubmission } from "~/progress/submissions.server";
+import { readForm, readQuery } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.step.title} · ${data.module.title} · Doorstep` : "Doorstep" }];
 
@@ -25,7 +26,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const progress = await viewStep(user.id, module, step);
   // Fresh one-time keys each render: a resubmitted form reuses its key and is recognised.
   const formKeys = Object.fromEntries(step.activityIds.map((id) => [id, randomToken()]));
-  const retry = new URL(request.url).searchParams.get("retry");
+  const retry = readQuery(request).get("retry");
   // The compiled code is not loader data (ADR 006): the server renders from the component
   // primed here; the browser gets the code from its immutable script asset.
   primeModuleContent(module.hash, module.code);
@@ -48,7 +49,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const module = visibleModule(params.slug ?? "", user.role);
   if (!module) throw notFound("There is no training module at this address.");
   if (!module.manifest.steps.some((s) => s.id === params.step)) throw notFound(`“${module.frontmatter.title}” has no step called “${params.step}”.`);
-  const result = await handleActivitySubmission(user.id, module, await request.formData());
+  const result = await handleActivitySubmission(user.id, module, await readForm(request));
   if (!result.ok) return data({ ok: false as const, failure: { activityId: result.activityId, message: result.message } }, { status: result.status });
   return { ok: true as const, completed: result.completed };
 }

@@ -14,12 +14,13 @@ import {
 import { overviewFilterSchema, parseFilters, type OverviewFilters } from "~/reports/filter-schemas.server";
 import { reportOverview, type Overview } from "~/reports/overview.server";
 import { REPORT_ROLES } from "~/reports/scope.server";
+import { readQuery } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Reports · Doorstep" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, REPORT_ROLES);
-  const parsed = parseFilters(overviewFilterSchema, new URL(request.url).searchParams);
+  const parsed = parseFilters(overviewFilterSchema, readQuery(request));
   if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors, raw: parsed.raw }, { status: 400 });
   const overview = await reportOverview(user, parsed.value);
   return { ok: true as const, overview, filters: parsed.value };

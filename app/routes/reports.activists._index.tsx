@@ -14,12 +14,13 @@ import {
 import { matrixFilterSchema, parseFilters, type MatrixFilters } from "~/reports/filter-schemas.server";
 import { activistMatrix, type MatrixCell, type MatrixView } from "~/reports/matrix.server";
 import { REPORT_ROLES, type ReportModule, type ScopeGroup } from "~/reports/scope.server";
+import { readQuery } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Activists · Reports · Doorstep" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, REPORT_ROLES);
-  const view = await activistMatrix(user, parseFilters(matrixFilterSchema, new URL(request.url).searchParams));
+  const view = await activistMatrix(user, parseFilters(matrixFilterSchema, readQuery(request)));
   return view.ok ? view : data(view, { status: 400 });
 }
 

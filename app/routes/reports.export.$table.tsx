@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/guard.server";
+import { readQuery } from "~/lib/request.server";
 import { exportTable } from "~/reports/export.server";
 import { REPORT_ROLES } from "~/reports/scope.server";
 import { exportSessionAttendance, SESSION_REPORT_ROLES } from "~/reports/sessions.server";
@@ -24,7 +25,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     if (refusal?.type === "DataWithResponseInit") return plain(String(refusal.data), refusal.init?.status ?? 403);
     throw thrown; // the redirect to sign in
   }
-  const query = new URL(request.url).searchParams;
+  // Checked before anything is streamed: a bad filter is a 400 with a message, never a
+  // 200 whose body breaks off after the header row.
+  const query = readQuery(request, "text");
   const result = sessionTable ? await exportSessionAttendance(viewer, query.get("id") ?? "") : await exportTable(viewer, params.table ?? "", query, { drained: context.drained });
   if (!result.ok) return plain(result.message, result.status);
   return new Response(result.stream, {

@@ -9,14 +9,15 @@ import { percent, toQuery } from "~/reports/filters";
 import { moduleReportFilterSchema, parseFilters } from "~/reports/filter-schemas.server";
 import { moduleReport, type ModuleReport, type ScenarioFigures } from "~/reports/module-report.server";
 import { REPORT_ROLES } from "~/reports/scope.server";
+import { readQuery, routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data && data.ok ? data.report.module.title : "Module"} · Reports · Doorstep` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user } = await requireUser(request, REPORT_ROLES);
-  const parsed = parseFilters(moduleReportFilterSchema, new URL(request.url).searchParams);
+  const parsed = parseFilters(moduleReportFilterSchema, readQuery(request));
   if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors }, { status: 400 });
-  const result = await moduleReport(user, params.slug ?? "", parsed.value);
+  const result = await moduleReport(user, routeParam(params, "slug"), parsed.value);
   if (!result.ok && result.status === 404) throw notFound(result.message);
   if (!result.ok) return data({ ok: false as const, errors: { [result.field ?? "form"]: result.message } }, { status: result.status });
   return { ok: true as const, report: result.report, group: parsed.value.group ?? "" };

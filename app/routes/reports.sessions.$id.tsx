@@ -5,12 +5,13 @@ import { BarChart, type ChartSeries } from "~/components/chart";
 import { ExportLink } from "~/components/chart-controls";
 import { notFound } from "~/lib/http.server";
 import { SESSION_REPORT_ROLES, sessionReport, type SessionAttendee } from "~/reports/sessions.server";
+import { routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.report.session.moduleTitle ?? "Live session"} · Reports · Doorstep` }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context }, SESSION_REPORT_ROLES);
-  const report = await sessionReport(user, params.id ?? "");
+  const report = await sessionReport(user, routeParam(params, "id"));
   // Unknown, or someone else's session: the same 404 either way.
   if (!report) throw notFound("There is no live session with that id among the sessions you can see.");
   return { report, linkPeople: user.role !== "trainer" };
