@@ -1,9 +1,17 @@
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
-import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
+import { createReadableStreamFromReadable, redirectDocument } from "@remix-run/node";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import {
+  databaseUnavailableResponse,
+  failedForDatabase,
+  isDatabaseUnavailable,
+  markDatabaseUnavailable,
+  pageOf,
+} from "./lib/database-unavailable.server";
+import { logError } from "./lib/log.server";
 
 // Process-level hooks the server entry (server.js) calls; they live in the build so all
 // TypeScript goes through one compiler.
@@ -14,6 +22,40 @@ export { stopLive } from "./live/hub.server";
 
 const ABORT_DELAY = 5_000;
 
+/** Where an error happened, with route parameters (invite tokens, ids) left out. */
+function place(request: Request, params: Record<string, string | undefined>): string {
+  let path = new URL(request.url).pathname;
+  for (const [name, value] of Object.entries(params)) {
+    if (value) path = path.split("/").map((segment) => (segment === encodeURIComponent(value) ? `:${name}` : segment)).join("/");
+  }
+  return `${request.method} ${path}`;
+}
+
+/**
+ * Every error Remix catches (loaders, actions, rendering) comes here, before the page or
+ * data for that request is sent. Logged through logError, never as it is: a failed
+ * query's message carries its parameters (emails, password hashes).
+ */
+export const handleError: HandleErrorFunction = (error, { request, params }) => {
+  if (request.signal.aborted) return; // the browser went away: nothing failed
+  const thrown = isRouteErrorResponse(error) && (error as { error?: unknown }).error ? (error as { error?: unknown }).error : error;
+  if (isDatabaseUnavailable(thrown)) markDatabaseUnavailable(request);
+  logError(thrown, place(request, params));
+};
+
+/**
+ * A data request (client-side navigation, a form sent with JavaScript) that failed for
+ * want of the database: load the page as a document instead, which either works by
+ * then or shows the 503 page. A form that was sent lands on /unavailable, which says
+ * it was not saved.
+ */
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+  if (!failedForDatabase(request)) return response;
+  const page = pageOf(new URL(request.url));
+  const sent = request.method !== "GET" && request.method !== "HEAD";
+  return redirectDocument(sent ? `/unavailable?back=${encodeURIComponent(page)}` : page);
+};
+
 export default function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -21,6 +63,11 @@ export default function handleRequest(
   remixContext: EntryContext,
   _loadContext: AppLoadContext,
 ) {
+  if (failedForDatabase(request)) {
+    // A self-contained page: the app shell needs the very data that could not be read.
+    const url = new URL(request.url);
+    return databaseUnavailableResponse({ sent: request.method !== "GET" && request.method !== "HEAD", back: url.pathname + url.search });
+  }
   const bot = isbot(request.headers.get("user-agent") ?? "");
   return new Promise((resolve, reject) => {
     let shellRendered = false;
@@ -42,7 +89,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) logError(error, `${request.method} ${new URL(request.url).pathname} (streaming)`);
         },
       },
     );
