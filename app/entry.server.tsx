@@ -26,7 +26,7 @@ const ABORT_DELAY = 5_000;
 function place(request: Request, params: Record<string, string | undefined>): string {
   let path = new URL(request.url).pathname;
   for (const [name, value] of Object.entries(params)) {
-    if (value) path = path.split("/").map((segment) => (segment === encodeURIComponent(value) ? `:${name}` : segment)).join("/");
+    if (value && name !== "*") path = path.split("/").map((segment) => (segment === encodeURIComponent(value) ? `:${name}` : segment)).join("/");
   }
   return `${request.method} ${path}`;
 }
@@ -39,8 +39,10 @@ function place(request: Request, params: Record<string, string | undefined>): st
 export const handleError: HandleErrorFunction = (error, { request, params }) => {
   if (request.signal.aborted) return; // the browser went away: nothing failed
   const thrown = isRouteErrorResponse(error) && (error as { error?: unknown }).error ? (error as { error?: unknown }).error : error;
-  if (isDatabaseUnavailable(thrown)) markDatabaseUnavailable(request);
-  logError(thrown, place(request, params));
+  const unavailable = isDatabaseUnavailable(thrown);
+  if (unavailable) markDatabaseUnavailable(request);
+  // During an outage every request fails the same way: one line each, not a stack.
+  logError(thrown, place(request, params), { stack: !unavailable });
 };
 
 /**

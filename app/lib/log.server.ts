@@ -72,6 +72,6 @@ export function describeError(error: unknown, options: { stack?: boolean } = {})
 }
 
 /** Log an unexpected error, with where it happened (e.g. "GET /modules"), safely. */
-export function logError(error: unknown, where?: string) {
-  console.error(`${where ? `${where}: ` : ""}${describeError(error)}`);
+export function logError(error: unknown, where?: string, options: { stack?: boolean } = {}) {
+  console.error(`${where ? `${where}: ` : ""}${describeError(error, options)}`);
 }
