@@ -13,7 +13,14 @@ const buildPath = path.resolve("build/index.js");
 const build = await import(buildPath);
 const hooks = build.entry.module;
 
-const handle = await hooks.boot();
+const handle = await hooks.boot().catch((error) => {
+  // Another process has the embedded database open: say who, without a stack trace.
+  if (error?.name === "DataDirInUseError") {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+});
 
 const app = express();
 app.disable("x-powered-by");

@@ -6,6 +6,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { lockDataDir, type DataDirLock } from "./data-dir-lock";
 import * as schema from "./schema";
 
 /** One Drizzle type for both drivers, so domain code never knows which it got. */
@@ -45,9 +46,21 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     };
   }
   let pg = target.pglite;
+  let lock: DataDirLock | undefined;
   if (!pg) {
-    if (target.dataDir) mkdirSync(path.resolve(target.dataDir), { recursive: true });
-    pg = await PGlite.create(target.dataDir ? path.resolve(target.dataDir) : undefined);
+    if (target.dataDir) {
+      const dir = path.resolve(target.dataDir);
+      mkdirSync(dir, { recursive: true });
+      // Before PGlite touches the directory: a second process must not even read it
+      // (docs/decisions/009). Server, db:migrate and db:seed all come through here.
+      lock = lockDataDir(dir);
+    }
+    try {
+      pg = await PGlite.create(lock ? path.resolve(target.dataDir!) : undefined);
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
   }
   const client = pg;
   return {
@@ -59,7 +72,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       const unlisten = await client.listen(channel, onNotify);
       return unlisten;
     },
-    close: () => client.close(),
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 

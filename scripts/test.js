@@ -2,7 +2,7 @@
 // one is reachable (required when CI=true or REQUIRE_POSTGRES=1). Ends with one plain
 // summary line so a run that executed nothing is visible.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import postgres from "postgres";
 
 const serverUrl = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -44,6 +44,12 @@ async function postgresReachable() {
 
 const runs = [vitest("pglite", { TEST_DB: "pglite" }, [])];
 if (await postgresReachable()) {
+  // tests/integration/database-unavailable.test.ts runs the production server (PostgreSQL
+  // run only). CI builds before `npm test`; locally, build once if there is no build yet.
+  if (!existsSync("build/index.js")) {
+    console.log("\nNo build yet: running `remix build` (once) for the production-server test…");
+    spawnSync("npx", ["remix", "build"], { stdio: "inherit" });
+  }
   runs.push(vitest("postgres", { TEST_DB: "postgres", TEST_POSTGRES_URL: serverUrl }, ["--project", "integration"]));
 } else if (requirePostgres) {
   console.error(`\nPostgreSQL is required here but not reachable at ${serverUrl}.`);

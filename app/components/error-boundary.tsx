@@ -18,7 +18,9 @@ export function GeneralErrorBoundary() {
     status = error.status;
     if (typeof error.data === "string" && error.data) message = error.data;
     else if (status === 404) message = "We couldn't find that page. It may have moved, or the link may be mistyped.";
-  } else if (error instanceof Error) {
+  } else if (error instanceof Error && typeof document !== "undefined") {
+    // In the browser only: on the server, entry.server's handleError has logged it
+    // already, without the query parameters a raw database error would print.
     console.error(error);
   }
   const title = TITLES[status] ?? (status >= 500 ? "Something went wrong" : "That request didn't work");

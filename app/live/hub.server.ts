@@ -1,4 +1,5 @@
 import { databaseHandle, type DatabaseHandle } from "../../db/client.server";
+import { describeError } from "../lib/log.server";
 import { announce, touchPresence } from "./attendance.server";
 import { LIVE_CHANNEL } from "./core.server";
 import { checkInSpreadMs, heartbeatSeconds } from "./presence.server";
@@ -51,7 +52,8 @@ export function sseEvent(version: number, data: string): string {
 /** DOORSTEP_LIVE_TRACE=1 logs each push's timings (diagnosis, benchmarks). */
 const TRACE = Boolean(process.env.DOORSTEP_LIVE_TRACE);
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+// Never error.message: a failed query's message lists its parameters.
+const message = (error: unknown) => describeError(error, { stack: false });
 
 export class LiveHub {
   private sessions = new Map<string, SessionClients>();
