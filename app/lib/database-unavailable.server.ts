@@ -1,3 +1,5 @@
+import { safeRedirect } from "./http.server";
+
 /**
  * "The database is not there right now" (a restart, a failover, a full connection
  * table), as opposed to a bug: the first calls for a 503 and a "try again in a moment",
@@ -67,11 +69,6 @@ export function failedForDatabase(request: Request): boolean {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** A path on this site to send someone back to; anything else becomes the home page. */
-export function safeBackPath(path: string | null | undefined): string {
-  return path && path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\") ? path : "/";
-}
-
 export const UNAVAILABLE_TITLE = "Doorstep can't reach its database just now";
 export const UNAVAILABLE_KEPT = "Everything you saved before is safe: nothing has been lost.";
 export const UNAVAILABLE_NOT_SENT = "What you just sent was not saved. Please send it again in a moment.";
@@ -83,7 +80,7 @@ export const UNAVAILABLE_RETRY = "This usually passes within a minute. Please tr
  * form, which was not saved.
  */
 export function databaseUnavailableResponse(options: { sent: boolean; back: string }): Response {
-  const back = escapeHtml(safeBackPath(options.back));
+  const back = escapeHtml(safeRedirect(options.back));
   const body = `<!DOCTYPE html>
 <html lang="en-GB">
 <head>
