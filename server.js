@@ -146,7 +146,11 @@ app.all("*", async (req, res, next) => {
   try {
     let request = createRemixRequest(req, res);
     if (req.bufferedBody) request = new Request(request, { body: req.bufferedBody, duplex: "half" });
-    const response = await handleRequest(request, { clientIp: req.ip ?? "unknown", drained: () => drained(res), connectionClosed: connectionClosed(res) });
+    let response = await handleRequest(request, { clientIp: req.ip ?? "unknown", drained: () => drained(res), connectionClosed: connectionClosed(res) });
+    // Pages and data requests already answer 503 from entry.server; a resource route (a CSV
+    // export, the live event stream, module code) has no such hook, so its 500 is turned
+    // into the same plain-text 503 here (ADR 010).
+    if (response.status === 500 && hooks.failedForDatabase(request)) response = hooks.databaseUnavailableText();
     await sendRemixResponse(res, response);
   } catch (error) {
     next(error);

@@ -69,6 +69,14 @@ export function failedForDatabase(request: Request): boolean {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** The same answer for a resource route (a CSV export, an event stream): no page to show. */
+export function databaseUnavailableText(): Response {
+  return new Response(`${UNAVAILABLE_TITLE}. ${UNAVAILABLE_KEPT} ${UNAVAILABLE_RETRY}\n`, {
+    status: 503,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" },
+  });
+}
+
 export const UNAVAILABLE_TITLE = "Doorstep can't reach its database just now";
 export const UNAVAILABLE_KEPT = "Everything you saved before is safe: nothing has been lost.";
 export const UNAVAILABLE_NOT_SENT = "What you just sent was not saved. Please send it again in a moment.";

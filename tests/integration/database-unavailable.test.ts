@@ -136,6 +136,14 @@ describe.skipIf(!onPostgres)("the production server while PostgreSQL refuses con
     expect(landing.headers.get("Retry-After")).toBe("10");
     expect(await landing.text()).toContain(UNAVAILABLE_NOT_SENT);
 
+    // Resource routes (a CSV export, a live event stream) have no page: a plain-text 503.
+    for (const path of ["/reports/export/weeks", "/live/ABCDEF/events"]) {
+      const resource = await get(path);
+      expect(resource.status, path).toBe(503);
+      expect(resource.headers.get("Retry-After")).toBe("10");
+      expect(await resource.text()).toContain(UNAVAILABLE_KEPT);
+    }
+
     await admin.unsafe(`alter database ${name} allow_connections true`);
     let after = await get("/");
     for (let waited = 0; after.status !== 200 && waited < 10_000; waited += 250) {
