@@ -7,26 +7,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openDatabase, setDatabase } from "../../db/client.server";
 import { UNAVAILABLE_KEPT, UNAVAILABLE_NOT_SENT, UNAVAILABLE_RETRY, UNAVAILABLE_TITLE } from "~/lib/database-unavailable.server";
 import { makeUser } from "../setup/fixtures";
 import { withDatabase } from "../setup/global-database";
+import { freePort } from "../setup/server";
 
 const onPostgres = inject("testDb") === "postgres";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!onPostgres)("the production server while PostgreSQL refuses connections (PostgreSQL only: TEST_DB=postgres)", () => {
   const name = `doorstep_down_${randomBytes(5).toString("hex")}`;

@@ -1,9 +1,8 @@
 // Two app instances (`node server.js` twice, on two ports) on one PostgreSQL database: a
 // trainer moves a step on instance A, and a participant's event stream on instance B
 // receives it within a second. This is what LISTEN/NOTIFY fan-out is for (docs/live.md).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import net from "node:net";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
@@ -11,87 +10,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { LiveView } from "~/live/state";
 import { withDatabase } from "../setup/global-database";
 import { LIVE_MODULES_DIR, LIVE_MODULE, STEP } from "../fixtures/live-modules/setup";
+import { ensureBuild, signInAsDemo, startServer, stopServer, type RunningServer } from "../setup/server";
 
 const ON_POSTGRES = inject("testDb") === "postgres";
 const ROOT = process.cwd();
-const DEMO_PASSWORD = "doorstep-demo";
 
-/** The newest modification time of any file under `dir` (the build is stale if older). */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuild() {
-  const build = path.join(ROOT, "build/index.js");
-  const sources = Math.max(newestMtime(path.join(ROOT, "app")), newestMtime(path.join(ROOT, "db")));
-  if (existsSync(build) && statSync(build).mtimeMs >= sources) return;
-  const result = spawnSync("npx", ["remix", "build"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NODE_ENV: "production" }, timeout: 120_000 });
-  if (result.status !== 0) throw new Error(`remix build failed:\n${result.stdout}\n${result.stderr}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Instance {
-  origin: string;
-  child: ChildProcess;
-  output: () => string;
-}
-
-async function startInstance(env: Record<string, string>): Promise<Instance> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["server.js"], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (c) => (output += c));
-  child.stderr!.on("data", (c) => (output += c));
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-    try {
-      await fetch(`${origin}/favicon.ico`, { signal: AbortSignal.timeout(1000) });
-      return { origin, child, output: () => output };
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  child.kill("SIGKILL");
-  throw new Error(`server did not start:\n${output}`);
-}
-
-async function stopInstance(instance: Instance | undefined) {
-  if (!instance || instance.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => instance.child.once("exit", resolve));
-  instance.child.kill("SIGTERM");
-  const clean = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))]);
-  if (!clean) instance.child.kill("SIGKILL");
-  return clean;
-}
-
-async function signIn(origin: string, email: string): Promise<string> {
-  const res = await fetch(`${origin}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email, password: DEMO_PASSWORD, redirectTo: "/" }),
-  });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("doorstep_session="));
-  if (!cookie) throw new Error(`sign-in as ${email} failed (${res.status})`);
-  return cookie;
-}
 
 async function postForm(origin: string, pathname: string, cookie: string, fields: Record<string, string>) {
   return fetch(`${origin}${pathname}`, {
@@ -154,8 +77,8 @@ describe.skipIf(!ON_POSTGRES)("two app instances on one PostgreSQL (runs with TE
   let admin: ReturnType<typeof postgres> | undefined;
   let dbName = "";
   let cacheDir = "";
-  let a: Instance | undefined;
-  let b: Instance | undefined;
+  let a: RunningServer | undefined;
+  let b: RunningServer | undefined;
 
   beforeAll(async () => {
     ensureBuild();
@@ -169,19 +92,19 @@ describe.skipIf(!ON_POSTGRES)("two app instances on one PostgreSQL (runs with TE
     // Migrate and seed the demo accounts, as an operator would with `npm run db:seed`.
     const seeded = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["db/seed-cli.ts"], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 });
     if (seeded.status !== 0) throw new Error(`seed failed:\n${seeded.stdout}\n${seeded.stderr}`);
-    [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
+    [a, b] = await Promise.all([startServer(env), startServer(env)]);
   }, 240_000);
 
   afterAll(async () => {
-    await Promise.all([stopInstance(a), stopInstance(b)]);
+    await Promise.all([stopServer(a), stopServer(b)]);
     if (admin && dbName) await admin.unsafe(`drop database if exists ${dbName} with (force)`);
     await admin?.end();
     if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
   }, 60_000);
 
   it("a step changed on instance A reaches a participant streaming from instance B within a second, and answers flow back", async () => {
-    const trainerOnA = await signIn(a!.origin, "trainer@doorstep.test");
-    const activistOnB = await signIn(b!.origin, "activist@doorstep.test");
+    const trainerOnA = await signInAsDemo(a!.origin, "trainer@doorstep.test");
+    const activistOnB = await signInAsDemo(b!.origin, "activist@doorstep.test");
 
     const created = await postForm(a!.origin, "/live/new", trainerOnA, { moduleSlug: LIVE_MODULE });
     expect(created.status).toBe(302);
@@ -216,13 +139,13 @@ describe.skipIf(!ON_POSTGRES)("two app instances on one PostgreSQL (runs with TE
   });
 
   it("stops cleanly on SIGTERM with an event stream still open", async () => {
-    const trainer = await signIn(b!.origin, "trainer@doorstep.test");
+    const trainer = await signInAsDemo(b!.origin, "trainer@doorstep.test");
     const created = await postForm(b!.origin, "/live/new", trainer, { moduleSlug: LIVE_MODULE });
     const code = /\/live\/([A-Z]{6})\/present$/.exec(created.headers.get("location") ?? "")?.[1];
     const stream = await subscribe(`${b!.origin}/live/${code}/events?as=presenter`, trainer);
     await stream.until(() => true);
     const started = Date.now();
-    expect(await stopInstance(b)).toBe(true);
+    expect(await stopServer(b)).toBe(true);
     expect(Date.now() - started).toBeLessThan(8000);
     stream.close();
   });

@@ -6,90 +6,15 @@
 // The server under test has its own embedded database (demo accounts seeded on first
 // start) and nothing checked here depends on the database, so this runs once, in the PGlite
 // pass.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import net from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { LIVE_MODULE, LIVE_MODULES_DIR } from "../fixtures/live-modules/setup";
+import { ensureBuild, signInAsDemo, startServer, stopServer, type RunningServer } from "../setup/server";
 
 const ON_POSTGRES = inject("testDb") === "postgres";
-const ROOT = process.cwd();
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuild() {
-  const build = path.join(ROOT, "build/index.js");
-  const sources = Math.max(newestMtime(path.join(ROOT, "app")), newestMtime(path.join(ROOT, "db")));
-  if (existsSync(build) && statSync(build).mtimeMs >= sources) return;
-  const result = spawnSync("npx", ["remix", "build"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NODE_ENV: "production" }, timeout: 120_000 });
-  if (result.status !== 0) throw new Error(`remix build failed:\n${result.stdout}\n${result.stderr}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Server {
-  origin: string;
-  child: ChildProcess;
-}
-
-async function startServer(env: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["server.js"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: "", ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (c) => (output += c));
-  child.stderr!.on("data", (c) => (output += c));
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-    try {
-      await fetch(`${origin}/favicon.ico`, { signal: AbortSignal.timeout(1000) });
-      return { origin, child };
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  child.kill("SIGKILL");
-  throw new Error(`server did not start:\n${output}`);
-}
-
-async function stopServer(server: Server | undefined) {
-  if (!server || server.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.child.once("exit", resolve));
-  server.child.kill("SIGTERM");
-  const clean = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))]);
-  if (!clean) server.child.kill("SIGKILL");
-}
-
-async function signIn(origin: string, email: string): Promise<string> {
-  const res = await fetch(`${origin}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email, password: "doorstep-demo", redirectTo: "/" }),
-  });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("doorstep_session="));
-  if (!cookie) throw new Error(`sign-in as ${email} failed (${res.status})`);
-  return cookie;
-}
 
 /** The nonce in a CSP's script-src (and the policy's directives by name). */
 function parsePolicy(header: string | null) {
@@ -118,12 +43,13 @@ function expectEveryResponseHeaders(res: Response) {
 
 describe.skipIf(ON_POSTGRES)("security headers from the built server", () => {
   let dataDir = "";
-  let production: Server | undefined;
+  let production: RunningServer | undefined;
 
   beforeAll(async () => {
     ensureBuild();
     dataDir = mkdtempSync(path.join(tmpdir(), "doorstep-headers-"));
     production = await startServer({
+      DATABASE_URL: "",
       NODE_ENV: "production",
       PGLITE_DIR: path.join(dataDir, "pglite"),
       CONTENT_DIR: LIVE_MODULES_DIR,
@@ -164,7 +90,7 @@ describe.skipIf(ON_POSTGRES)("security headers from the built server", () => {
   });
 
   it("a module step page: inline scripts carry the nonce, the module's code is a same-origin script that registers a function", async () => {
-    const cookie = await signIn(production!.origin, "activist@doorstep.test");
+    const cookie = await signInAsDemo(production!.origin, "activist@doorstep.test");
     const res = await fetch(`${production!.origin}/modules/${LIVE_MODULE}/welcome`, { headers: { Cookie: cookie } });
     expect(res.status).toBe(200);
     const { nonce } = parsePolicy(res.headers.get("content-security-policy"));
@@ -183,7 +109,7 @@ describe.skipIf(ON_POSTGRES)("security headers from the built server", () => {
   });
 
   it("resource routes, CSV exports and static files get the same headers (and HSTS in production)", async () => {
-    const admin = await signIn(production!.origin, "admin@doorstep.test");
+    const admin = await signInAsDemo(production!.origin, "admin@doorstep.test");
     const html = await (await fetch(`${production!.origin}/login`)).text();
     const buildScript = /href="(\/build\/[^"]+\.js)"/.exec(html)?.[1];
     expect(buildScript).toBeDefined();
@@ -207,6 +133,7 @@ describe.skipIf(ON_POSTGRES)("security headers from the built server", () => {
   it("outside production there is no HSTS (a developer's http://localhost), the rest stays", async () => {
     await stopServer(production);
     const development = await startServer({
+      DATABASE_URL: "",
       NODE_ENV: "development",
       PGLITE_DIR: path.join(dataDir, "pglite"),
       CONTENT_DIR: LIVE_MODULES_DIR,
