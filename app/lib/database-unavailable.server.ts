@@ -77,6 +77,8 @@ export function databaseUnavailableText(): Response {
   });
 }
 
+export const UNAVAILABLE_NOT_SENT_TITLE = "What you just sent was not saved";
+export const UNAVAILABLE_RECOVERED = "Doorstep could not reach its database when you sent it. It is answering again now: go back and send it again.";
 export const UNAVAILABLE_TITLE = "Doorstep can't reach its database just now";
 export const UNAVAILABLE_KEPT = "Everything you saved before is safe: nothing has been lost.";
 export const UNAVAILABLE_NOT_SENT = "What you just sent was not saved. Please send it again in a moment.";
@@ -87,8 +89,11 @@ export const UNAVAILABLE_RETRY = "This usually passes within a minute. Please tr
  * need the database, or a request that might fail too). `sent`: the request carried a
  * form, which was not saved.
  */
-export function databaseUnavailableResponse(options: { sent: boolean; back: string }): Response {
+export function databaseUnavailableResponse(options: { sent: boolean; back: string; recovered?: boolean }): Response {
   const back = escapeHtml(safeRedirect(options.back));
+  // The landing page for a form that failed is read a moment later: if the database answers
+  // by then, say so (200) rather than report an outage that is over.
+  const recovered = Boolean(options.recovered && options.sent);
   const body = `<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -105,18 +110,18 @@ a:focus-visible{outline:3px solid #f0b400;outline-offset:2px}
 </head>
 <body>
 <main>
-<h1>${UNAVAILABLE_TITLE}</h1>
-${options.sent ? `<p><strong>${UNAVAILABLE_NOT_SENT}</strong></p>\n<p>${UNAVAILABLE_KEPT}</p>` : `<p>${UNAVAILABLE_KEPT}</p>\n<p>${UNAVAILABLE_RETRY}</p>`}
+<h1>${recovered ? UNAVAILABLE_NOT_SENT_TITLE : UNAVAILABLE_TITLE}</h1>
+${recovered ? `<p>${UNAVAILABLE_RECOVERED}</p>\n<p>${UNAVAILABLE_KEPT}</p>` : options.sent ? `<p><strong>${UNAVAILABLE_NOT_SENT}</strong></p>\n<p>${UNAVAILABLE_KEPT}</p>` : `<p>${UNAVAILABLE_KEPT}</p>\n<p>${UNAVAILABLE_RETRY}</p>`}
 <p><a href="${back}">${options.sent ? "Go back" : "Try again"}</a></p>
 </main>
 </body>
 </html>
 `;
   return new Response(body, {
-    status: 503,
+    status: recovered ? 200 : 503,
     headers: {
       "Content-Type": "text/html; charset=utf-8",
-      "Retry-After": String(RETRY_AFTER_SECONDS),
+      ...(recovered ? {} : { "Retry-After": String(RETRY_AFTER_SECONDS) }),
       "Cache-Control": "no-store",
       "X-Content-Type-Options": "nosniff",
       "Referrer-Policy": "same-origin",

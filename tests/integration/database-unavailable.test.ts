@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openDatabase, setDatabase } from "../../db/client.server";
-import { UNAVAILABLE_KEPT, UNAVAILABLE_NOT_SENT, UNAVAILABLE_RETRY, UNAVAILABLE_TITLE } from "~/lib/database-unavailable.server";
+import { UNAVAILABLE_KEPT, UNAVAILABLE_NOT_SENT, UNAVAILABLE_RECOVERED, UNAVAILABLE_RETRY, UNAVAILABLE_TITLE } from "~/lib/database-unavailable.server";
 import { makeUser } from "../setup/fixtures";
 import { withDatabase } from "../setup/global-database";
 import { freePort } from "../setup/server";
@@ -141,6 +141,12 @@ describe.skipIf(!onPostgres)("the production server while PostgreSQL refuses con
     }
     expect(after.status).toBe(200);
     expect(await after.text()).toContain("Ada");
+
+    // The landing page read after the outage says it is over (and the form still unsaved).
+    const later = await get("/unavailable?back=%2Faccount");
+    expect(later.status).toBe(200);
+    expect(later.headers.get("Retry-After")).toBeNull();
+    expect(await later.text()).toContain(UNAVAILABLE_RECOVERED);
 
     // What went to the log: the error code, never a password hash.
     expect(stderr).toMatch(/55000|ECONNRESET|57P01/);
