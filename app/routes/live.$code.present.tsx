@@ -68,7 +68,11 @@ export default function LivePresenter() {
         <div className="alert alert--success" role="status">
           Session ended{shared.endedAt ? ` at ${new Date(shared.endedAt).toLocaleTimeString("en-GB", { timeStyle: "short" })}` : ""}.{" "}
           {presenter?.participants.filter((p) => p.attended).length ?? 0} of {shared.participantCount} attended; their completions are recorded.{" "}
-          <Link to={`/reports/sessions/${shared.sessionId}`}>
+          {/* A full page load. A client-side navigation started while the end command's
+              revalidation (and the stream's last push) is still running can cancel Remix's
+              route-discovery request and leave a blank page: seen again on 2026-12-03 under
+              load, after it had seemed gone. */}
+          <Link to={`/reports/sessions/${shared.sessionId}`} reloadDocument>
             See the session report
           </Link>
         </div>
