@@ -25,7 +25,7 @@ function sourceFiles(dir: string): string[] {
 // `import()` is left out on purpose: it loads lazily, so it cannot make a load-order cycle.
 const STATIC_IMPORT = /^\s*(?:import|export)\s+(?:[^'";]*?\s+from\s+)?["']([^"']+)["']/gm;
 
-export function importsOf(text: string): string[] {
+function importsOf(text: string): string[] {
   return [...text.matchAll(STATIC_IMPORT)].map((m) => m[1]!);
 }
 
@@ -40,7 +40,7 @@ function resolve(from: string, specifier: string): string | undefined {
 }
 
 /** Every cycle's modules (Tarjan's strongly connected components of two or more, or a self-import). */
-export function cycles(graph: Map<string, string[]>): string[][] {
+function cycles(graph: Map<string, string[]>): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
