@@ -5,6 +5,13 @@ import tseslint from "typescript-eslint";
 
 // One-way imports (docs/decisions/001): lib → db → domain folders → routes/components.
 const DOMAIN_FOLDERS = ["auth", "content", "progress", "live", "reports", "groups", "demo"];
+// Import paths (relative or `~/`) into anything above db: domain folders, routes and UI.
+const ABOVE_DB = [...DOMAIN_FOLDERS, "routes", "components", "mdx"].flatMap((folder) => [
+  `**/${folder}`,
+  `**/${folder}/**`,
+  `~/${folder}`,
+  `~/${folder}/**`,
+]);
 
 export default tseslint.config(
   { ignores: ["build/", "public/build/", ".cache/", "node_modules/", "bench/out/", ".data/", "test-results/", "playwright-report/"] },
@@ -57,12 +64,27 @@ export default tseslint.config(
     },
   },
   {
-    files: ["app/lib/**", "db/**"],
+    // lib is the bottom layer: it imports no database code, no domain folder and no UI.
+    files: ["app/lib/**"],
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["**/routes/**", "~/routes/**", "**/components/**"], message: "lib and db sit below everything else." }] },
+        {
+          patterns: [
+            { group: ABOVE_DB, message: "lib sits below everything else: move the shared piece into app/lib." },
+            { group: ["**/db", "**/db/**"], message: "lib sits below db: it never imports the database." },
+          ],
+        },
       ],
+    },
+  },
+  {
+    // db sits on lib only. Its command-line entries (db/*-cli.ts) are entry points like
+    // routes and may import anything (the demo seed lives in app/demo).
+    files: ["db/**"],
+    ignores: ["db/*-cli.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ABOVE_DB, message: "db sits below the domain folders and the UI." }] }],
     },
   },
 );

@@ -100,6 +100,15 @@ export function db(): Database {
   return databaseHandle().db;
 }
 
+/**
+ * The rows of a `db.execute` result. Drizzle hands back each driver's own shape:
+ * postgres.js returns the rows as an array, PGlite as `{ rows }`.
+ */
+export function rowsOf<Row = Record<string, unknown>>(result: unknown): Row[] {
+  if (Array.isArray(result)) return result as Row[];
+  return ((result as { rows?: Row[] } | null | undefined)?.rows ?? []) as Row[];
+}
+
 // ---------------------------------------------------------------- prepared statements
 
 // EXECUTE takes no bind parameters, so PGlite's arguments are inlined as literals. Only
@@ -173,9 +182,7 @@ export function preparedStatement<Row>(name: string, paramTypes: readonly string
         const rows = await inPglite(handle.pglite, args);
         if (rows) return rows;
       }
-      const result = await handle.db.execute(bound(args));
-      // postgres.js returns the rows as an array; PGlite as { rows }.
-      return (Array.isArray(result) ? result : (result as unknown as { rows: Row[] }).rows) as Row[];
+      return rowsOf<Row>(await handle.db.execute(bound(args)));
     },
   };
 }

@@ -54,15 +54,3 @@ export const userAccessFormSchema = z.object({
   role: roleSchema,
   groupIds: z.array(z.string().max(64)).max(500, "Too many groups selected."),
 });
-
-export type FieldErrors = Partial<Record<string, string>>;
-
-/** First message per field, the shape forms render next to inputs. */
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? "form");
-    out[key] ??= issue.message;
-  }
-  return out;
-}

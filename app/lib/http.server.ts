@@ -1,6 +1,5 @@
 import { data } from "@remix-run/node";
-import type { ZodType } from "zod";
-import { fieldErrors, type FieldErrors } from "../auth/validation.server";
+import type { ZodError, ZodType } from "zod";
 import { hasControlCharacter } from "./request.server";
 
 /** Throw a 4xx with a message the error boundary shows, when a request is not acceptable. */
@@ -16,6 +15,18 @@ export const notFound = (message = "We couldn't find that page.") => data(messag
  */
 export const plainError = (status: 400 | 401 | 403 | 404 | 409 | 410 | 429, message: string) =>
   new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+
+export type FieldErrors = Partial<Record<string, string>>;
+
+/** First message per field, the shape forms render next to inputs. */
+export function fieldErrors(error: ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? "form");
+    out[key] ??= issue.message;
+  }
+  return out;
+}
 
 /** What every form action returns on failure: field messages and a form-level one. */
 export interface FormFailure {

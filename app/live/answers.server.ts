@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { db } from "../../db/client.server";
+import { db, rowsOf } from "../../db/client.server";
 import { liveParticipants, liveResponses, liveSessions, type LiveAnswer } from "../../db/schema";
 import { getModule } from "../content/catalog.server";
 import type { CompiledModule } from "../content/manifest";
@@ -13,7 +13,6 @@ import {
   notify,
   refuse,
   Refused,
-  rowsOf,
   type LiveResult,
   type SessionCore,
 } from "./core.server";

@@ -201,9 +201,3 @@ export function activityOnStep<K extends "quiz" | "poll" | "scenario" | "rolepla
 }
 
 export const NOT_ON_STEP = "That activity isn't on the current step: the trainer may have moved on. Your screen will catch up in a moment.";
-
-export function rowsOf(result: unknown): unknown[] {
-  // postgres.js returns an array; PGlite returns { rows }.
-  if (Array.isArray(result)) return result;
-  return (result as { rows?: unknown[] }).rows ?? [];
-}

@@ -1,6 +1,6 @@
 import { Link, useActionData, useFetcher } from "@remix-run/react";
 import { useContext, useEffect, useId, useState, type ReactNode } from "react";
-import { LivePoll, LiveQuiz, LiveReflect, LiveRolePlay, LiveScenario } from "../components/live/live-activities";
+import { LivePoll, LiveQuiz, LiveReflect, LiveRolePlay, LiveScenario } from "./live-activities";
 import type { QuizActivity, ScenarioActivity } from "../content/manifest";
 import { ENDING_OUTCOMES, endingDebrief } from "./endings";
 import { liveRoleVisible, RolePlayContext, useActivity, useRuntime, type ActivityFailure } from "./runtime";
@@ -50,7 +50,7 @@ export function Tip({ title, children }: { title?: string; children?: ReactNode 
 // ---------------------------------------------------------------- Quiz
 
 // In a live session (mode "live") the activities render their live versions
-// (app/components/live/live-activities.tsx); everything below the switch is self-paced.
+// (app/mdx/live-activities.tsx); everything below the switch is self-paced.
 export function Quiz(props: { id: string; passMark?: number; children?: ReactNode }) {
   return useRuntime().mode === "live" ? <LiveQuiz id={props.id} /> : <SelfPacedQuiz {...props} />;
 }

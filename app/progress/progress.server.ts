@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
-import { databaseHandle, db, preparedStatement } from "../../db/client.server";
+import { databaseHandle, db, preparedStatement, rowsOf as executeRows } from "../../db/client.server";
 import { moduleCompletions, pollAnswers, quizAttempts, reflections, scenarioRuns, stepViews, type ScenarioMove } from "../../db/schema";
 import { quizzesOf, scenariosOf, type Activity, type CompiledModule, type ModuleManifest, type ScenarioActivity, type StepInfo } from "../content/manifest";
 import { checkMove, scoreQuiz, type QuizAnswers } from "./scoring";
@@ -60,9 +60,7 @@ export async function completeIfDone(userId: string, module: CompiledModule, vie
 }
 
 function rowsOf(result: unknown): Record<string, unknown>[] {
-  // postgres.js returns an array; PGlite returns { rows }.
-  if (Array.isArray(result)) return result as Record<string, unknown>[];
-  return ((result as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
+  return executeRows(result);
 }
 
 // ---------------------------------------------------------------- steps

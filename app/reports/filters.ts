@@ -1,5 +1,3 @@
-import type { MatrixFilters } from "./filter-schemas.server";
-
 // Client-safe: what the report pages need of their filters (labels, defaults, links that
 // keep the filters in the URL, CSV quoting). The zod schemas that parse them are in
 // filter-schemas.server.ts, so zod stays out of the browser bundles.
@@ -57,10 +55,6 @@ export function toQuery(values: Record<string, string | number | undefined | nul
   }
   const s = params.toString();
   return s ? `?${s}` : "";
-}
-
-export function matrixQuery(filters: MatrixFilters, changes: Partial<Record<keyof MatrixFilters, string | number | undefined>> = {}): string {
-  return toQuery({ ...filters, ...changes });
 }
 
 // ---------------------------------------------------------------- CSV safety (pure)

@@ -1,5 +1,5 @@
 import { eq, sql, type SQL } from "drizzle-orm";
-import { databaseHandle, db } from "../../db/client.server";
+import { databaseHandle, db, rowsOf } from "../../db/client.server";
 import { memberships, type UserRole } from "../../db/schema";
 
 // Who may see what. An organiser reports on the groups they are a member of, and on the
@@ -116,8 +116,7 @@ export async function rows<T>(query: SQL): Promise<T[]> {
           return tx.execute(query);
         })
       : await handle.db.execute(query);
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
+  return rowsOf<T>(result);
 }
 
 /** A json_agg column as a list: postgres.js parses json, PGlite may hand back the text. */

@@ -3,7 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { LiveStatusBar } from "~/components/live/live-status";
-import { liveModuleRuntime } from "~/components/live/live-runtime";
+import { liveModuleRuntime } from "~/mdx/live-runtime";
 import { useLiveState } from "~/components/live/use-live-state";
 import { runParticipantCommand } from "~/live/commands.server";
 import { participantPage } from "~/live/pages.server";

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
-import { liveModuleRuntime } from "~/components/live/live-runtime";
+import { liveModuleRuntime } from "~/mdx/live-runtime";
 import { EndSession, JoinPanel, ParticipantsPanel, StepControls, TimerControls } from "~/components/live/presenter";
 import { useLiveState, type LiveConnection } from "~/components/live/use-live-state";
 import { env } from "~/lib/env.server";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fieldErrors, PASSWORD_MIN, signUpSchema } from "~/auth/validation.server";
+import { PASSWORD_MIN, signUpSchema } from "~/auth/validation.server";
+import { fieldErrors } from "~/lib/http.server";
 
 describe("sign-up validation", () => {
   it("normalises email case and trims names", () => {

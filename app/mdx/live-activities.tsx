@@ -1,10 +1,10 @@
 import { useActionData, useFetcher } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { BarChart } from "~/components/live/bar-chart";
 import type { PollActivity, QuizActivity, ScenarioActivity } from "~/content/manifest";
 import { RUBRIC_ITEMS } from "~/live/state";
-import { ENDING_OUTCOMES, endingDebrief } from "~/mdx/endings";
-import { RolePlayContext, useActivity, useRuntime, type ActivityFailure, type LiveRuntime } from "~/mdx/runtime";
-import { BarChart } from "./bar-chart";
+import { ENDING_OUTCOMES, endingDebrief } from "./endings";
+import { RolePlayContext, useActivity, useRuntime, type ActivityFailure, type LiveRuntime } from "./runtime";
 
 // The MDX activities in a live session (ModuleRuntime mode "live"). Presenter and
 // participants render the same step; what each sees differs. Every control is a real
