@@ -6,18 +6,9 @@ import { hashPassword } from "~/auth/password.server";
 import { startSession } from "~/auth/session.server";
 import type { CompiledModule } from "~/content/manifest";
 import { newId, randomToken } from "~/lib/crypto.server";
-import {
-  answerPoll,
-  catalogueStatus,
-  chooseReply,
-  completeIfDone,
-  moduleProgress,
-  recordStepView,
-  saveReflection,
-  startScenario,
-  submitQuiz,
-  viewStep,
-} from "~/progress/progress.server";
+import { completeIfDone } from "~/progress/completion.server";
+import { catalogueStatus, moduleProgress, viewStep } from "~/progress/read.server";
+import { answerPoll, chooseReply, recordStepView, saveReflection, startScenario, submitQuiz } from "~/progress/record.server";
 import * as stepPage from "~/routes/modules.$slug.$step";
 import { preparedStatement } from "../../db/client.server";
 import { moduleCompletions, pollAnswers, quizAttempts, reflections, scenarioRuns, stepViews, users } from "../../db/schema";
