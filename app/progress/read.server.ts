@@ -72,7 +72,7 @@ function activityProgress(row: Pick<ProgressRow, "attempts" | "runs" | "polls" |
 const ruleAt = (first: number): RuleInputs => ({ user: "$1::text", module: "$2::text", steps: `$${first}::text`, quizzes: `$${first + 1}::text`, scenarios: `$${first + 2}::text` });
 
 // The learner's own rows of a table in the module ($1 the user, $2 the module).
-const own = (table: string) => ownRows(table, ruleAt(0));
+const own = (table: string) => ownRows(table, { user: "$1::text", module: "$2::text" });
 
 // The learner's state in a module's activities, as JSON columns. `only` narrows each to
 // some activity ids (the step page: its own step's), or is "true". Times travel as epoch
@@ -134,7 +134,8 @@ export type StepProgress = Omit<ModuleProgress, "percent">;
 
 /**
  * The step page's GET in one statement: record the view, record the completion if this
- * view finishes the module (as completeIfDone does), and read what the page shows. Only
+ * view finishes the module (the completion rule, requirementsMet, with its own `seen`), and
+ * read what the page shows. Only
  * this step's activities are read: the page renders no other step's.
  *
  * A statement does not see its own writes, so the view counts as seen and a completion it
