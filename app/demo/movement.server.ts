@@ -11,7 +11,7 @@ import type { LiveActor } from "../live/core.server";
 import { joinWithCode } from "../live/joining.server";
 import { createLiveSession, reveal, setStep } from "../live/lifecycle.server";
 import { advanceScenario } from "../live/scenario.server";
-import { answerPoll, chooseReply, recordStepView, startScenario, submitQuiz } from "../progress/progress.server";
+import { answerPoll, chooseReply, recordStepView, startScenario, submitQuiz } from "../progress/record.server";
 
 // A small demo movement, so an organiser's first look at /reports shows realistic
 // figures: about 60 activists across the demo groups, each somewhere between "not

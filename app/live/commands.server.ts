@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getModule } from "../content/catalog.server";
-import { REFLECTION_MAX, saveReflection } from "../progress/progress.server";
+import { REFLECTION_MAX, saveReflection } from "../progress/record.server";
 import { respond, vote } from "./answers.server";
 import { endSession, markAttendance } from "./attendance.server";
 import { findLiveSession, isParticipant, MESSAGES, type LiveActor, type LiveStatus } from "./core.server";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CompiledModule } from "../content/manifest";
-import { answerPoll, chooseReply, saveReflection, startScenario, submitQuiz, type ProgressResult } from "./progress.server";
+import { answerPoll, chooseReply, saveReflection, startScenario, submitQuiz, type ProgressResult } from "./record.server";
 
 // Turns an activity form post into one domain call. Shared by the self-paced step page
 // (and, later, any other page that embeds activities).

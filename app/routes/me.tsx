@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { canPreviewDrafts, listModules } from "~/content/catalog.server";
-import { learnerRecord } from "~/progress/progress.server";
+import { learnerRecord } from "~/progress/read.server";
 
 export const meta: MetaFunction = () => [{ title: "My record · Doorstep" }];
 

@@ -10,7 +10,7 @@ import { randomToken } from "~/lib/crypto.server";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
 import { primeModuleContent } from "~/mdx/module-content.server";
-import { stepActivities, viewStep } from "~/progress/progress.server";
+import { stepActivities, viewStep } from "~/progress/read.server";
 import { handleActivitySubmission } from "~/progress/submissions.server";
 import { readForm, readQuery } from "~/lib/request.server";
 

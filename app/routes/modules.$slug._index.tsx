@@ -4,7 +4,7 @@ import { requireUser } from "~/auth/guard.server";
 import { ProgressBar } from "~/components/progress-bar";
 import { visibleModule } from "~/content/catalog.server";
 import { notFound } from "~/lib/http.server";
-import { moduleProgress } from "~/progress/progress.server";
+import { moduleProgress } from "~/progress/read.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.module.title ?? "Module"} · Doorstep` }];
 

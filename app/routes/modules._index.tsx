@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { ProgressBar } from "~/components/progress-bar";
 import { canPreviewDrafts, listModules } from "~/content/catalog.server";
-import { catalogueStatus } from "~/progress/progress.server";
+import { catalogueStatus } from "~/progress/read.server";
 
 export const meta: MetaFunction = () => [{ title: "Training modules · Doorstep" }];
 

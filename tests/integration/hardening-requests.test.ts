@@ -4,7 +4,7 @@ import { joinWithCode } from "~/live/joining.server";
 import { createLiveSession } from "~/live/lifecycle.server";
 import { stopLive } from "~/live/hub.server";
 import { FORM_MAX_BYTES } from "~/lib/request.server";
-import { REFLECTION_MAX } from "~/progress/progress.server";
+import { REFLECTION_MAX } from "~/progress/record.server";
 import * as groupsPage from "~/routes/admin.groups";
 import * as invitesPage from "~/routes/admin.invites";
 import * as invitePage from "~/routes/invite.$token";

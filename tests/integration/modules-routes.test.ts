@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { randomToken } from "~/lib/crypto.server";
 import type { ScenarioActivity } from "~/content/manifest";
-import { moduleProgress } from "~/progress/progress.server";
+import { moduleProgress } from "~/progress/read.server";
 import * as me from "~/routes/me";
 import * as catalogue from "~/routes/modules._index";
 import * as overview from "~/routes/modules.$slug._index";

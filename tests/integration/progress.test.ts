@@ -6,32 +6,20 @@ import { hashPassword } from "~/auth/password.server";
 import { startSession } from "~/auth/session.server";
 import type { CompiledModule } from "~/content/manifest";
 import { newId, randomToken } from "~/lib/crypto.server";
-import {
-  answerPoll,
-  catalogueStatus,
-  chooseReply,
-  completeIfDone,
-  moduleProgress,
-  recordStepView,
-  saveReflection,
-  startScenario,
-  submitQuiz,
-  viewStep,
-} from "~/progress/progress.server";
+import { completeIfDone } from "~/progress/completion.server";
+import { catalogueStatus, moduleProgress, viewStep } from "~/progress/read.server";
+import { answerPoll, chooseReply, recordStepView, saveReflection, startScenario, submitQuiz } from "~/progress/record.server";
 import * as stepPage from "~/routes/modules.$slug.$step";
 import { preparedStatement } from "../../db/client.server";
-import { moduleCompletions, pollAnswers, quizAttempts, reflections, scenarioRuns, stepViews, users } from "../../db/schema";
+import { pollAnswers, quizAttempts, reflections, scenarioRuns, stepViews, users, type moduleCompletions } from "../../db/schema";
 import { moduleOf, withEditedCatalog, withFixtureCatalog } from "../setup/content";
 import { testDbKind, withTestDatabase } from "../setup/database";
 import { makeUser, post, run } from "../setup/fixtures";
+import { basics, completionsOf, GOOD, HALF_RIGHT, key, LOST, openStep, openSteps, playScenario, postQuiz, reply, RIGHT, startRun, submit } from "../setup/learner";
 
 const database = withTestDatabase();
 withFixtureCatalog();
 
-const basics = () => moduleOf("doorstep-basics");
-const RIGHT = { open: ["a"], listen: ["reflect", "follow"] };
-const HALF_RIGHT = { open: ["a"], listen: ["reflect"] }; // 50: below the pass mark of 80
-const key = () => randomToken();
 
 async function seeSteps(userId: string, module: CompiledModule, stepIds = module.manifest.steps.map((s) => s.id)) {
   for (const id of stepIds) {
@@ -57,6 +45,7 @@ async function finishScenario(userId: string, module = basics(), route: "good" |
   return chooseReply(userId, module, "first-door", runId, "warm", 1, 0);
 }
 
+
 type ProgressTable = typeof quizAttempts | typeof scenarioRuns | typeof moduleCompletions | typeof stepViews | typeof pollAnswers | typeof reflections;
 async function rows(table: ProgressTable, userId?: string): Promise<number> {
   const [row] = await database()
@@ -66,28 +55,28 @@ async function rows(table: ProgressTable, userId?: string): Promise<number> {
   return Number(row!.n);
 }
 
-const completionsOf = (userId: string) => database().db.select().from(moduleCompletions).where(eq(moduleCompletions.userId, userId));
 
 describe("completion", () => {
   it("needs every step seen, every quiz passed and every scenario ended; then records it once with how=self and the hash", async () => {
+    // Through the routes: step pages opened (viewStep) and activity forms posted to the
+    // step page's action, as a learner's browser does.
     const module = basics();
     const missingStep = await makeUser("activist");
     const missingQuiz = await makeUser("activist");
     const missingEnding = await makeUser("activist");
 
-    await seeSteps(missingStep.id, module, ["intro", "check", "practice"]);
-    await passQuiz(missingStep.id);
-    expect((await finishScenario(missingStep.id)).ok).toBe(true);
+    await openSteps(missingStep, module, ["intro", "check", "practice"]);
+    expect(await postQuiz(missingStep, RIGHT)).toEqual({ ok: true, completed: false });
+    expect(await playScenario(missingStep)).toEqual({ ok: true, completed: false });
 
-    await seeSteps(missingQuiz.id, module);
-    expect((await submitQuiz(missingQuiz.id, module, "basics-quiz", HALF_RIGHT, key())).ok).toBe(true);
-    await finishScenario(missingQuiz.id, module, "closed");
+    await openSteps(missingQuiz, module);
+    expect(await postQuiz(missingQuiz, HALF_RIGHT)).toEqual({ ok: true, completed: false });
+    expect(await playScenario(missingQuiz, LOST)).toEqual({ ok: true, completed: false });
 
-    await seeSteps(missingEnding.id, module);
-    await passQuiz(missingEnding.id);
-    const started = await startScenario(missingEnding.id, module, "first-door", key());
-    if (!started.ok) throw new Error(started.message);
-    await chooseReply(missingEnding.id, module, "first-door", started.value.id, "door", 0, 0); // at "warm": not ended
+    await openSteps(missingEnding, module);
+    expect(await postQuiz(missingEnding, RIGHT)).toEqual({ ok: true, completed: false });
+    const runId = await startRun(missingEnding);
+    expect(await reply(missingEnding, runId, [GOOD[0]!])).toEqual({ ok: true, completed: false }); // at "warm": not ended
 
     for (const user of [missingStep, missingQuiz, missingEnding]) {
       expect(await completeIfDone(user.id, module), user.id).toBe(false);
@@ -97,15 +86,16 @@ describe("completion", () => {
       expect(progress.percent).toBe(83); // 5 of 6 requirements (4 steps, 1 quiz, 1 scenario)
     }
     // Polls and reflections are encouraged, not required.
-    await answerPoll(missingStep.id, module, "feeling", "nervous");
-    await saveReflection(missingStep.id, module, "my-why", "Because my street deserves better.");
+    expect(await submit(missingStep, module, "wrap-up", { intent: "poll", activityId: "feeling", optionId: "nervous" })).toEqual({ ok: true, completed: false });
+    expect(await submit(missingStep, module, "wrap-up", { intent: "reflect", activityId: "my-why", body: "Because my street deserves better." })).toEqual({ ok: true, completed: false });
     expect(await completeIfDone(missingStep.id, module)).toBe(false);
 
-    // The last missing piece completes each of them, through the write that supplied it.
-    expect(await recordStepView(missingStep.id, module, "wrap-up")).toEqual({ ok: true, value: { completed: true } });
-    expect((await passQuiz(missingQuiz.id)).completed).toBe(true);
-    const ending = await chooseReply(missingEnding.id, module, "first-door", started.value.id, "warm", 1, 0);
-    expect(ending).toMatchObject({ ok: true, value: { completed: true, run: { ended: true, endingId: "good", outcome: "good" } } });
+    // The last missing piece completes each of them, through the request that supplied it.
+    expect((await openStep(missingStep, module, "wrap-up")).completion).toMatchObject({ how: "self", contentHash: module.hash });
+    expect(await postQuiz(missingQuiz, RIGHT)).toEqual({ ok: true, completed: true });
+    expect(await reply(missingEnding, runId, [GOOD[1]!], 1)).toEqual({ ok: true, completed: true });
+    const [ended] = await database().db.select().from(scenarioRuns).where(eq(scenarioRuns.id, runId));
+    expect(ended).toMatchObject({ endingId: "good", outcome: "good", endedAt: expect.any(Date) });
 
     for (const user of [missingStep, missingQuiz, missingEnding]) {
       const recorded = await completionsOf(user.id);
@@ -114,7 +104,8 @@ describe("completion", () => {
       expect(progress).toMatchObject({ percent: 100, completion: { how: "self", contentHash: module.hash } });
       // Doing more afterwards never records it again.
       expect(await completeIfDone(user.id, module)).toBe(false);
-      await passQuiz(user.id);
+      expect(await postQuiz(user, RIGHT)).toEqual({ ok: true, completed: false });
+      expect((await openStep(user, module, "intro")).completion).toMatchObject({ how: "self" });
       expect(await completionsOf(user.id)).toHaveLength(1);
     }
   });
@@ -122,18 +113,26 @@ describe("completion", () => {
   it("any ending counts, including a lost door", async () => {
     const module = basics();
     const user = await makeUser("activist");
-    await seeSteps(user.id, module);
-    await passQuiz(user.id);
-    const lost = await finishScenario(user.id, module, "closed");
-    expect(lost).toMatchObject({ ok: true, value: { completed: true, run: { endingId: "closed", outcome: "lost" } } });
+    await openSteps(user, module);
+    await postQuiz(user, RIGHT);
+    expect(await playScenario(user, LOST)).toEqual({ ok: true, completed: true });
+    expect(await completionsOf(user.id)).toEqual([expect.objectContaining({ how: "self" })]);
   });
 
   it("completes a module with no quiz or scenario when every step is seen", async () => {
     const module = moduleOf("follow-up");
     const user = await makeUser("activist");
+    expect((await openStep(user, module, "why-follow-up")).completion).toBeNull();
+    expect((await openStep(user, module, "plan")).completion).toMatchObject({ how: "self", contentHash: module.hash });
+    expect(await completionsOf(user.id)).toEqual([expect.objectContaining({ moduleSlug: "follow-up", how: "self", contentHash: module.hash })]);
+  });
+
+  it("recordStepView (the demo seeder's way in) completes like a step page", async () => {
+    const module = moduleOf("follow-up");
+    const user = await makeUser("activist");
     expect(await recordStepView(user.id, module, "why-follow-up")).toEqual({ ok: true, value: { completed: false } });
     expect(await recordStepView(user.id, module, "plan")).toEqual({ ok: true, value: { completed: true } });
-    expect(await completionsOf(user.id)).toEqual([expect.objectContaining({ moduleSlug: "follow-up", how: "self", contentHash: module.hash })]);
+    expect(await recordStepView(user.id, module, "nope")).toMatchObject({ ok: false, status: 404 });
   });
 
   it("records it exactly once when several completeIfDone calls race", async () => {

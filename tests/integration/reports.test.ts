@@ -10,7 +10,7 @@ import { endSession, markAttendance } from "~/live/attendance.server";
 import { joinWithCode } from "~/live/joining.server";
 import { createLiveSession, setStep } from "~/live/lifecycle.server";
 import { advanceScenario, restartScenario } from "~/live/scenario.server";
-import { chooseReply, recordStepView, startScenario, submitQuiz } from "~/progress/progress.server";
+import { chooseReply, recordStepView, startScenario, submitQuiz } from "~/progress/record.server";
 import { csvField } from "~/reports/filters";
 import * as exportRoute from "~/routes/reports.export.$table";
 import * as overviewRoute from "~/routes/reports._index";

@@ -1,0 +1,203 @@
+import { and, eq, sql } from "drizzle-orm";
+import { db } from "../../db/client.server";
+import { pollAnswers, quizAttempts, reflections, scenarioRuns, type ScenarioMove } from "../../db/schema";
+import type { CompiledModule } from "../content/manifest";
+import { completeIfDone } from "./completion.server";
+import { checkMove, scoreQuiz, type QuizAnswers } from "./scoring";
+
+// What a learner does in a module, recorded: step views, quiz attempts, scenario moves, poll
+// answers and reflections. Each write that can finish the module asks completeIfDone.
+
+/** An expected refusal: the route turns it into a 4xx with this message. */
+export type ProgressResult<T> = { ok: true; value: T } | { ok: false; status: 400 | 404 | 409; message: string };
+
+const refuse = (status: 400 | 404 | 409, message: string) => ({ ok: false as const, status, message });
+
+export const REFLECTION_MAX = 5000;
+
+// ---------------------------------------------------------------- steps
+
+export async function recordStepView(userId: string, module: CompiledModule, stepId: string): Promise<ProgressResult<{ completed: boolean }>> {
+  if (!module.manifest.steps.some((s) => s.id === stepId)) return refuse(404, `Module “${module.frontmatter.title}” has no step "${stepId}".`);
+  return { ok: true, value: { completed: await completeIfDone(userId, module, stepId) } };
+}
+
+// ---------------------------------------------------------------- quizzes
+
+export interface QuizAttemptView {
+  id: string;
+  answers: QuizAnswers;
+  results: Record<string, boolean>;
+  score: number;
+  passed: boolean;
+  createdAt: Date;
+}
+
+export async function submitQuiz(
+  userId: string,
+  module: CompiledModule,
+  quizId: string,
+  answers: QuizAnswers,
+  attemptKey: string,
+): Promise<ProgressResult<{ attempt: QuizAttemptView; completed: boolean; duplicate: boolean }>> {
+  const quiz = module.manifest.activities[quizId];
+  if (!quiz || quiz.kind !== "quiz") return refuse(400, `Module “${module.frontmatter.title}” has no quiz "${quizId}".`);
+  const check = scoreQuiz(quiz, answers);
+  if (!check.ok) return refuse(400, check.message);
+  const [inserted] = await db()
+    .insert(quizAttempts)
+    .values({
+      userId,
+      moduleSlug: module.slug,
+      quizId,
+      contentHash: module.hash,
+      attemptKey,
+      answers,
+      results: check.results,
+      score: check.score,
+      passed: check.passed,
+    })
+    .onConflictDoNothing({ target: [quizAttempts.userId, quizAttempts.attemptKey] })
+    .returning();
+  let attempt = inserted;
+  if (!attempt) {
+    // Same key: a double submit or a retry. Answer with the attempt already recorded.
+    [attempt] = await db()
+      .select()
+      .from(quizAttempts)
+      .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.attemptKey, attemptKey)));
+    if (!attempt || attempt.quizId !== quizId || attempt.moduleSlug !== module.slug) {
+      return refuse(409, "This form was already used for another quiz. Reload the page and try again.");
+    }
+  }
+  const completed = await completeIfDone(userId, module);
+  return {
+    ok: true,
+    value: {
+      attempt: { id: attempt.id, answers: attempt.answers, results: attempt.results, score: attempt.score, passed: attempt.passed, createdAt: attempt.createdAt },
+      completed,
+      duplicate: !inserted,
+    },
+  };
+}
+
+// ---------------------------------------------------------------- scenarios
+
+export interface ScenarioRunView {
+  id: string;
+  path: ScenarioMove[];
+  currentNode: string;
+  endingId: string | null;
+  outcome: string | null;
+  ended: boolean;
+}
+
+const runView = (r: typeof scenarioRuns.$inferSelect): ScenarioRunView => ({
+  id: r.id,
+  path: r.path,
+  currentNode: r.currentNode,
+  endingId: r.endingId,
+  outcome: r.outcome,
+  ended: r.endedAt !== null,
+});
+
+export async function startScenario(userId: string, module: CompiledModule, scenarioId: string, runKey: string): Promise<ProgressResult<ScenarioRunView>> {
+  const scenario = module.manifest.activities[scenarioId];
+  if (!scenario || scenario.kind !== "scenario") return refuse(400, `Module “${module.frontmatter.title}” has no scenario "${scenarioId}".`);
+  const [created] = await db()
+    .insert(scenarioRuns)
+    .values({ userId, moduleSlug: module.slug, scenarioId, contentHash: module.hash, runKey, currentNode: scenario.start })
+    .onConflictDoNothing({ target: [scenarioRuns.userId, scenarioRuns.runKey] })
+    .returning();
+  if (created) return { ok: true, value: runView(created) };
+  const [existing] = await db()
+    .select()
+    .from(scenarioRuns)
+    .where(and(eq(scenarioRuns.userId, userId), eq(scenarioRuns.runKey, runKey)));
+  if (!existing || existing.scenarioId !== scenarioId) return refuse(409, "This form was already used for another scenario. Reload the page.");
+  return { ok: true, value: runView(existing) };
+}
+
+/**
+ * Take one reply in a scenario run. The UPDATE only applies if the run is still at
+ * `fromNode` after `step` moves, so a double submit or a second tab cannot fork the path.
+ */
+export async function chooseReply(
+  userId: string,
+  module: CompiledModule,
+  scenarioId: string,
+  runId: string,
+  fromNode: string,
+  step: number,
+  choice: number,
+): Promise<ProgressResult<{ run: ScenarioRunView; completed: boolean }>> {
+  const scenario = module.manifest.activities[scenarioId];
+  if (!scenario || scenario.kind !== "scenario") return refuse(400, `Module “${module.frontmatter.title}” has no scenario "${scenarioId}".`);
+  const move = checkMove(scenario, fromNode, choice);
+  if (!move.ok) return refuse(400, move.message);
+  const ending = move.next.kind === "ending" ? move.next : null;
+  const entry: ScenarioMove = { node: fromNode, choice };
+  const [updated] = await db()
+    .update(scenarioRuns)
+    .set({
+      path: sql`${scenarioRuns.path} || ${JSON.stringify([entry])}::jsonb`,
+      currentNode: move.next.id,
+      endingId: ending?.id ?? null,
+      outcome: ending?.outcome ?? null,
+      endedAt: ending ? sql`now()` : null,
+    })
+    .where(
+      and(
+        eq(scenarioRuns.id, runId),
+        eq(scenarioRuns.userId, userId),
+        eq(scenarioRuns.scenarioId, scenarioId),
+        eq(scenarioRuns.currentNode, fromNode),
+        sql`${scenarioRuns.endedAt} is null`,
+        sql`jsonb_array_length(${scenarioRuns.path}) = ${step}`,
+      ),
+    )
+    .returning();
+  if (updated) return { ok: true, value: { run: runView(updated), completed: ending ? await completeIfDone(userId, module) : false } };
+
+  const [run] = await db()
+    .select()
+    .from(scenarioRuns)
+    .where(and(eq(scenarioRuns.id, runId), eq(scenarioRuns.userId, userId), eq(scenarioRuns.scenarioId, scenarioId)));
+  if (!run) return refuse(404, "That conversation was not found. Start the scenario again.");
+  const recorded = run.path[step];
+  if (recorded && recorded.node === fromNode && recorded.choice === choice) {
+    return { ok: true, value: { run: runView(run), completed: false } }; // the same move, sent twice
+  }
+  // The run really was at fromNode at this step and took another reply since (another
+  // tab): a conflict. A node the run was never at, at this step, is simply not allowed.
+  const wasThere = recorded ? recorded.node === fromNode : run.path.length === step && run.currentNode === fromNode;
+  if (wasThere) {
+    return refuse(409, "This conversation has moved on since this page was loaded (another tab?). Here is where it is now.");
+  }
+  if (run.endedAt !== null) return refuse(400, "This conversation has already ended. Start it again to try another way.");
+  return refuse(400, "That reply isn't allowed from here: the conversation is somewhere else. Reload the page and pick again.");
+}
+
+// ---------------------------------------------------------------- polls and reflections
+
+export async function answerPoll(userId: string, module: CompiledModule, pollId: string, optionId: string): Promise<ProgressResult<null>> {
+  const poll = module.manifest.activities[pollId];
+  if (!poll || poll.kind !== "poll") return refuse(400, `Module “${module.frontmatter.title}” has no poll "${pollId}".`);
+  if (!poll.options.some((o) => o.id === optionId)) return refuse(400, "That isn't one of the poll's options. Reload the page and pick again.");
+  await db()
+    .insert(pollAnswers)
+    .values({ userId, moduleSlug: module.slug, pollId, optionId })
+    .onConflictDoUpdate({ target: [pollAnswers.userId, pollAnswers.moduleSlug, pollAnswers.pollId], set: { optionId, answeredAt: sql`now()` } });
+  return { ok: true, value: null };
+}
+
+export async function saveReflection(userId: string, module: CompiledModule, reflectId: string, body: string): Promise<ProgressResult<null>> {
+  const reflect = module.manifest.activities[reflectId];
+  if (!reflect || reflect.kind !== "reflect") return refuse(400, `Module “${module.frontmatter.title}” has no reflection "${reflectId}".`);
+  if (body.length > REFLECTION_MAX) return refuse(400, `Reflections are at most ${REFLECTION_MAX} characters (yours has ${body.length}).`);
+  await db()
+    .insert(reflections)
+    .values({ userId, moduleSlug: module.slug, reflectId, body })
+    .onConflictDoUpdate({ target: [reflections.userId, reflections.moduleSlug, reflections.reflectId], set: { body, updatedAt: sql`now()` } });
+  return { ok: true, value: null };
+}
