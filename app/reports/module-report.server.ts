@@ -1,4 +1,18 @@
 import { sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import {
+  groupModuleTallies,
+  groupProgressCounts,
+  moduleTallies,
+  quizBests,
+  quizQuestionTallies,
+  quizTallies,
+  quizWrongPicks,
+  scenarioChoiceTallies,
+  scenarioEndings,
+  scenarioEndingTallies,
+  scenarioMoves,
+} from "../../db/schema";
 import { getModule } from "../content/catalog.server";
 import { quizzesOf, scenariosOf, type CompiledModule, type EndingOutcome, type ScenarioActivity, type ScenarioNode } from "../content/manifest";
 import type { ModuleReportFilters } from "./filter-schemas.server";
@@ -162,15 +176,16 @@ async function scopedModuleFigures(scope: ReportScope, module: CompiledModule): 
 
 /** Everyone: the module's tallies (kept by triggers) less the few non-activists' rows. */
 async function everyoneTotals(slug: string) {
+  const t = alias(moduleTallies, "t");
   const [row] = await rows<{ activists: number; self: number; live: number }>(sql`
     with others as (
       select c.how from ${nonActivists} n
       cross join lateral (select * from module_completions mc where mc.user_id = n.id and mc.module_slug = ${slug} offset 0) c
     )
     select (select count(*)::int from users u where u.role = 'activist') as activists,
-           (coalesce(sum(t.self), 0) - (select count(*) from others where how = 'self'))::int as self,
-           (coalesce(sum(t.live), 0) - (select count(*) from others where how = 'live'))::int as live
-    from module_tallies t where t.module_slug = ${slug}`); // summed over the module's stripes
+           (coalesce(sum(${t.self}), 0) - (select count(*) from others where how = 'self'))::int as self,
+           (coalesce(sum(${t.live}), 0) - (select count(*) from others where how = 'live'))::int as live
+    from ${moduleTallies} ${t} where ${t.moduleSlug} = ${slug}`); // summed over the module's stripes
   return { activists: Number(row?.activists ?? 0), self: Number(row?.self ?? 0), live: Number(row?.live ?? 0) };
 }
 
@@ -183,14 +198,16 @@ async function everyoneTotals(slug: string) {
  * is looking.
  */
 function moduleGroupStats(groupRows: SQL, slug: string): SQL {
+  const p = alias(groupProgressCounts, "p");
+  const t = alias(groupModuleTallies, "t");
   return sql`
     sg as ${groupRows},
     stats as (
       select sg.id, sg.name, sg.kind::text as kind, sg.is_target_seat as "isTargetSeat",
-             coalesce((select sum(p.activists) from group_progress_counts p where p.group_id = sg.id), 0)::int as activists,
-             coalesce(t.self, 0)::int as self, coalesce(t.live, 0)::int as live
+             coalesce((select sum(${p.activists}) from ${groupProgressCounts} ${p} where ${p.groupId} = sg.id), 0)::int as activists,
+             coalesce(${t.self}, 0)::int as self, coalesce(${t.live}, 0)::int as live
       from sg
-      left join group_module_tallies t on t.group_id = sg.id and t.module_slug = ${slug}
+      left join ${groupModuleTallies} ${t} on ${t.groupId} = sg.id and ${t.moduleSlug} = ${slug}
     ),
     rated as (
       select stats.*, case when activists = 0 then null else round((self + live) * 100.0 / activists, 1)::float8 end as rate from stats
@@ -288,6 +305,11 @@ function quizQueries(attempts: SQL): [SQL, SQL, SQL] {
  * share, which is their own attempts (and bests) read by person.
  */
 function quizSummaries(slug: string): Promise<QuizRaw> {
+  const questions = alias(quizQuestionTallies, "t");
+  const best = alias(quizBests, "q");
+  const b = alias(quizBests, "b");
+  const quizzes = alias(quizTallies, "t");
+  const picks = alias(quizWrongPicks, "t");
   const others = sql`(select qa.* from ${nonActivists} n
     cross join lateral (select * from quiz_attempts q where q.user_id = n.id and q.module_slug = ${slug} offset 0) qa)`;
   return Promise.all([
@@ -296,20 +318,20 @@ function quizSummaries(slug: string): Promise<QuizRaw> {
         select qa.quiz_id, r.key as question_id, count(*) as attempts, count(*) filter (where r.value = 'true'::jsonb) as "right"
         from ${others} qa cross join lateral jsonb_each(qa.results) r group by qa.quiz_id, r.key
       )
-      select t.quiz_id as "quizId", t.question_id as "questionId",
-             (t.attempts - coalesce(o.attempts, 0))::int as attempts, (t."right" - coalesce(o."right", 0))::int as right
-      from quiz_question_tallies t left join o on o.quiz_id = t.quiz_id and o.question_id = t.question_id
-      where t.module_slug = ${slug} and t.attempts - coalesce(o.attempts, 0) > 0`),
+      select ${questions.quizId} as "quizId", ${questions.questionId} as "questionId",
+             (${questions.attempts} - coalesce(o.attempts, 0))::int as attempts, (${questions.right} - coalesce(o."right", 0))::int as right
+      from ${quizQuestionTallies} ${questions} left join o on o.quiz_id = ${questions.quizId} and o.question_id = ${questions.questionId}
+      where ${questions.moduleSlug} = ${slug} and ${questions.attempts} - coalesce(o.attempts, 0) > 0`),
     rows<QuizRow>(sql`
       with o as (
-        select b.quiz_id, count(*) as learners, count(*) filter (where b.passed) as passed, sum(b.best) as best_sum
-        from ${nonActivists} n cross join lateral (select * from quiz_bests q where q.user_id = n.id and q.module_slug = ${slug} offset 0) b
-        group by b.quiz_id
+        select ${b.quizId}, count(*) as learners, count(*) filter (where ${b.passed}) as passed, sum(${b.best}) as best_sum
+        from ${nonActivists} n cross join lateral (select * from ${quizBests} ${best} where ${best.userId} = n.id and ${best.moduleSlug} = ${slug} offset 0) ${b}
+        group by ${b.quizId}
       ),
       d as (
-        select t.quiz_id, t.learners - coalesce(o.learners, 0) as learners, t.passed - coalesce(o.passed, 0) as passed,
-               t.best_sum - coalesce(o.best_sum, 0) as best_sum
-        from quiz_tallies t left join o on o.quiz_id = t.quiz_id where t.module_slug = ${slug}
+        select ${quizzes.quizId}, ${quizzes.learners} - coalesce(o.learners, 0) as learners, ${quizzes.passed} - coalesce(o.passed, 0) as passed,
+               ${quizzes.bestSum} - coalesce(o.best_sum, 0) as best_sum
+        from ${quizTallies} ${quizzes} left join o on o.quiz_id = ${quizzes.quizId} where ${quizzes.moduleSlug} = ${slug}
       )
       select quiz_id as "quizId", learners::int as learners, passed::int as passed,
              round(best_sum::numeric / learners, 1)::float8 as "averageBest"
@@ -323,9 +345,10 @@ function quizSummaries(slug: string): Promise<QuizRaw> {
         where qa.results ->> a.key = 'false'
         group by qa.quiz_id, a.key, p.option_id
       )
-      select t.quiz_id as "quizId", t.question_id as "questionId", t.option_id as "optionId", (t.times - coalesce(o.times, 0))::int as times
-      from quiz_wrong_picks t left join o on o.quiz_id = t.quiz_id and o.question_id = t.question_id and o.option_id = t.option_id
-      where t.module_slug = ${slug} and t.times - coalesce(o.times, 0) > 0`),
+      select ${picks.quizId} as "quizId", ${picks.questionId} as "questionId", ${picks.optionId} as "optionId", (${picks.times} - coalesce(o.times, 0))::int as times
+      from ${quizWrongPicks} ${picks}
+      left join o on o.quiz_id = ${picks.quizId} and o.question_id = ${picks.questionId} and o.option_id = ${picks.optionId}
+      where ${picks.moduleSlug} = ${slug} and ${picks.times} - coalesce(o.times, 0) > 0`),
   ]);
 }
 
@@ -576,17 +599,23 @@ async function scopedModuleRaw(scope: ReportScope, module: CompiledModule): Prom
  */
 function scenarioSummaries(slug: string, scenarios: ScenarioActivity[]): Promise<ScenarioRaw> {
   const all: ReportScope = { all: true };
+  const x = alias(scenarioEndings, "x");
+  const e = alias(scenarioEndings, "e");
+  const endings = alias(scenarioEndingTallies, "t");
+  const m = alias(scenarioMoves, "m");
+  const xm = alias(scenarioMoves, "x");
+  const choices = alias(scenarioChoiceTallies, "t");
   return Promise.all([
     rows<EndingRow>(sql`
       with o as (
-        select e.scenario_id, e.ending_id, count(*) as learners, sum(e.runs) as runs
-        from ${nonActivists} n cross join lateral (select * from scenario_endings x where x.user_id = n.id and x.module_slug = ${slug} offset 0) e
-        group by e.scenario_id, e.ending_id
+        select ${e.scenarioId}, ${e.endingId}, count(*) as learners, sum(${e.runs}) as runs
+        from ${nonActivists} n cross join lateral (select * from ${scenarioEndings} ${x} where ${x.userId} = n.id and ${x.moduleSlug} = ${slug} offset 0) ${e}
+        group by ${e.scenarioId}, ${e.endingId}
       )
-      select t.scenario_id as "scenarioId", t.ending_id as "endingId",
-             (t.runs - coalesce(o.runs, 0))::int as runs, (t.learners - coalesce(o.learners, 0))::int as learners
-      from scenario_ending_tallies t left join o on o.scenario_id = t.scenario_id and o.ending_id = t.ending_id
-      where t.module_slug = ${slug} and t.learners - coalesce(o.learners, 0) > 0`),
+      select ${endings.scenarioId} as "scenarioId", ${endings.endingId} as "endingId",
+             (${endings.runs} - coalesce(o.runs, 0))::int as runs, (${endings.learners} - coalesce(o.learners, 0))::int as learners
+      from ${scenarioEndingTallies} ${endings} left join o on o.scenario_id = ${endings.scenarioId} and o.ending_id = ${endings.endingId}
+      where ${endings.moduleSlug} = ${slug} and ${endings.learners} - coalesce(o.learners, 0) > 0`),
     rows<ChoiceRow>(sql`
       with votes as (
         select distinct user_id, scenario_id, node, choice from ${liveVotes(all, slug, scenarios)} lv where lv.node is not null
@@ -594,20 +623,21 @@ function scenarioSummaries(slug: string, scenarios: ScenarioActivity[]): Promise
       live as (
         select v.scenario_id, v.node, v.choice, count(*) as live,
                count(*) filter (where not exists (
-                 select 1 from scenario_moves m
-                 where m.user_id = v.user_id and m.module_slug = ${slug} and m.scenario_id = v.scenario_id and m.node = v.node and m.choice = v.choice)) as live_only
+                 select 1 from ${scenarioMoves} ${m}
+                 where ${m.userId} = v.user_id and ${m.moduleSlug} = ${slug} and ${m.scenarioId} = v.scenario_id and ${m.node} = v.node and ${m.choice} = v.choice)) as live_only
         from (select user_id, scenario_id, node, choice from votes union all select distinct user_id, scenario_id, node, -1 from votes) v
         group by v.scenario_id, v.node, v.choice
       ),
       o as (
-        select m.scenario_id, m.node, m.choice, count(*) as learners
-        from ${nonActivists} n cross join lateral (select * from scenario_moves x where x.user_id = n.id and x.module_slug = ${slug} offset 0) m
-        group by m.scenario_id, m.node, m.choice
+        select ${m.scenarioId}, ${m.node}, ${m.choice}, count(*) as learners
+        from ${nonActivists} n cross join lateral (select * from ${scenarioMoves} ${xm} where ${xm.userId} = n.id and ${xm.moduleSlug} = ${slug} offset 0) ${m}
+        group by ${m.scenarioId}, ${m.node}, ${m.choice}
       ),
       self as (
-        select t.scenario_id, t.node, t.choice, t.learners - coalesce(o.learners, 0) as self
-        from scenario_choice_tallies t left join o on o.scenario_id = t.scenario_id and o.node = t.node and o.choice = t.choice
-        where t.module_slug = ${slug}
+        select ${choices.scenarioId}, ${choices.node}, ${choices.choice}, ${choices.learners} - coalesce(o.learners, 0) as self
+        from ${scenarioChoiceTallies} ${choices}
+        left join o on o.scenario_id = ${choices.scenarioId} and o.node = ${choices.node} and o.choice = ${choices.choice}
+        where ${choices.moduleSlug} = ${slug}
       )
       select coalesce(s.scenario_id, l.scenario_id) as "scenarioId", coalesce(s.node, l.node) as node,
              nullif(coalesce(s.choice, l.choice), -1) as choice,
