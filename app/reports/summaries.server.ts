@@ -9,7 +9,8 @@ import { db, type Database } from "../../db/client.server";
 
 /**
  * Rebuilds every report summary from the raw tables, in one transaction. Writers of the
- * raw tables wait until it commits (a few seconds at the benchmark's 2 million views).
+ * raw tables wait until it commits (1.9 s at 2,500 activists and 95,000 step views;
+ * ADR 012).
  */
 export async function rebuildReportSummaries(database: Database = db()): Promise<void> {
   await database.transaction(async (tx) => {
