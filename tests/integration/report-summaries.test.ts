@@ -395,7 +395,11 @@ describe("upgrading to migration 0010", () => {
 
       await migrateTo(migrationsFolder);
       expect(await figures()).toEqual(before);
+      // Every person's rows now sit on the stripe our function picks (mismatches compares
+      // each stripe with report_stripe), and that function is ours, not hashtext.
       expect(await mismatches(handle)).toEqual(none);
+      const now = await query<{ id: string; stripe: number }>(sql`select id, report_stripe(id)::int as stripe from users`, handle);
+      expect(now.filter((r) => r.stripe !== ownStripe(r.id))).toEqual([]);
       // A person's completion taken back after the upgrade finds the row their stripe holds.
       await handle.db.execute(sql`delete from module_completions where user_id = 'upgrade-0'`);
       expect(await mismatches(handle)).toEqual(none);
