@@ -175,7 +175,6 @@ export async function generateMovement(sql, { scale = 1, organiserEmail, log = c
         from plan p cross join generate_series(1, ${STEPS_PER_MODULE}) s
         where p.has_next and p.done < ${MODULE_COUNT} and s <= p.next_steps`,
   );
-  await step("report summaries", rebuildReportSummaries(sql));
   // Quiz: a failed first attempt for ~30% (q2 and q3 are the ones people get wrong), then a pass.
   await step(
     "quiz attempts",
@@ -206,8 +205,8 @@ export async function generateMovement(sql, { scale = 1, organiserEmail, log = c
         ) r
         where d.how = 'self'`,
   );
-  // Quiz and scenario summaries (migration 0004): the attempts and runs above bypassed their triggers.
-  await step("quiz and scenario summaries", sql`select report_rebuild_quiz_scenario_summaries()`);
+  // Every summary at once: the rows above bypassed the triggers that keep them.
+  await step("report summaries", rebuildReportSummaries(sql));
   await sql`set session_replication_role = default`;
   if (organiserEmail) {
     await step(
@@ -232,23 +231,13 @@ export async function generateMovement(sql, { scale = 1, organiserEmail, log = c
   return counts;
 }
 
-/** The report summaries (db/schema.ts, "report summaries") from the raw tables, set-based. */
+/**
+ * The report summaries (db/schema.ts, "report summaries") from the raw tables, set-based:
+ * the one rebuild `npm run db:rebuild-summaries` also runs (migration 0010,
+ * app/reports/summaries.server.ts).
+ */
 export async function rebuildReportSummaries(sql) {
-  await sql`truncate module_progress, learner_totals, group_progress_counts`;
-  await sql`insert into module_progress (user_id, module_slug, started_at, completed_at, how)
-    select coalesce(v.user_id, c.user_id), coalesce(v.module_slug, c.module_slug), least(v.started, c.completed_at), c.completed_at, c.how
-    from (select user_id, module_slug, min(first_seen_at) as started from step_views group by user_id, module_slug) v
-    full join module_completions c on c.user_id = v.user_id and c.module_slug = v.module_slug`;
-  await sql`insert into learner_totals (user_id, core_completed)
-    select c.user_id, count(*) from module_completions c join modules m on m.slug = c.module_slug and not m.draft group by c.user_id`;
-  // module_tallies and completion_weeks, striped (migration 0008)
-  await sql`select report_rebuild_striped_tallies()`;
-  await sql`insert into group_progress_counts (group_id, core_completed, activists)
-    select ms.group_id, coalesce(lt.core_completed, 0), count(*)
-    from memberships ms join users u on u.id = ms.user_id and u.role = 'activist'
-    left join learner_totals lt on lt.user_id = ms.user_id
-    group by 1, 2`;
-  await sql`select report_rebuild_group_module_tallies()`;
+  await sql.begin((tx) => tx`select report_rebuild_summaries()`);
 }
 
 // ─── command line ───────────────────────────────────────────────────────────────────────

@@ -1,4 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { learnerTotals, moduleProgress } from "../../db/schema";
 import type { MatrixFilters } from "./filter-schemas.server";
 import { PAGE_SIZE, type FilterErrors, type FilterResult } from "./filters";
 import {
@@ -75,6 +77,13 @@ export async function matrixSetup(viewer: Viewer, filters: MatrixFilters): Promi
 
 // ---------------------------------------------------------------- SQL pieces
 
+// The summaries' aliases, as Drizzle objects so a renamed column breaks the build, not a
+// report: `mp` is a person's row for the filtered or sorted module, `cell` (`p`) one cell.
+const mp = alias(moduleProgress, "mp");
+const mp0 = alias(moduleProgress, "mp0");
+const cell = alias(moduleProgress, "p");
+const lt = alias(learnerTotals, "lt");
+
 const dayStart = (isoDay: string) => sql`((${isoDay})::date::timestamp at time zone 'UTC')`;
 
 function completedInRange(filters: MatrixFilters, column: SQL): SQL {
@@ -112,13 +121,13 @@ function matrixWhere({ scope, filters }: MatrixContext): SQL {
   // Status comes from module_progress (kept by triggers): one row per person and module
   // started or completed, so "in progress" is a row without a completion and "not
   // started" no row, one index probe each instead of a step view and a completion.
-  const range = completedInRange(filters, sql`mp.completed_at`);
+  const range = completedInRange(filters, sql`${mp.completedAt}`);
   const ranged = Boolean(filters.from || filters.to);
   const progress = (modules: SQL, condition: SQL = sql`true`) =>
-    has(scope, sql`from module_progress mp where mp.user_id = u.id and mp.module_slug ${modules} and ${condition}`);
+    has(scope, sql`from ${moduleProgress} ${mp} where ${mp.userId} = u.id and ${mp.moduleSlug} ${modules} and ${condition}`);
   if (filters.module) {
     const one = sql`= ${filters.module}`;
-    const completed = (how?: "self" | "live") => progress(one, sql`mp.completed_at is not null ${how ? sql`and mp.how = ${how}` : sql``} and ${range}`);
+    const completed = (how?: "self" | "live") => progress(one, sql`${mp.completedAt} is not null ${how ? sql`and ${mp.how} = ${how}` : sql``} and ${range}`);
     switch (filters.status) {
       case "complete":
         where.push(completed());
@@ -130,7 +139,7 @@ function matrixWhere({ scope, filters }: MatrixContext): SQL {
         where.push(completed("live"));
         break;
       case "in-progress":
-        where.push(progress(one, sql`mp.completed_at is null`));
+        where.push(progress(one, sql`${mp.completedAt} is null`));
         break;
       case "not-started":
         where.push(sql`not ${progress(one)}`);
@@ -142,8 +151,8 @@ function matrixWhere({ scope, filters }: MatrixContext): SQL {
     // No module chosen: the status is about all published modules together. Trained:
     // learner_totals (kept by triggers) counts each person's published modules complete.
     const core = sql`in ${coreModules}`;
-    const trained = sql`(${coreModuleCount} > 0 and coalesce((select lt.core_completed from learner_totals lt where lt.user_id = u.id), 0) = ${coreModuleCount})`;
-    if (ranged) where.push(progress(core, sql`mp.completed_at is not null and ${range}`));
+    const trained = sql`(${coreModuleCount} > 0 and coalesce((select ${lt.coreCompleted} from ${learnerTotals} ${lt} where ${lt.userId} = u.id), 0) = ${coreModuleCount})`;
+    if (ranged) where.push(progress(core, sql`${mp.completedAt} is not null and ${range}`));
     if (filters.status === "complete") where.push(trained);
     else if (filters.status === "in-progress") where.push(sql`not ${trained} and ${progress(core)}`);
     else if (filters.status === "not-started") where.push(sql`not ${progress(core)}`);
@@ -165,8 +174,8 @@ function matrixOrder({ scope, filters }: MatrixContext): SQL {
   }
   if (filters.sort.startsWith("m:")) {
     // Rank: not started 0, in progress 1, complete 2; within a rank, by date (see matrixSortJoins).
-    return sql`case when mp.completed_at is not null then 2 when mp.started_at is not null then 1 else 0 end ${dir},
-      coalesce(mp.completed_at, mp.started_at) ${dir} nulls last, ${tail}`;
+    return sql`case when ${mp.completedAt} is not null then 2 when ${mp.startedAt} is not null then 1 else 0 end ${dir},
+      coalesce(${mp.completedAt}, ${mp.startedAt}) ${dir} nulls last, ${tail}`;
   }
   return tail;
 }
@@ -180,7 +189,7 @@ function matrixOrder({ scope, filters }: MatrixContext): SQL {
 function matrixSortJoins({ filters }: MatrixContext): SQL {
   if (!filters.sort.startsWith("m:")) return sql``;
   const m = filters.sort.slice(2);
-  return sql`left join lateral (select mp0.* from module_progress mp0 where mp0.user_id = u.id and mp0.module_slug = ${m} offset 0) mp on true`;
+  return sql`left join lateral (select ${mp0}.* from ${moduleProgress} ${mp0} where ${mp0.userId} = u.id and ${mp0.moduleSlug} = ${m} offset 0) ${mp} on true`;
 }
 
 // ---------------------------------------------------------------- the page
@@ -255,19 +264,19 @@ function movementPageQuery(context: MatrixContext, offset: number): SQL {
   const person = sql`u.id, u.name, u.email, u.role::text as role`;
   return sql`
     select id, name, email, role from (
-      (select ${person}, 2 as rank, mp.completed_at as at
-       from module_progress mp join users u on u.id = mp.user_id
-       where mp.module_slug = ${m} and mp.completed_at is not null and ${where}
-       order by mp.completed_at ${dir}, u.name ${dir}, u.id ${dir} limit ${upTo})
+      (select ${person}, 2 as rank, ${mp.completedAt} as at
+       from ${moduleProgress} ${mp} join users u on u.id = ${mp.userId}
+       where ${mp.moduleSlug} = ${m} and ${mp.completedAt} is not null and ${where}
+       order by ${mp.completedAt} ${dir}, u.name ${dir}, u.id ${dir} limit ${upTo})
       union all
-      (select ${person}, 1, mp.started_at
-       from module_progress mp join users u on u.id = mp.user_id
-       where mp.module_slug = ${m} and mp.completed_at is null and ${where}
-       order by mp.started_at ${dir}, u.name ${dir}, u.id ${dir} limit ${upTo})
+      (select ${person}, 1, ${mp.startedAt}
+       from ${moduleProgress} ${mp} join users u on u.id = ${mp.userId}
+       where ${mp.moduleSlug} = ${m} and ${mp.completedAt} is null and ${where}
+       order by ${mp.startedAt} ${dir}, u.name ${dir}, u.id ${dir} limit ${upTo})
       union all
       (select ${person}, 0, null
        from users u
-       where not exists (select 1 from module_progress mp where mp.user_id = u.id and mp.module_slug = ${m}) and ${where}
+       where not exists (select 1 from ${moduleProgress} ${mp} where ${mp.userId} = u.id and ${mp.moduleSlug} = ${m}) and ${where}
        order by u.name ${dir}, u.id ${dir} limit ${upTo})
     ) ranked
     order by rank ${dir}, at ${dir} nulls last, name ${dir}, id ${dir}
@@ -282,10 +291,10 @@ async function withCells(context: MatrixContext, people: MatrixPerson[]): Promis
     rows<{ userId: string; slug: string; status: CellStatus; date: string }>(sql`
       -- one module_progress row (kept by triggers) per person and module started: complete
       -- with its date, or in progress since the first step view
-      select p.user_id as "userId", p.module_slug as slug, coalesce(p.how::text, 'in-progress') as status,
-             ${day(sql`coalesce(p.completed_at, p.started_at)`)} as date
-      from module_progress p
-      where p.user_id in (${ids}) and p.module_slug in ${coreModules}`),
+      select ${cell.userId} as "userId", ${cell.moduleSlug} as slug, coalesce(${cell.how}::text, 'in-progress') as status,
+             ${day(sql`coalesce(${cell.completedAt}, ${cell.startedAt})`)} as date
+      from ${moduleProgress} ${cell}
+      where ${cell.userId} in (${ids}) and ${cell.moduleSlug} in ${coreModules}`),
     rows<{ userId: string; names: string; completed: number }>(sql`
       select p.id as "userId",
         coalesce((select string_agg(g.name, ', ' order by g.name) from memberships m join groups g on g.id = m.group_id
@@ -344,11 +353,11 @@ export async function* matrixExportBatches(
     sql`, `,
   );
   const cells = sql`(select string_agg(
-        case when p.how = 'self' then ${statusText.self}::text when p.how = 'live' then ${statusText.live}::text
-             when p.user_id is null then ${statusText["not-started"]}::text else ${statusText["in-progress"]}::text end
-        || ',' || coalesce(${day(sql`coalesce(p.completed_at, p.started_at)`)}, ''), ',' order by m.pos)
+        case when ${cell.how} = 'self' then ${statusText.self}::text when ${cell.how} = 'live' then ${statusText.live}::text
+             when ${cell.userId} is null then ${statusText["not-started"]}::text else ${statusText["in-progress"]}::text end
+        || ',' || coalesce(${day(sql`coalesce(${cell.completedAt}, ${cell.startedAt})`)}, ''), ',' order by m.pos)
       from unnest(array[${slugs}]::text[]) with ordinality m(slug, pos)
-      left join module_progress p on p.user_id = u.id and p.module_slug = m.slug)`;
+      left join ${moduleProgress} ${cell} on ${cell.userId} = u.id and ${cell.moduleSlug} = m.slug)`;
   let after: { name: string; id: string } | null = null;
   for (;;) {
     const batch: MatrixExportRow[] = await rows<MatrixExportRow>(sql`

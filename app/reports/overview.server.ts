@@ -1,4 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { completionWeeks, groupProgressCounts, learnerTotals, moduleProgress, moduleTallies } from "../../db/schema";
 import type { OverviewFilters } from "./filter-schemas.server";
 import { GROUP_PAGE_SIZE } from "./filters";
 import {
@@ -107,14 +109,16 @@ const mapWeeks = (weeks: WeekFigures[]): WeekFigures[] => weeks.map((w) => ({ we
  * these in separate queries expanded the scope and probed each person three times over.
  */
 async function scopedFigures(scope: ReportScope): Promise<Figures> {
+  const mp = alias(moduleProgress, "mp");
+  const p = alias(moduleProgress, "p");
   const [row] = await rows<{ activists: number; trained: number; modules: { slug: string; started: number; self: number; live: number }[] | null; weeks: WeekFigures[] }>(sql`
     with ${weeksCte},
     pop as materialized (select u.id from ${peopleInScope(scope)} where u.role = 'activist'),
     progress as materialized (
-      select p.user_id, p.module_slug, p.completed_at, p.how
-      from pop cross join lateral (select * from module_progress mp where mp.user_id = pop.id offset 0) p
+      select ${p.userId}, ${p.moduleSlug}, ${p.completedAt}, ${p.how}
+      from pop cross join lateral (select * from ${moduleProgress} ${mp} where ${mp.userId} = pop.id offset 0) ${p}
       -- filtered here, not in each person's probe (which would become one probe per module)
-      where p.module_slug in ${coreModules}
+      where ${p.moduleSlug} in ${coreModules}
     ),
     per_week as (
       select date_trunc('week', completed_at at time zone 'UTC') as week,
@@ -147,7 +151,7 @@ async function everyoneFigures(): Promise<Figures> {
   const [[totals], modules, weeks] = await Promise.all([
     rows<{ activists: number; trained: number }>(sql`
       select (select count(*)::int from users u where u.role = 'activist') as activists,
-             (select count(*)::int from ${activistRows({ all: true }, "learner_totals", sql`t.core_completed = ${coreModuleCount} and ${coreModuleCount} > 0`)} lt) as trained`),
+             (select count(*)::int from ${activistRows({ all: true }, learnerTotals, (t) => sql`${t.coreCompleted} = ${coreModuleCount} and ${coreModuleCount} > 0`)} lt) as trained`),
     moduleFigures({ all: true }),
     weeklyCompletions({ all: true }),
   ]);
@@ -169,16 +173,19 @@ export async function moduleFigures(scope: ReportScope): Promise<ModuleFigures[]
  * (docs/performance.md, Reports).
  */
 function startedEverywhere(): SQL {
+  const mp = alias(moduleProgress, "mp");
+  const p = alias(moduleProgress, "p");
   return sql`
     select t.module_slug as slug,
            (t.started - coalesce(x.started, 0))::int as started,
            (t.self - coalesce(x.self, 0))::int as self,
            (t.live - coalesce(x.live, 0))::int as live
-    from (select module_slug, sum(started) as started, sum(self) as self, sum(live) as live from module_tallies group by module_slug) t
+    from (select ${moduleTallies.moduleSlug} as module_slug, sum(${moduleTallies.started}) as started, sum(${moduleTallies.self}) as self, sum(${moduleTallies.live}) as live
+          from ${moduleTallies} group by ${moduleTallies.moduleSlug}) t
     left join (
-      select p.module_slug, count(*) as started, count(*) filter (where p.how = 'self') as self, count(*) filter (where p.how = 'live') as live
-      from ${nonActivists} n cross join lateral (select * from module_progress mp where mp.user_id = n.id offset 0) p
-      group by p.module_slug
+      select ${p.moduleSlug}, count(*) as started, count(*) filter (where ${p.how} = 'self') as self, count(*) filter (where ${p.how} = 'live') as live
+      from ${nonActivists} n cross join lateral (select * from ${moduleProgress} ${mp} where ${mp.userId} = n.id offset 0) ${p}
+      group by ${p.moduleSlug}
     ) x on x.module_slug = t.module_slug
     where t.module_slug in ${coreModules}`;
 }
@@ -188,6 +195,7 @@ export async function weeklyCompletions(scope: ReportScope): Promise<WeekFigures
   if (!scope.all) return (await scopedFigures(scope)).weeks;
   // Count per week first (26 groups), then put the counts on the calendar: the weekly
   // tallies (kept by triggers) less the non-activists' own completions.
+  const cw = alias(completionWeeks, "cw");
   const figures = await rows<WeekFigures>(sql`
     with ${weeksCte},
     others as (
@@ -196,12 +204,12 @@ export async function weeklyCompletions(scope: ReportScope): Promise<WeekFigures
       where c.module_slug in ${coreModules} and ${inWindow(sql`c.completed_at`)}
     ),
     done as (
-      select cw.week,
-             sum(cw.completions) filter (where cw.how = 'self') - coalesce((select count(*) from others o where o.week = cw.week and o.how = 'self'), 0) as self,
-             sum(cw.completions) filter (where cw.how = 'live') - coalesce((select count(*) from others o where o.week = cw.week and o.how = 'live'), 0) as live
-      from completion_weeks cw
-      where cw.module_slug in ${coreModules} and cw.week >= (select min(week) from weeks)
-      group by cw.week
+      select ${cw.week},
+             sum(${cw.completions}) filter (where ${cw.how} = 'self') - coalesce((select count(*) from others o where o.week = ${cw.week} and o.how = 'self'), 0) as self,
+             sum(${cw.completions}) filter (where ${cw.how} = 'live') - coalesce((select count(*) from others o where o.week = ${cw.week} and o.how = 'live'), 0) as live
+      from ${completionWeeks} ${cw}
+      where ${cw.moduleSlug} in ${coreModules} and ${cw.week} >= (select min(week) from weeks)
+      group by ${cw.week}
     )
     select to_char(w.week, 'YYYY-MM-DD') as week, coalesce(d.self, 0)::int as self, coalesce(d.live, 0)::int as live
     from weeks w left join done d on d.week = w.week
@@ -221,15 +229,16 @@ export interface GroupTableOptions {
 function groupStats(groupRows: SQL, threshold: number): SQL {
   // group_progress_counts (kept by triggers) holds, per group, how many activists have
   // completed k published modules: a dozen rows per group instead of every member.
+  const gc = alias(groupProgressCounts, "gc");
   return sql`
     sg as ${groupRows},
     stats as (
       select sg.id, sg.name, sg.kind::text as kind, sg.is_target_seat as "isTargetSeat",
-             coalesce(sum(gc.activists), 0)::int as activists,
-             coalesce(sum(gc.activists) filter (where gc.core_completed = ${coreModuleCount} and ${coreModuleCount} > 0), 0)::int as trained,
-             coalesce(sum(gc.activists * gc.core_completed), 0)::int as completions
+             coalesce(sum(${gc.activists}), 0)::int as activists,
+             coalesce(sum(${gc.activists}) filter (where ${gc.coreCompleted} = ${coreModuleCount} and ${coreModuleCount} > 0), 0)::int as trained,
+             coalesce(sum(${gc.activists} * ${gc.coreCompleted}), 0)::int as completions
       from sg
-      left join group_progress_counts gc on gc.group_id = sg.id and gc.activists <> 0
+      left join ${groupProgressCounts} ${gc} on ${gc.groupId} = sg.id and ${gc.activists} <> 0
       group by sg.id, sg.name, sg.kind, sg.is_target_seat
     ),
     rated as (

@@ -1,6 +1,16 @@
 import { eq, sql, type SQL } from "drizzle-orm";
+import { alias, type BuildAliasTable } from "drizzle-orm/pg-core";
 import { databaseHandle, db, rowsOf } from "../../db/client.server";
-import { memberships, type UserRole } from "../../db/schema";
+import {
+  type learnerTotals,
+  memberships,
+  type moduleCompletions,
+  type moduleProgress,
+  type quizAttempts,
+  type scenarioRuns,
+  type stepViews,
+  type UserRole,
+} from "../../db/schema";
 
 // Who may see what. An organiser reports on the groups they are a member of, and on the
 // people in those groups; an admin on every group and every person. Trainers see only
@@ -66,22 +76,32 @@ export function peopleInScope(scope: ReportScope): SQL {
     cross join lateral (select * from users uu where uu.id = s.user_id offset 0) u`;
 }
 
-export type ProgressTable = "step_views" | "module_completions" | "quiz_attempts" | "scenario_runs" | "module_progress" | "learner_totals";
+export type ProgressTable =
+  | typeof stepViews
+  | typeof moduleCompletions
+  | typeof quizAttempts
+  | typeof scenarioRuns
+  | typeof moduleProgress
+  | typeof learnerTotals;
 
 /**
  * A subquery of the rows of a progress table that belong to activists in scope and
- * match `where` (written against the alias `t`). Every progress table's primary key or
+ * match `where` (given the table's alias `t`). Every progress table's primary key or
  * main index starts with user_id, so for an organiser (a few hundred or thousand people)
  * it walks from each member to their own rows, a short index range each; `offset 0`
  * stops the planner from flattening that into a scan of the whole table. For an admin
  * (everyone) it reads the table, or the index range `where` selects, and keeps the
  * activists' rows with one hash semi-join.
  */
-export function activistRows(scope: ReportScope, table: ProgressTable, where: SQL = sql`true`): SQL {
-  const from = sql.raw(table);
-  if (scope.all) return sql`(select t.* from ${from} t where ${where} and t.user_id in (select a.id from users a where a.role = 'activist'))`;
-  return sql`(select t.* from ${peopleInScope(scope)}
-    cross join lateral (select t.* from ${from} t where t.user_id = u.id and ${where} offset 0) t
+export function activistRows<T extends ProgressTable>(
+  scope: ReportScope,
+  table: T,
+  where: (t: BuildAliasTable<T, "t">) => SQL = () => sql`true`,
+): SQL {
+  const t = alias(table, "t");
+  if (scope.all) return sql`(select ${t}.* from ${table} ${t} where ${where(t)} and ${t.userId} in (select a.id from users a where a.role = 'activist'))`;
+  return sql`(select ${t}.* from ${peopleInScope(scope)}
+    cross join lateral (select ${t}.* from ${table} ${t} where ${t.userId} = u.id and ${where(t)} offset 0) ${t}
     where u.role = 'activist')`;
 }
 

@@ -1,6 +1,20 @@
+import { createHash, randomBytes } from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
-import { withTestDatabase } from "../setup/database";
+import { drizzle } from "drizzle-orm/postgres-js";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import type { PgliteDatabase } from "drizzle-orm/pglite";
+import postgres from "postgres";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { openDatabase, type DatabaseHandle } from "../../db/client.server";
+import { migrationsFolder } from "../../db/migrate";
+import { rebuildReportSummaries } from "../../app/reports/summaries.server";
+import { withDatabase } from "../setup/global-database";
+import { testDbKind, withTestDatabase } from "../setup/database";
 import { makeGroup, makeUser, type TestUser } from "../setup/fixtures";
 
 // The report summaries (db/schema.ts, "report summaries") are kept by triggers in the same
@@ -12,13 +26,16 @@ import { makeGroup, makeUser, type TestUser } from "../setup/fixtures";
 
 const database = withTestDatabase();
 
-async function query<T>(statement: ReturnType<typeof sql>): Promise<T[]> {
-  const result: unknown = await database().db.execute(statement);
+const queryOn = <T>(statement: ReturnType<typeof sql>, on: DatabaseHandle) => query<T>(statement, on);
+
+async function query<T>(statement: ReturnType<typeof sql>, on: DatabaseHandle = database()): Promise<T[]> {
+  const result: unknown = await on.db.execute(statement);
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /** Each summary next to the same figure from the raw tables; every mismatch is listed. */
-async function mismatches() {
+async function mismatches(on: DatabaseHandle = database()) {
+  const query = <T>(statement: ReturnType<typeof sql>) => queryOn<T>(statement, on);
   const progress = await query(sql`
     with raw as (
       select coalesce(v.user_id, c.user_id) as user_id, coalesce(v.module_slug, c.module_slug) as module_slug,
@@ -264,5 +281,132 @@ describe("striped tallies (migration 0008)", () => {
     await database().db.execute(sql`select report_rebuild_striped_tallies()`);
     expect(await snapshot()).toEqual(kept);
     expect(await mismatches()).toEqual(none);
+  });
+});
+
+/** The stripe migration 0010 defines, computed here independently: SHA-256 of the id's UTF-8, first byte's low 3 bits. */
+const ownStripe = (id: string) => createHash("sha256").update(id, "utf8").digest()[0]! & 7;
+
+describe("our own stripe function (migration 0010)", () => {
+  it("is SHA-256 of the person's id, not PostgreSQL's hashtext", async () => {
+    const ids = ["ann", "bob", "stripe-0", "stripe-1", "stripe-2", "stripe-3", "Zoë", "𝒜-émoji", "a\\\\b"];
+    const rows = await query<{ id: string; stripe: number }>(sql`
+      select id, report_stripe(id)::int as stripe from unnest(array[${sql.join(ids.map((id) => sql`${id}::text`), sql`, `)}]) as id`);
+    expect(rows.map((r) => [r.id, r.stripe])).toEqual(ids.map((id) => [id, ownStripe(id)]));
+  });
+});
+
+describe("npm run db:rebuild-summaries (rebuildReportSummaries)", () => {
+  it("puts every summary back to what the raw tables say, whatever was wrong with it", async () => {
+    const group = (await makeGroup()).id;
+    const dee = await makeUser("activist", { groupIds: [group] });
+    await database().db.execute(sql`insert into step_views (user_id, module_slug, step_id) values (${dee.id}, 'sum-one', 's1')`);
+    await database().db.execute(sql`insert into module_completions (user_id, module_slug, content_hash, how) values (${dee.id}, 'sum-one', 'h1', 'live')`);
+    await database().db.execute(sql`
+      insert into quiz_attempts (user_id, module_slug, quiz_id, content_hash, attempt_key, answers, results, score, passed)
+      values (${dee.id}, 'sum-one', 'q', 'h1', 'rebuild-1', '{"a":["x"]}', '{"a":false}', 0, false)`);
+    expect(await mismatches()).toEqual(none);
+
+    // Drift of every kind: a row changed, a row lost, a row that should not be there.
+    await database().db.execute(sql`set session_replication_role = replica`);
+    try {
+      await database().db.execute(sql`update module_tallies set started = started + 5 where module_slug = 'sum-one'`);
+      await database().db.execute(sql`delete from module_progress where user_id = ${dee.id}`);
+      await database().db.execute(sql`update learner_totals set core_completed = 7 where user_id = ${dee.id}`);
+      await database().db.execute(sql`update group_progress_counts set activists = activists + 3 where group_id = ${group}::uuid`);
+      await database().db.execute(sql`delete from group_module_tallies where group_id = ${group}::uuid`);
+      await database().db.execute(sql`update quiz_wrong_picks set times = times + 2`);
+      await database().db.execute(sql`insert into completion_weeks (module_slug, week, how, stripe, completions) values ('sum-two', '2020-01-06', 'self', 0, 4)`);
+    } finally {
+      await database().db.execute(sql`set session_replication_role = default`);
+    }
+    const drifted = await mismatches();
+    for (const summary of ["progress", "tallies", "weeks", "totals", "groups", "groupModules", "wrongPicks"] as const) {
+      expect(drifted[summary], summary).not.toEqual([]);
+    }
+
+    await rebuildReportSummaries(database().db);
+    expect(await mismatches()).toEqual(none);
+    // The triggers are back on after it: the next write is counted.
+    await database().db.execute(sql`insert into module_completions (user_id, module_slug, content_hash, how) values (${dee.id}, 'sum-two', 'h2', 'self')`);
+    expect(await mismatches()).toEqual(none);
+  });
+});
+
+describe("upgrading to migration 0010", () => {
+  it("moves every existing person to their new stripe, and no figure changes", async () => {
+    // A database migrated only to 0009 (stripes picked by hashtext), with data in it.
+    const dir = mkdtempSync(path.join(tmpdir(), "doorstep-0009-"));
+    cpSync(migrationsFolder, dir, { recursive: true });
+    const journalFile = path.join(dir, "meta", "_journal.json");
+    const journal = JSON.parse(readFileSync(journalFile, "utf8")) as { entries: { idx: number }[] };
+    journal.entries = journal.entries.filter((entry) => entry.idx <= 9);
+    writeFileSync(journalFile, JSON.stringify(journal));
+
+    let handle: DatabaseHandle;
+    let migrateTo: (folder: string) => Promise<void>;
+    let drop = async () => {};
+    if (testDbKind() === "pglite") {
+      handle = await openDatabase({ kind: "pglite", pglite: await PGlite.create() });
+      migrateTo = (folder) => migratePglite(handle.db as unknown as PgliteDatabase, { migrationsFolder: folder });
+    } else {
+      const name = `doorstep_upgrade_${randomBytes(6).toString("hex")}`;
+      const admin = postgres(inject("postgresServerUrl"), { max: 1, onnotice: () => {} });
+      await admin.unsafe(`create database ${name}`);
+      const url = withDatabase(inject("postgresServerUrl"), name);
+      handle = await openDatabase({ kind: "postgres", url });
+      migrateTo = async (folder) => {
+        const connection = postgres(url, { max: 1, onnotice: () => {} });
+        try {
+          await migratePostgres(drizzle({ client: connection }), { migrationsFolder: folder });
+        } finally {
+          await connection.end({ timeout: 5 });
+        }
+      };
+      drop = async () => {
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        await admin.end();
+      };
+    }
+    try {
+      await migrateTo(dir);
+      const ids = Array.from({ length: 16 }, (_, i) => `upgrade-${i}`);
+      await handle.db.execute(sql`
+        insert into modules (slug, title, position, content_hash, draft, step_count, required_quiz_ids, required_scenario_ids)
+        values ('up-one', 'One', 1, 'h', false, 1, '[]', '[]')`);
+      for (const [i, id] of ids.entries()) {
+        await handle.db.execute(sql`insert into users (id, email, name, password_hash, role) values (${id}, ${`${id}@example.org`}, ${id}, 'x', 'activist')`);
+        await handle.db.execute(sql`insert into step_views (user_id, module_slug, step_id) values (${id}, 'up-one', 's1')`);
+        if (i % 2 === 0) {
+          await handle.db.execute(sql`insert into module_completions (user_id, module_slug, content_hash, how) values (${id}, 'up-one', 'h', ${i % 4 === 0 ? "self" : "live"})`);
+        }
+      }
+      const figures = () =>
+        query(
+          sql`select (select sum(started)::int from module_tallies) as started, (select sum(self)::int from module_tallies) as self,
+                     (select sum(live)::int from module_tallies) as live, (select sum(completions)::int from completion_weeks) as completions`,
+          handle,
+        );
+      const before = await figures();
+      expect(before).toEqual([{ started: 16, self: 4, live: 4, completions: 8 }]);
+      // Some of these people really do move: the old stripes are hashtext's.
+      const old = await query<{ id: string; stripe: number }>(sql`select id, report_stripe(id)::int as stripe from users`, handle);
+      expect(old.filter((r) => r.stripe !== ownStripe(r.id)).length).toBeGreaterThan(0);
+
+      await migrateTo(migrationsFolder);
+      expect(await figures()).toEqual(before);
+      // Every person's rows now sit on the stripe our function picks (mismatches compares
+      // each stripe with report_stripe), and that function is ours, not hashtext.
+      expect(await mismatches(handle)).toEqual(none);
+      const now = await query<{ id: string; stripe: number }>(sql`select id, report_stripe(id)::int as stripe from users`, handle);
+      expect(now.filter((r) => r.stripe !== ownStripe(r.id))).toEqual([]);
+      // A person's completion taken back after the upgrade finds the row their stripe holds.
+      await handle.db.execute(sql`delete from module_completions where user_id = 'upgrade-0'`);
+      expect(await mismatches(handle)).toEqual(none);
+    } finally {
+      await handle.close();
+      await drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
