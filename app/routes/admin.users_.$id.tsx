@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { userRoles } from "../../db/enums";
 import { countAdmins, findUser, updateUserAccess } from "~/auth/accounts.server";
 import { requireUser } from "~/auth/guard.server";
+import { ROLES } from "~/auth/policy";
 import { userAccessFormSchema } from "~/auth/validation.server";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { FormError } from "~/components/form-field";
@@ -14,14 +15,14 @@ import { readForm, routeParam } from "~/lib/request.server";
 export const meta: MetaFunction = () => [{ title: "Edit user · Admin · Doorstep" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  await requireUser({ request, context }, ["admin"]);
+  await requireUser({ request, context }, ROLES.administer);
   const [user, groups] = await Promise.all([findUser(routeParam(params, "id")), listGroups()]);
   if (!user) throw notFound("There is no user with that id.");
   return { user: { ...user, createdAt: user.createdAt.toISOString() }, groups: groups.map((g) => ({ id: g.id, name: g.name, kind: g.kind })) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user: admin } = await requireUser({ request, context }, ["admin"]);
+  const { user: admin } = await requireUser({ request, context }, ROLES.administer);
   const form = await readForm(request);
   const parsed = parseForm(userAccessFormSchema, { role: form.get("role"), groupIds: form.getAll("groupIds") });
   if (!parsed.ok) return parsed.response;

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
+import { ROLES } from "~/auth/policy";
 import { Pagination } from "~/components/chart-controls";
-import { listSessionReports, SESSION_REPORT_ROLES } from "~/reports/sessions.server";
+import { listSessionReports } from "~/reports/sessions.server";
 import { readQuery } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Live sessions · Reports · Doorstep" }];
@@ -10,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: "Live sessions · Reports · D
 // Trainers: the sessions they ran. Organisers: sessions for their groups or that their
 // people joined. Admins: every session. (app/reports/sessions.server.ts)
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { user } = await requireUser({ request, context }, SESSION_REPORT_ROLES);
+  const { user } = await requireUser({ request, context }, ROLES.seeSessionReports);
   const page = Number(readQuery(request).get("page") ?? "1");
   const list = await listSessionReports(user, Number.isFinite(page) ? page : 1);
   return { ...list, role: user.role };
