@@ -6,15 +6,15 @@ import { currentSession, type CurrentSession } from "./session.server";
 export type { CurrentSession, SessionUser } from "./session.server";
 
 /**
- * What a loader or action hands the guard: preferably its `{ request, context }`, so the
- * root loader and the page's loader validate the session once between them (the load
- * context is the one object all loaders of a request share); a bare Request still works
- * and validates on its own.
+ * What a loader or action hands the guard: its `{ request, context }`, so the root loader
+ * and the page's loaders validate the session once between them (the load context is the
+ * one object all loaders of a request share; ADR 002). A bare Request is not accepted, so a
+ * handler cannot quietly validate the session a second time.
  */
-export type RequestArgs = Request | { request: Request; context?: object };
+export type RequestArgs = { request: Request; context?: object };
 
 function split(args: RequestArgs): [Request, object | undefined] {
-  return "request" in args ? [args.request, args.context] : [args, undefined];
+  return [args.request, args.context];
 }
 
 export function loginPath(request: Request): string {

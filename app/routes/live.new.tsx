@@ -16,8 +16,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return newSessionOptions(user);
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const { user } = await requireUser(request, ROLES.runLive);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ROLES.runLive);
   const form = await readForm(request);
   const echo = { moduleSlug: (text(form, "moduleSlug") ?? "").slice(0, 100), groupId: (text(form, "groupId") ?? "").slice(0, 64) };
   const parsed = parseForm(createSessionSchema, { moduleSlug: text(form, "moduleSlug"), groupId: text(form, "groupId") }, echo);

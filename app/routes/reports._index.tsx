@@ -18,8 +18,8 @@ import { readQuery } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Reports · Doorstep" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request, ROLES.seeReports);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ROLES.seeReports);
   const parsed = parseFilters(overviewFilterSchema, readQuery(request));
   if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors, raw: parsed.raw }, { status: 400 });
   const overview = await reportOverview(user, parsed.value);

@@ -11,8 +11,8 @@ import { routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "Activist"} · Reports · Doorstep` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request, ROLES.seeReports);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ROLES.seeReports);
   const record = await activistRecord(user, routeParam(params, "id"));
   // Unknown, or in a group this organiser does not organise: the same 404 either way.
   if (!record) throw notFound("There is no one with that id among the people you can see.");

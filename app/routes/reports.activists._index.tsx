@@ -19,8 +19,8 @@ import { readQuery } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Activists · Reports · Doorstep" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request, ROLES.seeReports);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ROLES.seeReports);
   const view = await activistMatrix(user, parseFilters(matrixFilterSchema, readQuery(request)));
   return view.ok ? view : data(view, { status: 400 });
 }

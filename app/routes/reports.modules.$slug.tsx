@@ -13,8 +13,8 @@ import { readQuery, routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data && data.ok ? data.report.module.title : "Module"} · Reports · Doorstep` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request, ROLES.seeReports);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ROLES.seeReports);
   const parsed = parseFilters(moduleReportFilterSchema, readQuery(request));
   if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors }, { status: 400 });
   const result = await moduleReport(user, routeParam(params, "slug"), parsed.value);
