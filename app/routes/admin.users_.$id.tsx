@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { userRoles } from "../../db/enums";
-import { countAdmins, findUser, updateUserAccess } from "~/auth/accounts.server";
+import { findUser, updateUserAccess } from "~/auth/accounts.server";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
 import { userAccessFormSchema } from "~/auth/validation.server";
@@ -32,11 +32,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const unique = [...new Set(groupIds)];
   const known = await existingGroupIds(unique);
   if (known.size !== unique.length) return formFailure(400, { groupIds: "One of the chosen groups no longer exists. Reload the page and try again." });
-  if (target.role === "admin" && role !== "admin" && (await countAdmins()) <= 1) {
-    return formFailure(409, { role: "This is the only admin. Make someone else an admin first, so the instance is never left without one." });
-  }
+  // The last-admin rule lives in updateUserAccess, inside its transaction (a 409 on "role").
   const result = await updateUserAccess(target.id, role, unique);
-  if (!result.ok) return formFailure(result.status, { form: result.message });
+  if (!result.ok) return formFailure(result.status, { [result.field ?? "form"]: result.message });
   throw redirect(target.id === admin.id && role !== "admin" ? "/" : "/admin/users");
 }
 
