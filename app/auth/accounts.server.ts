@@ -1,7 +1,8 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { groups, memberships, users, type UserRole } from "../../db/schema";
 import { newId, randomToken } from "../lib/crypto.server";
+import { may, ROLES } from "./policy";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password.server";
 import { sessionsChanged, startSession } from "./session.server";
 import { forget, giveBack, hitEach, type RateLimit } from "./rate-limit.server";
@@ -136,8 +137,8 @@ export const lastAdminMessage = "This is the only admin. Make someone else an ad
  */
 export async function updateUserAccess(userId: string, role: UserRole, groupIds: string[]): Promise<AccountResult<null>> {
   const outcome = await db().transaction(async (tx) => {
-    const admins = await tx.select({ id: users.id }).from(users).where(eq(users.role, "admin")).for("update");
-    if (role !== "admin" && admins.length <= 1 && admins.some((a) => a.id === userId)) return "last admin" as const;
+    const admins = await tx.select({ id: users.id }).from(users).where(inArray(users.role, ROLES.administer)).for("update");
+    if (!may.administer(role) && admins.length <= 1 && admins.some((a) => a.id === userId)) return "last admin" as const;
     const [user] = await tx.update(users).set({ role }).where(eq(users.id, userId)).returning({ id: users.id });
     if (!user) return "gone" as const;
     await tx.delete(memberships).where(eq(memberships.userId, userId));

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { userRoles } from "../../db/enums";
 import { findUser, updateUserAccess } from "~/auth/accounts.server";
 import { requireUser } from "~/auth/guard.server";
-import { ROLES } from "~/auth/policy";
+import { may, ROLES } from "~/auth/policy";
 import { userAccessFormSchema } from "~/auth/validation.server";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { FormError } from "~/components/form-field";
@@ -35,7 +35,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   // The last-admin rule lives in updateUserAccess, inside its transaction (a 409 on "role").
   const result = await updateUserAccess(target.id, role, unique);
   if (!result.ok) return formFailure(result.status, { [result.field ?? "form"]: result.message });
-  throw redirect(target.id === admin.id && role !== "admin" ? "/" : "/admin/users");
+  throw redirect(target.id === admin.id && !may.administer(role) ? "/" : "/admin/users");
 }
 
 export default function EditUser() {
