@@ -1,7 +1,8 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { groups, memberships, users, type UserRole } from "../../db/schema";
 import { newId, randomToken } from "../lib/crypto.server";
+import { may, ROLES } from "./policy";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password.server";
 import { sessionsChanged, startSession } from "./session.server";
 import { forget, giveBack, hitEach, type RateLimit } from "./rate-limit.server";
@@ -125,20 +126,27 @@ export async function findUser(id: string): Promise<UserListing | undefined> {
   return (await listUsers()).find((u) => u.id === id);
 }
 
-/** Set a user's role and exactly these group memberships, all or nothing. */
+export const lastAdminMessage = "This is the only admin. Make someone else an admin first, so the instance is never left without one.";
+
+/**
+ * Set a user's role and exactly these group memberships, all or nothing. Never leaves the
+ * instance without an admin: the rule is checked inside the transaction, after locking
+ * every admin's row (SELECT … FOR UPDATE). Two admins demoting each other at once then take
+ * turns: the second waits for the first to commit, re-reads the admins, finds one left and
+ * is refused (409). A count taken before the transaction let both through.
+ */
 export async function updateUserAccess(userId: string, role: UserRole, groupIds: string[]): Promise<AccountResult<null>> {
-  const done = await db().transaction(async (tx) => {
+  const outcome = await db().transaction(async (tx) => {
+    const admins = await tx.select({ id: users.id }).from(users).where(inArray(users.role, ROLES.administer)).for("update");
+    if (!may.administer(role) && admins.length <= 1 && admins.some((a) => a.id === userId)) return "last admin" as const;
     const [user] = await tx.update(users).set({ role }).where(eq(users.id, userId)).returning({ id: users.id });
-    if (!user) return false;
+    if (!user) return "gone" as const;
     await tx.delete(memberships).where(eq(memberships.userId, userId));
     if (groupIds.length) await tx.insert(memberships).values(groupIds.map((groupId) => ({ userId, groupId })));
-    return true;
+    return "done" as const;
   });
-  if (done) sessionsChanged(); // the role travels with the session
-  return done ? { ok: true, value: null } : { ok: false, status: 404, message: "That user no longer exists." };
-}
-
-export async function countAdmins(): Promise<number> {
-  const [row] = await db().select({ n: sql<number>`count(*)::int` }).from(users).where(eq(users.role, "admin"));
-  return row?.n ?? 0;
+  if (outcome === "last admin") return { ok: false, status: 409, field: "role", message: lastAdminMessage };
+  if (outcome === "gone") return { ok: false, status: 404, message: "That user no longer exists." };
+  sessionsChanged(); // the role travels with the session
+  return { ok: true, value: null };
 }

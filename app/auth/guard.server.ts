@@ -1,21 +1,20 @@
 import { data, redirect } from "@remix-run/node";
 import type { UserRole } from "../../db/schema";
+import { ROLES } from "./policy";
 import { currentSession, type CurrentSession } from "./session.server";
 
 export type { CurrentSession, SessionUser } from "./session.server";
 
-export const ALL_ROLES: readonly UserRole[] = ["activist", "trainer", "organiser", "admin"];
-
 /**
- * What a loader or action hands the guard: preferably its `{ request, context }`, so the
- * root loader and the page's loader validate the session once between them (the load
- * context is the one object all loaders of a request share); a bare Request still works
- * and validates on its own.
+ * What a loader or action hands the guard: its `{ request, context }`, so the root loader
+ * and the page's loaders validate the session once between them (the load context is the
+ * one object all loaders of a request share; ADR 002). A bare Request is not accepted, so a
+ * handler cannot quietly validate the session a second time.
  */
-export type RequestArgs = Request | { request: Request; context?: object };
+export type RequestArgs = { request: Request; context?: object };
 
 function split(args: RequestArgs): [Request, object | undefined] {
-  return "request" in args ? [args.request, args.context] : [args, undefined];
+  return [args.request, args.context];
 }
 
 export function loginPath(request: Request): string {
@@ -26,9 +25,10 @@ export function loginPath(request: Request): string {
 
 /**
  * The one gate every loader and action passes: anonymous visitors go to sign in and come
- * back; a signed-in user without one of `roles` gets a 403 page.
+ * back; a signed-in user without one of `roles` (a list from `ROLES`, app/auth/policy.ts)
+ * gets a 403 page.
  */
-export async function requireUser(args: RequestArgs, roles: readonly UserRole[] = ALL_ROLES): Promise<CurrentSession> {
+export async function requireUser(args: RequestArgs, roles: readonly UserRole[] = ROLES.everyone): Promise<CurrentSession> {
   const [request, scope] = split(args);
   const current = await currentSession(request, scope);
   if (!current) throw redirect(loginPath(request));

@@ -1,5 +1,6 @@
 import { Form, Link, NavLink, useRouteLoaderData } from "@remix-run/react";
 import type { UserRole } from "../../db/schema";
+import { may, ROLES } from "~/auth/policy";
 
 interface ShellUser {
   name: string;
@@ -14,16 +15,16 @@ interface NavItem {
 
 // Only pages that exist are listed; each feature adds its own entry here.
 export const NAV_ITEMS: NavItem[] = [
-  { to: "/", label: "Home", roles: ["activist", "trainer", "organiser", "admin"] },
-  { to: "/modules", label: "Modules", roles: ["activist", "trainer", "organiser", "admin"] },
-  { to: "/me", label: "My record", roles: ["activist", "trainer", "organiser", "admin"] },
-  { to: "/join", label: "Join", roles: ["activist", "trainer", "organiser", "admin"] },
-  { to: "/live", label: "Live", roles: ["trainer", "admin"] },
-  { to: "/reports", label: "Reports", roles: ["organiser", "admin"] },
+  { to: "/", label: "Home", roles: ROLES.everyone },
+  { to: "/modules", label: "Modules", roles: ROLES.everyone },
+  { to: "/me", label: "My record", roles: ROLES.everyone },
+  { to: "/join", label: "Join", roles: ROLES.everyone },
+  { to: "/live", label: "Live", roles: ROLES.runLive },
+  { to: "/reports", label: "Reports", roles: ROLES.seeReports },
   // Trainers only have reports of their own live sessions.
-  { to: "/reports/sessions", label: "Reports", roles: ["trainer"] },
-  { to: "/admin", label: "Admin", roles: ["admin"] },
-  { to: "/account", label: "Account", roles: ["activist", "trainer", "organiser", "admin"] },
+  { to: "/reports/sessions", label: "Reports", roles: ROLES.seeSessionReports.filter((role) => !may.seeReports(role)) },
+  { to: "/admin", label: "Admin", roles: ROLES.administer },
+  { to: "/account", label: "Account", roles: ROLES.everyone },
 ];
 
 export const ROLE_LABEL: Record<UserRole, string> = {

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { modules } from "../../db/schema";
+import { may } from "../auth/policy";
 import { compileModuleSource, contentHash } from "./compile.server";
 import type { ContentProblem } from "./extract.server";
 import { quizzesOf, scenariosOf, type CompiledModule } from "./manifest";
@@ -154,13 +155,10 @@ export function watchContent(log: (line: string) => void = console.log): () => v
   return () => watcher.close();
 }
 
-/** Roles that may open draft modules (to preview them before publishing). */
-export const canPreviewDrafts = (role: string) => role === "trainer" || role === "admin";
-
 /** The module if this role may see it; drafts are invisible (404) to learners. */
 export function visibleModule(slug: string, role: string): CompiledModule | undefined {
   const module = getModule(slug);
   if (!module) return undefined;
-  if (module.frontmatter.draft && !canPreviewDrafts(role)) return undefined;
+  if (module.frontmatter.draft && !may.previewDrafts(role)) return undefined;
   return module;
 }

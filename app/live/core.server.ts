@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { db, type Database } from "../../db/client.server";
 import { groups, liveParticipants, liveSessions, users, type UserRole } from "../../db/schema";
+import { may } from "../auth/policy";
 import { getModule } from "../content/catalog.server";
 import type { CompiledModule } from "../content/manifest";
 import { normaliseJoinCode } from "./join-code";
@@ -108,7 +109,7 @@ export function joinProblem(session: LiveSessionSummary | null): { status: 404 |
 }
 
 export function canDrive(session: { trainerId: string }, actor: LiveActor): boolean {
-  return actor.role === "admin" || (actor.role === "trainer" && session.trainerId === actor.id);
+  return may.driveSession(actor, session);
 }
 
 export async function isParticipant(sessionId: string, userId: string): Promise<boolean> {

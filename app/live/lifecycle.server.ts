@@ -2,7 +2,8 @@ import { desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "../../db/client.server";
 import { groups, liveParticipants, liveSessions, modules, users } from "../../db/schema";
-import { canPreviewDrafts, listModules, visibleModule } from "../content/catalog.server";
+import { may } from "../auth/policy";
+import { listModules, visibleModule } from "../content/catalog.server";
 import { listGroups } from "../groups/groups.server";
 import { change, refuse, Refused, requireDriver, activityOnStep, type LiveActor, type LiveResult } from "./core.server";
 import { generateJoinCode } from "./join-code";
@@ -27,13 +28,13 @@ export type CreateSessionInput = z.infer<typeof createSessionSchema>;
 export async function newSessionOptions(actor: LiveActor) {
   const groupRows = await listGroups();
   return {
-    modules: listModules({ includeDrafts: canPreviewDrafts(actor.role) }).map((m) => ({ slug: m.slug, title: m.frontmatter.title, draft: m.frontmatter.draft })),
+    modules: listModules({ includeDrafts: may.previewDrafts(actor.role) }).map((m) => ({ slug: m.slug, title: m.frontmatter.title, draft: m.frontmatter.draft })),
     groups: groupRows.map((g) => ({ id: g.id, name: g.name })),
   };
 }
 
 export async function createLiveSession(actor: LiveActor, input: CreateSessionInput): Promise<LiveResult<{ id: string; code: string }>> {
-  if (actor.role !== "trainer" && actor.role !== "admin") return refuse(403, "Only trainers and admins can start a live session.");
+  if (!may.runLive(actor.role)) return refuse(403, "Only trainers and admins can start a live session.");
   const module = visibleModule(input.moduleSlug, actor.role);
   if (!module) return refuse(404, `There is no module “${input.moduleSlug}”.`);
   if (input.groupId) {
@@ -131,7 +132,7 @@ export async function listTrainerSessions(actor: LiveActor, limit = 100): Promis
     .innerJoin(users, eq(users.id, liveSessions.trainerId))
     .leftJoin(groups, eq(groups.id, liveSessions.groupId))
     .leftJoin(modules, eq(modules.slug, liveSessions.moduleSlug))
-    .where(actor.role === "admin" ? undefined : eq(liveSessions.trainerId, actor.id))
+    .where(may.runAnyLiveSession(actor.role) ? undefined : eq(liveSessions.trainerId, actor.id))
     .orderBy(desc(liveSessions.createdAt))
     .limit(limit);
   return rows.map((r) => ({ ...r, participants: Number(r.participants), attended: Number(r.attended) }));

@@ -11,13 +11,13 @@ import {
   type stepViews,
   type UserRole,
 } from "../../db/schema";
+import { reportReach } from "../auth/policy";
 
-// Who may see what. An organiser reports on the groups they are a member of, and on the
-// people in those groups; an admin on every group and every person. Trainers see only
-// the reports of their own live sessions (sessions.server.ts, SESSION_REPORT_ROLES): every
-// page that takes REPORT_ROLES refuses them, like activists.
-
-export const REPORT_ROLES = ["organiser", "admin"] as const satisfies readonly UserRole[];
+// Who may see what (app/auth/policy.ts, reportReach). An organiser reports on the groups
+// they are a member of, and on the people in those groups; an admin on every group and
+// every person. Trainers see only the reports of their own live sessions
+// (sessions.server.ts, ROLES.seeSessionReports): every page that takes ROLES.seeReports
+// refuses them, like activists.
 
 export interface Viewer {
   id: string;
@@ -27,8 +27,9 @@ export interface Viewer {
 export type ReportScope = { all: true } | { all: false; groupIds: string[] };
 
 export async function scopeOf(viewer: Viewer): Promise<ReportScope> {
-  if (viewer.role === "admin") return { all: true };
-  if (viewer.role !== "organiser") return { all: false, groupIds: [] };
+  const reach = reportReach(viewer.role);
+  if (reach === "everything") return { all: true };
+  if (reach !== "own groups") return { all: false, groupIds: [] };
   const rows = await db().select({ id: memberships.groupId }).from(memberships).where(eq(memberships.userId, viewer.id));
   return { all: false, groupIds: rows.map((r) => r.id) };
 }

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { UserRole } from "../../db/schema";
+import { may, reportReach } from "../auth/policy";
 import { getModule } from "../content/catalog.server";
 import type { CompiledModule, PollActivity, QuizActivity, RolePlayActivity, ScenarioActivity } from "../content/manifest";
 import { runsOf, type StoredScenarioRoom } from "../live/scenario.server";
@@ -16,8 +16,6 @@ import { rows, scopeOf, userInScope, type ReportScope, type Viewer } from "./sco
 // Every figure is one SQL aggregate; JavaScript only joins the counts to the module's
 // content (option texts, the scenario graph).
 
-export const SESSION_REPORT_ROLES = ["trainer", "organiser", "admin"] as const satisfies readonly UserRole[];
-
 export const SESSIONS_PAGE_SIZE = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,9 +30,10 @@ interface SessionAccess {
 
 async function accessOf(viewer: Viewer): Promise<SessionAccess> {
   const scope = await scopeOf(viewer);
-  if (viewer.role === "admin") return { viewer, scope, visible: sql`true`, named: () => sql`true` };
-  if (viewer.role === "trainer") return { viewer, scope, visible: sql`s.trainer_id = ${viewer.id}`, named: () => sql`true` };
-  if (viewer.role !== "organiser" || scope.all || scope.groupIds.length === 0) return { viewer, scope, visible: sql`false`, named: () => sql`false` };
+  const reach = reportReach(viewer.role);
+  if (reach === "everything") return { viewer, scope, visible: sql`true`, named: () => sql`true` };
+  if (reach === "own sessions") return { viewer, scope, visible: sql`s.trainer_id = ${viewer.id}`, named: () => sql`true` };
+  if (reach !== "own groups" || scope.all || scope.groupIds.length === 0) return { viewer, scope, visible: sql`false`, named: () => sql`false` };
   const groupIds = sql.join(
     scope.groupIds.map((id) => sql`${id}::uuid`),
     sql`, `,
@@ -324,11 +323,11 @@ export async function sessionReport(viewer: Viewer, sessionId: string): Promise<
       completions: people.filter((p) => p.completion === "this-session").length,
       hidden: people.length - named.length,
     },
-    showEmail: viewer.role !== "trainer",
+    showEmail: may.seeContactDetails(viewer.role),
     attendees: named.map((p) => ({
       userId: p.userId,
       name: p.name,
-      email: viewer.role === "trainer" ? "" : p.email,
+      email: may.seeContactDetails(viewer.role) ? p.email : "",
       joinedAt: iso(p.joinedAt)!,
       newcomer: Boolean(p.newcomer),
       mark: p.mark === "present" || p.mark === "absent" ? p.mark : null,
@@ -481,7 +480,7 @@ export async function exportSessionAttendance(viewer: Viewer, sessionId: string)
   const access = await accessOf(viewer);
   const session = await findSession(access, sessionId);
   if (!session) return { ok: false, status: 404, message: "There is no live session with that id among the sessions you can see." };
-  const showEmail = viewer.role !== "trainer";
+  const showEmail = may.seeContactDetails(viewer.role);
   const day = iso(session.startedAt)!.slice(0, 10);
   const title = moduleTitle(session.moduleSlug, session.moduleTitle);
   const lines = async function* () {

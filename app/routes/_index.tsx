@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { optionalUser } from "~/auth/guard.server";
+import { may } from "~/auth/policy";
 import { groupsOfUser } from "~/groups/groups.server";
 
 export const meta: MetaFunction = () => [{ title: "Doorstep" }];
@@ -33,7 +34,7 @@ export default function Home() {
         <p className="muted">You're not in a group yet. An admin can add you to your branch or constituency.</p>
       )}
       <div className="grid grid--2">
-        {user.role === "admin" ? (
+        {may.administer(user.role) ? (
           <section className="card">
             <h2>Run this Doorstep</h2>
             <p>Create groups, invite people with a link, and set who is a trainer or organiser.</p>

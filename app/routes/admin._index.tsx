@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { requireUser } from "~/auth/guard.server";
+import { ROLES } from "~/auth/policy";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser({ request, context }, ["admin"]);
+  await requireUser({ request, context }, ROLES.administer);
   throw redirect("/admin/users");
 }
 

@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useEffect, useRef } from "react";
 import { groupKinds } from "../../db/enums";
 import { requireUser } from "~/auth/guard.server";
+import { ROLES } from "~/auth/policy";
 import { Field, FormError } from "~/components/form-field";
 import { createGroup, groupInputSchema, listGroups } from "~/groups/groups.server";
 import { formFailure, parseForm, text } from "~/lib/http.server";
@@ -11,13 +12,13 @@ import { readForm } from "~/lib/request.server";
 export const meta: MetaFunction = () => [{ title: "Groups · Admin · Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser({ request, context }, ["admin"]);
+  await requireUser({ request, context }, ROLES.administer);
   const groups = await listGroups();
   return { groups: groups.map((g) => ({ id: g.id, name: g.name, kind: g.kind, isTargetSeat: g.isTargetSeat, memberCount: g.memberCount })) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  await requireUser({ request, context }, ["admin"]);
+  await requireUser({ request, context }, ROLES.administer);
   const form = await readForm(request);
   const echo = { name: (text(form, "name") ?? "").slice(0, 120), kind: text(form, "kind") ?? "" };
   const parsed = parseForm(groupInputSchema, { name: text(form, "name"), kind: text(form, "kind"), isTargetSeat: form.get("isTargetSeat") === "on" }, echo);

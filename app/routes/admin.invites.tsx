@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { userRoles } from "../../db/enums";
 import { requireUser } from "~/auth/guard.server";
+import { ROLES } from "~/auth/policy";
 import { createInvite, listInvites } from "~/auth/invites.server";
 import { inviteFormSchema } from "~/auth/validation.server";
 import { ROLE_LABEL } from "~/components/app-shell";
@@ -13,7 +14,7 @@ import { readForm } from "~/lib/request.server";
 export const meta: MetaFunction = () => [{ title: "Invites · Admin · Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser({ request, context }, ["admin"]);
+  await requireUser({ request, context }, ROLES.administer);
   const [groups, invites] = await Promise.all([listGroups(), listInvites()]);
   return {
     groups: groups.map((g) => ({ id: g.id, name: g.name })),
@@ -22,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { user } = await requireUser({ request, context }, ["admin"]);
+  const { user } = await requireUser({ request, context }, ROLES.administer);
   const form = await readForm(request);
   const parsed = parseForm(inviteFormSchema, { groupId: text(form, "groupId"), role: text(form, "role"), days: text(form, "days") ?? "14" });
   if (!parsed.ok) return parsed.response;

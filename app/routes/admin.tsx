@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
+import { ROLES } from "~/auth/policy";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser({ request, context }, ["admin"]);
+  await requireUser({ request, context }, ROLES.administer);
   return null;
 }
 

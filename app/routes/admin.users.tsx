@@ -2,12 +2,13 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listUsers } from "~/auth/accounts.server";
 import { requireUser } from "~/auth/guard.server";
+import { ROLES } from "~/auth/policy";
 import { ROLE_LABEL } from "~/components/app-shell";
 
 export const meta: MetaFunction = () => [{ title: "Users · Admin · Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser({ request, context }, ["admin"]);
+  await requireUser({ request, context }, ROLES.administer);
   const users = await listUsers();
   return { users: users.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })) };
 }

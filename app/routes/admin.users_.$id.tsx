@@ -2,8 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { userRoles } from "../../db/enums";
-import { countAdmins, findUser, updateUserAccess } from "~/auth/accounts.server";
+import { findUser, updateUserAccess } from "~/auth/accounts.server";
 import { requireUser } from "~/auth/guard.server";
+import { may, ROLES } from "~/auth/policy";
 import { userAccessFormSchema } from "~/auth/validation.server";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { FormError } from "~/components/form-field";
@@ -14,14 +15,14 @@ import { readForm, routeParam } from "~/lib/request.server";
 export const meta: MetaFunction = () => [{ title: "Edit user · Admin · Doorstep" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  await requireUser({ request, context }, ["admin"]);
+  await requireUser({ request, context }, ROLES.administer);
   const [user, groups] = await Promise.all([findUser(routeParam(params, "id")), listGroups()]);
   if (!user) throw notFound("There is no user with that id.");
   return { user: { ...user, createdAt: user.createdAt.toISOString() }, groups: groups.map((g) => ({ id: g.id, name: g.name, kind: g.kind })) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user: admin } = await requireUser({ request, context }, ["admin"]);
+  const { user: admin } = await requireUser({ request, context }, ROLES.administer);
   const form = await readForm(request);
   const parsed = parseForm(userAccessFormSchema, { role: form.get("role"), groupIds: form.getAll("groupIds") });
   if (!parsed.ok) return parsed.response;
@@ -31,12 +32,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const unique = [...new Set(groupIds)];
   const known = await existingGroupIds(unique);
   if (known.size !== unique.length) return formFailure(400, { groupIds: "One of the chosen groups no longer exists. Reload the page and try again." });
-  if (target.role === "admin" && role !== "admin" && (await countAdmins()) <= 1) {
-    return formFailure(409, { role: "This is the only admin. Make someone else an admin first, so the instance is never left without one." });
-  }
+  // The last-admin rule lives in updateUserAccess, inside its transaction (a 409 on "role").
   const result = await updateUserAccess(target.id, role, unique);
-  if (!result.ok) return formFailure(result.status, { form: result.message });
-  throw redirect(target.id === admin.id && role !== "admin" ? "/" : "/admin/users");
+  if (!result.ok) return formFailure(result.status, { [result.field ?? "form"]: result.message });
+  throw redirect(target.id === admin.id && !may.administer(role) ? "/" : "/admin/users");
 }
 
 export default function EditUser() {

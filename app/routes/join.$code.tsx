@@ -28,7 +28,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const ip = context?.clientIp ?? "unknown";
   const code = routeParam(params, "code");
   if (text(form, "intent") === "join") {
-    const { user } = await requireUser(request);
+    const { user } = await requireUser({ request, context });
     const joined = await joinWithCode(code, user, ip);
     if (!joined.ok) return formFailure(joined.status, { form: joined.message });
     throw redirect(joined.value.as === "presenter" ? `/live/${joined.value.code}/present` : `/live/${joined.value.code}`);

@@ -21,7 +21,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const code = normaliseJoinCode(typed);
   if (!code) return formFailure(400, { code: "A code is six letters, like ABC DEF. Check it on the trainer's screen." }, { code: typed });
   const ip = context?.clientIp ?? "unknown";
-  const current = await optionalUser(request);
+  const current = await optionalUser({ request, context });
   if (!current) {
     // No account yet: the code's own page offers "join with your name and email" or "sign in".
     const checked = await checkJoinCode(code, ip);

@@ -16,8 +16,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { needed: await needsPassword(user.id), email: user.email };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const { user } = await requireUser(request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { user } = await requireUser({ request, context });
   const form = await readForm(request);
   const parsed = parseForm(newPasswordFormSchema, { password: text(form, "password") });
   if (!parsed.ok) return parsed.response;

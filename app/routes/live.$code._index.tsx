@@ -14,8 +14,8 @@ import { readForm, routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.module.title} (live) · Doorstep` : "Live session · Doorstep" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context });
   const page = await participantPage(routeParam(params, "code"), user);
   if (!page.ok) throw data(page.message, { status: page.status });
   if (page.value.kind === "join") throw redirect(`/join/${encodeURIComponent(params.code ?? "")}`);
@@ -26,8 +26,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return page.value.page;
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { user } = await requireUser(request);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user } = await requireUser({ request, context });
   const result = await runParticipantCommand(routeParam(params, "code"), user.id, await readForm(request));
   if (!result.ok) return data({ ok: false as const, failure: { activityId: result.activityId, message: result.message } }, { status: result.status });
   return { ok: true as const };

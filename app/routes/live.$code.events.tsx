@@ -12,7 +12,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Taken before any await: the hub refuses a connection that closed in the meantime.
   // The connection's own signal (server.js) is reliable; request.signal is the fallback.
   const closed = context.connectionClosed ?? request.signal;
-  const { user } = await requireUser(request);
+  const { user } = await requireUser({ request, context });
   const asPresenter = readQuery(request, "text").get("as") === "presenter";
   const access = await streamAccess(routeParam(params, "code", "text"), user, asPresenter);
   if (!access.ok) throw plainError(access.status, access.message);

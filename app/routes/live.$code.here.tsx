@@ -7,8 +7,8 @@ import { checkIn } from "~/live/attendance.server";
 // POST /live/:code/here — a participant's page proving it is still open (intent=here,
 // its answer to the event stream's ping) or saying it is going (intent=leaving, a beacon
 // sent as the page is hidden for good). Presence rests on these (docs/live.md).
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { user } = await requireUser(request);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user } = await requireUser({ request, context });
   const code = routeParam(params, "code", "text");
   const intent = (await readForm(request)).get("intent");
   if (intent !== "here" && intent !== "leaving") throw plainError(400, "Say intent=here or intent=leaving.");

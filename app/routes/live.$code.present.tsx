@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
+import { ROLES } from "~/auth/policy";
 import { liveModuleRuntime } from "~/mdx/live-runtime";
 import { EndSession, JoinPanel, ParticipantsPanel, StepControls, TimerControls } from "~/components/live/presenter";
 import { useLiveState, type LiveConnection } from "~/components/live/use-live-state";
@@ -15,10 +16,8 @@ import { readForm, routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Presenting: ${data.module.title} · Doorstep` : "Presenter · Doorstep" }];
 
-const DRIVERS = ["trainer", "admin"] as const;
-
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request, DRIVERS);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ROLES.runLive);
   const origin = env().APP_ORIGIN ?? new URL(request.url).origin;
   const page = await presenterPage(routeParam(params, "code"), user, origin);
   if (!page.ok) throw data(page.message, { status: page.status });
@@ -27,8 +26,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return page.value.page;
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { user } = await requireUser(request, DRIVERS);
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ROLES.runLive);
   const result = await runPresenterCommand(routeParam(params, "code"), user, await readForm(request));
   if (!result.ok) return data({ ok: false as const, failure: { activityId: result.activityId, message: result.message } }, { status: result.status });
   return { ok: true as const, intent: result.intent };

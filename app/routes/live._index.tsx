@@ -1,14 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
+import { may, ROLES } from "~/auth/policy";
 import { formatJoinCode } from "~/live/join-code";
 import { listTrainerSessions } from "~/live/lifecycle.server";
 
 export const meta: MetaFunction = () => [{ title: "Live sessions · Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { user } = await requireUser({ request, context }, ["trainer", "admin"]);
-  return { sessions: await listTrainerSessions(user), isAdmin: user.role === "admin" };
+  const { user } = await requireUser({ request, context }, ROLES.runLive);
+  return { sessions: await listTrainerSessions(user), isAdmin: may.runAnyLiveSession(user.role) };
 }
 
 const when = (d: Date | string) => new Date(d).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });

@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useId } from "react";
 import { requireUser } from "~/auth/guard.server";
+import { ROLES } from "~/auth/policy";
 import { FormError } from "~/components/form-field";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 import { createLiveSession, createSessionSchema, newSessionOptions } from "~/live/lifecycle.server";
@@ -10,15 +11,13 @@ import { readForm } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Start a live session · Doorstep" }];
 
-const TRAINERS = ["trainer", "admin"] as const;
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { user } = await requireUser({ request, context }, TRAINERS);
+  const { user } = await requireUser({ request, context }, ROLES.runLive);
   return newSessionOptions(user);
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const { user } = await requireUser(request, TRAINERS);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ROLES.runLive);
   const form = await readForm(request);
   const echo = { moduleSlug: (text(form, "moduleSlug") ?? "").slice(0, 100), groupId: (text(form, "groupId") ?? "").slice(0, 64) };
   const parsed = parseForm(createSessionSchema, { moduleSlug: text(form, "moduleSlug"), groupId: text(form, "groupId") }, echo);

@@ -1,14 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
-import { canPreviewDrafts, listModules } from "~/content/catalog.server";
+import { may } from "~/auth/policy";
+import { listModules } from "~/content/catalog.server";
 import { learnerRecord } from "~/progress/read.server";
 
 export const meta: MetaFunction = () => [{ title: "My record · Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context });
-  const modules = listModules({ includeDrafts: canPreviewDrafts(user.role) });
+  const modules = listModules({ includeDrafts: may.previewDrafts(user.role) });
   const record = await learnerRecord(user.id, modules);
   const bySlug = new Map(modules.map((m) => [m.slug, m]));
   const titleOf = (slug: string) => bySlug.get(slug)?.frontmatter.title ?? slug;

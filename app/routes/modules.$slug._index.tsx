@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
+import { may } from "~/auth/policy";
 import { ProgressBar } from "~/components/progress-bar";
 import { visibleModule } from "~/content/catalog.server";
 import { notFound } from "~/lib/http.server";
@@ -16,7 +17,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const steps = module.manifest.steps.map((s) => ({ id: s.id, title: s.title, seen: progress.seenStepIds.includes(s.id) }));
   const resumeAt = steps.find((s) => !s.seen) ?? steps[0]!;
   return {
-    canRunLive: user.role === "trainer" || user.role === "admin",
+    canRunLive: may.runLive(user.role),
     module: { slug: module.slug, ...module.frontmatter },
     steps,
     resumeAt: resumeAt.id,

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/guard.server";
-import { canPreviewDrafts, getModule } from "~/content/catalog.server";
+import { may } from "~/auth/policy";
+import { getModule } from "~/content/catalog.server";
 import { plainError } from "~/lib/http.server";
 import { isLiveParticipantOfModule } from "~/live/pages.server";
 import { moduleCodeScript } from "~/mdx/module-code";
@@ -17,7 +18,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!module || !hash || hash !== module.hash) throw plainError(404, "There is no module code at this address.");
   if (module.frontmatter.draft) {
     const { user } = await requireUser({ request, context });
-    if (!canPreviewDrafts(user.role) && !(await isLiveParticipantOfModule(user.id, module.slug))) throw plainError(404, "There is no module code at this address.");
+    if (!may.previewDrafts(user.role) && !(await isLiveParticipantOfModule(user.id, module.slug))) throw plainError(404, "There is no module code at this address.");
   }
   return new Response(moduleCodeScript(module.hash, module.code), {
     headers: {

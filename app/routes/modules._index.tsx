@@ -2,14 +2,15 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { ProgressBar } from "~/components/progress-bar";
-import { canPreviewDrafts, listModules } from "~/content/catalog.server";
+import { may } from "~/auth/policy";
+import { listModules } from "~/content/catalog.server";
 import { catalogueStatus } from "~/progress/read.server";
 
 export const meta: MetaFunction = () => [{ title: "Training modules · Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context });
-  const modules = listModules({ includeDrafts: canPreviewDrafts(user.role) });
+  const modules = listModules({ includeDrafts: may.previewDrafts(user.role) });
   const status = await catalogueStatus(user.id, modules);
   return {
     modules: modules.map((m) => ({

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
+import { ROLES } from "~/auth/policy";
 import { BarChart, ColumnChart, FunnelChart } from "~/components/chart";
 import { ExportLink, FilterErrorSummary, Pagination } from "~/components/chart-controls";
 import {
@@ -13,13 +14,12 @@ import {
 } from "~/reports/filters";
 import { overviewFilterSchema, parseFilters, type OverviewFilters } from "~/reports/filter-schemas.server";
 import { reportOverview, type Overview } from "~/reports/overview.server";
-import { REPORT_ROLES } from "~/reports/scope.server";
 import { readQuery } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Reports · Doorstep" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request, REPORT_ROLES);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ROLES.seeReports);
   const parsed = parseFilters(overviewFilterSchema, readQuery(request));
   if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors, raw: parsed.raw }, { status: 400 });
   const overview = await reportOverview(user, parsed.value);

@@ -1,18 +1,18 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
+import { ROLES } from "~/auth/policy";
 import { ExportLink } from "~/components/chart-controls";
 import { ProgressBar } from "~/components/progress-bar";
 import { activistRecord } from "~/reports/activist.server";
 import { formatDay } from "~/reports/filters";
-import { REPORT_ROLES } from "~/reports/scope.server";
 import { notFound } from "~/lib/http.server";
 import { routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "Activist"} · Reports · Doorstep` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request, REPORT_ROLES);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ROLES.seeReports);
   const record = await activistRecord(user, routeParam(params, "id"));
   // Unknown, or in a group this organiser does not organise: the same 404 either way.
   if (!record) throw notFound("There is no one with that id among the people you can see.");

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
+import { ROLES } from "~/auth/policy";
 import { ExportLink, FilterErrorSummary, Pagination, SortHeader } from "~/components/chart-controls";
 import {
   CELL_STATUSES,
@@ -13,13 +14,13 @@ import {
 } from "~/reports/filters";
 import { matrixFilterSchema, parseFilters, type MatrixFilters } from "~/reports/filter-schemas.server";
 import { activistMatrix, type MatrixCell, type MatrixView } from "~/reports/matrix.server";
-import { REPORT_ROLES, type ReportModule, type ScopeGroup } from "~/reports/scope.server";
+import { type ReportModule, type ScopeGroup } from "~/reports/scope.server";
 import { readQuery } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Activists · Reports · Doorstep" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request, REPORT_ROLES);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ROLES.seeReports);
   const view = await activistMatrix(user, parseFilters(matrixFilterSchema, readQuery(request)));
   return view.ok ? view : data(view, { status: 400 });
 }

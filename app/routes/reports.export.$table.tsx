@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/guard.server";
+import { ROLES } from "~/auth/policy";
 import { readQuery } from "~/lib/request.server";
 import { exportTable } from "~/reports/export.server";
-import { REPORT_ROLES } from "~/reports/scope.server";
-import { exportSessionAttendance, SESSION_REPORT_ROLES } from "~/reports/sessions.server";
+import { exportSessionAttendance } from "~/reports/sessions.server";
 
 // CSV download of any report table, with the filters of the page it came from:
 // /reports/export/matrix?group=…&status=…, /reports/export/groups?threshold=…, …
@@ -17,7 +17,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const sessionTable = params.table === "session-attendance";
   let viewer;
   try {
-    viewer = (await requireUser({ request, context }, sessionTable ? SESSION_REPORT_ROLES : REPORT_ROLES)).user;
+    viewer = (await requireUser({ request, context }, sessionTable ? ROLES.seeSessionReports : ROLES.seeReports)).user;
   } catch (thrown) {
     // A resource route has no error page: a refusal thrown as data() would reach the
     // browser as "Unexpected Server Error". Answer it in plain text instead.

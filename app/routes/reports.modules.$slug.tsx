@@ -2,19 +2,19 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
+import { ROLES } from "~/auth/policy";
 import { BarChart } from "~/components/chart";
 import { ExportLink, FilterErrorSummary, Pagination } from "~/components/chart-controls";
 import { notFound } from "~/lib/http.server";
 import { percent, toQuery } from "~/reports/filters";
 import { moduleReportFilterSchema, parseFilters } from "~/reports/filter-schemas.server";
 import { moduleReport, type ModuleReport, type ScenarioFigures } from "~/reports/module-report.server";
-import { REPORT_ROLES } from "~/reports/scope.server";
 import { readQuery, routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data && data.ok ? data.report.module.title : "Module"} · Reports · Doorstep` }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request, REPORT_ROLES);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ROLES.seeReports);
   const parsed = parseFilters(moduleReportFilterSchema, readQuery(request));
   if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors }, { status: 400 });
   const result = await moduleReport(user, routeParam(params, "slug"), parsed.value);

@@ -1,20 +1,21 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
+import { may, ROLES } from "~/auth/policy";
 import { BarChart, type ChartSeries } from "~/components/chart";
 import { ExportLink } from "~/components/chart-controls";
 import { notFound } from "~/lib/http.server";
-import { SESSION_REPORT_ROLES, sessionReport, type SessionAttendee } from "~/reports/sessions.server";
+import { sessionReport, type SessionAttendee } from "~/reports/sessions.server";
 import { routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.report.session.moduleTitle ?? "Live session"} · Reports · Doorstep` }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { user } = await requireUser({ request, context }, SESSION_REPORT_ROLES);
+  const { user } = await requireUser({ request, context }, ROLES.seeSessionReports);
   const report = await sessionReport(user, routeParam(params, "id"));
   // Unknown, or someone else's session: the same 404 either way.
   if (!report) throw notFound("There is no live session with that id among the sessions you can see.");
-  return { report, linkPeople: user.role !== "trainer" };
+  return { report, linkPeople: may.seeReports(user.role) };
 }
 
 const when = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
+import { reportReach, ROLES } from "~/auth/policy";
 import { Pagination } from "~/components/chart-controls";
-import { listSessionReports, SESSION_REPORT_ROLES } from "~/reports/sessions.server";
+import { listSessionReports } from "~/reports/sessions.server";
 import { readQuery } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Live sessions · Reports · Doorstep" }];
@@ -10,23 +11,24 @@ export const meta: MetaFunction = () => [{ title: "Live sessions · Reports · D
 // Trainers: the sessions they ran. Organisers: sessions for their groups or that their
 // people joined. Admins: every session. (app/reports/sessions.server.ts)
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { user } = await requireUser({ request, context }, SESSION_REPORT_ROLES);
+  const { user } = await requireUser({ request, context }, ROLES.seeSessionReports);
   const page = Number(readQuery(request).get("page") ?? "1");
   const list = await listSessionReports(user, Number.isFinite(page) ? page : 1);
-  return { ...list, role: user.role };
+  return { ...list, reach: reportReach(user.role) };
 }
 
 const when = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default function SessionReports() {
-  const { sessions, total, page, pageCount, role } = useLoaderData<typeof loader>();
+  const { sessions, total, page, pageCount, reach } = useLoaderData<typeof loader>();
+  const ownSessions = reach === "own sessions"; // a trainer: no Trainer column
   return (
     <section aria-labelledby="sessions-heading">
       <h2 id="sessions-heading">Live sessions</h2>
       <p className="muted">
-        {role === "trainer"
+        {ownSessions
           ? "The sessions you ran. Open one for its attendance, answers, scenario votes and observer checklists."
-          : role === "organiser"
+          : reach === "own groups"
             ? "Sessions run for your groups, or joined by people in them. People outside your groups are counted, not named."
             : "Every live session. Open one for its attendance, answers, scenario votes and observer checklists."}{" "}
         Times are UTC.
@@ -44,7 +46,7 @@ export default function SessionReports() {
                 <th scope="col">Date</th>
                 <th scope="col">Module</th>
                 <th scope="col">Group</th>
-                {role === "trainer" ? null : <th scope="col">Trainer</th>}
+                {ownSessions ? null : <th scope="col">Trainer</th>}
                 <th scope="col" className="num">
                   Joined
                 </th>
@@ -70,7 +72,7 @@ export default function SessionReports() {
                   </th>
                   <td>{s.moduleTitle}</td>
                   <td>{s.groupName ?? <span className="muted">No group</span>}</td>
-                  {role === "trainer" ? null : <td>{s.trainerName}</td>}
+                  {ownSessions ? null : <td>{s.trainerName}</td>}
                   <td className="num">{s.participants}</td>
                   <td className="num">{s.status === "ended" ? s.attended : <span className="muted">at the end</span>}</td>
                   <td className="num">{s.completions}</td>

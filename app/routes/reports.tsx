@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
-import { SESSION_REPORT_ROLES } from "~/reports/sessions.server";
+import { may, ROLES } from "~/auth/policy";
 
 // Organisers (their groups) and admins (every group) see every report. Trainers come in
 // for reports of their own live sessions only: each organiser page below checks
-// REPORT_ROLES itself and still answers a trainer 403 (docs/reports.md, Who sees what).
+// ROLES.seeReports itself and still answers a trainer 403 (docs/reports.md, Who sees what).
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { user } = await requireUser({ request, context }, SESSION_REPORT_ROLES);
-  return { organiserReports: user.role !== "trainer" };
+  const { user } = await requireUser({ request, context }, ROLES.seeSessionReports);
+  return { organiserReports: may.seeReports(user.role) };
 }
 
 export default function ReportsLayout() {

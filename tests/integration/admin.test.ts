@@ -4,6 +4,7 @@ import * as groupsPage from "~/routes/admin.groups";
 import * as invitesPage from "~/routes/admin.invites";
 import * as editUser from "~/routes/admin.users_.$id";
 import * as invitePage from "~/routes/invite.$token";
+import { updateUserAccess } from "~/auth/accounts.server";
 import { groupsOfUser } from "~/groups/groups.server";
 import * as home from "~/routes/_index";
 import { groups, invites, memberships, users } from "../../db/schema";
@@ -11,6 +12,8 @@ import { get, makeGroup, makeUser, post, run } from "../setup/fixtures";
 import { withTestDatabase } from "../setup/database";
 
 const database = withTestDatabase();
+
+const adminIds = () => database().db.select({ id: users.id }).from(users).where(eq(users.role, "admin"));
 
 const countOf = async (table: typeof groups | typeof invites) => {
   const [row] = await database().db.select({ n: sql<number>`count(*)::int` }).from(table);
@@ -109,6 +112,41 @@ describe("admin: users", () => {
     const res = await run(editUser.action, post(`/admin/users/${admin.id}`, { role: "activist" }, admin.cookie), { id: admin.id });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ errors: { role: expect.stringMatching(/only admin/) } });
+  });
+
+  // The last-admin rule runs inside the transaction that changes the role, with the admins'
+  // rows locked: two admins demoting each other at the same moment must leave one. On
+  // PostgreSQL the two actions run on separate connections, so this is a real race (the old
+  // check, counted in the route before the update, let both through and left no admin).
+  // PGlite has one connection and runs transactions one after another, so there only the
+  // move into the transaction is tested (the old check sat outside it and lost the race
+  // there too); the row lock itself is what PostgreSQL checks (without it: both succeed).
+  it("two admins demoting each other at the same moment leave exactly one admin", async () => {
+    for (let round = 0; round < 5; round++) {
+      await database().db.update(users).set({ role: "activist" }).where(eq(users.role, "admin"));
+      const [a, b] = [await makeUser("admin"), await makeUser("admin")];
+      const outcomes = await Promise.all([
+        run(editUser.action, post(`/admin/users/${b.id}`, { role: "activist" }, a.cookie), { id: b.id }),
+        run(editUser.action, post(`/admin/users/${a.id}`, { role: "organiser" }, b.cookie), { id: a.id }),
+      ]);
+      // The loser is refused: 409 (only admin left), or 403 when the winner committed before
+      // the loser's session was read (it is no longer an admin).
+      const statuses = outcomes.map((o) => o.status);
+      expect(statuses.filter((s) => s === 302), `round ${round}: ${statuses}`).toHaveLength(1);
+      expect(statuses.filter((s) => s === 409 || s === 403), `round ${round}: ${statuses}`).toHaveLength(1);
+      expect(await adminIds(), `round ${round}`).toHaveLength(1);
+    }
+  });
+
+  it("the domain function keeps the last admin when two demotions race", async () => {
+    for (let round = 0; round < 10; round++) {
+      await database().db.update(users).set({ role: "activist" }).where(eq(users.role, "admin"));
+      const [a, b] = [await makeUser("admin"), await makeUser("admin")];
+      const results = await Promise.all([updateUserAccess(a.id, "activist", []), updateUserAccess(b.id, "trainer", [])]);
+      expect(results.filter((r) => r.ok), `round ${round}`).toHaveLength(1);
+      expect(results.find((r) => !r.ok), `round ${round}`).toMatchObject({ status: 409, field: "role" });
+      expect(await adminIds(), `round ${round}`).toHaveLength(1);
+    }
   });
 
   it("answers 404 for a user that does not exist", async () => {

@@ -1,31 +1,12 @@
-import { describe, expect, it } from "vitest";
+// Who may open each page and use each action, for every role. The route files are read
+// from app/routes: a file with a loader or an action and no row here (nor an explicit
+// "covered in <file>" entry) fails the test, so a new route forces a decision.
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { UserRole } from "../../db/schema";
-import * as account from "~/routes/account";
-import * as admin from "~/routes/admin";
-import * as adminIndex from "~/routes/admin._index";
-import * as adminGroups from "~/routes/admin.groups";
-import * as adminInvites from "~/routes/admin.invites";
-import * as adminUsers from "~/routes/admin.users";
-import * as adminUser from "~/routes/admin.users_.$id";
-import * as home from "~/routes/_index";
-import * as join from "~/routes/join._index";
-import * as joinPassword from "~/routes/join.password";
-import * as live from "~/routes/live._index";
-import * as liveNew from "~/routes/live.new";
-import * as login from "~/routes/login";
-import * as me from "~/routes/me";
-import * as modulesIndex from "~/routes/modules._index";
-import * as moduleOverview from "~/routes/modules.$slug._index";
-import * as moduleStep from "~/routes/modules.$slug.$step";
-import * as reports from "~/routes/reports";
-import * as reportsIndex from "~/routes/reports._index";
-import * as reportsActivists from "~/routes/reports.activists._index";
-import * as reportsActivist from "~/routes/reports.activists.$id";
-import * as reportsModule from "~/routes/reports.modules.$slug";
-import * as reportsExport from "~/routes/reports.export.$table";
-import * as reportsSessions from "~/routes/reports.sessions._index";
-import * as reportsSession from "~/routes/reports.sessions.$id";
-import { get, makeUser, run, type TestUser } from "../setup/fixtures";
+import { get, makeUser, post, run, type TestUser } from "../setup/fixtures";
 import { withFixtureCatalog } from "../setup/content";
 import { withTestDatabase } from "../setup/database";
 
@@ -33,91 +14,206 @@ withTestDatabase();
 withFixtureCatalog(); // the module pages need a catalogue: tests/fixtures/modules
 
 type Who = "anonymous" | UserRole;
+type Users = Record<UserRole, TestUser>;
+type Handler = Parameters<typeof run>[0];
 const EVERYONE: Who[] = ["anonymous", "activist", "trainer", "organiser", "admin"];
 const SIGNED_IN: Who[] = ["activist", "trainer", "organiser", "admin"];
+// The matrix states who may do what in its own words, independently of app/auth/policy.ts,
+// so a change to a ROLES list shows up here as a changed expectation.
+const RUN_LIVE: Who[] = ["trainer", "admin"];
+const REPORTS: Who[] = ["organiser", "admin"];
+const SESSION_REPORTS: Who[] = ["trainer", "organiser", "admin"];
+const ADMIN: Who[] = ["admin"];
+
+const UNKNOWN_CODE = "ZZZZZZ"; // a well-formed join code no session has
 
 interface RouteCase {
+  /** The route file in app/routes, without its extension. */
+  file: string;
   path: string;
-  loader: Parameters<typeof run>[0];
-  params?: (users: Record<UserRole, TestUser>) => Record<string, string>;
+  params?: (users: Users) => Record<string, string>;
   /** Who gets the page (2xx, or the route's own redirect); everyone else is refused. */
   allowed: Who[];
   /** Status an allowed visitor gets, when it isn't 200. */
   allowedStatus?: number;
 }
 
-// Every page route. A new route without a row here is a failing test in spirit:
-// add it when you add the route.
+// Every page and resource route's loader.
 const ROUTES: RouteCase[] = [
-  { path: "/", loader: home.loader, allowed: EVERYONE },
-  { path: "/login", loader: login.loader, allowed: ["anonymous"] },
-  { path: "/account", loader: account.loader, allowed: SIGNED_IN },
-  { path: "/admin", loader: admin.loader, allowed: ["admin"] },
-  { path: "/admin/", loader: adminIndex.loader, allowed: ["admin"], allowedStatus: 302 },
-  { path: "/admin/users", loader: adminUsers.loader, allowed: ["admin"] },
-  { path: "/admin/users/:id", loader: adminUser.loader, params: (u) => ({ id: u.activist.id }), allowed: ["admin"] },
-  { path: "/admin/groups", loader: adminGroups.loader, allowed: ["admin"] },
-  { path: "/admin/invites", loader: adminInvites.loader, allowed: ["admin"] },
-  { path: "/live", loader: live.loader, allowed: ["trainer", "admin"] },
-  { path: "/live/new", loader: liveNew.loader, allowed: ["trainer", "admin"] },
+  { file: "_index", path: "/", allowed: EVERYONE },
+  { file: "$", path: "/no/such/page", allowed: EVERYONE, allowedStatus: 404 },
+  { file: "unavailable", path: "/unavailable", allowed: EVERYONE, allowedStatus: 503 }, // 503 by design (ADR 010)
+  { file: "bench.static", path: "/bench/static", allowed: EVERYONE, allowedStatus: 404 }, // only with DOORSTEP_BENCH=1
+  { file: "login", path: "/login", allowed: ["anonymous"] },
+  { file: "logout", path: "/logout", allowed: EVERYONE, allowedStatus: 302 }, // a GET is sent home; signing out is a POST
+  { file: "account", path: "/account", allowed: SIGNED_IN },
+  { file: "admin", path: "/admin", allowed: ADMIN },
+  { file: "admin._index", path: "/admin/", allowed: ADMIN, allowedStatus: 302 },
+  { file: "admin.users", path: "/admin/users", allowed: ADMIN },
+  { file: "admin.users_.$id", path: "/admin/users/:id", params: (u) => ({ id: u.activist.id }), allowed: ADMIN },
+  { file: "admin.groups", path: "/admin/groups", allowed: ADMIN },
+  { file: "admin.invites", path: "/admin/invites", allowed: ADMIN },
+  // An invite link works for anyone holding it; an unknown token is a 404 for all.
+  { file: "invite.$token", path: "/invite/:token", params: () => ({ token: "no-such-invite" }), allowed: EVERYONE, allowedStatus: 404 },
+  { file: "live._index", path: "/live", allowed: RUN_LIVE },
+  { file: "live.new", path: "/live/new", allowed: RUN_LIVE },
+  // Per-session pages with a code nobody has: 404 for those let in. Who of those may see a
+  // real session (participants, its trainer, admins) is live-routes.test.ts.
+  { file: "live.$code._index", path: "/live/:code", params: () => ({ code: UNKNOWN_CODE }), allowed: SIGNED_IN, allowedStatus: 404 },
+  { file: "live.$code.present", path: "/live/:code/present", params: () => ({ code: UNKNOWN_CODE }), allowed: RUN_LIVE, allowedStatus: 404 },
+  { file: "live.$code.events", path: "/live/:code/events", params: () => ({ code: UNKNOWN_CODE }), allowed: SIGNED_IN, allowedStatus: 404 },
+  { file: "live.$code.here", path: "/live/:code/here", params: () => ({ code: UNKNOWN_CODE }), allowed: EVERYONE, allowedStatus: 404 }, // check-ins are POSTs
   // Newcomers without an account enter a code here too (per-session pages: live-routes.test.ts).
-  { path: "/join", loader: join.loader, allowed: EVERYONE },
-  { path: "/join/password", loader: joinPassword.loader, allowed: SIGNED_IN },
-  { path: "/modules", loader: modulesIndex.loader, allowed: SIGNED_IN },
-  { path: "/modules/:slug", loader: moduleOverview.loader, params: () => ({ slug: "doorstep-basics" }), allowed: SIGNED_IN },
-  { path: "/modules/:slug/:step", loader: moduleStep.loader, params: () => ({ slug: "doorstep-basics", step: "check" }), allowed: SIGNED_IN },
-  { path: "/me", loader: me.loader, allowed: SIGNED_IN },
+  { file: "join._index", path: "/join", allowed: EVERYONE },
+  { file: "join.$code", path: "/join/:code", params: () => ({ code: UNKNOWN_CODE }), allowed: EVERYONE, allowedStatus: 404 },
+  { file: "join.password", path: "/join/password", allowed: SIGNED_IN },
+  { file: "modules._index", path: "/modules", allowed: SIGNED_IN },
+  { file: "modules.$slug._index", path: "/modules/:slug", params: () => ({ slug: "doorstep-basics" }), allowed: SIGNED_IN },
+  { file: "modules.$slug.$step", path: "/modules/:slug/:step", params: () => ({ slug: "doorstep-basics", step: "check" }), allowed: SIGNED_IN },
+  { file: "me", path: "/me", allowed: SIGNED_IN },
   // Reports: organisers (their groups) and admins. Trainers pass the layout only for the
   // reports of their own live sessions; every organiser page still refuses them (403).
   // Scoping by group is tested in reports.test.ts, sessions by owner in reports-sessions.test.ts.
-  { path: "/reports", loader: reports.loader, allowed: ["trainer", "organiser", "admin"] },
-  { path: "/reports/", loader: reportsIndex.loader, allowed: ["organiser", "admin"] },
-  { path: "/reports/activists", loader: reportsActivists.loader, allowed: ["organiser", "admin"] },
+  { file: "reports", path: "/reports", allowed: SESSION_REPORTS },
+  { file: "reports._index", path: "/reports/", allowed: REPORTS },
+  { file: "reports.activists._index", path: "/reports/activists", allowed: REPORTS },
   // An id nobody can see: 404 for those allowed in (the same answer as an id outside their groups).
-  { path: "/reports/activists/:id", loader: reportsActivist.loader, params: () => ({ id: "no-such-person" }), allowed: ["organiser", "admin"], allowedStatus: 404 },
-  { path: "/reports/modules/:slug", loader: reportsModule.loader, params: () => ({ slug: "doorstep-basics" }), allowed: ["organiser", "admin"] },
-  { path: "/reports/export/:table", loader: reportsExport.loader, params: () => ({ table: "weeks" }), allowed: ["organiser", "admin"] },
-  { path: "/reports/sessions", loader: reportsSessions.loader, allowed: ["trainer", "organiser", "admin"] },
+  { file: "reports.activists.$id", path: "/reports/activists/:id", params: () => ({ id: "no-such-person" }), allowed: REPORTS, allowedStatus: 404 },
+  { file: "reports.modules.$slug", path: "/reports/modules/:slug", params: () => ({ slug: "doorstep-basics" }), allowed: REPORTS },
+  { file: "reports.export.$table", path: "/reports/export/:table", params: () => ({ table: "weeks" }), allowed: REPORTS },
+  { file: "reports.sessions._index", path: "/reports/sessions", allowed: SESSION_REPORTS },
   // A session id nobody can see: 404 for those allowed in (the same answer as someone else's session).
   {
+    file: "reports.sessions.$id",
     path: "/reports/sessions/:id",
-    loader: reportsSession.loader,
     params: () => ({ id: "00000000-0000-4000-8000-000000000000" }),
-    allowed: ["trainer", "organiser", "admin"],
+    allowed: SESSION_REPORTS,
     allowedStatus: 404,
   },
   {
+    file: "reports.export.$table",
     path: "/reports/export/:table",
-    loader: reportsExport.loader,
     params: () => ({ table: "session-attendance" }),
-    allowed: ["trainer", "organiser", "admin"],
+    allowed: SESSION_REPORTS,
     allowedStatus: 404,
   },
 ];
 
+interface ActionCase {
+  file: string;
+  path: string;
+  params?: (users: Users) => Record<string, string>;
+  /** The form posted: empty or harmless, so an allowed caller gets a 4xx from the route itself. */
+  form?: Record<string, string>;
+  /** Who gets past the guard; the rest are refused (anonymous: sign in; others: 403). */
+  allowed: Who[];
+}
+
+// Every action. Rows with `allowed: EVERYONE` are the deliberate public ones.
+const ACTIONS: ActionCase[] = [
+  { file: "$", path: "/no/such/page", allowed: EVERYONE },
+  { file: "login", path: "/login", allowed: EVERYONE },
+  { file: "invite.$token", path: "/invite/:token", params: () => ({ token: "no-such-invite" }), allowed: EVERYONE },
+  { file: "join._index", path: "/join", allowed: EVERYONE }, // anonymous visitors are sent on to /join/:code
+  // The newcomer form is public; "join as yourself" needs an account.
+  { file: "join.$code", path: "/join/:code", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "join" }, allowed: SIGNED_IN },
+  { file: "join.password", path: "/join/password", allowed: SIGNED_IN },
+  { file: "account", path: "/account", allowed: SIGNED_IN },
+  { file: "modules.$slug.$step", path: "/modules/:slug/:step", params: () => ({ slug: "doorstep-basics", step: "check" }), allowed: SIGNED_IN },
+  { file: "live.new", path: "/live/new", allowed: RUN_LIVE },
+  { file: "live.$code._index", path: "/live/:code", params: () => ({ code: UNKNOWN_CODE }), allowed: SIGNED_IN },
+  { file: "live.$code.here", path: "/live/:code/here", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "here" }, allowed: SIGNED_IN },
+  { file: "live.$code.present", path: "/live/:code/present", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "next" }, allowed: RUN_LIVE },
+  { file: "admin.groups", path: "/admin/groups", allowed: ADMIN },
+  { file: "admin.invites", path: "/admin/invites", allowed: ADMIN },
+  { file: "admin.users_.$id", path: "/admin/users/:id", params: (u) => ({ id: u.activist.id }), allowed: ADMIN },
+  // Last: signing out ends the caller's session. Anyone may sign out.
+  { file: "logout", path: "/logout", allowed: EVERYONE },
+];
+
+// Handlers whose who-may-see-what depends on more than the role, tested where that lives.
+const COVERED_ELSEWHERE: Record<string, { loader?: string; action?: string }> = {
+  "modules.$slug.code.$file": { loader: "live-routes.test.ts: public for published modules; a draft's code only for previewers and its live session's participants" },
+};
+
+type RouteModule = { loader?: Handler; action?: Handler };
+const modules = new Map<string, RouteModule>();
+const ROUTES_DIR = path.resolve("app/routes");
+
+beforeAll(async () => {
+  for (const name of readdirSync(ROUTES_DIR)) {
+    const match = /^(.*)\.tsx?$/.exec(name);
+    if (match) modules.set(match[1]!, (await import(pathToFileURL(path.join(ROUTES_DIR, name)).href)) as RouteModule);
+  }
+});
+
+const handler = (file: string, kind: "loader" | "action"): Handler => {
+  const found = modules.get(file)?.[kind];
+  if (!found) throw new Error(`app/routes/${file} has no ${kind}`);
+  return found;
+};
+
+const fill = (route: { path: string; params?: (users: Users) => Record<string, string> }, users: Users) => {
+  const params = route.params?.(users) ?? {};
+  return { params, path: route.path.replace(/:(\w+)/g, (_m, key: string) => params[key] ?? "") };
+};
+
+async function everyone(): Promise<Users> {
+  return { activist: await makeUser("activist"), trainer: await makeUser("trainer"), organiser: await makeUser("organiser"), admin: await makeUser("admin") };
+}
+
+/** The guard's refusal: a sign-in redirect that comes back here, or a 403. */
+const refusedByGuard = (res: { status: number; location?: string | null }) =>
+  res.status === 403 || (res.status === 302 && /^\/login\?redirectTo=/.test(res.location ?? ""));
+
 describe("route × role matrix", () => {
+  it("has a row for every route file's loader and action", () => {
+    expect(modules.size).toBeGreaterThan(30);
+    const missing: string[] = [];
+    for (const [file, mod] of modules) {
+      if (mod.loader && !ROUTES.some((r) => r.file === file) && !COVERED_ELSEWHERE[file]?.loader) missing.push(`${file}: loader`);
+      if (mod.action && !ACTIONS.some((r) => r.file === file) && !COVERED_ELSEWHERE[file]?.action) missing.push(`${file}: action`);
+    }
+    expect(missing, "add a row to ROUTES or ACTIONS (or COVERED_ELSEWHERE, naming the test)").toEqual([]);
+    // And no row names a file or handler that is gone.
+    for (const row of ROUTES) handler(row.file, "loader");
+    for (const row of ACTIONS) handler(row.file, "action");
+  });
+
   it("lets each role into exactly its pages; anonymous visitors go to sign in, others get 403", async () => {
-    const users = {
-      activist: await makeUser("activist"),
-      trainer: await makeUser("trainer"),
-      organiser: await makeUser("organiser"),
-      admin: await makeUser("admin"),
-    };
+    const users = await everyone();
     const table: string[] = [];
     for (const route of ROUTES) {
       for (const who of EVERYONE) {
         const cookie = who === "anonymous" ? undefined : users[who].cookie;
-        const params = route.params?.(users) ?? {};
-        const path = route.path.replace(/:(\w+)/g, (_m, key: string) => params[key] ?? "");
-        const res = await run(route.loader, get(path, cookie), params);
+        const { path, params } = fill(route, users);
+        const res = await run(handler(route.file, "loader"), get(path, cookie), params);
         let expected: number;
-        if (route.allowed.includes(who)) expected = route.allowedStatus ?? 200;
+        const allowed = route.allowed.includes(who);
+        if (allowed) expected = route.allowedStatus ?? 200;
         else if (route.path === "/login") expected = 302; // signed in already: sent home
         else expected = who === "anonymous" ? 302 : 403;
         if (res.status !== expected) table.push(`${route.path} as ${who}: got ${res.status}, expected ${expected}`);
-        if (who === "anonymous" && expected === 302 && route.path !== "/admin/") {
-          expect(res.location).toMatch(/^\/login/);
-        }
+        if (who === "anonymous" && !allowed && expected === 302) expect(res.location).toMatch(/^\/login/);
+      }
+    }
+    expect(table).toEqual([]);
+  });
+
+  it("refuses each action to everyone outside its roles: anonymous to sign in, others 403", async () => {
+    const users = await everyone();
+    const table: string[] = [];
+    for (const action of ACTIONS) {
+      for (const who of EVERYONE) {
+        const cookie = who === "anonymous" ? undefined : users[who].cookie;
+        const { path, params } = fill(action, users);
+        const res = await run(handler(action.file, "action"), post(path, action.form ?? {}, cookie), params);
+        const outcome = `POST ${path} as ${who}: got ${res.status}${res.location ? ` → ${res.location}` : ""}`;
+        if (action.allowed.includes(who)) {
+          if (refusedByGuard(res) || res.status >= 500) table.push(`${outcome}, expected to get past the guard`);
+        } else if (who === "anonymous") {
+          if (res.status !== 302 || !res.location?.startsWith(`/login?redirectTo=${encodeURIComponent(path)}`)) table.push(`${outcome}, expected 302 to sign in`);
+        } else if (res.status !== 403) table.push(`${outcome}, expected 403`);
       }
     }
     expect(table).toEqual([]);
