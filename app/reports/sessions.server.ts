@@ -1,3 +1,4 @@
+// Over 400 lines until each activity kind has its own folder (issue 13), which will take its own live figures out of here.
 import { sql, type SQL } from "drizzle-orm";
 import { may, reportReach } from "../auth/policy";
 import { getModule } from "../content/catalog.server";
