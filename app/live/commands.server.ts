@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { livePollAnswerFields } from "../activities/poll/form.server";
 import { getModule } from "../content/catalog.server";
 import { REFLECTION_MAX, saveReflection } from "../progress/record.server";
 import { respond, vote } from "./answers.server";
@@ -41,7 +42,7 @@ const presenterSchema = z.discriminatedUnion(
 const participantSchema = z.discriminatedUnion(
   "intent",
   [
-    z.object({ intent: z.literal("answer"), activityId, optionId: z.string().max(64).optional() }),
+    z.object({ intent: z.literal("answer"), activityId, ...livePollAnswerFields }),
     z.object({ intent: z.literal("vote"), activityId, turn: int("The turn", 0, 1000), choice: z.coerce.number({ error: "Pick one of the replies." }).int().min(0).max(100) }),
     z.object({ intent: z.literal("rubric"), activityId }),
     z.object({ intent: z.literal("reflect"), activityId, body: z.string().max(20_000, "That reflection is far too long.") }),

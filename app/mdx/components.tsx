@@ -1,33 +1,15 @@
-import { Link, useActionData, useFetcher } from "@remix-run/react";
+import { Link } from "@remix-run/react";
+import { ACTIVITY_VIEWS } from "~/activities/registry";
+import { ActivityError, useActivityForm } from "~/activities/runtime/forms";
 import { useContext, useEffect, useId, useState, type ReactNode } from "react";
-import { LivePoll, LiveQuiz, LiveReflect, LiveRolePlay, LiveScenario } from "./live-activities";
+import { LiveQuiz, LiveReflect, LiveRolePlay, LiveScenario } from "./live-activities";
 import type { QuizActivity, ScenarioActivity } from "../content/manifest";
 import { ENDING_OUTCOMES, endingDebrief } from "./endings";
-import { liveRoleVisible, RolePlayContext, useActivity, useRuntime, type ActivityFailure } from "./runtime";
+import { liveRoleVisible, RolePlayContext, useActivity, useRuntime } from "~/activities/runtime/context";
 
 // Components authors use inside MDX (docs/authoring.md). Each activity posts a plain
 // form that works without JavaScript; with JavaScript the same form goes through a
 // fetcher, so the page updates in place without a reload.
-
-type FetcherData = { ok: boolean; failure?: ActivityFailure } | undefined;
-
-function useActivityForm(activityId: string) {
-  const fetcher = useFetcher<FetcherData>({ key: `activity-${activityId}` });
-  // Without JavaScript the form posts as a document; its result is the route's action data.
-  const documentResult = useActionData() as FetcherData;
-  const result = fetcher.data ?? documentResult;
-  const failure = result && !result.ok && result.failure?.activityId === activityId ? result.failure.message : null;
-  return { fetcher, failure, busy: fetcher.state !== "idle" };
-}
-
-function ActivityError({ message }: { message: string | null }) {
-  if (!message) return null;
-  return (
-    <div className="alert alert--error" role="alert">
-      {message}
-    </div>
-  );
-}
 
 export function Step({ id, children }: { id: string; title?: string; children?: ReactNode }) {
   const { currentStepId } = useRuntime();
@@ -314,63 +296,8 @@ export function Question(_props: { id: string; prompt: string; multiple?: boolea
 }
 
 export function Poll(props: { id: string; question?: string; children?: ReactNode }) {
-  return useRuntime().mode === "live" ? <LivePoll id={props.id} /> : <SelfPacedPoll {...props} />;
-}
-
-function SelfPacedPoll({ id }: { id: string; question?: string; children?: ReactNode }) {
-  const poll = useActivity(id, "poll");
-  const runtime = useRuntime();
-  const { fetcher, failure, busy } = useActivityForm(id);
-  const state = runtime.progress.polls[id];
-  if (!poll) return null;
-  const total = state ? Object.values(state.tally).reduce((a, b) => a + b, 0) : 0;
-  return (
-    <section className="activity poll" id={id} aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`} className="activity__title">
-        Poll
-      </h2>
-      <fetcher.Form method="post" action={runtime.actionPath}>
-        <input type="hidden" name="intent" value="poll" />
-        <input type="hidden" name="activityId" value={id} />
-        <fieldset>
-          <legend>{poll.question}</legend>
-          {poll.options.map((o) => (
-            <label key={o.id} className="option">
-              <input type="radio" name="optionId" value={o.id} defaultChecked={state?.mine === o.id} required />
-              <span>{o.text}</span>
-            </label>
-          ))}
-        </fieldset>
-        <ActivityError message={failure} />
-        <button type="submit" className="button button--secondary" disabled={busy}>
-          {state ? "Change my answer" : "Answer"}
-        </button>
-      </fetcher.Form>
-      {state ? (
-        <div className="poll__tally">
-          <p className="muted">What everyone has said so far ({total}):</p>
-          <ul className="bars">
-            {poll.options.map((o) => {
-              const n = state.tally[o.id] ?? 0;
-              const pct = total ? Math.round((n / total) * 100) : 0;
-              return (
-                <li key={o.id}>
-                  <span className="bars__label">
-                    {o.text}
-                    {state.mine === o.id ? " (you)" : ""}
-                  </span>
-                  <span className="bars__track" aria-hidden="true">
-                    <span className="bars__fill" style={{ width: `${pct}%` }} />
-                  </span>
-                  <span className="bars__value">{pct}%</span>
-                </li>
-              );
-            })}
-          </ul>
-        </div>
-      ) : null}
-    </section>
-  );
+  const views = ACTIVITY_VIEWS.poll;
+  return useRuntime().mode === "live" ? <views.Live id={props.id} /> : <views.SelfPaced id={props.id} />;
 }
 
 export function Reflect(props: { id: string; prompt?: string }) {

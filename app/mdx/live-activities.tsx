@@ -1,71 +1,15 @@
-import { useActionData, useFetcher } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { BarChart } from "~/components/live/bar-chart";
-import type { PollActivity, QuizActivity, ScenarioActivity } from "~/content/manifest";
+import type { QuizActivity, ScenarioActivity } from "~/content/manifest";
 import { RUBRIC_ITEMS } from "~/live/state";
 import { ENDING_OUTCOMES, endingDebrief } from "./endings";
-import { RolePlayContext, useActivity, useRuntime, type ActivityFailure, type LiveRuntime } from "./runtime";
+import { RolePlayContext, useActivity, type LiveRuntime } from "~/activities/runtime/context";
+import { answeredLine, LiveError, PresenterButton, RevealButton, useLive, useLiveForm } from "~/activities/runtime/forms";
 
 // The MDX activities in a live session (ModuleRuntime mode "live"). Presenter and
 // participants render the same step; what each sees differs. Every control is a real
 // form posting to the live page; with JavaScript it goes through a fetcher, and the
 // event stream brings everyone the new state.
-
-type FetcherData = { ok: boolean; failure?: ActivityFailure } | undefined;
-
-function useLiveForm(key: string) {
-  const fetcher = useFetcher<FetcherData>({ key: `live-${key}` });
-  const documentResult = useActionData() as FetcherData;
-  const result = fetcher.data ?? documentResult;
-  const failure = result && !result.ok && result.failure ? result.failure.message : null;
-  return { fetcher, failure, busy: fetcher.state !== "idle" };
-}
-
-function useLive(): { live: LiveRuntime; actionPath: string } {
-  const runtime = useRuntime();
-  if (!runtime.live) throw new Error("Live activities render only in a live session");
-  return { live: runtime.live, actionPath: runtime.actionPath };
-}
-
-function LiveError({ message }: { message: string | null }) {
-  if (!message) return null;
-  return (
-    <div className="alert alert--error" role="alert">
-      {message}
-    </div>
-  );
-}
-
-/** A one-button form for the presenter. */
-function PresenterButton({
-  formKey,
-  fields,
-  children,
-  variant = "secondary",
-}: {
-  formKey: string;
-  fields: Record<string, string | number>;
-  children: ReactNode;
-  variant?: "primary" | "secondary" | "quiet";
-}) {
-  const { actionPath } = useLive();
-  const { fetcher, failure, busy } = useLiveForm(formKey);
-  return (
-    <fetcher.Form method="post" action={actionPath} className="inline-form">
-      {Object.entries(fields).map(([name, value]) => (
-        <input key={name} type="hidden" name={name} value={value} />
-      ))}
-      <button type="submit" className={`button${variant === "primary" ? "" : ` button--${variant}`}`} disabled={busy}>
-        {children}
-      </button>
-      <LiveError message={failure} />
-    </fetcher.Form>
-  );
-}
-
-function answeredLine(total: number, connected: number) {
-  return `${total} ${total === 1 ? "answer" : "answers"} · ${connected} connected`;
-}
 
 // ---------------------------------------------------------------- Quiz
 
@@ -106,19 +50,6 @@ function PresenterQuiz({ quiz, revealed }: { quiz: QuizActivity; revealed: boole
       })}
       <RevealButton activityId={quiz.id} shown={revealed} show="Reveal the answers" hide="Hide the answers" />
     </>
-  );
-}
-
-/** The presenter's toggle for what participants see of an activity, while the session is open. */
-function RevealButton({ activityId, shown, show, hide }: { activityId: string; shown: boolean; show: string; hide: string }) {
-  const { live } = useLive();
-  if (!live.open) return null;
-  return (
-    <div className="button-row">
-      <PresenterButton formKey={`reveal-${activityId}`} fields={{ intent: "reveal", activityId, shown: shown ? "0" : "1" }} variant={shown ? "secondary" : "primary"}>
-        {shown ? hide : show}
-      </PresenterButton>
-    </div>
   );
 }
 
@@ -209,83 +140,6 @@ function RevealedQuiz({ quiz }: { quiz: QuizActivity }) {
           );
         })}
       </ol>
-    </>
-  );
-}
-
-// ---------------------------------------------------------------- Poll
-
-export function LivePoll({ id }: { id: string }) {
-  const poll = useActivity(id, "poll");
-  const { live } = useLive();
-  if (!poll) return null;
-  return (
-    <section className="activity poll poll--live" id={id} aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`} className="activity__title">
-        Poll
-      </h2>
-      {live.role === "presenter" ? <PresenterPoll poll={poll} /> : <ParticipantPoll poll={poll} />}
-    </section>
-  );
-}
-
-function PresenterPoll({ poll }: { poll: PollActivity }) {
-  const { live } = useLive();
-  const tally = live.tallies[poll.id];
-  const counts = tally?.kind === "poll" ? tally.counts : {};
-  const shown = live.revealed.includes(poll.id);
-  return (
-    <>
-      <p className="live-count" aria-live="polite">
-        {answeredLine(tally?.total ?? 0, live.connectedCount)}
-      </p>
-      <BarChart label={poll.question} total={tally?.total} bars={poll.options.map((o) => ({ id: o.id, label: o.text, count: counts[o.id] ?? 0 }))} />
-      <RevealButton activityId={poll.id} shown={shown} show="Show results to participants" hide="Hide results from participants" />
-    </>
-  );
-}
-
-function ParticipantPoll({ poll }: { poll: PollActivity }) {
-  const { live, actionPath } = useLive();
-  const { fetcher, failure, busy } = useLiveForm(poll.id);
-  const mine = live.responses[poll.id];
-  const pending = fetcher.formData?.get("optionId");
-  const chosen = typeof pending === "string" ? pending : mine?.kind === "poll" ? mine.optionId : null;
-  const chosenText = poll.options.find((o) => o.id === chosen)?.text;
-  const tally = live.tallies[poll.id];
-  return (
-    <>
-      <fetcher.Form method="post" action={actionPath}>
-        <input type="hidden" name="intent" value="answer" />
-        <input type="hidden" name="activityId" value={poll.id} />
-        <fieldset>
-          <legend>{poll.question}</legend>
-          {poll.options.map((o) => (
-            <label key={o.id} className="option">
-              <input type="radio" name="optionId" value={o.id} defaultChecked={chosen === o.id} required />
-              <span>{o.text}</span>
-            </label>
-          ))}
-        </fieldset>
-        <LiveError message={failure} />
-        <div className="button-row">
-          <button type="submit" className="button" disabled={busy || !live.open}>
-            {busy ? "Sending…" : chosen ? "Change my answer" : "Answer"}
-          </button>
-          {chosenText && !busy ? (
-            <span role="status" className="muted">
-              ✓ You answered “{chosenText}”.
-            </span>
-          ) : null}
-        </div>
-      </fetcher.Form>
-      {tally?.kind === "poll" ? (
-        <BarChart
-          label="What the room said"
-          total={tally.total}
-          bars={poll.options.map((o) => ({ id: o.id, label: o.text, count: tally.counts[o.id] ?? 0, mine: o.id === chosen }))}
-        />
-      ) : null}
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pollAnswerFields } from "../activities/poll/form.server";
 import type { CompiledModule } from "../content/manifest";
 import { answerPoll, chooseReply, saveReflection, startScenario, submitQuiz, type ProgressResult } from "./record.server";
 
@@ -23,7 +24,7 @@ const submissionSchema = z.discriminatedUnion(
       step: z.coerce.number({ error: staleForm }).int(staleForm).min(0, staleForm).max(1000),
       choice: z.coerce.number({ error: "Pick one of the replies." }).int().min(0).max(100),
     }),
-    z.object({ intent: z.literal("poll"), activityId, optionId: z.string({ error: "Pick an option." }).min(1, "Pick an option.").max(64) }),
+    z.object({ intent: z.literal("poll"), activityId, ...pollAnswerFields }),
     z.object({ intent: z.literal("reflect"), activityId, body: z.string({ error: "Write your reflection in the box first." }).max(20_000, "That reflection is far too long.") }),
   ],
   { error: "Unknown action: reload the page and try again." },

@@ -1,0 +1,15 @@
+import { LivePoll, SelfPacedPoll } from "./poll/ui/views";
+
+// Which view each activity kind shows, by mode. The MDX components (app/mdx/components.tsx)
+// are a thin switch over this table; adding a kind is its folder plus one line here
+// (docs/authoring.md, "Adding an activity kind").
+
+/** A kind's views: self-paced, and live (which renders the presenter's or a participant's side). */
+export interface ActivityViews {
+  SelfPaced: (props: { id: string }) => JSX.Element | null;
+  Live: (props: { id: string }) => JSX.Element | null;
+}
+
+export const ACTIVITY_VIEWS = {
+  poll: { SelfPaced: SelfPacedPoll, Live: LivePoll },
+} satisfies Record<string, ActivityViews>;
