@@ -1,4 +1,5 @@
 import { LivePoll, SelfPacedPoll } from "./poll/ui/views";
+import { LiveReflect, SelfPacedReflect } from "./reflect/ui/views";
 
 // Which view each activity kind shows, by mode. The MDX components (app/mdx/components.tsx)
 // are a thin switch over this table; adding a kind is its folder plus one line here
@@ -12,4 +13,5 @@ export interface ActivityViews {
 
 export const ACTIVITY_VIEWS = {
   poll: { SelfPaced: SelfPacedPoll, Live: LivePoll },
+  reflect: { SelfPaced: SelfPacedReflect, Live: LiveReflect },
 } satisfies Record<string, ActivityViews>;

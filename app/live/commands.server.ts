@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { livePollAnswerFields } from "../activities/poll/form.server";
+import { reflectFields } from "../activities/reflect/form.server";
 import { getModule } from "../content/catalog.server";
 import { REFLECTION_MAX, saveReflection } from "../progress/record.server";
 import { respond, vote } from "./answers.server";
@@ -45,7 +46,7 @@ const participantSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("answer"), activityId, ...livePollAnswerFields }),
     z.object({ intent: z.literal("vote"), activityId, turn: int("The turn", 0, 1000), choice: z.coerce.number({ error: "Pick one of the replies." }).int().min(0).max(100) }),
     z.object({ intent: z.literal("rubric"), activityId }),
-    z.object({ intent: z.literal("reflect"), activityId, body: z.string().max(20_000, "That reflection is far too long.") }),
+    z.object({ intent: z.literal("reflect"), activityId, ...reflectFields }),
   ],
   { error: "Unknown action: reload the page and try again." },
 );

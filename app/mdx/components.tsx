@@ -1,8 +1,8 @@
 import { Link } from "@remix-run/react";
 import { ACTIVITY_VIEWS } from "~/activities/registry";
 import { ActivityError, useActivityForm } from "~/activities/runtime/forms";
-import { useContext, useEffect, useId, useState, type ReactNode } from "react";
-import { LiveQuiz, LiveReflect, LiveRolePlay, LiveScenario } from "./live-activities";
+import { useContext, useEffect, useState, type ReactNode } from "react";
+import { LiveQuiz, LiveRolePlay, LiveScenario } from "./live-activities";
 import type { QuizActivity, ScenarioActivity } from "../content/manifest";
 import { ENDING_OUTCOMES, endingDebrief } from "./endings";
 import { liveRoleVisible, RolePlayContext, useActivity, useRuntime } from "~/activities/runtime/context";
@@ -301,45 +301,8 @@ export function Poll(props: { id: string; question?: string; children?: ReactNod
 }
 
 export function Reflect(props: { id: string; prompt?: string }) {
-  // Live: still private and saved to the learner's own record; the presenter shows the prompt only.
-  const runtime = useRuntime();
-  return runtime.mode === "live" && runtime.live?.role === "presenter" ? <LiveReflect id={props.id} /> : <SelfPacedReflect {...props} />;
-}
-
-function SelfPacedReflect({ id }: { id: string; prompt?: string }) {
-  const reflect = useActivity(id, "reflect");
-  const runtime = useRuntime();
-  const { fetcher, failure, busy } = useActivityForm(id);
-  const fieldId = useId();
-  if (!reflect) return null;
-  const saved = runtime.progress.reflections[id];
-  const justSaved = fetcher.state === "idle" && fetcher.data?.ok;
-  return (
-    <section className="activity reflect" id={id}>
-      <fetcher.Form method="post" action={runtime.actionPath}>
-        <input type="hidden" name="intent" value="reflect" />
-        <input type="hidden" name="activityId" value={id} />
-        <label htmlFor={fieldId} className="activity__title reflect__prompt">
-          {reflect.prompt}
-        </label>
-        <p className="field__hint">Private: only you can read this.</p>
-        <textarea id={fieldId} name="body" rows={5} maxLength={5000} defaultValue={saved ?? ""} />
-        <ActivityError message={failure} />
-        <div className="button-row">
-          <button type="submit" className="button button--secondary" disabled={busy}>
-            {busy ? "Saving…" : "Save"}
-          </button>
-          {justSaved ? (
-            <span role="status" className="muted">
-              Saved.
-            </span>
-          ) : saved ? (
-            <span className="muted">You saved an answer earlier.</span>
-          ) : null}
-        </div>
-      </fetcher.Form>
-    </section>
-  );
+  const views = ACTIVITY_VIEWS.reflect;
+  return useRuntime().mode === "live" ? <views.Live id={props.id} /> : <views.SelfPaced id={props.id} />;
 }
 
 // ---------------------------------------------------------------- RolePlay

@@ -438,16 +438,3 @@ function ObserverChecklist({ activityId }: { activityId: string }) {
     </fetcher.Form>
   );
 }
-
-// ---------------------------------------------------------------- Reflect (presenter side)
-
-export function LiveReflect({ id }: { id: string }) {
-  const reflect = useActivity(id, "reflect");
-  if (!reflect) return null;
-  return (
-    <section className="activity reflect" id={id}>
-      <p className="activity__title reflect__prompt">{reflect.prompt}</p>
-      <p className="muted">Everyone writes their own answer on their screen. It stays private: nobody else sees it, you included.</p>
-    </section>
-  );
-}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pollAnswerFields } from "../activities/poll/form.server";
+import { reflectFields } from "../activities/reflect/form.server";
 import type { CompiledModule } from "../content/manifest";
 import { answerPoll, chooseReply, saveReflection, startScenario, submitQuiz, type ProgressResult } from "./record.server";
 
@@ -25,7 +26,7 @@ const submissionSchema = z.discriminatedUnion(
       choice: z.coerce.number({ error: "Pick one of the replies." }).int().min(0).max(100),
     }),
     z.object({ intent: z.literal("poll"), activityId, ...pollAnswerFields }),
-    z.object({ intent: z.literal("reflect"), activityId, body: z.string({ error: "Write your reflection in the box first." }).max(20_000, "That reflection is far too long.") }),
+    z.object({ intent: z.literal("reflect"), activityId, ...reflectFields }),
   ],
   { error: "Unknown action: reload the page and try again." },
 );
