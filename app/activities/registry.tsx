@@ -1,4 +1,5 @@
 import { LivePoll, SelfPacedPoll } from "./poll/ui/views";
+import { LiveQuiz, SelfPacedQuiz } from "./quiz/ui/views";
 import { LiveReflect, SelfPacedReflect } from "./reflect/ui/views";
 
 // Which view each activity kind shows, by mode. The MDX components (app/mdx/components.tsx)
@@ -13,5 +14,6 @@ export interface ActivityViews {
 
 export const ACTIVITY_VIEWS = {
   poll: { SelfPaced: SelfPacedPoll, Live: LivePoll },
+  quiz: { SelfPaced: SelfPacedQuiz, Live: LiveQuiz },
   reflect: { SelfPaced: SelfPacedReflect, Live: LiveReflect },
 } satisfies Record<string, ActivityViews>;

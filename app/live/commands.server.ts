@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { livePollAnswerFields } from "../activities/poll/form.server";
+import { isQuizAnswerField, readQuizAnswers } from "../activities/quiz/form.server";
 import { reflectFields } from "../activities/reflect/form.server";
 import { getModule } from "../content/catalog.server";
 import { REFLECTION_MAX, saveReflection } from "../progress/record.server";
@@ -53,7 +54,7 @@ const participantSchema = z.discriminatedUnion(
 
 function fieldsOf(form: FormData) {
   // Repeated fields (quiz answers, checklist items) are read separately below.
-  return Object.fromEntries([...form.entries()].filter(([k]) => !k.startsWith("answer.") && k !== "item").map(([k, v]) => [k, typeof v === "string" ? v : ""]));
+  return Object.fromEntries([...form.entries()].filter(([k]) => !isQuizAnswerField(k) && k !== "item").map(([k, v]) => [k, typeof v === "string" ? v : ""]));
 }
 
 function refused(status: LiveStatus, activityId: unknown, message: string): CommandResult {
@@ -102,18 +103,7 @@ export async function runParticipantCommand(code: string, userId: string, form: 
   const input = parsed.data;
   switch (input.intent) {
     case "answer": {
-      // A Map, not a {}: "answer.__proto__" or "answer.constructor" must be an unknown
-      // question (400), not an inherited property to push onto (a 500). Object.fromEntries
-      // makes own properties, which scoring looks up with Object.hasOwn.
-      const answers = new Map<string, string[]>();
-      for (const [name, value] of form.entries()) {
-        if (!name.startsWith("answer.") || typeof value !== "string") continue;
-        const questionId = name.slice("answer.".length);
-        const chosen = answers.get(questionId);
-        if (chosen) chosen.push(value.slice(0, 64));
-        else answers.set(questionId, [value.slice(0, 64)]);
-      }
-      const result = await respond(code, userId, { activityId: input.activityId, optionId: input.optionId || undefined, answers: Object.fromEntries(answers) });
+      const result = await respond(code, userId, { activityId: input.activityId, optionId: input.optionId || undefined, answers: readQuizAnswers(form) });
       return result.ok ? { ok: true, intent: input.intent, version: result.value.version } : refused(result.status, input.activityId, result.message);
     }
     case "vote": {

@@ -1,9 +1,8 @@
-import { Link } from "@remix-run/react";
 import { ACTIVITY_VIEWS } from "~/activities/registry";
 import { ActivityError, useActivityForm } from "~/activities/runtime/forms";
-import { useContext, useEffect, useState, type ReactNode } from "react";
-import { LiveQuiz, LiveRolePlay, LiveScenario } from "./live-activities";
-import type { QuizActivity, ScenarioActivity } from "../content/manifest";
+import { useContext, type ReactNode } from "react";
+import { LiveRolePlay, LiveScenario } from "./live-activities";
+import type { ScenarioActivity } from "../content/manifest";
 import { ENDING_OUTCOMES, endingDebrief } from "./endings";
 import { liveRoleVisible, RolePlayContext, useActivity, useRuntime } from "~/activities/runtime/context";
 
@@ -31,124 +30,9 @@ export function Tip({ title, children }: { title?: string; children?: ReactNode 
 
 // ---------------------------------------------------------------- Quiz
 
-// In a live session (mode "live") the activities render their live versions
-// (app/mdx/live-activities.tsx); everything below the switch is self-paced.
 export function Quiz(props: { id: string; passMark?: number; children?: ReactNode }) {
-  return useRuntime().mode === "live" ? <LiveQuiz id={props.id} /> : <SelfPacedQuiz {...props} />;
-}
-
-function SelfPacedQuiz({ id }: { id: string; passMark?: number; children?: ReactNode }) {
-  const quiz = useActivity(id, "quiz");
-  const runtime = useRuntime();
-  const { fetcher, failure, busy } = useActivityForm(id);
-  const [retrying, setRetrying] = useState(runtime.retryQuizId === id);
-  const progress = runtime.progress.quizzes[id];
-  // A new attempt arriving ends "retry" mode so its feedback shows.
-  useEffect(() => {
-    if (fetcher.state === "idle" && fetcher.data?.ok) setRetrying(false);
-  }, [fetcher.state, fetcher.data]);
-  if (!quiz) return null;
-  const headingId = `${id}-heading`;
-  const showResult = progress && !retrying;
-  return (
-    <section className="activity quiz" id={id} aria-labelledby={headingId}>
-      <h2 id={headingId} className="activity__title">
-        Quiz <span className="muted">· pass mark {quiz.passMark}%</span>
-      </h2>
-      {showResult ? (
-        <QuizResult quiz={quiz} progress={progress} onRetry={() => setRetrying(true)} />
-      ) : (
-        <fetcher.Form method="post" action={runtime.actionPath} className="quiz__form">
-          <input type="hidden" name="intent" value="quiz" />
-          <input type="hidden" name="activityId" value={id} />
-          <input type="hidden" name="attemptKey" value={runtime.formKeys[id] ?? ""} />
-          {quiz.questions.map((q, qi) => (
-            <fieldset key={q.id} className="question">
-              <legend>
-                <span className="question__number">{qi + 1}.</span> {q.prompt}
-                {q.multiple ? <span className="question__hint"> (choose all that apply)</span> : null}
-              </legend>
-              {q.options.map((o) => (
-                <label key={o.id} className="option">
-                  <input type={q.multiple ? "checkbox" : "radio"} name={`answer.${q.id}`} value={o.id} required={!q.multiple} />
-                  <span>{o.text}</span>
-                </label>
-              ))}
-            </fieldset>
-          ))}
-          <ActivityError message={failure} />
-          <div className="button-row">
-            <button type="submit" className="button" disabled={busy}>
-              {busy ? "Checking…" : "Check answers"}
-            </button>
-            {progress ? (
-              <button type="button" className="button button--quiet" onClick={() => setRetrying(false)}>
-                Back to my last result
-              </button>
-            ) : null}
-          </div>
-        </fetcher.Form>
-      )}
-    </section>
-  );
-}
-
-function QuizResult({
-  quiz,
-  progress,
-  onRetry,
-}: {
-  quiz: QuizActivity;
-  progress: NonNullable<ReturnType<typeof useRuntime>["progress"]["quizzes"][string]>;
-  onRetry: () => void;
-}) {
-  const { last } = progress;
-  return (
-    <div className="quiz__result">
-      <p className={`score ${last.passed ? "score--pass" : "score--fail"}`} role="status">
-        {last.passed ? "Passed" : "Not yet"}: you scored <strong>{last.score}%</strong> (pass mark {quiz.passMark}%).
-        {progress.attempts > 1 ? ` Best so far: ${progress.bestScore}% over ${progress.attempts} attempts.` : null}
-      </p>
-      <ol className="question-results">
-        {quiz.questions.map((q) => {
-          const chosen = last.answers[q.id] ?? [];
-          const right = last.results[q.id];
-          return (
-            <li key={q.id} className={right ? "question-result--right" : "question-result--wrong"}>
-              <p className="question-result__prompt">
-                <span className={`tag ${right ? "tag--good" : "tag--bad"}`}>{right ? "Right" : "Not quite"}</span> {q.prompt}
-              </p>
-              <ul className="feedback-list">
-                {q.options
-                  .filter((o) => chosen.includes(o.id))
-                  .map((o) => (
-                    <li key={o.id}>
-                      <strong>You chose:</strong> {o.text} — <span className="feedback">{o.feedback}</span>
-                    </li>
-                  ))}
-              </ul>
-              {q.explanation && right ? <p className="explanation">{q.explanation}</p> : null}
-              {!right && q.multiple ? <p className="explanation muted">Hint: this question has more than one right answer.</p> : null}
-            </li>
-          );
-        })}
-      </ol>
-      <p>
-        {/* A link so "try again" works without JavaScript too. */}
-        <Link
-          to={`?retry=${quiz.id}#${quiz.id}`}
-          className="button button--secondary"
-          preventScrollReset
-          onClick={(event) => {
-            event.preventDefault();
-            onRetry();
-          }}
-        >
-          {progress.last.passed ? "Take it again" : "Try again"}
-        </Link>
-      </p>
-    </div>
-  );
+  const views = ACTIVITY_VIEWS.quiz;
+  return useRuntime().mode === "live" ? <views.Live id={props.id} /> : <views.SelfPaced id={props.id} />;
 }
 
 // ---------------------------------------------------------------- Scenario

@@ -1,148 +1,15 @@
 import type { ReactNode } from "react";
 import { BarChart } from "~/components/live/bar-chart";
-import type { QuizActivity, ScenarioActivity } from "~/content/manifest";
+import type { ScenarioActivity } from "~/content/manifest";
 import { RUBRIC_ITEMS } from "~/live/state";
 import { ENDING_OUTCOMES, endingDebrief } from "./endings";
 import { RolePlayContext, useActivity, type LiveRuntime } from "~/activities/runtime/context";
-import { answeredLine, LiveError, PresenterButton, RevealButton, useLive, useLiveForm } from "~/activities/runtime/forms";
+import { LiveError, PresenterButton, useLive, useLiveForm } from "~/activities/runtime/forms";
 
 // The MDX activities in a live session (ModuleRuntime mode "live"). Presenter and
 // participants render the same step; what each sees differs. Every control is a real
 // form posting to the live page; with JavaScript it goes through a fetcher, and the
 // event stream brings everyone the new state.
-
-// ---------------------------------------------------------------- Quiz
-
-export function LiveQuiz({ id }: { id: string }) {
-  const quiz = useActivity(id, "quiz");
-  const { live } = useLive();
-  if (!quiz) return null;
-  const revealed = live.revealed.includes(id);
-  return (
-    <section className="activity quiz quiz--live" id={id} aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`} className="activity__title">
-        Quiz
-      </h2>
-      {live.role === "presenter" ? <PresenterQuiz quiz={quiz} revealed={revealed} /> : revealed ? <RevealedQuiz quiz={quiz} /> : <QuizForm quiz={quiz} />}
-    </section>
-  );
-}
-
-function PresenterQuiz({ quiz, revealed }: { quiz: QuizActivity; revealed: boolean }) {
-  const { live } = useLive();
-  const tally = live.tallies[quiz.id];
-  const total = tally?.total ?? 0;
-  return (
-    <>
-      <p className="live-count" aria-live="polite">
-        {answeredLine(total, live.connectedCount)}
-      </p>
-      {quiz.questions.map((q, i) => {
-        const counts = tally?.kind === "quiz" ? tally.questions[q.id] : undefined;
-        return (
-          <BarChart
-            key={q.id}
-            label={`${i + 1}. ${q.prompt}${q.multiple ? " (more than one answer)" : ""}`}
-            total={total}
-            bars={q.options.map((o) => ({ id: o.id, label: o.text, count: counts?.[o.id] ?? 0, correct: revealed && o.correct }))}
-          />
-        );
-      })}
-      <RevealButton activityId={quiz.id} shown={revealed} show="Reveal the answers" hide="Hide the answers" />
-    </>
-  );
-}
-
-function QuizForm({ quiz }: { quiz: QuizActivity }) {
-  const { live, actionPath } = useLive();
-  const { fetcher, failure, busy } = useLiveForm(quiz.id);
-  const mine = live.responses[quiz.id];
-  const answers = mine?.kind === "quiz" ? mine.answers : null;
-  const sent = Boolean(answers) || (fetcher.state === "idle" && fetcher.data?.ok);
-  return (
-    <fetcher.Form method="post" action={actionPath} className="quiz__form">
-      <input type="hidden" name="intent" value="answer" />
-      <input type="hidden" name="activityId" value={quiz.id} />
-      {quiz.questions.map((q, qi) => (
-        <fieldset key={q.id} className="question">
-          <legend>
-            <span className="question__number">{qi + 1}.</span> {q.prompt}
-            {q.multiple ? <span className="question__hint"> (choose all that apply)</span> : null}
-          </legend>
-          {q.options.map((o) => (
-            <label key={o.id} className="option">
-              <input
-                type={q.multiple ? "checkbox" : "radio"}
-                name={`answer.${q.id}`}
-                value={o.id}
-                required={!q.multiple}
-                defaultChecked={answers?.[q.id]?.includes(o.id) ?? false}
-              />
-              <span>{o.text}</span>
-            </label>
-          ))}
-        </fieldset>
-      ))}
-      <LiveError message={failure} />
-      <div className="button-row">
-        <button type="submit" className="button" disabled={busy || !live.open}>
-          {busy ? "Sending…" : sent ? "Change my answers" : "Send my answers"}
-        </button>
-        {sent && !busy ? (
-          <span role="status" className="muted">
-            ✓ Answers sent. The trainer will reveal the right ones.
-          </span>
-        ) : null}
-      </div>
-    </fetcher.Form>
-  );
-}
-
-function RevealedQuiz({ quiz }: { quiz: QuizActivity }) {
-  const { live } = useLive();
-  const mine = live.responses[quiz.id];
-  const answers = mine?.kind === "quiz" ? mine.answers : {};
-  const tally = live.tallies[quiz.id];
-  return (
-    <>
-      <p role="status" className="muted">
-        The trainer has revealed the answers.
-      </p>
-      <ol className="question-results">
-        {quiz.questions.map((q) => {
-          const chosen = answers[q.id] ?? [];
-          const right = q.options.filter((o) => o.correct).map((o) => o.id);
-          const gotIt = chosen.length > 0 && chosen.length === right.length && right.every((r) => chosen.includes(r));
-          const counts = tally?.kind === "quiz" ? tally.questions[q.id] : undefined;
-          return (
-            <li key={q.id}>
-              <p className="question-result__prompt">
-                {chosen.length ? <span className={`tag ${gotIt ? "tag--good" : "tag--bad"}`}>{gotIt ? "Right" : "Not quite"}</span> : null} {q.prompt}
-              </p>
-              <ul className="feedback-list">
-                {q.options
-                  .filter((o) => o.correct || chosen.includes(o.id))
-                  .map((o) => (
-                    <li key={o.id}>
-                      <strong>{chosen.includes(o.id) ? "You chose:" : "Right answer:"}</strong> {o.text} — <span className="feedback">{o.feedback}</span>
-                    </li>
-                  ))}
-              </ul>
-              {q.explanation ? <p className="explanation">{q.explanation}</p> : null}
-              {counts ? (
-                <BarChart
-                  label="What the room answered"
-                  total={tally?.total}
-                  bars={q.options.map((o) => ({ id: o.id, label: o.text, count: counts[o.id] ?? 0, correct: o.correct, mine: chosen.includes(o.id) }))}
-                />
-              ) : null}
-            </li>
-          );
-        })}
-      </ol>
-    </>
-  );
-}
 
 // ---------------------------------------------------------------- Scenario, played by the room
 

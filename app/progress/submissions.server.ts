@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pollAnswerFields } from "../activities/poll/form.server";
+import { isQuizAnswerField, readQuizAnswers } from "../activities/quiz/form.server";
 import { reflectFields } from "../activities/reflect/form.server";
 import type { CompiledModule } from "../content/manifest";
 import { answerPoll, chooseReply, saveReflection, startScenario, submitQuiz, type ProgressResult } from "./record.server";
@@ -34,7 +35,7 @@ const submissionSchema = z.discriminatedUnion(
 export type SubmissionResult = { ok: true; completed: boolean } | { ok: false; status: 400 | 404 | 409; activityId: string; message: string };
 
 export async function handleActivitySubmission(userId: string, module: CompiledModule, form: FormData): Promise<SubmissionResult> {
-  const fields = Object.fromEntries([...form.entries()].filter(([name]) => !name.startsWith("answer.")).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
+  const fields = Object.fromEntries([...form.entries()].filter(([name]) => !isQuizAnswerField(name)).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
   const parsed = submissionSchema.safeParse(fields);
   const id = typeof fields.activityId === "string" ? fields.activityId.slice(0, 64) : "";
   if (!parsed.success) return { ok: false, status: 400, activityId: id, message: parsed.error.issues[0]?.message ?? "That form could not be read." };
@@ -42,18 +43,7 @@ export async function handleActivitySubmission(userId: string, module: CompiledM
   let result: ProgressResult<unknown> & { completed?: boolean };
   switch (input.intent) {
     case "quiz": {
-      // A Map, not a {}: a posted "answer.__proto__" or "answer.toString" must be an
-      // unknown question (400), not a crash on an inherited property.
-      const answers = new Map<string, string[]>();
-      for (const [name, value] of form.entries()) {
-        if (!name.startsWith("answer.") || typeof value !== "string") continue;
-        const questionId = name.slice("answer.".length);
-        // (Pushed, not copied: a megabyte of one repeated field must not cost quadratic time.)
-        const chosen = answers.get(questionId);
-        if (chosen) chosen.push(value);
-        else answers.set(questionId, [value]);
-      }
-      const r = await submitQuiz(userId, module, input.activityId, Object.fromEntries(answers), input.attemptKey);
+      const r = await submitQuiz(userId, module, input.activityId, readQuizAnswers(form), input.attemptKey);
       result = r.ok ? { ok: true, value: null, completed: r.value.completed } : r;
       break;
     }
