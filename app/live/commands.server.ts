@@ -2,6 +2,7 @@ import { z } from "zod";
 import { livePollAnswerFields } from "../activities/poll/form.server";
 import { isQuizAnswerField, readQuizAnswers } from "../activities/quiz/form.server";
 import { reflectFields } from "../activities/reflect/form.server";
+import { scenarioAdvanceFields, scenarioVoteFields } from "../activities/scenario/form.server";
 import { getModule } from "../content/catalog.server";
 import { REFLECTION_MAX, saveReflection } from "../progress/record.server";
 import { respond, vote } from "./answers.server";
@@ -33,7 +34,7 @@ const presenterSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("pair"), activityId, trios: z.enum(["1", "0"]).default("0") }),
     z.object({ intent: z.literal("swap"), activityId }),
     z.object({ intent: z.literal("unpair") }),
-    z.object({ intent: z.literal("advance"), activityId, turn: int("The turn", 0, 1000), choice: int("The reply", 0, 100) }),
+    z.object({ intent: z.literal("advance"), activityId, ...scenarioAdvanceFields }),
     z.object({ intent: z.literal("restart"), activityId }),
     z.object({ intent: z.literal("mark"), userId: z.string().min(1).max(64), mark: z.enum(["present", "absent", "auto"]) }),
     z.object({ intent: z.literal("end"), confirm: z.literal("yes", { error: "Tick the box to confirm you want to end the session." }) }),
@@ -45,7 +46,7 @@ const participantSchema = z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("answer"), activityId, ...livePollAnswerFields }),
-    z.object({ intent: z.literal("vote"), activityId, turn: int("The turn", 0, 1000), choice: z.coerce.number({ error: "Pick one of the replies." }).int().min(0).max(100) }),
+    z.object({ intent: z.literal("vote"), activityId, ...scenarioVoteFields }),
     z.object({ intent: z.literal("rubric"), activityId }),
     z.object({ intent: z.literal("reflect"), activityId, ...reflectFields }),
   ],

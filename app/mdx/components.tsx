@@ -1,14 +1,11 @@
-import { ACTIVITY_VIEWS } from "~/activities/registry";
-import { ActivityError, useActivityForm } from "~/activities/runtime/forms";
 import { useContext, type ReactNode } from "react";
-import { LiveRolePlay, LiveScenario } from "./live-activities";
-import type { ScenarioActivity } from "../content/manifest";
-import { ENDING_OUTCOMES, endingDebrief } from "./endings";
-import { liveRoleVisible, RolePlayContext, useActivity, useRuntime } from "~/activities/runtime/context";
+import { ACTIVITY_VIEWS } from "~/activities/registry";
+import { liveRoleVisible, RolePlayContext, useRuntime } from "~/activities/runtime/context";
+import { LiveRolePlay } from "./live-activities";
 
-// Components authors use inside MDX (docs/authoring.md). Each activity posts a plain
-// form that works without JavaScript; with JavaScript the same form goes through a
-// fetcher, so the page updates in place without a reload.
+// Components authors use inside MDX (docs/authoring.md). An activity's views live in
+// its folder, app/activities/<kind>/; its component here only picks the self-paced or
+// the live view from the registry (app/activities/registry.tsx).
 
 export function Step({ id, children }: { id: string; title?: string; children?: ReactNode }) {
   const { currentStepId } = useRuntime();
@@ -48,126 +45,8 @@ export function Ending({ children }: { id: string; outcome: string; title: strin
 }
 
 export function Scenario(props: { id: string; title?: string; start?: string; setting?: string; children?: ReactNode }) {
-  return useRuntime().mode === "live" ? <LiveScenario id={props.id}>{props.children}</LiveScenario> : <SelfPacedScenario {...props} />;
-}
-
-function SelfPacedScenario({ id, children }: { id: string; title?: string; start?: string; setting?: string; children?: ReactNode }) {
-  const scenario = useActivity(id, "scenario");
-  const runtime = useRuntime();
-  const { fetcher, failure, busy } = useActivityForm(id);
-  if (!scenario) return null;
-  const state = runtime.progress.scenarios[id];
-  const run = state?.latest;
-  const headingId = `${id}-heading`;
-  return (
-    <section className="activity scenario" id={id} aria-labelledby={headingId}>
-      <h2 id={headingId} className="activity__title">
-        Role-play: {scenario.title}
-      </h2>
-      {scenario.setting ? <p className="scenario__setting">{scenario.setting}</p> : null}
-      {!run ? (
-        <fetcher.Form method="post" action={runtime.actionPath}>
-          <input type="hidden" name="intent" value="scenario-start" />
-          <input type="hidden" name="activityId" value={id} />
-          <input type="hidden" name="runKey" value={runtime.formKeys[id] ?? ""} />
-          <p>You are the canvasser. Read what the resident says and pick your reply.</p>
-          <ActivityError message={failure} />
-          <button type="submit" className="button" disabled={busy}>
-            Knock on the door
-          </button>
-        </fetcher.Form>
-      ) : (
-        <ScenarioRun scenario={scenario} run={run} endingsReached={state.endingsReached} debrief={run.endingId ? endingDebrief(children, run.endingId) : null} fetcher={fetcher} failure={failure} busy={busy} />
-      )}
-    </section>
-  );
-}
-
-function ScenarioRun({
-  scenario,
-  run,
-  endingsReached,
-  debrief,
-  fetcher,
-  failure,
-  busy,
-}: {
-  scenario: ScenarioActivity;
-  run: NonNullable<ReturnType<typeof useRuntime>["progress"]["scenarios"][string]>["latest"];
-  endingsReached: string[];
-  debrief: ReactNode;
-  fetcher: ReturnType<typeof useActivityForm>["fetcher"];
-  failure: string | null;
-  busy: boolean;
-}) {
-  const runtime = useRuntime();
-  const current = scenario.nodes[run.currentNode];
-  const pendingChoice = fetcher.formData?.get("intent") === "scenario-choose" ? Number(fetcher.formData.get("choice")) : null;
-  const totalEndings = Object.values(scenario.nodes).filter((n) => n.kind === "ending").length;
-  return (
-    <>
-      <ol className="transcript" aria-label="The conversation so far">
-        {run.path.map((move, i) => {
-          const node = scenario.nodes[move.node];
-          if (!node || node.kind !== "resident") return null;
-          const choice = node.choices[move.choice];
-          return (
-            <li key={i} className="transcript__turn">
-              <p className="line line--resident">
-                <span className="speaker">Resident{node.mood ? ` (${node.mood})` : ""}:</span> {node.says}
-              </p>
-              <p className="line line--you">
-                <span className="speaker">You:</span> {choice?.text}
-              </p>
-              {choice ? <p className="coaching">{choice.feedback}</p> : null}
-            </li>
-          );
-        })}
-      </ol>
-      {current?.kind === "resident" ? (
-        <fetcher.Form method="post" action={runtime.actionPath} className="scenario__choices">
-          <p className="line line--resident line--current" aria-live="polite">
-            <span className="speaker">Resident{current.mood ? ` (${current.mood})` : ""}:</span> {current.says}
-          </p>
-          <input type="hidden" name="intent" value="scenario-choose" />
-          <input type="hidden" name="activityId" value={scenario.id} />
-          <input type="hidden" name="runId" value={run.id} />
-          <input type="hidden" name="fromNode" value={current.id} />
-          <input type="hidden" name="step" value={run.path.length} />
-          <p className="scenario__prompt">What do you say?</p>
-          <ActivityError message={failure} />
-          <div className="choice-list">
-            {current.choices.map((choice) => (
-              <button key={choice.index} type="submit" name="choice" value={choice.index} className="choice-button" disabled={busy}>
-                {pendingChoice === choice.index ? "… " : null}
-                {choice.text}
-              </button>
-            ))}
-          </div>
-        </fetcher.Form>
-      ) : current?.kind === "ending" ? (
-        <div className={`ending ending--${current.outcome}`} role="status">
-          <p>
-            <span className={`tag ${ENDING_OUTCOMES[current.outcome]?.tag ?? ""}`}>{ENDING_OUTCOMES[current.outcome]?.label ?? current.outcome}</span>
-          </p>
-          <h3>{current.title}</h3>
-          <div className="debrief">{debrief}</div>
-          <p className="muted">
-            Endings found: {endingsReached.length} of {totalEndings}.
-          </p>
-          <fetcher.Form method="post" action={runtime.actionPath}>
-            <input type="hidden" name="intent" value="scenario-start" />
-            <input type="hidden" name="activityId" value={scenario.id} />
-            <input type="hidden" name="runKey" value={runtime.formKeys[scenario.id] ?? ""} />
-            <ActivityError message={failure} />
-            <button type="submit" className="button button--secondary" disabled={busy}>
-              Play it again
-            </button>
-          </fetcher.Form>
-        </div>
-      ) : null}
-    </>
-  );
+  const views = ACTIVITY_VIEWS.scenario;
+  return useRuntime().mode === "live" ? <views.Live id={props.id}>{props.children}</views.Live> : <views.SelfPaced id={props.id}>{props.children}</views.SelfPaced>;
 }
 
 // ---------------------------------------------------------------- Poll, Reflect

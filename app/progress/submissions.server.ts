@@ -2,6 +2,7 @@ import { z } from "zod";
 import { pollAnswerFields } from "../activities/poll/form.server";
 import { isQuizAnswerField, readQuizAnswers } from "../activities/quiz/form.server";
 import { reflectFields } from "../activities/reflect/form.server";
+import { scenarioChooseFields } from "../activities/scenario/form.server";
 import type { CompiledModule } from "../content/manifest";
 import { answerPoll, chooseReply, saveReflection, startScenario, submitQuiz, type ProgressResult } from "./record.server";
 
@@ -11,21 +12,13 @@ import { answerPoll, chooseReply, saveReflection, startScenario, submitQuiz, typ
 const missingKey = "This form is missing its one-time key. Reload the page and try again.";
 const key = z.string({ error: missingKey }).regex(/^[A-Za-z0-9_-]{8,64}$/, missingKey);
 const activityId = z.string({ error: "This form doesn't say which activity it is for. Reload the page and try again." }).min(1).max(64);
-const staleForm = "This conversation form is incomplete. Reload the page and pick again.";
 
 const submissionSchema = z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("quiz"), activityId, attemptKey: key }),
     z.object({ intent: z.literal("scenario-start"), activityId, runKey: key }),
-    z.object({
-      intent: z.literal("scenario-choose"),
-      activityId,
-      runId: z.uuid("That conversation id is not valid. Reload the page."),
-      fromNode: z.string({ error: staleForm }).min(1).max(64),
-      step: z.coerce.number({ error: staleForm }).int(staleForm).min(0, staleForm).max(1000),
-      choice: z.coerce.number({ error: "Pick one of the replies." }).int().min(0).max(100),
-    }),
+    z.object({ intent: z.literal("scenario-choose"), activityId, ...scenarioChooseFields }),
     z.object({ intent: z.literal("poll"), activityId, ...pollAnswerFields }),
     z.object({ intent: z.literal("reflect"), activityId, ...reflectFields }),
   ],
