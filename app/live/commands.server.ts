@@ -2,6 +2,7 @@ import { z } from "zod";
 import { livePollAnswerFields } from "../activities/poll/form.server";
 import { isQuizAnswerField, readQuizAnswers } from "../activities/quiz/form.server";
 import { reflectFields } from "../activities/reflect/form.server";
+import { pairFields, readRubricItems, RUBRIC_ITEM_FIELD } from "../activities/roleplay/form.server";
 import { scenarioAdvanceFields, scenarioVoteFields } from "../activities/scenario/form.server";
 import { getModule } from "../content/catalog.server";
 import { REFLECTION_MAX, saveReflection } from "../progress/record.server";
@@ -31,7 +32,7 @@ const presenterSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("reveal"), activityId, shown: z.enum(["1", "0"]).default("1") }),
     z.object({ intent: z.literal("timer-start"), seconds: int("The timer", 1, TIMER_MAX_SECONDS) }),
     z.object({ intent: z.literal("timer-stop") }),
-    z.object({ intent: z.literal("pair"), activityId, trios: z.enum(["1", "0"]).default("0") }),
+    z.object({ intent: z.literal("pair"), activityId, ...pairFields }),
     z.object({ intent: z.literal("swap"), activityId }),
     z.object({ intent: z.literal("unpair") }),
     z.object({ intent: z.literal("advance"), activityId, ...scenarioAdvanceFields }),
@@ -55,7 +56,7 @@ const participantSchema = z.discriminatedUnion(
 
 function fieldsOf(form: FormData) {
   // Repeated fields (quiz answers, checklist items) are read separately below.
-  return Object.fromEntries([...form.entries()].filter(([k]) => !isQuizAnswerField(k) && k !== "item").map(([k, v]) => [k, typeof v === "string" ? v : ""]));
+  return Object.fromEntries([...form.entries()].filter(([k]) => !isQuizAnswerField(k) && k !== RUBRIC_ITEM_FIELD).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
 }
 
 function refused(status: LiveStatus, activityId: unknown, message: string): CommandResult {
@@ -112,8 +113,7 @@ export async function runParticipantCommand(code: string, userId: string, form: 
       return result.ok ? { ok: true, intent: input.intent, version: result.value.version } : refused(result.status, input.activityId, result.message);
     }
     case "rubric": {
-      const items = form.getAll("item").filter((v): v is string => typeof v === "string").slice(0, 20);
-      const result = await tickRubric(code, userId, input.activityId, items);
+      const result = await tickRubric(code, userId, input.activityId, readRubricItems(form));
       return result.ok ? { ok: true, intent: input.intent, version: result.value.version } : refused(result.status, input.activityId, result.message);
     }
     case "reflect": {

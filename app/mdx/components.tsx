@@ -1,7 +1,7 @@
-import { useContext, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { ACTIVITY_VIEWS } from "~/activities/registry";
-import { liveRoleVisible, RolePlayContext, useRuntime } from "~/activities/runtime/context";
-import { LiveRolePlay } from "./live-activities";
+import { Debrief, Role, type RolePlayProps } from "~/activities/roleplay/ui/views";
+import { useRuntime } from "~/activities/runtime/context";
 
 // Components authors use inside MDX (docs/authoring.md). An activity's views live in
 // its folder, app/activities/<kind>/; its component here only picks the self-paced or
@@ -70,85 +70,9 @@ export function Reflect(props: { id: string; prompt?: string }) {
 
 // ---------------------------------------------------------------- RolePlay
 
-export function RolePlay(props: { id: string; title: string; minutes: number; children?: ReactNode }) {
-  return useRuntime().mode === "live" ? <LiveRolePlay {...props} /> : <SelfPacedRolePlay {...props} />;
-}
-
-function SelfPacedRolePlay({ id, title, minutes, children }: { id: string; title: string; minutes: number; children?: ReactNode }) {
-  return (
-    <section className="activity roleplay" id={id} aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`} className="activity__title">
-        Pair role-play: {title}
-      </h2>
-      <p className="muted">
-        {minutes} minutes. Practise with a friend or in a live session: one of you takes each card.
-      </p>
-      <div className="grid grid--2">{children}</div>
-    </section>
-  );
-}
-
-type RoleProps = {
-  type: "canvasser" | "resident";
-  name: string;
-  situation: string;
-  concerns: string;
-  goal?: string;
-  movedBy?: string;
-  children?: ReactNode;
-};
-
-export function Role(props: RoleProps) {
-  const runtime = useRuntime();
-  const rolePlayId = useContext(RolePlayContext);
-  // Live: a participant sees only the card they were given when paired.
-  if (runtime.mode === "live" && runtime.live && !liveRoleVisible(runtime.live, rolePlayId, props.type)) return null;
-  return <RoleCard {...props} />;
-}
-
-function RoleCard({
-  type,
-  name,
-  situation,
-  concerns,
-  goal,
-  movedBy,
-  children,
-}: RoleProps) {
-  return (
-    <article className={`role-card role-card--${type}`}>
-      <p className="role-card__type">{type === "canvasser" ? "Canvasser" : "Resident"}</p>
-      <h3>{name}</h3>
-      <dl>
-        <dt>Situation</dt>
-        <dd>{situation}</dd>
-        <dt>Concerns</dt>
-        <dd>{concerns}</dd>
-        {goal ? (
-          <>
-            <dt>Your goal</dt>
-            <dd>{goal}</dd>
-          </>
-        ) : null}
-        {movedBy ? (
-          <>
-            <dt>What would move them</dt>
-            <dd>{movedBy}</dd>
-          </>
-        ) : null}
-      </dl>
-      {children}
-    </article>
-  );
-}
-
-export function Debrief({ children }: { children?: ReactNode }) {
-  return (
-    <div className="debrief-questions">
-      <h3>Talk it through afterwards</h3>
-      {children}
-    </div>
-  );
+export function RolePlay(props: RolePlayProps) {
+  const views = ACTIVITY_VIEWS.roleplay;
+  return useRuntime().mode === "live" ? <views.Live {...props} /> : <views.SelfPaced {...props} />;
 }
 
 export const mdxComponents = {

@@ -1,18 +1,97 @@
-import type { ReactNode } from "react";
+import { useContext, type ReactNode } from "react";
 import { RUBRIC_ITEMS } from "~/live/state";
-import { RolePlayContext } from "~/activities/runtime/context";
+import { liveRoleVisible, RolePlayContext, useRuntime } from "~/activities/runtime/context";
 import { LiveError, PresenterButton, useLive, useLiveForm } from "~/activities/runtime/forms";
 
-// The MDX activities in a live session (ModuleRuntime mode "live"). Presenter and
-// participants render the same step; what each sees differs. Every control is a real
-// form posting to the live page; with JavaScript it goes through a fetcher, and the
-// event stream brings everyone the new state.
+// The pair role-play's views. Self-paced: both cards, to practise with a friend. Live
+// participant: only the card they were given, and an observer's checklist. Presenter:
+// pairing, swapping and the timer, the pairs and the observers' summary. The forms'
+// fields are read by app/activities/roleplay/form.server.ts.
 
-// ---------------------------------------------------------------- RolePlay
+export type RolePlayProps = { id: string; title: string; minutes: number; children?: ReactNode };
+
+export function SelfPacedRolePlay({ id, title, minutes, children }: RolePlayProps) {
+  return (
+    <section className="activity roleplay" id={id} aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} className="activity__title">
+        Pair role-play: {title}
+      </h2>
+      <p className="muted">
+        {minutes} minutes. Practise with a friend or in a live session: one of you takes each card.
+      </p>
+      <div className="grid grid--2">{children}</div>
+    </section>
+  );
+}
+
+type RoleProps = {
+  type: "canvasser" | "resident";
+  name: string;
+  situation: string;
+  concerns: string;
+  goal?: string;
+  movedBy?: string;
+  children?: ReactNode;
+};
+
+export function Role(props: RoleProps) {
+  const runtime = useRuntime();
+  const rolePlayId = useContext(RolePlayContext);
+  // Live: a participant sees only the card they were given when paired.
+  if (runtime.mode === "live" && runtime.live && !liveRoleVisible(runtime.live, rolePlayId, props.type)) return null;
+  return <RoleCard {...props} />;
+}
+
+function RoleCard({
+  type,
+  name,
+  situation,
+  concerns,
+  goal,
+  movedBy,
+  children,
+}: RoleProps) {
+  return (
+    <article className={`role-card role-card--${type}`}>
+      <p className="role-card__type">{type === "canvasser" ? "Canvasser" : "Resident"}</p>
+      <h3>{name}</h3>
+      <dl>
+        <dt>Situation</dt>
+        <dd>{situation}</dd>
+        <dt>Concerns</dt>
+        <dd>{concerns}</dd>
+        {goal ? (
+          <>
+            <dt>Your goal</dt>
+            <dd>{goal}</dd>
+          </>
+        ) : null}
+        {movedBy ? (
+          <>
+            <dt>What would move them</dt>
+            <dd>{movedBy}</dd>
+          </>
+        ) : null}
+      </dl>
+      {children}
+    </article>
+  );
+}
+
+export function Debrief({ children }: { children?: ReactNode }) {
+  return (
+    <div className="debrief-questions">
+      <h3>Talk it through afterwards</h3>
+      {children}
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------- Live
 
 const ROLE_LABEL = { canvasser: "canvasser", resident: "resident", observer: "observer" } as const;
 
-export function LiveRolePlay({ id, title, minutes, children }: { id: string; title: string; minutes: number; children?: ReactNode }) {
+export function LiveRolePlay({ id, title, minutes, children }: RolePlayProps) {
   const { live } = useLive();
   const card = live.roleCard?.activityId === id ? live.roleCard : null;
   return (
