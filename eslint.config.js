@@ -6,7 +6,7 @@ import tseslint from "typescript-eslint";
 // One-way imports (docs/decisions/001): lib → db → domain folders → routes/components.
 const DOMAIN_FOLDERS = ["auth", "content", "progress", "live", "reports", "groups", "demo"];
 // Import paths (relative or `~/`) into anything above db: domain folders, routes and UI.
-const ABOVE_DB = [...DOMAIN_FOLDERS, "routes", "components", "mdx"].flatMap((folder) => [
+const ABOVE_DB = [...DOMAIN_FOLDERS, "activities", "routes", "components", "mdx"].flatMap((folder) => [
   `**/${folder}`,
   `**/${folder}/**`,
   `~/${folder}`,
@@ -28,7 +28,8 @@ export default tseslint.config(
     },
   },
   {
-    files: [`app/{${DOMAIN_FOLDERS.join(",")}}/**/*.ts`],
+    // app/activities/<kind>/ holds a kind's parser and model (*.ts, domain rules) beside its views (*.tsx, UI rules).
+    files: [`app/{${DOMAIN_FOLDERS.join(",")}}/**/*.ts`, "app/activities/**/*.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
@@ -42,7 +43,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["app/routes/**", "app/components/**", "app/mdx/**"],
+    files: ["app/routes/**", "app/components/**", "app/mdx/**", "app/activities/**/*.tsx"],
     rules: {
       "no-restricted-imports": [
         "error",

@@ -1,4 +1,9 @@
 import { z } from "zod";
+import { livePollAnswerFields } from "../activities/poll/form.server";
+import { isQuizAnswerField, readQuizAnswers } from "../activities/quiz/form.server";
+import { reflectFields } from "../activities/reflect/form.server";
+import { pairFields, readRubricItems, RUBRIC_ITEM_FIELD } from "../activities/roleplay/form.server";
+import { scenarioAdvanceFields, scenarioVoteFields } from "../activities/scenario/form.server";
 import { getModule } from "../content/catalog.server";
 import { REFLECTION_MAX, saveReflection } from "../progress/record.server";
 import { respond, vote } from "./answers.server";
@@ -27,10 +32,10 @@ const presenterSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("reveal"), activityId, shown: z.enum(["1", "0"]).default("1") }),
     z.object({ intent: z.literal("timer-start"), seconds: int("The timer", 1, TIMER_MAX_SECONDS) }),
     z.object({ intent: z.literal("timer-stop") }),
-    z.object({ intent: z.literal("pair"), activityId, trios: z.enum(["1", "0"]).default("0") }),
+    z.object({ intent: z.literal("pair"), activityId, ...pairFields }),
     z.object({ intent: z.literal("swap"), activityId }),
     z.object({ intent: z.literal("unpair") }),
-    z.object({ intent: z.literal("advance"), activityId, turn: int("The turn", 0, 1000), choice: int("The reply", 0, 100) }),
+    z.object({ intent: z.literal("advance"), activityId, ...scenarioAdvanceFields }),
     z.object({ intent: z.literal("restart"), activityId }),
     z.object({ intent: z.literal("mark"), userId: z.string().min(1).max(64), mark: z.enum(["present", "absent", "auto"]) }),
     z.object({ intent: z.literal("end"), confirm: z.literal("yes", { error: "Tick the box to confirm you want to end the session." }) }),
@@ -41,17 +46,17 @@ const presenterSchema = z.discriminatedUnion(
 const participantSchema = z.discriminatedUnion(
   "intent",
   [
-    z.object({ intent: z.literal("answer"), activityId, optionId: z.string().max(64).optional() }),
-    z.object({ intent: z.literal("vote"), activityId, turn: int("The turn", 0, 1000), choice: z.coerce.number({ error: "Pick one of the replies." }).int().min(0).max(100) }),
+    z.object({ intent: z.literal("answer"), activityId, ...livePollAnswerFields }),
+    z.object({ intent: z.literal("vote"), activityId, ...scenarioVoteFields }),
     z.object({ intent: z.literal("rubric"), activityId }),
-    z.object({ intent: z.literal("reflect"), activityId, body: z.string().max(20_000, "That reflection is far too long.") }),
+    z.object({ intent: z.literal("reflect"), activityId, ...reflectFields }),
   ],
   { error: "Unknown action: reload the page and try again." },
 );
 
 function fieldsOf(form: FormData) {
   // Repeated fields (quiz answers, checklist items) are read separately below.
-  return Object.fromEntries([...form.entries()].filter(([k]) => !k.startsWith("answer.") && k !== "item").map(([k, v]) => [k, typeof v === "string" ? v : ""]));
+  return Object.fromEntries([...form.entries()].filter(([k]) => !isQuizAnswerField(k) && k !== RUBRIC_ITEM_FIELD).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
 }
 
 function refused(status: LiveStatus, activityId: unknown, message: string): CommandResult {
@@ -100,18 +105,7 @@ export async function runParticipantCommand(code: string, userId: string, form: 
   const input = parsed.data;
   switch (input.intent) {
     case "answer": {
-      // A Map, not a {}: "answer.__proto__" or "answer.constructor" must be an unknown
-      // question (400), not an inherited property to push onto (a 500). Object.fromEntries
-      // makes own properties, which scoring looks up with Object.hasOwn.
-      const answers = new Map<string, string[]>();
-      for (const [name, value] of form.entries()) {
-        if (!name.startsWith("answer.") || typeof value !== "string") continue;
-        const questionId = name.slice("answer.".length);
-        const chosen = answers.get(questionId);
-        if (chosen) chosen.push(value.slice(0, 64));
-        else answers.set(questionId, [value.slice(0, 64)]);
-      }
-      const result = await respond(code, userId, { activityId: input.activityId, optionId: input.optionId || undefined, answers: Object.fromEntries(answers) });
+      const result = await respond(code, userId, { activityId: input.activityId, optionId: input.optionId || undefined, answers: readQuizAnswers(form) });
       return result.ok ? { ok: true, intent: input.intent, version: result.value.version } : refused(result.status, input.activityId, result.message);
     }
     case "vote": {
@@ -119,8 +113,7 @@ export async function runParticipantCommand(code: string, userId: string, form: 
       return result.ok ? { ok: true, intent: input.intent, version: result.value.version } : refused(result.status, input.activityId, result.message);
     }
     case "rubric": {
-      const items = form.getAll("item").filter((v): v is string => typeof v === "string").slice(0, 20);
-      const result = await tickRubric(code, userId, input.activityId, items);
+      const result = await tickRubric(code, userId, input.activityId, readRubricItems(form));
       return result.ok ? { ok: true, intent: input.intent, version: result.value.version } : refused(result.status, input.activityId, result.message);
     }
     case "reflect": {

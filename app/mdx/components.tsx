@@ -1,33 +1,11 @@
-import { Link, useActionData, useFetcher } from "@remix-run/react";
-import { useContext, useEffect, useId, useState, type ReactNode } from "react";
-import { LivePoll, LiveQuiz, LiveReflect, LiveRolePlay, LiveScenario } from "./live-activities";
-import type { QuizActivity, ScenarioActivity } from "../content/manifest";
-import { ENDING_OUTCOMES, endingDebrief } from "./endings";
-import { liveRoleVisible, RolePlayContext, useActivity, useRuntime, type ActivityFailure } from "./runtime";
+import type { ReactNode } from "react";
+import { ACTIVITY_VIEWS } from "~/activities/registry";
+import { Debrief, Role, type RolePlayProps } from "~/activities/roleplay/ui/views";
+import { useRuntime } from "~/activities/runtime/context";
 
-// Components authors use inside MDX (docs/authoring.md). Each activity posts a plain
-// form that works without JavaScript; with JavaScript the same form goes through a
-// fetcher, so the page updates in place without a reload.
-
-type FetcherData = { ok: boolean; failure?: ActivityFailure } | undefined;
-
-function useActivityForm(activityId: string) {
-  const fetcher = useFetcher<FetcherData>({ key: `activity-${activityId}` });
-  // Without JavaScript the form posts as a document; its result is the route's action data.
-  const documentResult = useActionData() as FetcherData;
-  const result = fetcher.data ?? documentResult;
-  const failure = result && !result.ok && result.failure?.activityId === activityId ? result.failure.message : null;
-  return { fetcher, failure, busy: fetcher.state !== "idle" };
-}
-
-function ActivityError({ message }: { message: string | null }) {
-  if (!message) return null;
-  return (
-    <div className="alert alert--error" role="alert">
-      {message}
-    </div>
-  );
-}
+// Components authors use inside MDX (docs/authoring.md). An activity's views live in
+// its folder, app/activities/<kind>/; its component here only picks the self-paced or
+// the live view from the registry (app/activities/registry.tsx).
 
 export function Step({ id, children }: { id: string; title?: string; children?: ReactNode }) {
   const { currentStepId } = useRuntime();
@@ -49,124 +27,9 @@ export function Tip({ title, children }: { title?: string; children?: ReactNode 
 
 // ---------------------------------------------------------------- Quiz
 
-// In a live session (mode "live") the activities render their live versions
-// (app/mdx/live-activities.tsx); everything below the switch is self-paced.
 export function Quiz(props: { id: string; passMark?: number; children?: ReactNode }) {
-  return useRuntime().mode === "live" ? <LiveQuiz id={props.id} /> : <SelfPacedQuiz {...props} />;
-}
-
-function SelfPacedQuiz({ id }: { id: string; passMark?: number; children?: ReactNode }) {
-  const quiz = useActivity(id, "quiz");
-  const runtime = useRuntime();
-  const { fetcher, failure, busy } = useActivityForm(id);
-  const [retrying, setRetrying] = useState(runtime.retryQuizId === id);
-  const progress = runtime.progress.quizzes[id];
-  // A new attempt arriving ends "retry" mode so its feedback shows.
-  useEffect(() => {
-    if (fetcher.state === "idle" && fetcher.data?.ok) setRetrying(false);
-  }, [fetcher.state, fetcher.data]);
-  if (!quiz) return null;
-  const headingId = `${id}-heading`;
-  const showResult = progress && !retrying;
-  return (
-    <section className="activity quiz" id={id} aria-labelledby={headingId}>
-      <h2 id={headingId} className="activity__title">
-        Quiz <span className="muted">· pass mark {quiz.passMark}%</span>
-      </h2>
-      {showResult ? (
-        <QuizResult quiz={quiz} progress={progress} onRetry={() => setRetrying(true)} />
-      ) : (
-        <fetcher.Form method="post" action={runtime.actionPath} className="quiz__form">
-          <input type="hidden" name="intent" value="quiz" />
-          <input type="hidden" name="activityId" value={id} />
-          <input type="hidden" name="attemptKey" value={runtime.formKeys[id] ?? ""} />
-          {quiz.questions.map((q, qi) => (
-            <fieldset key={q.id} className="question">
-              <legend>
-                <span className="question__number">{qi + 1}.</span> {q.prompt}
-                {q.multiple ? <span className="question__hint"> (choose all that apply)</span> : null}
-              </legend>
-              {q.options.map((o) => (
-                <label key={o.id} className="option">
-                  <input type={q.multiple ? "checkbox" : "radio"} name={`answer.${q.id}`} value={o.id} required={!q.multiple} />
-                  <span>{o.text}</span>
-                </label>
-              ))}
-            </fieldset>
-          ))}
-          <ActivityError message={failure} />
-          <div className="button-row">
-            <button type="submit" className="button" disabled={busy}>
-              {busy ? "Checking…" : "Check answers"}
-            </button>
-            {progress ? (
-              <button type="button" className="button button--quiet" onClick={() => setRetrying(false)}>
-                Back to my last result
-              </button>
-            ) : null}
-          </div>
-        </fetcher.Form>
-      )}
-    </section>
-  );
-}
-
-function QuizResult({
-  quiz,
-  progress,
-  onRetry,
-}: {
-  quiz: QuizActivity;
-  progress: NonNullable<ReturnType<typeof useRuntime>["progress"]["quizzes"][string]>;
-  onRetry: () => void;
-}) {
-  const { last } = progress;
-  return (
-    <div className="quiz__result">
-      <p className={`score ${last.passed ? "score--pass" : "score--fail"}`} role="status">
-        {last.passed ? "Passed" : "Not yet"}: you scored <strong>{last.score}%</strong> (pass mark {quiz.passMark}%).
-        {progress.attempts > 1 ? ` Best so far: ${progress.bestScore}% over ${progress.attempts} attempts.` : null}
-      </p>
-      <ol className="question-results">
-        {quiz.questions.map((q) => {
-          const chosen = last.answers[q.id] ?? [];
-          const right = last.results[q.id];
-          return (
-            <li key={q.id} className={right ? "question-result--right" : "question-result--wrong"}>
-              <p className="question-result__prompt">
-                <span className={`tag ${right ? "tag--good" : "tag--bad"}`}>{right ? "Right" : "Not quite"}</span> {q.prompt}
-              </p>
-              <ul className="feedback-list">
-                {q.options
-                  .filter((o) => chosen.includes(o.id))
-                  .map((o) => (
-                    <li key={o.id}>
-                      <strong>You chose:</strong> {o.text} — <span className="feedback">{o.feedback}</span>
-                    </li>
-                  ))}
-              </ul>
-              {q.explanation && right ? <p className="explanation">{q.explanation}</p> : null}
-              {!right && q.multiple ? <p className="explanation muted">Hint: this question has more than one right answer.</p> : null}
-            </li>
-          );
-        })}
-      </ol>
-      <p>
-        {/* A link so "try again" works without JavaScript too. */}
-        <Link
-          to={`?retry=${quiz.id}#${quiz.id}`}
-          className="button button--secondary"
-          preventScrollReset
-          onClick={(event) => {
-            event.preventDefault();
-            onRetry();
-          }}
-        >
-          {progress.last.passed ? "Take it again" : "Try again"}
-        </Link>
-      </p>
-    </div>
-  );
+  const views = ACTIVITY_VIEWS.quiz;
+  return useRuntime().mode === "live" ? <views.Live id={props.id} /> : <views.SelfPaced id={props.id} />;
 }
 
 // ---------------------------------------------------------------- Scenario
@@ -182,126 +45,8 @@ export function Ending({ children }: { id: string; outcome: string; title: strin
 }
 
 export function Scenario(props: { id: string; title?: string; start?: string; setting?: string; children?: ReactNode }) {
-  return useRuntime().mode === "live" ? <LiveScenario id={props.id}>{props.children}</LiveScenario> : <SelfPacedScenario {...props} />;
-}
-
-function SelfPacedScenario({ id, children }: { id: string; title?: string; start?: string; setting?: string; children?: ReactNode }) {
-  const scenario = useActivity(id, "scenario");
-  const runtime = useRuntime();
-  const { fetcher, failure, busy } = useActivityForm(id);
-  if (!scenario) return null;
-  const state = runtime.progress.scenarios[id];
-  const run = state?.latest;
-  const headingId = `${id}-heading`;
-  return (
-    <section className="activity scenario" id={id} aria-labelledby={headingId}>
-      <h2 id={headingId} className="activity__title">
-        Role-play: {scenario.title}
-      </h2>
-      {scenario.setting ? <p className="scenario__setting">{scenario.setting}</p> : null}
-      {!run ? (
-        <fetcher.Form method="post" action={runtime.actionPath}>
-          <input type="hidden" name="intent" value="scenario-start" />
-          <input type="hidden" name="activityId" value={id} />
-          <input type="hidden" name="runKey" value={runtime.formKeys[id] ?? ""} />
-          <p>You are the canvasser. Read what the resident says and pick your reply.</p>
-          <ActivityError message={failure} />
-          <button type="submit" className="button" disabled={busy}>
-            Knock on the door
-          </button>
-        </fetcher.Form>
-      ) : (
-        <ScenarioRun scenario={scenario} run={run} endingsReached={state.endingsReached} debrief={run.endingId ? endingDebrief(children, run.endingId) : null} fetcher={fetcher} failure={failure} busy={busy} />
-      )}
-    </section>
-  );
-}
-
-function ScenarioRun({
-  scenario,
-  run,
-  endingsReached,
-  debrief,
-  fetcher,
-  failure,
-  busy,
-}: {
-  scenario: ScenarioActivity;
-  run: NonNullable<ReturnType<typeof useRuntime>["progress"]["scenarios"][string]>["latest"];
-  endingsReached: string[];
-  debrief: ReactNode;
-  fetcher: ReturnType<typeof useActivityForm>["fetcher"];
-  failure: string | null;
-  busy: boolean;
-}) {
-  const runtime = useRuntime();
-  const current = scenario.nodes[run.currentNode];
-  const pendingChoice = fetcher.formData?.get("intent") === "scenario-choose" ? Number(fetcher.formData.get("choice")) : null;
-  const totalEndings = Object.values(scenario.nodes).filter((n) => n.kind === "ending").length;
-  return (
-    <>
-      <ol className="transcript" aria-label="The conversation so far">
-        {run.path.map((move, i) => {
-          const node = scenario.nodes[move.node];
-          if (!node || node.kind !== "resident") return null;
-          const choice = node.choices[move.choice];
-          return (
-            <li key={i} className="transcript__turn">
-              <p className="line line--resident">
-                <span className="speaker">Resident{node.mood ? ` (${node.mood})` : ""}:</span> {node.says}
-              </p>
-              <p className="line line--you">
-                <span className="speaker">You:</span> {choice?.text}
-              </p>
-              {choice ? <p className="coaching">{choice.feedback}</p> : null}
-            </li>
-          );
-        })}
-      </ol>
-      {current?.kind === "resident" ? (
-        <fetcher.Form method="post" action={runtime.actionPath} className="scenario__choices">
-          <p className="line line--resident line--current" aria-live="polite">
-            <span className="speaker">Resident{current.mood ? ` (${current.mood})` : ""}:</span> {current.says}
-          </p>
-          <input type="hidden" name="intent" value="scenario-choose" />
-          <input type="hidden" name="activityId" value={scenario.id} />
-          <input type="hidden" name="runId" value={run.id} />
-          <input type="hidden" name="fromNode" value={current.id} />
-          <input type="hidden" name="step" value={run.path.length} />
-          <p className="scenario__prompt">What do you say?</p>
-          <ActivityError message={failure} />
-          <div className="choice-list">
-            {current.choices.map((choice) => (
-              <button key={choice.index} type="submit" name="choice" value={choice.index} className="choice-button" disabled={busy}>
-                {pendingChoice === choice.index ? "… " : null}
-                {choice.text}
-              </button>
-            ))}
-          </div>
-        </fetcher.Form>
-      ) : current?.kind === "ending" ? (
-        <div className={`ending ending--${current.outcome}`} role="status">
-          <p>
-            <span className={`tag ${ENDING_OUTCOMES[current.outcome]?.tag ?? ""}`}>{ENDING_OUTCOMES[current.outcome]?.label ?? current.outcome}</span>
-          </p>
-          <h3>{current.title}</h3>
-          <div className="debrief">{debrief}</div>
-          <p className="muted">
-            Endings found: {endingsReached.length} of {totalEndings}.
-          </p>
-          <fetcher.Form method="post" action={runtime.actionPath}>
-            <input type="hidden" name="intent" value="scenario-start" />
-            <input type="hidden" name="activityId" value={scenario.id} />
-            <input type="hidden" name="runKey" value={runtime.formKeys[scenario.id] ?? ""} />
-            <ActivityError message={failure} />
-            <button type="submit" className="button button--secondary" disabled={busy}>
-              Play it again
-            </button>
-          </fetcher.Form>
-        </div>
-      ) : null}
-    </>
-  );
+  const views = ACTIVITY_VIEWS.scenario;
+  return useRuntime().mode === "live" ? <views.Live id={props.id}>{props.children}</views.Live> : <views.SelfPaced id={props.id}>{props.children}</views.SelfPaced>;
 }
 
 // ---------------------------------------------------------------- Poll, Reflect
@@ -314,188 +59,20 @@ export function Question(_props: { id: string; prompt: string; multiple?: boolea
 }
 
 export function Poll(props: { id: string; question?: string; children?: ReactNode }) {
-  return useRuntime().mode === "live" ? <LivePoll id={props.id} /> : <SelfPacedPoll {...props} />;
-}
-
-function SelfPacedPoll({ id }: { id: string; question?: string; children?: ReactNode }) {
-  const poll = useActivity(id, "poll");
-  const runtime = useRuntime();
-  const { fetcher, failure, busy } = useActivityForm(id);
-  const state = runtime.progress.polls[id];
-  if (!poll) return null;
-  const total = state ? Object.values(state.tally).reduce((a, b) => a + b, 0) : 0;
-  return (
-    <section className="activity poll" id={id} aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`} className="activity__title">
-        Poll
-      </h2>
-      <fetcher.Form method="post" action={runtime.actionPath}>
-        <input type="hidden" name="intent" value="poll" />
-        <input type="hidden" name="activityId" value={id} />
-        <fieldset>
-          <legend>{poll.question}</legend>
-          {poll.options.map((o) => (
-            <label key={o.id} className="option">
-              <input type="radio" name="optionId" value={o.id} defaultChecked={state?.mine === o.id} required />
-              <span>{o.text}</span>
-            </label>
-          ))}
-        </fieldset>
-        <ActivityError message={failure} />
-        <button type="submit" className="button button--secondary" disabled={busy}>
-          {state ? "Change my answer" : "Answer"}
-        </button>
-      </fetcher.Form>
-      {state ? (
-        <div className="poll__tally">
-          <p className="muted">What everyone has said so far ({total}):</p>
-          <ul className="bars">
-            {poll.options.map((o) => {
-              const n = state.tally[o.id] ?? 0;
-              const pct = total ? Math.round((n / total) * 100) : 0;
-              return (
-                <li key={o.id}>
-                  <span className="bars__label">
-                    {o.text}
-                    {state.mine === o.id ? " (you)" : ""}
-                  </span>
-                  <span className="bars__track" aria-hidden="true">
-                    <span className="bars__fill" style={{ width: `${pct}%` }} />
-                  </span>
-                  <span className="bars__value">{pct}%</span>
-                </li>
-              );
-            })}
-          </ul>
-        </div>
-      ) : null}
-    </section>
-  );
+  const views = ACTIVITY_VIEWS.poll;
+  return useRuntime().mode === "live" ? <views.Live id={props.id} /> : <views.SelfPaced id={props.id} />;
 }
 
 export function Reflect(props: { id: string; prompt?: string }) {
-  // Live: still private and saved to the learner's own record; the presenter shows the prompt only.
-  const runtime = useRuntime();
-  return runtime.mode === "live" && runtime.live?.role === "presenter" ? <LiveReflect id={props.id} /> : <SelfPacedReflect {...props} />;
-}
-
-function SelfPacedReflect({ id }: { id: string; prompt?: string }) {
-  const reflect = useActivity(id, "reflect");
-  const runtime = useRuntime();
-  const { fetcher, failure, busy } = useActivityForm(id);
-  const fieldId = useId();
-  if (!reflect) return null;
-  const saved = runtime.progress.reflections[id];
-  const justSaved = fetcher.state === "idle" && fetcher.data?.ok;
-  return (
-    <section className="activity reflect" id={id}>
-      <fetcher.Form method="post" action={runtime.actionPath}>
-        <input type="hidden" name="intent" value="reflect" />
-        <input type="hidden" name="activityId" value={id} />
-        <label htmlFor={fieldId} className="activity__title reflect__prompt">
-          {reflect.prompt}
-        </label>
-        <p className="field__hint">Private: only you can read this.</p>
-        <textarea id={fieldId} name="body" rows={5} maxLength={5000} defaultValue={saved ?? ""} />
-        <ActivityError message={failure} />
-        <div className="button-row">
-          <button type="submit" className="button button--secondary" disabled={busy}>
-            {busy ? "Saving…" : "Save"}
-          </button>
-          {justSaved ? (
-            <span role="status" className="muted">
-              Saved.
-            </span>
-          ) : saved ? (
-            <span className="muted">You saved an answer earlier.</span>
-          ) : null}
-        </div>
-      </fetcher.Form>
-    </section>
-  );
+  const views = ACTIVITY_VIEWS.reflect;
+  return useRuntime().mode === "live" ? <views.Live id={props.id} /> : <views.SelfPaced id={props.id} />;
 }
 
 // ---------------------------------------------------------------- RolePlay
 
-export function RolePlay(props: { id: string; title: string; minutes: number; children?: ReactNode }) {
-  return useRuntime().mode === "live" ? <LiveRolePlay {...props} /> : <SelfPacedRolePlay {...props} />;
-}
-
-function SelfPacedRolePlay({ id, title, minutes, children }: { id: string; title: string; minutes: number; children?: ReactNode }) {
-  return (
-    <section className="activity roleplay" id={id} aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`} className="activity__title">
-        Pair role-play: {title}
-      </h2>
-      <p className="muted">
-        {minutes} minutes. Practise with a friend or in a live session: one of you takes each card.
-      </p>
-      <div className="grid grid--2">{children}</div>
-    </section>
-  );
-}
-
-type RoleProps = {
-  type: "canvasser" | "resident";
-  name: string;
-  situation: string;
-  concerns: string;
-  goal?: string;
-  movedBy?: string;
-  children?: ReactNode;
-};
-
-export function Role(props: RoleProps) {
-  const runtime = useRuntime();
-  const rolePlayId = useContext(RolePlayContext);
-  // Live: a participant sees only the card they were given when paired.
-  if (runtime.mode === "live" && runtime.live && !liveRoleVisible(runtime.live, rolePlayId, props.type)) return null;
-  return <RoleCard {...props} />;
-}
-
-function RoleCard({
-  type,
-  name,
-  situation,
-  concerns,
-  goal,
-  movedBy,
-  children,
-}: RoleProps) {
-  return (
-    <article className={`role-card role-card--${type}`}>
-      <p className="role-card__type">{type === "canvasser" ? "Canvasser" : "Resident"}</p>
-      <h3>{name}</h3>
-      <dl>
-        <dt>Situation</dt>
-        <dd>{situation}</dd>
-        <dt>Concerns</dt>
-        <dd>{concerns}</dd>
-        {goal ? (
-          <>
-            <dt>Your goal</dt>
-            <dd>{goal}</dd>
-          </>
-        ) : null}
-        {movedBy ? (
-          <>
-            <dt>What would move them</dt>
-            <dd>{movedBy}</dd>
-          </>
-        ) : null}
-      </dl>
-      {children}
-    </article>
-  );
-}
-
-export function Debrief({ children }: { children?: ReactNode }) {
-  return (
-    <div className="debrief-questions">
-      <h3>Talk it through afterwards</h3>
-      {children}
-    </div>
-  );
+export function RolePlay(props: RolePlayProps) {
+  const views = ACTIVITY_VIEWS.roleplay;
+  return useRuntime().mode === "live" ? <views.Live {...props} /> : <views.SelfPaced {...props} />;
 }
 
 export const mdxComponents = {

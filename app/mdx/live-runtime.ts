@@ -1,5 +1,5 @@
 import type { LiveView } from "~/live/state";
-import type { LiveRuntime, ModuleRuntime } from "./runtime";
+import type { LiveRuntime, ModuleRuntime } from "~/activities/runtime/context";
 
 /** The <ModuleContent> runtime for a live screen, from the current live state. */
 export function liveModuleRuntime(

@@ -3,7 +3,7 @@ import * as ReactDOM from "react-dom";
 import * as jsxRuntime from "react/jsx-runtime";
 import { mdxComponents } from "./components";
 import { loadedModuleCode, type ModuleComponent } from "./module-code";
-import { RuntimeProvider, type ModuleRuntime } from "./runtime";
+import { RuntimeProvider, type ModuleRuntime } from "~/activities/runtime/context";
 
 // Evaluating compiled MDX is cheap but not free; one component per content hash is kept
 // for the life of the process (or the browser tab).

@@ -1,4 +1,8 @@
 import { z } from "zod";
+import { pollAnswerFields } from "../activities/poll/form.server";
+import { isQuizAnswerField, readQuizAnswers } from "../activities/quiz/form.server";
+import { reflectFields } from "../activities/reflect/form.server";
+import { scenarioChooseFields } from "../activities/scenario/form.server";
 import type { CompiledModule } from "../content/manifest";
 import { answerPoll, chooseReply, saveReflection, startScenario, submitQuiz, type ProgressResult } from "./record.server";
 
@@ -8,23 +12,15 @@ import { answerPoll, chooseReply, saveReflection, startScenario, submitQuiz, typ
 const missingKey = "This form is missing its one-time key. Reload the page and try again.";
 const key = z.string({ error: missingKey }).regex(/^[A-Za-z0-9_-]{8,64}$/, missingKey);
 const activityId = z.string({ error: "This form doesn't say which activity it is for. Reload the page and try again." }).min(1).max(64);
-const staleForm = "This conversation form is incomplete. Reload the page and pick again.";
 
 const submissionSchema = z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("quiz"), activityId, attemptKey: key }),
     z.object({ intent: z.literal("scenario-start"), activityId, runKey: key }),
-    z.object({
-      intent: z.literal("scenario-choose"),
-      activityId,
-      runId: z.uuid("That conversation id is not valid. Reload the page."),
-      fromNode: z.string({ error: staleForm }).min(1).max(64),
-      step: z.coerce.number({ error: staleForm }).int(staleForm).min(0, staleForm).max(1000),
-      choice: z.coerce.number({ error: "Pick one of the replies." }).int().min(0).max(100),
-    }),
-    z.object({ intent: z.literal("poll"), activityId, optionId: z.string({ error: "Pick an option." }).min(1, "Pick an option.").max(64) }),
-    z.object({ intent: z.literal("reflect"), activityId, body: z.string({ error: "Write your reflection in the box first." }).max(20_000, "That reflection is far too long.") }),
+    z.object({ intent: z.literal("scenario-choose"), activityId, ...scenarioChooseFields }),
+    z.object({ intent: z.literal("poll"), activityId, ...pollAnswerFields }),
+    z.object({ intent: z.literal("reflect"), activityId, ...reflectFields }),
   ],
   { error: "Unknown action: reload the page and try again." },
 );
@@ -32,7 +28,7 @@ const submissionSchema = z.discriminatedUnion(
 export type SubmissionResult = { ok: true; completed: boolean } | { ok: false; status: 400 | 404 | 409; activityId: string; message: string };
 
 export async function handleActivitySubmission(userId: string, module: CompiledModule, form: FormData): Promise<SubmissionResult> {
-  const fields = Object.fromEntries([...form.entries()].filter(([name]) => !name.startsWith("answer.")).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
+  const fields = Object.fromEntries([...form.entries()].filter(([name]) => !isQuizAnswerField(name)).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
   const parsed = submissionSchema.safeParse(fields);
   const id = typeof fields.activityId === "string" ? fields.activityId.slice(0, 64) : "";
   if (!parsed.success) return { ok: false, status: 400, activityId: id, message: parsed.error.issues[0]?.message ?? "That form could not be read." };
@@ -40,18 +36,7 @@ export async function handleActivitySubmission(userId: string, module: CompiledM
   let result: ProgressResult<unknown> & { completed?: boolean };
   switch (input.intent) {
     case "quiz": {
-      // A Map, not a {}: a posted "answer.__proto__" or "answer.toString" must be an
-      // unknown question (400), not a crash on an inherited property.
-      const answers = new Map<string, string[]>();
-      for (const [name, value] of form.entries()) {
-        if (!name.startsWith("answer.") || typeof value !== "string") continue;
-        const questionId = name.slice("answer.".length);
-        // (Pushed, not copied: a megabyte of one repeated field must not cost quadratic time.)
-        const chosen = answers.get(questionId);
-        if (chosen) chosen.push(value);
-        else answers.set(questionId, [value]);
-      }
-      const r = await submitQuiz(userId, module, input.activityId, Object.fromEntries(answers), input.attemptKey);
+      const r = await submitQuiz(userId, module, input.activityId, readQuizAnswers(form), input.attemptKey);
       result = r.ok ? { ok: true, value: null, completed: r.value.completed } : r;
       break;
     }

@@ -40,4 +40,12 @@ describe("one-way imports (ADR 001)", { timeout: 30_000 }, () => {
   it("still refuses a domain module importing a route", async () => {
     expect(await restrictedImports(importing("../routes/_index"), "app/live/x.server.ts")).toHaveLength(1);
   });
+
+  it("treats an activity folder's views as UI and its parsers as domain code", async () => {
+    expect(await restrictedImports(importing("zod"), "app/activities/poll/ui/views.tsx")).toHaveLength(1);
+    expect(await restrictedImports(importing("~/db/client.server"), "app/activities/poll/ui/views.tsx")).toHaveLength(1);
+    expect(await restrictedImports(importing("react"), "app/activities/poll/form.server.ts")).toHaveLength(1);
+    expect(await restrictedImports(importing("~/activities/poll/form.server"), "app/lib/x.server.ts")).toHaveLength(1);
+    expect(await restrictedImports(importing("zod"), "app/activities/poll/form.server.ts")).toEqual([]);
+  });
 });

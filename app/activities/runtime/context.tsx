@@ -1,6 +1,6 @@
 import { createContext, useContext } from "react";
-import type { Activity, ModuleManifest } from "../content/manifest";
-import type { LiveAnswer, LiveMe, LivePresenter, LiveScenarioView, LiveShared, LiveTally } from "../live/state";
+import type { Activity, ModuleManifest } from "~/content/manifest";
+import type { LiveAnswer, LiveMe, LivePresenter, LiveScenarioView, LiveShared, LiveTally } from "~/live/state";
 
 /** What a learner has done in this module, as the page loader sends it. */
 export interface RuntimeProgress {

@@ -1,0 +1,257 @@
+import { useContext, type ReactNode } from "react";
+import { RUBRIC_ITEMS } from "~/live/state";
+import { liveRoleVisible, RolePlayContext, useRuntime } from "~/activities/runtime/context";
+import { LiveError, PresenterButton, useLive, useLiveForm } from "~/activities/runtime/forms";
+
+// The pair role-play's views. Self-paced: both cards, to practise with a friend. Live
+// participant: only the card they were given, and an observer's checklist. Presenter:
+// pairing, swapping and the timer, the pairs and the observers' summary. The forms'
+// fields are read by app/activities/roleplay/form.server.ts.
+
+export type RolePlayProps = { id: string; title: string; minutes: number; children?: ReactNode };
+
+export function SelfPacedRolePlay({ id, title, minutes, children }: RolePlayProps) {
+  return (
+    <section className="activity roleplay" id={id} aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} className="activity__title">
+        Pair role-play: {title}
+      </h2>
+      <p className="muted">
+        {minutes} minutes. Practise with a friend or in a live session: one of you takes each card.
+      </p>
+      <div className="grid grid--2">{children}</div>
+    </section>
+  );
+}
+
+type RoleProps = {
+  type: "canvasser" | "resident";
+  name: string;
+  situation: string;
+  concerns: string;
+  goal?: string;
+  movedBy?: string;
+  children?: ReactNode;
+};
+
+export function Role(props: RoleProps) {
+  const runtime = useRuntime();
+  const rolePlayId = useContext(RolePlayContext);
+  // Live: a participant sees only the card they were given when paired.
+  if (runtime.mode === "live" && runtime.live && !liveRoleVisible(runtime.live, rolePlayId, props.type)) return null;
+  return <RoleCard {...props} />;
+}
+
+function RoleCard({
+  type,
+  name,
+  situation,
+  concerns,
+  goal,
+  movedBy,
+  children,
+}: RoleProps) {
+  return (
+    <article className={`role-card role-card--${type}`}>
+      <p className="role-card__type">{type === "canvasser" ? "Canvasser" : "Resident"}</p>
+      <h3>{name}</h3>
+      <dl>
+        <dt>Situation</dt>
+        <dd>{situation}</dd>
+        <dt>Concerns</dt>
+        <dd>{concerns}</dd>
+        {goal ? (
+          <>
+            <dt>Your goal</dt>
+            <dd>{goal}</dd>
+          </>
+        ) : null}
+        {movedBy ? (
+          <>
+            <dt>What would move them</dt>
+            <dd>{movedBy}</dd>
+          </>
+        ) : null}
+      </dl>
+      {children}
+    </article>
+  );
+}
+
+export function Debrief({ children }: { children?: ReactNode }) {
+  return (
+    <div className="debrief-questions">
+      <h3>Talk it through afterwards</h3>
+      {children}
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------- Live
+
+const ROLE_LABEL = { canvasser: "canvasser", resident: "resident", observer: "observer" } as const;
+
+export function LiveRolePlay({ id, title, minutes, children }: RolePlayProps) {
+  const { live } = useLive();
+  const card = live.roleCard?.activityId === id ? live.roleCard : null;
+  return (
+    <section className="activity roleplay roleplay--live" id={id} aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} className="activity__title">
+        Pair role-play: {title}
+      </h2>
+      <p className="muted">{minutes} minutes.</p>
+      {live.role === "presenter" ? (
+        <PairingControls activityId={id} minutes={minutes} />
+      ) : card ? (
+        <div className="my-role" role="status">
+          <p className="my-role__title">
+            You are the <strong>{ROLE_LABEL[card.role]}</strong>
+            {card.round > 1 ? ` (round ${card.round})` : ""}
+          </p>
+          <p>
+            {card.partners.length === 1 ? "Your partner: " : "Your group: "}
+            {card.partners.map((p) => `${p.name} (${ROLE_LABEL[p.role]})`).join(", ")}
+          </p>
+        </div>
+      ) : (
+        <p className="alert alert--info">Your trainer will pair you up in a moment. Your role card will appear here.</p>
+      )}
+      {card?.role === "observer" ? <ObserverChecklist activityId={id} /> : null}
+      <RolePlayContext.Provider value={id}>
+        <div className="grid grid--2">{children}</div>
+      </RolePlayContext.Provider>
+    </section>
+  );
+}
+
+function PairingControls({ activityId, minutes }: { activityId: string; minutes: number }) {
+  const { live } = useLive();
+  const paired = live.pairing?.activityId === activityId ? live.pairing : null;
+  return (
+    <div className="pairing">
+      {live.open ? (
+        <div className="button-row">
+          <PresenterButton formKey={`pair-${activityId}`} fields={{ intent: "pair", activityId, trios: "0" }} variant={paired ? "secondary" : "primary"}>
+            {paired ? "Pair again" : "Pair participants"}
+          </PresenterButton>
+          <PresenterButton formKey={`trios-${activityId}`} fields={{ intent: "pair", activityId, trios: "1" }}>
+            Make trios (with an observer)
+          </PresenterButton>
+          {paired ? (
+            <>
+              <PresenterButton formKey={`swap-${activityId}`} fields={{ intent: "swap", activityId }}>
+                Swap roles (round {paired.round + 1})
+              </PresenterButton>
+              <PresenterButton formKey={`unpair-${activityId}`} fields={{ intent: "unpair" }} variant="quiet">
+                Unpair
+              </PresenterButton>
+            </>
+          ) : null}
+          <PresenterButton formKey={`timer-${activityId}`} fields={{ intent: "timer-start", seconds: minutes * 60 }} variant="quiet">
+            Start the {minutes}-minute timer
+          </PresenterButton>
+        </div>
+      ) : null}
+      {paired && live.groups ? (
+        <>
+          <h3>
+            Pairs, round {paired.round} ({live.groups.length})
+          </h3>
+          <ol className="pairs">
+            {live.groups.map((group, i) => (
+              <li key={i}>
+                {group.map((m, j) => (
+                  <span key={m.userId}>
+                    {j > 0 ? " · " : ""}
+                    {m.name} <span className={`role-tag role-tag--${m.role}`}>{ROLE_LABEL[m.role]}</span>
+                    {m.connected ? null : <span className="muted"> (away)</span>}
+                  </span>
+                ))}
+              </li>
+            ))}
+          </ol>
+          {live.rubricSummary.length ? <RubricSummary /> : paired.trios || live.groups.some((g) => g.length === 3) ? <p className="muted">Observers' checklists will appear here.</p> : null}
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function RubricSummary() {
+  const { live } = useLive();
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption>What the observers saw</caption>
+        <thead>
+          <tr>
+            <th scope="col">Canvasser</th>
+            {RUBRIC_ITEMS.map((item) => (
+              <th key={item.id} scope="col">
+                {item.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {live.rubricSummary.map((row) => (
+            <tr key={`${row.canvasserName}-${row.observerName}`}>
+              <th scope="row">
+                {row.canvasserName} <span className="muted">(seen by {row.observerName})</span>
+              </th>
+              {RUBRIC_ITEMS.map((item) => (
+                <td key={item.id}>{row.items.includes(item.id) ? <span aria-label="yes">✓</span> : <span aria-label="no">·</span>}</td>
+              ))}
+            </tr>
+          ))}
+          <tr>
+            <th scope="row">Total</th>
+            {RUBRIC_ITEMS.map((item) => (
+              <td key={item.id}>{live.rubricSummary.filter((r) => r.items.includes(item.id)).length}</td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ObserverChecklist({ activityId }: { activityId: string }) {
+  const { live, actionPath } = useLive();
+  const { fetcher, failure, busy } = useLiveForm(`rubric-${activityId}`);
+  const rubric = live.rubric;
+  if (!rubric) return null;
+  const saved = fetcher.state === "idle" && fetcher.data?.ok;
+  return (
+    <fetcher.Form method="post" action={actionPath} className="observer-checklist card" key={`${rubric.round}`}>
+      <input type="hidden" name="intent" value="rubric" />
+      <input type="hidden" name="activityId" value={activityId} />
+      <fieldset>
+        <legend>Watch {rubric.canvasserName}. Did they…</legend>
+        {RUBRIC_ITEMS.map((item) => (
+          <label key={item.id} className="option">
+            <input
+              type="checkbox"
+              name="item"
+              value={item.id}
+              defaultChecked={rubric.items.includes(item.id)}
+              onChange={(event) => fetcher.submit(event.currentTarget.form)}
+            />
+            <span>{item.label}</span>
+          </label>
+        ))}
+      </fieldset>
+      <LiveError message={failure} />
+      <div className="button-row">
+        <button type="submit" className="button button--secondary" disabled={busy || !live.open}>
+          Save the checklist
+        </button>
+        {saved ? (
+          <span role="status" className="muted">
+            Saved.
+          </span>
+        ) : null}
+      </div>
+    </fetcher.Form>
+  );
+}
