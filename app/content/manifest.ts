@@ -3,9 +3,6 @@ import { z } from "zod";
 // Client-safe description of a compiled module: what the engine extracted from the MDX.
 // Scoring, completion and reports read this, never the rendered React tree.
 
-const idPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const isValidId = (id: string) => idPattern.test(id) && id.length <= 64;
-
 export const frontmatterSchema = z.object({
   title: z.string({ error: "title is required" }).trim().min(1, "title is required").max(120, "title is at most 120 characters"),
   summary: z.string({ error: "summary is required" }).trim().min(1, "summary is required").max(400, "summary is at most 400 characters"),
@@ -21,76 +18,19 @@ export const frontmatterSchema = z.object({
 });
 export type ModuleFrontmatter = z.infer<typeof frontmatterSchema>;
 
-export interface QuizOption {
-  id: string;
-  correct: boolean;
-  feedback: string;
-  text: string;
-}
-export interface QuizQuestion {
-  id: string;
-  prompt: string;
-  multiple: boolean;
-  explanation: string;
-  options: QuizOption[];
-}
-export interface QuizActivity {
-  kind: "quiz";
-  id: string;
-  stepId: string;
-  passMark: number;
-  questions: QuizQuestion[];
-}
+// Each activity kind's manifest type lives in its folder (app/activities/<kind>/manifest.ts),
+// beside its reader, scoring and views; the module's manifest is their union.
+import type { PollActivity } from "../activities/poll/manifest";
+import type { QuizActivity } from "../activities/quiz/manifest";
+import type { ReflectActivity } from "../activities/reflect/manifest";
+import type { RolePlayActivity } from "../activities/roleplay/manifest";
+import type { ScenarioActivity } from "../activities/scenario/manifest";
 
-export type EndingOutcome = "good" | "mixed" | "lost";
-export interface ScenarioChoice {
-  index: number;
-  to: string;
-  feedback: string;
-  text: string;
-}
-export type ScenarioNode =
-  | { kind: "resident"; id: string; says: string; mood: string; choices: ScenarioChoice[] }
-  | { kind: "ending"; id: string; outcome: EndingOutcome; title: string };
-export interface ScenarioActivity {
-  kind: "scenario";
-  id: string;
-  stepId: string;
-  title: string;
-  start: string;
-  setting: string;
-  nodes: Record<string, ScenarioNode>;
-}
-
-export interface PollActivity {
-  kind: "poll";
-  id: string;
-  stepId: string;
-  question: string;
-  options: { id: string; text: string }[];
-}
-export interface RolePlayRole {
-  type: "canvasser" | "resident";
-  name: string;
-  situation: string;
-  concerns: string;
-  goal: string;
-  movedBy: string;
-}
-export interface RolePlayActivity {
-  kind: "roleplay";
-  id: string;
-  stepId: string;
-  title: string;
-  minutes: number;
-  roles: RolePlayRole[];
-}
-export interface ReflectActivity {
-  kind: "reflect";
-  id: string;
-  stepId: string;
-  prompt: string;
-}
+export type { PollActivity } from "../activities/poll/manifest";
+export type { QuizActivity, QuizOption, QuizQuestion } from "../activities/quiz/manifest";
+export type { ReflectActivity } from "../activities/reflect/manifest";
+export type { RolePlayActivity, RolePlayRole } from "../activities/roleplay/manifest";
+export type { EndingOutcome, ScenarioActivity, ScenarioChoice, ScenarioNode } from "../activities/scenario/manifest";
 
 export type Activity = QuizActivity | ScenarioActivity | PollActivity | RolePlayActivity | ReflectActivity;
 

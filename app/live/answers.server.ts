@@ -3,7 +3,8 @@ import { db, rowsOf } from "../../db/client.server";
 import { liveParticipants, liveResponses, liveSessions, type LiveAnswer } from "../../db/schema";
 import { getModule } from "../content/catalog.server";
 import type { CompiledModule } from "../content/manifest";
-import { checkMove, scoreQuiz } from "../progress/scoring";
+import { scoreQuiz } from "../activities/quiz/scoring";
+import { checkMove } from "../activities/scenario/moves";
 import {
   activityOnStep,
   core,

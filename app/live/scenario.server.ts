@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { liveResponses, type LiveScenarioRoom, type LiveScenarioTurn } from "../../db/schema";
 import type { ScenarioActivity } from "../content/manifest";
-import { checkMove } from "../progress/scoring";
+import { checkMove } from "../activities/scenario/moves";
 import { activityOnStep, change, Refused, requireDriver, type LiveActor, type SessionCore } from "./core.server";
 
 // A scenario the room plays together: the trainer takes a reply (usually the most voted)

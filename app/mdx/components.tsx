@@ -1,6 +1,5 @@
 import type { ReactNode } from "react";
-import { ACTIVITY_VIEWS } from "~/activities/registry";
-import { Debrief, Role, type RolePlayProps } from "~/activities/roleplay/ui/views";
+import { ACTIVITY_VIEWS, MANIFEST_ONLY_TAGS, type ActivityViews } from "~/activities/registry";
 import { useRuntime } from "~/activities/runtime/context";
 
 // Components authors use inside MDX (docs/authoring.md). An activity's views live in
@@ -25,69 +24,19 @@ export function Tip({ title, children }: { title?: string; children?: ReactNode 
   );
 }
 
-// ---------------------------------------------------------------- Quiz
-
-export function Quiz(props: { id: string; passMark?: number; children?: ReactNode }) {
-  const views = ACTIVITY_VIEWS.quiz;
-  return useRuntime().mode === "live" ? <views.Live id={props.id} /> : <views.SelfPaced id={props.id} />;
+/** The MDX component for a kind: its self-paced view, or in a live session its live one. */
+function modeSwitch<Props extends { id: string }>(views: ActivityViews<Props>) {
+  return function Activity(props: Props) {
+    return useRuntime().mode === "live" ? <views.Live {...props} /> : <views.SelfPaced {...props} />;
+  };
 }
 
-// ---------------------------------------------------------------- Scenario
+const nothing = () => null;
 
-export function Resident(_props: { id: string; says: string; mood?: string; children?: ReactNode }) {
-  return null; // rendered by <Scenario> from the manifest
-}
-export function Choice(_props: { to: string; feedback: string; children?: ReactNode }) {
-  return null;
-}
-export function Ending({ children }: { id: string; outcome: string; title: string; children?: ReactNode }) {
-  return <>{children}</>;
-}
-
-export function Scenario(props: { id: string; title?: string; start?: string; setting?: string; children?: ReactNode }) {
-  const views = ACTIVITY_VIEWS.scenario;
-  return useRuntime().mode === "live" ? <views.Live id={props.id}>{props.children}</views.Live> : <views.SelfPaced id={props.id}>{props.children}</views.SelfPaced>;
-}
-
-// ---------------------------------------------------------------- Poll, Reflect
-
-export function Option(_props: { id: string; correct?: boolean; feedback?: string; children?: ReactNode }) {
-  return null; // rendered by <Quiz>/<Poll> from the manifest
-}
-export function Question(_props: { id: string; prompt: string; multiple?: boolean; explanation?: string; children?: ReactNode }) {
-  return null;
-}
-
-export function Poll(props: { id: string; question?: string; children?: ReactNode }) {
-  const views = ACTIVITY_VIEWS.poll;
-  return useRuntime().mode === "live" ? <views.Live id={props.id} /> : <views.SelfPaced id={props.id} />;
-}
-
-export function Reflect(props: { id: string; prompt?: string }) {
-  const views = ACTIVITY_VIEWS.reflect;
-  return useRuntime().mode === "live" ? <views.Live id={props.id} /> : <views.SelfPaced id={props.id} />;
-}
-
-// ---------------------------------------------------------------- RolePlay
-
-export function RolePlay(props: RolePlayProps) {
-  const views = ACTIVITY_VIEWS.roleplay;
-  return useRuntime().mode === "live" ? <views.Live {...props} /> : <views.SelfPaced {...props} />;
-}
-
-export const mdxComponents = {
+export const mdxComponents: Record<string, (props: never) => ReactNode> = {
   Step,
   Tip,
-  Quiz,
-  Question,
-  Option,
-  Scenario,
-  Resident,
-  Choice,
-  Ending,
-  Poll,
-  RolePlay,
-  Role,
-  Debrief,
-  Reflect,
+  ...Object.fromEntries(MANIFEST_ONLY_TAGS.map((tag) => [tag, nothing])),
+  ...Object.fromEntries(Object.values(ACTIVITY_VIEWS).flatMap((views) => Object.entries(views.parts ?? {}))),
+  ...Object.fromEntries(Object.entries(ACTIVITY_VIEWS).map(([tag, views]) => [tag, modeSwitch(views as ActivityViews<{ id: string }>)])),
 };

@@ -3,7 +3,8 @@ import { db } from "../../db/client.server";
 import { pollAnswers, quizAttempts, reflections, scenarioRuns, type ScenarioMove } from "../../db/schema";
 import type { CompiledModule } from "../content/manifest";
 import { completeIfDone } from "./completion.server";
-import { checkMove, scoreQuiz, type QuizAnswers } from "./scoring";
+import { scoreQuiz, type QuizAnswers } from "../activities/quiz/scoring";
+import { checkMove } from "../activities/scenario/moves";
 
 // What a learner does in a module, recorded: step views, quiz attempts, scenario moves, poll
 // answers and reflections. Each write that can finish the module asks completeIfDone.

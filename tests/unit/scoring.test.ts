@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { QuizActivity, ScenarioActivity } from "~/content/manifest";
-import { checkMove, scoreQuiz } from "~/progress/scoring";
+import { scoreQuiz } from "~/activities/quiz/scoring";
+import { checkMove } from "~/activities/scenario/moves";
 
 const option = (id: string, correct = false) => ({ id, correct, feedback: `Feedback for ${id}`, text: `Option ${id}` });
 

@@ -1,4 +1,4 @@
-import type { PollActivity } from "~/content/manifest";
+import type { PollActivity } from "../manifest";
 import { BarChart } from "~/components/live/bar-chart";
 import { useActivity, useRuntime } from "~/activities/runtime/context";
 import { ActivityError, answeredLine, LiveError, RevealButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";

@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import type { QuizActivity } from "~/content/manifest";
+import type { QuizActivity } from "../manifest";
 import { BarChart } from "~/components/live/bar-chart";
 import { useActivity, useRuntime, type RuntimeProgress } from "~/activities/runtime/context";
 import { ActivityError, answeredLine, LiveError, RevealButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { ScenarioActivity } from "~/content/manifest";
+import type { ScenarioActivity } from "../manifest";
 import { BarChart } from "~/components/live/bar-chart";
 import { useActivity, useRuntime, type LiveRuntime, type RuntimeProgress } from "~/activities/runtime/context";
 import { ActivityError, LiveError, PresenterButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";

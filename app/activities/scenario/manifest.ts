@@ -1,0 +1,22 @@
+// A branching practice conversation as the engine reads it from MDX (./extract.ts): a
+// graph of resident lines and endings. Client-safe.
+
+export type EndingOutcome = "good" | "mixed" | "lost";
+export interface ScenarioChoice {
+  index: number;
+  to: string;
+  feedback: string;
+  text: string;
+}
+export type ScenarioNode =
+  | { kind: "resident"; id: string; says: string; mood: string; choices: ScenarioChoice[] }
+  | { kind: "ending"; id: string; outcome: EndingOutcome; title: string };
+export interface ScenarioActivity {
+  kind: "scenario";
+  id: string;
+  stepId: string;
+  title: string;
+  start: string;
+  setting: string;
+  nodes: Record<string, ScenarioNode>;
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { ACTIVITY_VIEWS } from "~/activities/registry";
+import { ACTIVITY_READERS } from "~/content/extract.server";
+import { mdxComponents } from "~/mdx/components";
+
+// A kind is a folder plus a line in two tables: the views (client) and the manifest
+// readers (server). These checks catch a kind, or a tag inside one, added to one table
+// and not the other: the checker would accept MDX the page cannot render, or the page
+// would render a tag the checker refuses.
+
+describe("the activity kinds", () => {
+  it("have a view for every kind the content engine reads, and no view without a reader", () => {
+    expect(Object.keys(ACTIVITY_VIEWS).sort()).toEqual(ACTIVITY_READERS.map((r) => r.tag).sort());
+  });
+
+  it("give authors an MDX component for every tag the engine accepts, and none it would refuse", () => {
+    const accepted = ["Step", "Tip", ...ACTIVITY_READERS.flatMap((r) => [r.tag, ...Object.keys(r.parts)])];
+    expect(Object.keys(mdxComponents).sort()).toEqual([...new Set(accepted)].sort());
+  });
+});
