@@ -2,12 +2,13 @@ import { asc, eq, inArray, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { groups, memberships, users, type UserRole } from "../../db/schema";
 import { newId, randomToken } from "../lib/crypto.server";
+import type { Result } from "../lib/result";
 import { may, ROLES } from "./policy";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password.server";
 import { sessionsChanged, startSession } from "./session.server";
 import { forget, giveBack, hitEach, type RateLimit } from "./rate-limit.server";
 
-export type AccountResult<T> = { ok: true; value: T } | { ok: false; status: 400 | 401 | 404 | 409 | 410 | 429; field?: string; message: string };
+export type AccountResult<T> = Result<T, 400 | 401 | 404 | 409 | 410 | 429>;
 
 export const duplicateEmailMessage = "An account with this email already exists. Sign in instead.";
 

@@ -1,6 +1,7 @@
 import { data } from "@remix-run/node";
 import type { ZodError, ZodType } from "zod";
 import { hasControlCharacter } from "./request.server";
+import type { ActivityRefusal } from "./result";
 
 /** Throw a 4xx with a message the error boundary shows, when a request is not acceptable. */
 export function invariantResponse(condition: unknown, message: string, status = 400): asserts condition {
@@ -40,6 +41,11 @@ export function formFailure(status: number, errors: FieldErrors, values?: Record
 }
 
 /** Parse form fields with a schema; a failure becomes a 400 with per-field messages. */
+/** An activity form's refusal as the action's answer: the page shows it beside that activity. */
+export function activityFailure(refusal: ActivityRefusal) {
+  return data({ ok: false as const, failure: { activityId: refusal.activityId, message: refusal.message } }, { status: refusal.status });
+}
+
 export function parseForm<T>(
   schema: ZodType<T>,
   input: Record<string, unknown>,

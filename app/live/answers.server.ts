@@ -12,11 +12,11 @@ import {
   MESSAGES,
   NOT_ON_STEP,
   notify,
-  refuse,
   Refused,
   type LiveResult,
   type SessionCore,
 } from "./core.server";
+import { refuse } from "../lib/result";
 import { normaliseJoinCode } from "./join-code";
 import { roomOf, voteSlot } from "./scenario.server";
 import { SESSION_LIFETIME_HOURS } from "./state";
@@ -32,7 +32,7 @@ export async function vote(code: string, userId: string, activityId: string, tur
     if (room.endingId) throw new Refused(409, "This conversation has reached its ending.");
     if (turn !== room.path.length) throw new Refused(409, "The conversation has moved on: vote on the new reply.");
     const move = checkMove(scenario, room.currentNode, choice);
-    if (!move.ok) throw new Refused(400, move.message);
+    if (!move.ok) throw new Refused(move.status, move.message);
     return { activityId, slot: voteSlot(room), answer: { kind: "vote", choice }, stepIndex: s!.stepIndex, room: { run: room.run, turn } };
   });
 }
@@ -63,7 +63,7 @@ export async function respond(code: string, userId: string, input: ResponseInput
     }
     const answers = input.answers ?? {};
     const check = scoreQuiz(activity, answers);
-    if (!check.ok) throw new Refused(400, check.message);
+    if (!check.ok) throw new Refused(check.status, check.message);
     const unique = Object.fromEntries(Object.entries(answers).map(([q, ids]) => [q, [...new Set(ids)]]));
     return { activityId: activity.id, slot: "", answer: { kind: "quiz", answers: unique }, stepIndex, closedIfRevealed: true };
   });

@@ -1,7 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import { db, rowsOf } from "../../db/client.server";
 import { liveParticipants, liveSessions, moduleCompletions } from "../../db/schema";
-import { change, findLiveSession, MESSAGES, notify, refuse, Refused, requireDriver, type LiveActor, type LiveResult } from "./core.server";
+import { change, findLiveSession, MESSAGES, notify, Refused, requireDriver, type LiveActor, type LiveResult } from "./core.server";
+import { refuse } from "../lib/result";
 import { connectedWindowSeconds } from "./presence.server";
 import { LATE_JOIN_GRACE_MINUTES } from "./state";
 

@@ -13,13 +13,12 @@ import { reveal, setStep, startTimer, stopTimer } from "./lifecycle.server";
 import { pair, swapPairs, tickRubric, unpair } from "./pairing.server";
 import { advanceScenario, restartScenario } from "./scenario.server";
 import { TIMER_MAX_SECONDS } from "./state";
+import { refuse, refuseActivity, type ActivityResult } from "../lib/result";
 
 // A live form post → one domain command. Shared by the presenter and participant pages
 // (forms work without JavaScript; with it, the same posts go through fetchers).
 
-export type CommandResult =
-  | { ok: true; intent: string; version?: number; value?: unknown }
-  | { ok: false; status: LiveStatus; activityId: string; message: string };
+export type CommandResult = ActivityResult<{ intent: string; version?: number }, LiveStatus>;
 
 const activityId = z.string({ error: "Which activity? Reload the page." }).min(1).max(64);
 const int = (label: string, min: number, max: number) =>
@@ -59,9 +58,7 @@ function fieldsOf(form: FormData) {
   return Object.fromEntries([...form.entries()].filter(([k]) => !isQuizAnswerField(k) && k !== RUBRIC_ITEM_FIELD).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
 }
 
-function refused(status: LiveStatus, activityId: unknown, message: string): CommandResult {
-  return { ok: false, status, activityId: typeof activityId === "string" ? activityId.slice(0, 64) : "", message };
-}
+const refused = (status: LiveStatus, activityId: unknown, message: string) => refuseActivity(refuse(status, message), activityId);
 
 export async function runPresenterCommand(code: string, actor: LiveActor, form: FormData): Promise<CommandResult> {
   const fields = fieldsOf(form);
@@ -94,8 +91,8 @@ export async function runPresenterCommand(code: string, actor: LiveActor, form: 
         return endSession(code, actor);
     }
   })();
-  if (!result.ok) return refused(result.status, "activityId" in input ? input.activityId : "", result.message);
-  return { ok: true, intent: input.intent, version: result.value.version, value: result.value };
+  if (!result.ok) return refuseActivity(result, "activityId" in input ? input.activityId : "");
+  return { ok: true, value: { intent: input.intent, version: result.value.version } };
 }
 
 export async function runParticipantCommand(code: string, userId: string, form: FormData): Promise<CommandResult> {
@@ -106,15 +103,15 @@ export async function runParticipantCommand(code: string, userId: string, form: 
   switch (input.intent) {
     case "answer": {
       const result = await respond(code, userId, { activityId: input.activityId, optionId: input.optionId || undefined, answers: readQuizAnswers(form) });
-      return result.ok ? { ok: true, intent: input.intent, version: result.value.version } : refused(result.status, input.activityId, result.message);
+      return result.ok ? { ok: true, value: { intent: input.intent, version: result.value.version } } : refuseActivity(result, input.activityId);
     }
     case "vote": {
       const result = await vote(code, userId, input.activityId, input.turn, input.choice);
-      return result.ok ? { ok: true, intent: input.intent, version: result.value.version } : refused(result.status, input.activityId, result.message);
+      return result.ok ? { ok: true, value: { intent: input.intent, version: result.value.version } } : refuseActivity(result, input.activityId);
     }
     case "rubric": {
       const result = await tickRubric(code, userId, input.activityId, readRubricItems(form));
-      return result.ok ? { ok: true, intent: input.intent, version: result.value.version } : refused(result.status, input.activityId, result.message);
+      return result.ok ? { ok: true, value: { intent: input.intent, version: result.value.version } } : refuseActivity(result, input.activityId);
     }
     case "reflect": {
       // Reflections stay private and self-paced: saved to the learner's own record, not to the session.
@@ -125,7 +122,7 @@ export async function runParticipantCommand(code: string, userId: string, form: 
       if (!module) return refused(410, input.activityId, MESSAGES.moduleGone);
       if (input.body.length > REFLECTION_MAX) return refused(400, input.activityId, `Reflections are at most ${REFLECTION_MAX} characters.`);
       const result = await saveReflection(userId, module, input.activityId, input.body);
-      return result.ok ? { ok: true, intent: input.intent } : refused(result.status, input.activityId, result.message);
+      return result.ok ? { ok: true, value: { intent: input.intent } } : refuseActivity(result, input.activityId);
     }
   }
 }

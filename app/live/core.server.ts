@@ -5,6 +5,7 @@ import { groups, liveParticipants, liveSessions, users, type UserRole } from "..
 import { may } from "../auth/policy";
 import { getModule } from "../content/catalog.server";
 import type { CompiledModule } from "../content/manifest";
+import { refuse, type Result } from "../lib/result";
 import { normaliseJoinCode } from "./join-code";
 import { SESSION_LIFETIME_HOURS } from "./state";
 
@@ -18,14 +19,12 @@ import { SESSION_LIFETIME_HOURS } from "./state";
 export const LIVE_CHANNEL = "doorstep_live";
 
 export type LiveStatus = 400 | 403 | 404 | 409 | 410 | 429;
-export type LiveResult<T> = { ok: true; value: T } | { ok: false; status: LiveStatus; message: string };
+export type LiveResult<T> = Result<T, LiveStatus>;
 
 export interface LiveActor {
   id: string;
   role: UserRole;
 }
-
-export const refuse = (status: LiveStatus, message: string) => ({ ok: false as const, status, message });
 
 // Thrown inside a transaction to roll it back: a refused command never leaves a partial write.
 export class Refused extends Error {

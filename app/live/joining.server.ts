@@ -13,13 +13,12 @@ import {
   change,
   findLiveSession,
   joinProblem,
-  refuse,
   Refused,
   type LiveActor,
   type LiveResult,
   type LiveSessionSummary,
-  type LiveStatus,
 } from "./core.server";
+import { refuse } from "../lib/result";
 import { SESSION_LIFETIME_HOURS } from "./state";
 
 // Joining a session: with a code when signed in, or as a newcomer at the door (name and
@@ -122,9 +121,7 @@ export const newcomerSchema = z.object({
 });
 export type NewcomerInput = z.infer<typeof newcomerSchema>;
 
-export type NewcomerResult =
-  | { ok: true; value: { cookie: string; userId: string; code: string } }
-  | { ok: false; status: LiveStatus; message: string; field?: "email" };
+export type NewcomerResult = LiveResult<{ cookie: string; userId: string; code: string }>;
 
 /**
  * Someone in the room without an account: make an activist account in the session's
@@ -141,8 +138,8 @@ export async function joinAsNewcomer(codeInput: string, input: NewcomerInput, ip
       { key: `join:taken-email:address:${address(ip)}`, limit: JOIN_LIMITS.takenEmailsPerAddress, windowSeconds: JOIN_WINDOW_SECONDS },
       { key: `join:taken-email:session:${session.id}`, limit: JOIN_LIMITS.takenEmailsPerSession, windowSeconds: JOIN_WINDOW_SECONDS },
     ]);
-    if (refusedBy) return { ok: false, status: 429, field: "email", message: JOIN_REFUSALS.takenEmails };
-    return { ok: false, status: 409, field: "email", message: `${duplicateEmailMessage} Then come back to this code.` };
+    if (refusedBy) return refuse(429, JOIN_REFUSALS.takenEmails, "email");
+    return refuse(409, `${duplicateEmailMessage} Then come back to this code.`, "email");
   }
   // Reserved before the account is made, so parallel sign-ups cannot pass the limit together.
   const newAccountKey = `join:new-account:${address(ip)}`;

@@ -5,7 +5,8 @@ import { groups, liveParticipants, liveSessions, modules, users } from "../../db
 import { may } from "../auth/policy";
 import { listModules, visibleModule } from "../content/catalog.server";
 import { listGroups } from "../groups/groups.server";
-import { change, refuse, Refused, requireDriver, activityOnStep, type LiveActor, type LiveResult } from "./core.server";
+import { change, Refused, requireDriver, activityOnStep, type LiveActor, type LiveResult } from "./core.server";
+import { refuse } from "../lib/result";
 import { generateJoinCode } from "./join-code";
 import { TIMER_MAX_SECONDS } from "./state";
 

@@ -7,6 +7,7 @@ import { formatJoinCode } from "./join-code";
 import { joinQrSvg } from "./qr.server";
 import { touchPresence } from "./attendance.server";
 import { canDrive, findLiveSession, isParticipant, MESSAGES, type LiveActor, type LiveResult } from "./core.server";
+import { refuse } from "../lib/result";
 import type { LiveView } from "./state";
 import { liveState } from "./state.server";
 
@@ -43,11 +44,11 @@ export interface PresenterPage {
 /** The presenter view: only the session's trainer or an admin. */
 export async function presenterPage(codeInput: string, actor: LiveActor, origin: string): Promise<LiveResult<WithModuleCode<PresenterPage>>> {
   const session = await findLiveSession(codeInput);
-  if (!session) return { ok: false, status: 404, message: MESSAGES.unknownCode };
-  if (!canDrive(session, actor)) return { ok: false, status: 403, message: MESSAGES.notDriver };
+  if (!session) return refuse(404, MESSAGES.unknownCode);
+  if (!canDrive(session, actor)) return refuse(403, MESSAGES.notDriver);
   const module = liveModule(session.moduleSlug);
   const view = await liveState(session.id, { kind: "presenter" });
-  if (!module || !view) return { ok: false, status: 410, message: MESSAGES.moduleGone };
+  if (!module || !view) return refuse(410, MESSAGES.moduleGone);
   const url = `${origin}/join/${session.code}`;
   return {
     ok: true,
@@ -77,16 +78,16 @@ export type ParticipantPage = ({ kind: "view" } & WithModuleCode<ParticipantView
  */
 export async function participantPage(codeInput: string, actor: LiveActor): Promise<LiveResult<ParticipantPage>> {
   const session = await findLiveSession(codeInput);
-  if (!session) return { ok: false, status: 404, message: MESSAGES.unknownCode };
+  if (!session) return refuse(404, MESSAGES.unknownCode);
   if (!(await isParticipant(session.id, actor.id))) {
     if (canDrive(session, actor)) return { ok: true, value: { kind: "presenter" } };
-    if (session.status === "ended") return { ok: false, status: 410, message: MESSAGES.ended };
+    if (session.status === "ended") return refuse(410, MESSAGES.ended);
     return { ok: true, value: { kind: "join" } };
   }
   if (session.status === "open") await touchPresence(session.id, [actor.id]);
   const module = liveModule(session.moduleSlug);
   const view = await liveState(session.id, { kind: "participant", userId: actor.id });
-  if (!module || !view) return { ok: false, status: 410, message: MESSAGES.moduleGone };
+  if (!module || !view) return refuse(410, MESSAGES.moduleGone);
   const rows = await db()
     .select({ id: reflections.reflectId, body: reflections.body })
     .from(reflections)
@@ -120,12 +121,12 @@ export async function streamAccess(
   asPresenter: boolean,
 ): Promise<LiveResult<{ sessionId: string; ended: boolean; viewer: { kind: "presenter" } | { kind: "participant"; userId: string } }>> {
   const session = await findLiveSession(codeInput);
-  if (!session) return { ok: false, status: 404, message: MESSAGES.unknownCode };
+  if (!session) return refuse(404, MESSAGES.unknownCode);
   const ended = session.status === "ended";
   if (asPresenter) {
-    if (!canDrive(session, actor)) return { ok: false, status: 403, message: MESSAGES.notDriver };
+    if (!canDrive(session, actor)) return refuse(403, MESSAGES.notDriver);
     return { ok: true, value: { sessionId: session.id, ended, viewer: { kind: "presenter" } } };
   }
-  if (!(await isParticipant(session.id, actor.id))) return { ok: false, status: 403, message: MESSAGES.notParticipant };
+  if (!(await isParticipant(session.id, actor.id))) return refuse(403, MESSAGES.notParticipant);
   return { ok: true, value: { sessionId: session.id, ended, viewer: { kind: "participant", userId: actor.id } } };
 }

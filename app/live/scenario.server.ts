@@ -44,7 +44,7 @@ export async function advanceScenario(code: string, actor: LiveActor, activityId
     if (taken && taken.choice === choice) return { value: { endingId: room.endingId } };
     if (turn !== room.path.length || room.endingId) throw new Refused(409, "The conversation has already moved on.");
     const move = checkMove(scenario, room.currentNode, choice);
-    if (!move.ok) throw new Refused(400, move.message);
+    if (!move.ok) throw new Refused(move.status, move.message);
     const tally = await tx
       .select({ choice: sql<string>`${liveResponses.answer}->>'choice'`, n: sql<number>`count(*)::int` })
       .from(liveResponses)
@@ -54,8 +54,8 @@ export async function advanceScenario(code: string, actor: LiveActor, activityId
     const next: StoredScenarioRoom = {
       ...room,
       path: [...room.path, { node: room.currentNode, choice, votes }],
-      currentNode: move.next.id,
-      endingId: move.next.kind === "ending" ? move.next.id : null,
+      currentNode: move.value.id,
+      endingId: move.value.kind === "ending" ? move.value.id : null,
     };
     return { value: { endingId: next.endingId }, patch: { scenarios: { ...s.scenarios, [activityId]: next } } };
   });

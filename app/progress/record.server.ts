@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { pollAnswers, quizAttempts, reflections, scenarioRuns, type ScenarioMove } from "../../db/schema";
 import type { CompiledModule } from "../content/manifest";
+import { refuse, type Result } from "../lib/result";
 import { completeIfDone } from "./completion.server";
 import { scoreQuiz, type QuizAnswers } from "../activities/quiz/scoring";
 import { checkMove } from "../activities/scenario/moves";
@@ -9,10 +10,8 @@ import { checkMove } from "../activities/scenario/moves";
 // What a learner does in a module, recorded: step views, quiz attempts, scenario moves, poll
 // answers and reflections. Each write that can finish the module asks completeIfDone.
 
-/** An expected refusal: the route turns it into a 4xx with this message. */
-export type ProgressResult<T> = { ok: true; value: T } | { ok: false; status: 400 | 404 | 409; message: string };
-
-const refuse = (status: 400 | 404 | 409, message: string) => ({ ok: false as const, status, message });
+/** A learner's action, recorded or refused (bad or stale input, an unknown activity). */
+export type ProgressResult<T> = Result<T, 400 | 404 | 409>;
 
 export const REFLECTION_MAX = 5000;
 
@@ -44,7 +43,7 @@ export async function submitQuiz(
   const quiz = module.manifest.activities[quizId];
   if (!quiz || quiz.kind !== "quiz") return refuse(400, `Module “${module.frontmatter.title}” has no quiz "${quizId}".`);
   const check = scoreQuiz(quiz, answers);
-  if (!check.ok) return refuse(400, check.message);
+  if (!check.ok) return check;
   const [inserted] = await db()
     .insert(quizAttempts)
     .values({
@@ -54,9 +53,9 @@ export async function submitQuiz(
       contentHash: module.hash,
       attemptKey,
       answers,
-      results: check.results,
-      score: check.score,
-      passed: check.passed,
+      results: check.value.results,
+      score: check.value.score,
+      passed: check.value.passed,
     })
     .onConflictDoNothing({ target: [quizAttempts.userId, quizAttempts.attemptKey] })
     .returning();
@@ -135,14 +134,14 @@ export async function chooseReply(
   const scenario = module.manifest.activities[scenarioId];
   if (!scenario || scenario.kind !== "scenario") return refuse(400, `Module “${module.frontmatter.title}” has no scenario "${scenarioId}".`);
   const move = checkMove(scenario, fromNode, choice);
-  if (!move.ok) return refuse(400, move.message);
-  const ending = move.next.kind === "ending" ? move.next : null;
+  if (!move.ok) return move;
+  const ending = move.value.kind === "ending" ? move.value : null;
   const entry: ScenarioMove = { node: fromNode, choice };
   const [updated] = await db()
     .update(scenarioRuns)
     .set({
       path: sql`${scenarioRuns.path} || ${JSON.stringify([entry])}::jsonb`,
-      currentNode: move.next.id,
+      currentNode: move.value.id,
       endingId: ending?.id ?? null,
       outcome: ending?.outcome ?? null,
       endedAt: ending ? sql`now()` : null,

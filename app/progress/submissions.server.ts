@@ -4,6 +4,7 @@ import { isQuizAnswerField, readQuizAnswers } from "../activities/quiz/form.serv
 import { reflectFields } from "../activities/reflect/form.server";
 import { scenarioChooseFields } from "../activities/scenario/form.server";
 import type { CompiledModule } from "../content/manifest";
+import { refuse, refuseActivity, type ActivityResult } from "../lib/result";
 import { answerPoll, chooseReply, saveReflection, startScenario, submitQuiz, type ProgressResult } from "./record.server";
 
 // Turns an activity form post into one domain call. Shared by the self-paced step page
@@ -25,13 +26,12 @@ const submissionSchema = z.discriminatedUnion(
   { error: "Unknown action: reload the page and try again." },
 );
 
-export type SubmissionResult = { ok: true; completed: boolean } | { ok: false; status: 400 | 404 | 409; activityId: string; message: string };
+export type SubmissionResult = ActivityResult<{ completed: boolean }, 400 | 404 | 409>;
 
 export async function handleActivitySubmission(userId: string, module: CompiledModule, form: FormData): Promise<SubmissionResult> {
   const fields = Object.fromEntries([...form.entries()].filter(([name]) => !isQuizAnswerField(name)).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
   const parsed = submissionSchema.safeParse(fields);
-  const id = typeof fields.activityId === "string" ? fields.activityId.slice(0, 64) : "";
-  if (!parsed.success) return { ok: false, status: 400, activityId: id, message: parsed.error.issues[0]?.message ?? "That form could not be read." };
+  if (!parsed.success) return refuseActivity(refuse(400, parsed.error.issues[0]?.message ?? "That form could not be read."), fields.activityId);
   const input = parsed.data;
   let result: ProgressResult<unknown> & { completed?: boolean };
   switch (input.intent) {
@@ -55,6 +55,6 @@ export async function handleActivitySubmission(userId: string, module: CompiledM
       result = await saveReflection(userId, module, input.activityId, input.body.trim());
       break;
   }
-  if (!result.ok) return { ok: false, status: result.status, activityId: input.activityId, message: result.message };
-  return { ok: true, completed: result.completed ?? false };
+  if (!result.ok) return refuseActivity(result, input.activityId);
+  return { ok: true, value: { completed: result.completed ?? false } };
 }

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { activityFailure } from "~/lib/http.server";
 import { data, redirect } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
@@ -29,7 +30,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user } = await requireUser({ request, context });
   const result = await runParticipantCommand(routeParam(params, "code"), user.id, await readForm(request));
-  if (!result.ok) return data({ ok: false as const, failure: { activityId: result.activityId, message: result.message } }, { status: result.status });
+  if (!result.ok) return activityFailure(result);
   return { ok: true as const };
 }
 

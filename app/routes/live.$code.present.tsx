@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { activityFailure } from "~/lib/http.server";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
@@ -29,8 +30,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user } = await requireUser({ request, context }, ROLES.runLive);
   const result = await runPresenterCommand(routeParam(params, "code"), user, await readForm(request));
-  if (!result.ok) return data({ ok: false as const, failure: { activityId: result.activityId, message: result.message } }, { status: result.status });
-  return { ok: true as const, intent: result.intent };
+  if (!result.ok) return activityFailure(result);
+  return { ok: true as const, intent: result.value.intent };
 }
 
 // Client-side navigation and revalidation: the module's code script first (ADR 006).

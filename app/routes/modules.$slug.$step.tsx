@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ClientLoaderFunctionArgs } from "@remix-run/react";
-import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { ProgressBar } from "~/components/progress-bar";
 import { visibleModule } from "~/content/catalog.server";
-import { notFound } from "~/lib/http.server";
+import { activityFailure, notFound } from "~/lib/http.server";
 import { randomToken } from "~/lib/crypto.server";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
@@ -50,8 +49,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!module) throw notFound("There is no training module at this address.");
   if (!module.manifest.steps.some((s) => s.id === params.step)) throw notFound(`“${module.frontmatter.title}” has no step called “${params.step}”.`);
   const result = await handleActivitySubmission(user.id, module, await readForm(request));
-  if (!result.ok) return data({ ok: false as const, failure: { activityId: result.activityId, message: result.message } }, { status: result.status });
-  return { ok: true as const, completed: result.completed };
+  if (!result.ok) return activityFailure(result);
+  return { ok: true as const, completed: result.value.completed };
 }
 
 // Client-side navigation: make sure the module's code script has run before rendering. Not

@@ -28,75 +28,75 @@ const threeQuestions = (passMark: number) =>
 describe("scoreQuiz", () => {
   it("scores every question right as 100 and passes", () => {
     const result = scoreQuiz(threeQuestions(80), { one: ["a"], two: ["b"], many: ["a", "b"] });
-    expect(result).toEqual({ ok: true, results: { one: true, two: true, many: true }, score: 100, passed: true });
+    expect(result).toEqual({ ok: true, value: { results: { one: true, two: true, many: true }, score: 100, passed: true } });
   });
 
   it("marks a single-choice question right only for the correct option", () => {
     const result = scoreQuiz(threeQuestions(80), { one: ["c"], two: ["b"], many: ["a", "b"] });
-    expect(result).toMatchObject({ ok: true, results: { one: false, two: true, many: true } });
+    expect(result).toMatchObject({ ok: true, value: { results: { one: false, two: true, many: true } } });
   });
 
   it("needs exactly the right set on a multiple-choice question: a subset or a superset is wrong", () => {
     const subset = scoreQuiz(threeQuestions(0), { one: ["a"], two: ["b"], many: ["a"] });
-    expect(subset).toMatchObject({ ok: true, results: { many: false } });
+    expect(subset).toMatchObject({ ok: true, value: { results: { many: false } } });
     const superset = scoreQuiz(threeQuestions(0), { one: ["a"], two: ["b"], many: ["a", "b", "c"] });
-    expect(superset).toMatchObject({ ok: true, results: { many: false } });
+    expect(superset).toMatchObject({ ok: true, value: { results: { many: false } } });
     const swapped = scoreQuiz(threeQuestions(0), { one: ["a"], two: ["b"], many: ["b", "c"] });
-    expect(swapped).toMatchObject({ ok: true, results: { many: false } });
+    expect(swapped).toMatchObject({ ok: true, value: { results: { many: false } } });
     const order = scoreQuiz(threeQuestions(0), { one: ["a"], two: ["b"], many: ["b", "a"] });
-    expect(order).toMatchObject({ ok: true, results: { many: true } });
+    expect(order).toMatchObject({ ok: true, value: { results: { many: true } } });
   });
 
   it("ignores the same option sent twice", () => {
     const result = scoreQuiz(threeQuestions(80), { one: ["a", "a"], two: ["b"], many: ["a", "b", "a"] });
-    expect(result).toMatchObject({ ok: true, score: 100 });
+    expect(result).toMatchObject({ ok: true, value: { score: 100 } });
   });
 
   it("rounds the score to a whole percent", () => {
     // 2 of 3 = 66.67 -> 67; 1 of 3 = 33.33 -> 33
-    expect(scoreQuiz(threeQuestions(80), { one: ["a"], two: ["b"], many: ["c"] })).toMatchObject({ ok: true, score: 67, passed: false });
-    expect(scoreQuiz(threeQuestions(80), { one: ["a"], two: ["a"], many: ["c"] })).toMatchObject({ ok: true, score: 33 });
-    expect(scoreQuiz(threeQuestions(80), { one: ["b"], two: ["a"], many: ["c"] })).toMatchObject({ ok: true, score: 0 });
+    expect(scoreQuiz(threeQuestions(80), { one: ["a"], two: ["b"], many: ["c"] })).toMatchObject({ ok: true, value: { score: 67, passed: false } });
+    expect(scoreQuiz(threeQuestions(80), { one: ["a"], two: ["a"], many: ["c"] })).toMatchObject({ ok: true, value: { score: 33 } });
+    expect(scoreQuiz(threeQuestions(80), { one: ["b"], two: ["a"], many: ["c"] })).toMatchObject({ ok: true, value: { score: 0 } });
   });
 
   it("passes at exactly the pass mark and not one point below", () => {
     const fourQuestions = (passMark: number) => quiz(passMark, [single("q1", "a", ["b"]), single("q2", "a", ["b"]), single("q3", "a", ["b"]), single("q4", "a", ["b"])]);
     const threeRight = { q1: ["a"], q2: ["a"], q3: ["a"], q4: ["b"] }; // 75
-    expect(scoreQuiz(fourQuestions(75), threeRight)).toMatchObject({ ok: true, score: 75, passed: true });
-    expect(scoreQuiz(fourQuestions(76), threeRight)).toMatchObject({ ok: true, score: 75, passed: false });
+    expect(scoreQuiz(fourQuestions(75), threeRight)).toMatchObject({ ok: true, value: { score: 75, passed: true } });
+    expect(scoreQuiz(fourQuestions(76), threeRight)).toMatchObject({ ok: true, value: { score: 75, passed: false } });
     // The rounded score is what is compared: 2 of 3 = 67 passes a pass mark of 67.
-    expect(scoreQuiz(threeQuestions(67), { one: ["a"], two: ["b"], many: ["c"] })).toMatchObject({ score: 67, passed: true });
-    expect(scoreQuiz(threeQuestions(68), { one: ["a"], two: ["b"], many: ["c"] })).toMatchObject({ score: 67, passed: false });
+    expect(scoreQuiz(threeQuestions(67), { one: ["a"], two: ["b"], many: ["c"] })).toMatchObject({ value: { score: 67, passed: true } });
+    expect(scoreQuiz(threeQuestions(68), { one: ["a"], two: ["b"], many: ["c"] })).toMatchObject({ value: { score: 67, passed: false } });
     // A pass mark of 0 passes anything; 100 needs everything.
-    expect(scoreQuiz(fourQuestions(0), { q1: ["b"], q2: ["b"], q3: ["b"], q4: ["b"] })).toMatchObject({ score: 0, passed: true });
-    expect(scoreQuiz(fourQuestions(100), threeRight)).toMatchObject({ passed: false });
+    expect(scoreQuiz(fourQuestions(0), { q1: ["b"], q2: ["b"], q3: ["b"], q4: ["b"] })).toMatchObject({ value: { score: 0, passed: true } });
+    expect(scoreQuiz(fourQuestions(100), threeRight)).toMatchObject({ value: { passed: false } });
   });
 
   it("refuses an answer to a question the quiz does not have", () => {
     const result = scoreQuiz(threeQuestions(80), { one: ["a"], two: ["b"], many: ["a", "b"], three: ["a"] });
-    expect(result).toEqual({ ok: false, message: expect.stringMatching(/no question "three"/) });
+    expect(result).toEqual({ ok: false, status: 400, message: expect.stringMatching(/no question "three"/) });
   });
 
   it("refuses an option the question does not have", () => {
     const result = scoreQuiz(threeQuestions(80), { one: ["z"], two: ["b"], many: ["a", "b"] });
-    expect(result).toEqual({ ok: false, message: expect.stringMatching(/Prompt one.*has no option "z"/) });
+    expect(result).toEqual({ ok: false, status: 400, message: expect.stringMatching(/Prompt one.*has no option "z"/) });
   });
 
   it("refuses a quiz with a question left unanswered (missing or empty)", () => {
-    expect(scoreQuiz(threeQuestions(80), { one: ["a"], many: ["a", "b"] })).toEqual({ ok: false, message: expect.stringMatching(/Answer every question.*Prompt two/) });
+    expect(scoreQuiz(threeQuestions(80), { one: ["a"], many: ["a", "b"] })).toEqual({ ok: false, status: 400, message: expect.stringMatching(/Answer every question.*Prompt two/) });
     expect(scoreQuiz(threeQuestions(80), { one: ["a"], two: [], many: ["a", "b"] })).toMatchObject({ ok: false });
   });
 
   it("refuses two answers to a single-choice question", () => {
     const result = scoreQuiz(threeQuestions(80), { one: ["a", "b"], two: ["b"], many: ["a", "b"] });
-    expect(result).toEqual({ ok: false, message: expect.stringMatching(/Prompt one.*takes one answer/) });
+    expect(result).toEqual({ ok: false, status: 400, message: expect.stringMatching(/Prompt one.*takes one answer/) });
   });
 
   it("never reads inherited object properties as answers (a question called constructor)", () => {
     const tricky = quiz(80, [single("constructor", "a", ["b"]), single("to-string", "a", ["b"])]);
-    expect(scoreQuiz(tricky, { "to-string": ["a"] })).toEqual({ ok: false, message: expect.stringMatching(/Answer every question/) });
-    expect(scoreQuiz(tricky, { constructor: ["a"], "to-string": ["a"] })).toMatchObject({ ok: true, score: 100 });
-    expect(scoreQuiz(tricky, { constructor: ["a"], "to-string": ["a"], toString: ["a"] })).toMatchObject({ ok: false, message: expect.stringMatching(/no question "toString"/) });
+    expect(scoreQuiz(tricky, { "to-string": ["a"] })).toEqual({ ok: false, status: 400, message: expect.stringMatching(/Answer every question/) });
+    expect(scoreQuiz(tricky, { constructor: ["a"], "to-string": ["a"] })).toMatchObject({ ok: true, value: { score: 100 } });
+    expect(scoreQuiz(tricky, { constructor: ["a"], "to-string": ["a"], toString: ["a"] })).toMatchObject({ ok: false, status: 400, message: expect.stringMatching(/no question "toString"/) });
   });
 });
 
@@ -126,27 +126,27 @@ describe("checkMove", () => {
   };
 
   it("allows a listed reply and says where it leads", () => {
-    expect(checkMove(scenario, "hello", 0)).toEqual({ ok: true, next: scenario.nodes.warm });
-    expect(checkMove(scenario, "hello", 1)).toEqual({ ok: true, next: scenario.nodes.closed });
-    expect(checkMove(scenario, "warm", 0)).toEqual({ ok: true, next: scenario.nodes.hello });
+    expect(checkMove(scenario, "hello", 0)).toEqual({ ok: true, value: scenario.nodes.warm });
+    expect(checkMove(scenario, "hello", 1)).toEqual({ ok: true, value: scenario.nodes.closed });
+    expect(checkMove(scenario, "warm", 0)).toEqual({ ok: true, value: scenario.nodes.hello });
   });
 
   it("refuses a node the scenario does not have", () => {
-    expect(checkMove(scenario, "kitchen", 0)).toEqual({ ok: false, message: expect.stringMatching(/no point called "kitchen"/) });
+    expect(checkMove(scenario, "kitchen", 0)).toEqual({ ok: false, status: 400, message: expect.stringMatching(/no point called "kitchen"/) });
   });
 
   it("refuses a reply out of range, negative or not a whole number", () => {
     for (const choice of [2, 99, -1, 0.5, Number.NaN]) {
-      expect(checkMove(scenario, "hello", choice), String(choice)).toEqual({ ok: false, message: expect.stringMatching(/isn't one of the choices/) });
+      expect(checkMove(scenario, "hello", choice), String(choice)).toEqual({ ok: false, status: 400, message: expect.stringMatching(/isn't one of the choices/) });
     }
     expect(checkMove(scenario, "warm", 1).ok).toBe(false);
   });
 
   it("refuses any move from an ending", () => {
-    expect(checkMove(scenario, "closed", 0)).toEqual({ ok: false, message: expect.stringMatching(/already ended/) });
+    expect(checkMove(scenario, "closed", 0)).toEqual({ ok: false, status: 400, message: expect.stringMatching(/already ended/) });
   });
 
   it("refuses a reply that leads to a node that does not exist", () => {
-    expect(checkMove(scenario, "broken", 0)).toEqual({ ok: false, message: expect.stringMatching(/leads nowhere/) });
+    expect(checkMove(scenario, "broken", 0)).toEqual({ ok: false, status: 400, message: expect.stringMatching(/leads nowhere/) });
   });
 });
