@@ -169,8 +169,8 @@ export default function SessionReportPage() {
       </section>
 
       <section aria-labelledby="scenarios-heading">
-        <h3 id="scenarios-heading">Scenarios played together</h3>
-        {scenarios.length === 0 ? <p className="muted">No scenario was played in this session.</p> : null}
+        <h3 id="scenarios-heading">Practice conversations played together</h3>
+        {scenarios.length === 0 ? <p className="muted">No practice conversation was played in this session.</p> : null}
         {scenarios.map((scenario) => (
           <div key={scenario.id} className="session-scenario">
             <h4>{scenario.title}</h4>
@@ -208,7 +208,7 @@ export default function SessionReportPage() {
         {rubrics.map((rubric) => (
           <div key={rubric.id}>
             <BarChart
-              title={`Role-play: ${rubric.title}`}
+              title={`Pair role-play: ${rubric.title}`}
               description={`${rubric.checklists} ${rubric.checklists === 1 ? "checklist" : "checklists"} filled in; how many ticked each item.`}
               series={TICKS}
               max={rubric.checklists}

@@ -27,10 +27,10 @@ export default function SessionReports() {
       <h2 id="sessions-heading">Live sessions</h2>
       <p className="muted">
         {ownSessions
-          ? "The sessions you ran. Open one for its attendance, answers, scenario votes and observer checklists."
+          ? "The sessions you ran. Open one for its attendance, answers, practice-conversation votes and observer checklists."
           : reach === "own groups"
             ? "Sessions run for your groups, or joined by people in them. People outside your groups are counted, not named."
-            : "Every live session. Open one for its attendance, answers, scenario votes and observer checklists."}{" "}
+            : "Every live session. Open one for its attendance, answers, practice-conversation votes and observer checklists."}{" "}
         Times are UTC.
       </p>
       {sessions.length === 0 ? (
