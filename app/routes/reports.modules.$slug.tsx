@@ -123,7 +123,7 @@ function GroupSection({ report: r, pageHref, exportHref }: { report: ModuleRepor
             <tbody>
               {rows.map((g) => (
                 <tr key={g.id}>
-                  <th scope="row">
+                  <th scope="row" className="breakable">
                     <Link to={`/reports/activists${toQuery({ group: g.id, module: r.module.slug })}`}>{g.name}</Link>{" "}
                     {g.isTargetSeat ? <span className="tag tag--warn">Target seat</span> : null}
                   </th>

@@ -108,7 +108,7 @@ export default function SessionReportPage() {
               <tbody>
                 {attendees.map((a) => (
                   <tr key={a.userId}>
-                    <th scope="row">
+                    <th scope="row" className="breakable">
                       {linkPeople ? <Link to={`/reports/activists/${a.userId}`}>{a.name}</Link> : a.name}
                       {a.newcomer ? (
                         <>
@@ -117,7 +117,7 @@ export default function SessionReportPage() {
                         </>
                       ) : null}
                     </th>
-                    {showEmail ? <td>{a.email}</td> : null}
+                    {showEmail ? <td className="breakable">{a.email}</td> : null}
                     <td>{time(a.joinedAt)}</td>
                     <td>
                       <Attendance a={a} open={open} />
@@ -229,9 +229,9 @@ export default function SessionReportPage() {
                   <tbody>
                     {rubric.observed.map((o) => (
                       <tr key={`${o.round}-${o.canvasserName}-${o.observerName}`}>
-                        <th scope="row">{o.canvasserName}</th>
+                        <th scope="row" className="breakable">{o.canvasserName}</th>
                         <td>{o.round}</td>
-                        <td>{o.observerName}</td>
+                        <td className="breakable">{o.observerName}</td>
                         <td>{o.items.length ? o.items.join("; ") : <span className="muted">nothing</span>}</td>
                       </tr>
                     ))}

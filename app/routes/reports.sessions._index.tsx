@@ -71,8 +71,8 @@ export default function SessionReports() {
                     ) : null}
                   </th>
                   <td>{s.moduleTitle}</td>
-                  <td>{s.groupName ?? <span className="muted">No group</span>}</td>
-                  {ownSessions ? null : <td>{s.trainerName}</td>}
+                  <td className="breakable">{s.groupName ?? <span className="muted">No group</span>}</td>
+                  {ownSessions ? null : <td className="breakable">{s.trainerName}</td>}
                   <td className="num">{s.participants}</td>
                   <td className="num">{s.status === "ended" ? s.attended : <span className="muted">at the end</span>}</td>
                   <td className="num">{s.completions}</td>

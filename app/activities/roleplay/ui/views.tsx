@@ -197,7 +197,7 @@ function RubricSummary() {
         <tbody>
           {live.rubricSummary.map((row) => (
             <tr key={`${row.canvasserName}-${row.observerName}`}>
-              <th scope="row">
+              <th scope="row" className="breakable">
                 {row.canvasserName} <span className="muted">(seen by {row.observerName})</span>
               </th>
               {RUBRIC_ITEMS.map((item) => (
