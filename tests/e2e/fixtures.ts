@@ -136,8 +136,7 @@ export async function createGroup(page: Page, name: string, kind = "branch"): Pr
 
 /** Admin → Invites: create an invite link and return its URL. */
 export async function createInvite(page: Page, groupName: string, role = "activist"): Promise<string> {
-  // Always a fresh page: on the same page, the previous invite's URL would be read.
-  await page.goto("/admin/invites");
+  if (!onPath(page, "/admin/invites")) await page.goto("/admin/invites");
   await page.getByLabel("Group").selectOption({ label: groupName });
   await page.getByLabel("Role").selectOption(role);
   await page.getByRole("button", { name: "Create invite link" }).click();

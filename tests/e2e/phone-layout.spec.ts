@@ -163,6 +163,8 @@ test.describe("long names on a phone", () => {
     const trainerPerson = { name: longWord("Trainer", 100), email: uniqueEmail("long-trainer"), password };
     const activistPerson = { name: longWord("Activist", 100), email: uniqueEmail("long-activist"), password };
     const signUp = async (role: "trainer" | "activist", person: typeof trainerPerson) => {
+      // A fresh invites page: on the same one, createInvite would read the last invite's URL.
+      await adminPage.goto("/admin/groups");
       const url = await createInvite(adminPage, groupName, role);
       const page = await phonePage(browser, baseURL);
       await page.goto(url);
