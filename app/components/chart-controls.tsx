@@ -1,4 +1,5 @@
 import { Link } from "@remix-run/react";
+import { DownloadIcon, SortIcon } from "./icons";
 
 // The controls around report charts and tables: page links, sortable column headers, the
 // CSV download link and the summary of filter mistakes. Plain links and GET forms, so
@@ -68,9 +69,8 @@ export function SortHeader({
     <th scope="col" className={className} aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined}>
       <Link to={href(column, next)} className="sort-link">
         {label}
-        <span aria-hidden="true" className="sort-link__arrow">
-          {active ? (dir === "asc" ? " ▲" : " ▼") : " ↕"}
-        </span>
+        {" "}
+        <SortIcon direction={active ? dir : "none"} className="sort-link__arrow" />
         <span className="visually-hidden">{active ? `, sorted ${dir === "asc" ? "ascending" : "descending"}; sort ${next === "asc" ? "ascending" : "descending"}` : ", sort"}</span>
       </Link>
     </th>
@@ -82,7 +82,7 @@ export function ExportLink({ href, label }: { href: string; label: string }) {
   return (
     <p className="export-link">
       <a href={href} download className="button button--quiet">
-        <span aria-hidden="true">⤓</span> {label}
+        <DownloadIcon /> {label}
       </a>
     </p>
   );

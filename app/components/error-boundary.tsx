@@ -1,4 +1,5 @@
 import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { readErrorPayload, type ErrorWayOn } from "~/lib/error-payload";
 
 const TITLES: Record<number, string> = {
   400: "That request didn't work",
@@ -13,10 +14,12 @@ const TITLES: Record<number, string> = {
 export function GeneralErrorBoundary() {
   const error = useRouteError();
   let status = 500;
+  let wayOn: ErrorWayOn | undefined;
   let message = "Something went wrong on our side. Try again in a moment; if it keeps happening, tell your organiser.";
   if (isRouteErrorResponse(error)) {
     status = error.status;
-    if (typeof error.data === "string" && error.data) message = error.data;
+    const payload = readErrorPayload(error.data);
+    if (payload) ({ message, wayOn } = payload);
     else if (status === 404) message = "We couldn't find that page. It may have moved, or the link may be mistyped.";
   } else if (error instanceof Error && typeof document !== "undefined") {
     // In the browser only: on the server, entry.server's handleError has logged it
@@ -29,8 +32,13 @@ export function GeneralErrorBoundary() {
       <p className="error-page__status">Error {status}</p>
       <h1 id="error-title">{title}</h1>
       <p>{message}</p>
-      <p>
-        <Link to="/" className="button">
+      <p className="button-row">
+        {wayOn ? (
+          <Link to={wayOn.to} className="button">
+            {wayOn.label}
+          </Link>
+        ) : null}
+        <Link to="/" className={wayOn ? "button button--secondary" : "button"}>
           Go to your home page
         </Link>
       </p>

@@ -1,5 +1,6 @@
 import { data } from "@remix-run/node";
 import type { ZodError, ZodType } from "zod";
+import type { ErrorPayload, ErrorWayOn } from "./error-payload";
 import { hasControlCharacter } from "./request.server";
 import type { ActivityRefusal } from "./result";
 
@@ -8,7 +9,9 @@ export function invariantResponse(condition: unknown, message: string, status = 
   if (!condition) throw data(message, { status });
 }
 
-export const notFound = (message = "We couldn't find that page.") => data(message, { status: 404 });
+/** A 404 the error page shows; `wayOn` adds a link to the page to go to instead. */
+export const notFound = (message = "We couldn't find that page.", wayOn?: ErrorWayOn) =>
+  data<string | ErrorPayload>(wayOn ? { message, wayOn } : message, { status: 404 });
 
 /**
  * A 4xx from a resource route (a script, a stream: no page, no error boundary) as plain

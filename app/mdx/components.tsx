@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { ACTIVITY_VIEWS, MANIFEST_ONLY_TAGS, type ActivityViews } from "~/activities/registry";
 import { useRuntime } from "~/activities/runtime/context";
+import { LightbulbIcon } from "~/components/icons";
 
 // Components authors use inside MDX (docs/authoring.md). An activity's views live in
 // its folder, app/activities/<kind>/; its component here only picks the self-paced or
@@ -16,7 +17,7 @@ export function Tip({ title, children }: { title?: string; children?: ReactNode 
   return (
     <aside className="tip" aria-label={title ?? "Tip"}>
       <p className="tip__title">
-        <span aria-hidden="true">💡 </span>
+        <LightbulbIcon className="tip__icon" />{" "}
         {title ?? "Tip"}
       </p>
       {children}

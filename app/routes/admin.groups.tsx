@@ -57,7 +57,7 @@ export default function AdminGroups() {
               <tbody>
                 {groups.map((g) => (
                   <tr key={g.id}>
-                    <td>
+                    <td className="breakable">
                       {g.name} {g.isTargetSeat ? <span className="tag tag--warn">Target seat</span> : null}
                     </td>
                     <td>{g.kind}</td>

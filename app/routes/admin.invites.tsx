@@ -113,9 +113,9 @@ export default function AdminInvites() {
               <tbody>
                 {invites.map((i) => (
                   <tr key={i.id}>
-                    <td>{i.groupName}</td>
+                    <td className="breakable">{i.groupName}</td>
                     <td>{ROLE_LABEL[i.role]}</td>
-                    <td>
+                    <td className="breakable">
                       <span className={`tag ${STATUS_TAG[i.status]}`}>{i.status}</span>
                       {i.usedByName ? ` by ${i.usedByName}` : null}
                     </td>

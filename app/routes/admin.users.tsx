@@ -35,12 +35,12 @@ export default function AdminUsers() {
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>
-                <td>{u.name}</td>
-                <td>{u.email}</td>
+                <td className="breakable">{u.name}</td>
+                <td className="breakable">{u.email}</td>
                 <td>
                   <span className="tag">{ROLE_LABEL[u.role]}</span>
                 </td>
-                <td>{u.groups.length ? u.groups.map((g) => g.name).join(", ") : <span className="muted">none</span>}</td>
+                <td className="breakable">{u.groups.length ? u.groups.map((g) => g.name).join(", ") : <span className="muted">none</span>}</td>
                 <td>
                   <Link to={`/admin/users/${u.id}`} aria-label={`Edit role and groups of ${u.name}`}>
                     Edit

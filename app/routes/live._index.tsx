@@ -53,8 +53,8 @@ export default function LiveSessions() {
                 <tr key={s.id}>
                   <td>{when(s.createdAt)}</td>
                   <td>{s.moduleTitle}</td>
-                  <td>{s.groupName ?? <span className="muted">No group</span>}</td>
-                  {isAdmin ? <td>{s.trainerName}</td> : null}
+                  <td className="breakable">{s.groupName ?? <span className="muted">No group</span>}</td>
+                  {isAdmin ? <td className="breakable">{s.trainerName}</td> : null}
                   <td>
                     {s.status === "ended" ? `${s.attended} of ${s.participants} attended` : `${s.participants} joined`}
                   </td>

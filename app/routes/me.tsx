@@ -119,7 +119,7 @@ export default function MyRecord() {
       ) : null}
       {endings.length ? (
         <section aria-labelledby="endings-heading">
-          <h2 id="endings-heading">Role-play endings reached</h2>
+          <h2 id="endings-heading">Practice conversation endings reached</h2>
           <ul className="record-list">
             {endings.map((e) => (
               <li key={`${e.moduleSlug}/${e.scenarioId}/${e.endingId}`}>

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import type { ClientLoaderFunctionArgs } from "@remix-run/react";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
+import { SeenTick, StarIcon } from "~/components/icons";
 import { ProgressBar } from "~/components/progress-bar";
 import { visibleModule } from "~/content/catalog.server";
 import { activityFailure, notFound } from "~/lib/http.server";
@@ -20,7 +21,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const module = visibleModule(params.slug ?? "", user.role);
   if (!module) throw notFound("There is no training module at this address.");
   const index = module.manifest.steps.findIndex((s) => s.id === params.step);
-  if (index < 0) throw notFound(`“${module.frontmatter.title}” has no step called “${params.step}”. It may have been renamed: start from the module page.`);
+  if (index < 0) {
+    const message = `“${module.frontmatter.title}” has no step called “${params.step}”. It may have been renamed: start from the module page.`;
+    throw notFound(message, { to: `/modules/${module.slug}`, label: "Go to the module page" });
+  }
   const step = module.manifest.steps[index]!;
   const progress = await viewStep(user.id, module, step);
   // Fresh one-time keys each render: a resubmitted form reuses its key and is recognised.
@@ -47,7 +51,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user } = await requireUser({ request, context });
   const module = visibleModule(params.slug ?? "", user.role);
   if (!module) throw notFound("There is no training module at this address.");
-  if (!module.manifest.steps.some((s) => s.id === params.step)) throw notFound(`“${module.frontmatter.title}” has no step called “${params.step}”.`);
+  if (!module.manifest.steps.some((s) => s.id === params.step)) {
+    throw notFound(`“${module.frontmatter.title}” has no step called “${params.step}”.`, { to: `/modules/${module.slug}`, label: "Go to the module page" });
+  }
   const result = await handleActivitySubmission(user.id, module, await readForm(request));
   if (!result.ok) return activityFailure(result);
   return { ok: true as const, completed: result.value.completed };
@@ -79,7 +85,7 @@ export default function ModuleStep() {
       </div>
       {progress.completion ? (
         <div className="alert alert--success" role="status">
-          You've completed this module. 🎉 <Link to="/me">See your record</Link>
+          You've completed this module. <StarIcon className="celebrate" /> <Link to="/me">See your record</Link>
         </div>
       ) : null}
       <h1>{step.title}</h1>
@@ -125,7 +131,7 @@ export default function ModuleStep() {
               ) : (
                 <Link to={`${base}/${s.id}`}>{s.title}</Link>
               )}{" "}
-              {s.seen ? <span className="tick" aria-label="seen">✓</span> : null}
+              {s.seen ? <SeenTick /> : null}
             </li>
           ))}
         </ol>

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { may } from "~/auth/policy";
+import { SeenTick } from "~/components/icons";
 import { ProgressBar } from "~/components/progress-bar";
 import { visibleModule } from "~/content/catalog.server";
 import { notFound } from "~/lib/http.server";
@@ -69,7 +70,7 @@ export default function ModuleOverview() {
       <ol className="step-list">
         {steps.map((s) => (
           <li key={s.id}>
-            <Link to={`/modules/${module.slug}/${s.id}`}>{s.title}</Link> {s.seen ? <span className="tick" aria-label="seen">✓</span> : null}
+            <Link to={`/modules/${module.slug}/${s.id}`}>{s.title}</Link> {s.seen ? <SeenTick /> : null}
           </li>
         ))}
       </ol>

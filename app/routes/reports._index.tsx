@@ -194,7 +194,7 @@ function GroupTable({ overview: o, filters }: { overview: Overview; filters: Ove
           <tbody>
             {rows.map((g) => (
               <tr key={g.id} className={g.behind ? "row--behind" : undefined}>
-                <th scope="row">
+                <th scope="row" className="breakable">
                   <Link to={`/reports/activists?group=${g.id}`}>{g.name}</Link> {g.isTargetSeat ? <span className="tag tag--warn">Target seat</span> : null}{" "}
                   {g.behind ? <span className="tag tag--bad">Behind</span> : null}
                 </th>

@@ -150,9 +150,9 @@ export default function ActivistRecordPage() {
       </section>
 
       <section aria-labelledby="endings-heading">
-        <h3 id="endings-heading">Scenario endings reached</h3>
+        <h3 id="endings-heading">Practice conversation endings reached</h3>
         {endings.length === 0 ? (
-          <p className="muted">No scenario finished yet.</p>
+          <p className="muted">No practice conversation finished yet.</p>
         ) : (
           <ul className="record-list">
             {endings.map((e) => (

@@ -123,7 +123,7 @@ function GroupSection({ report: r, pageHref, exportHref }: { report: ModuleRepor
             <tbody>
               {rows.map((g) => (
                 <tr key={g.id}>
-                  <th scope="row">
+                  <th scope="row" className="breakable">
                     <Link to={`/reports/activists${toQuery({ group: g.id, module: r.module.slug })}`}>{g.name}</Link>{" "}
                     {g.isTargetSeat ? <span className="tag tag--warn">Target seat</span> : null}
                   </th>
@@ -223,7 +223,7 @@ function ScenarioSection({ scenario: s, endingsHref, choicesHref }: { scenario: 
   const headingId = `scenario-${s.id}-heading`;
   return (
     <section aria-labelledby={headingId}>
-      <h3 id={headingId}>Scenario: {s.title}</h3>
+      <h3 id={headingId}>Practice conversation: {s.title}</h3>
       <BarChart
         title="How runs ended"
         description="Self-paced runs, and runs played live by a room (counted when activists in this report voted in them)."
@@ -246,7 +246,7 @@ function ScenarioSection({ scenario: s, endingsHref, choicesHref }: { scenario: 
       ) : null}
       <h4>Replies at each point</h4>
       <p className="muted">
-        Share of learners who took each reply, out of those who replied at that point: in a self-paced run, or by their own vote when a room played the scenario live
+        Share of learners who took each reply, out of those who replied at that point: in a self-paced run, or by their own vote when a room played the conversation live
         (the counts say which). Someone who played more than once can count under more than one reply, but only once under each.
       </p>
       {s.nodes.map((n) => (

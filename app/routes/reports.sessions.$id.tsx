@@ -108,7 +108,7 @@ export default function SessionReportPage() {
               <tbody>
                 {attendees.map((a) => (
                   <tr key={a.userId}>
-                    <th scope="row">
+                    <th scope="row" className="breakable">
                       {linkPeople ? <Link to={`/reports/activists/${a.userId}`}>{a.name}</Link> : a.name}
                       {a.newcomer ? (
                         <>
@@ -117,7 +117,7 @@ export default function SessionReportPage() {
                         </>
                       ) : null}
                     </th>
-                    {showEmail ? <td>{a.email}</td> : null}
+                    {showEmail ? <td className="breakable">{a.email}</td> : null}
                     <td>{time(a.joinedAt)}</td>
                     <td>
                       <Attendance a={a} open={open} />
@@ -169,8 +169,8 @@ export default function SessionReportPage() {
       </section>
 
       <section aria-labelledby="scenarios-heading">
-        <h3 id="scenarios-heading">Scenarios played together</h3>
-        {scenarios.length === 0 ? <p className="muted">No scenario was played in this session.</p> : null}
+        <h3 id="scenarios-heading">Practice conversations played together</h3>
+        {scenarios.length === 0 ? <p className="muted">No practice conversation was played in this session.</p> : null}
         {scenarios.map((scenario) => (
           <div key={scenario.id} className="session-scenario">
             <h4>{scenario.title}</h4>
@@ -208,7 +208,7 @@ export default function SessionReportPage() {
         {rubrics.map((rubric) => (
           <div key={rubric.id}>
             <BarChart
-              title={`Role-play: ${rubric.title}`}
+              title={`Pair role-play: ${rubric.title}`}
               description={`${rubric.checklists} ${rubric.checklists === 1 ? "checklist" : "checklists"} filled in; how many ticked each item.`}
               series={TICKS}
               max={rubric.checklists}
@@ -229,9 +229,9 @@ export default function SessionReportPage() {
                   <tbody>
                     {rubric.observed.map((o) => (
                       <tr key={`${o.round}-${o.canvasserName}-${o.observerName}`}>
-                        <th scope="row">{o.canvasserName}</th>
+                        <th scope="row" className="breakable">{o.canvasserName}</th>
                         <td>{o.round}</td>
-                        <td>{o.observerName}</td>
+                        <td className="breakable">{o.observerName}</td>
                         <td>{o.items.length ? o.items.join("; ") : <span className="muted">nothing</span>}</td>
                       </tr>
                     ))}

@@ -27,10 +27,10 @@ export default function SessionReports() {
       <h2 id="sessions-heading">Live sessions</h2>
       <p className="muted">
         {ownSessions
-          ? "The sessions you ran. Open one for its attendance, answers, scenario votes and observer checklists."
+          ? "The sessions you ran. Open one for its attendance, answers, practice-conversation votes and observer checklists."
           : reach === "own groups"
             ? "Sessions run for your groups, or joined by people in them. People outside your groups are counted, not named."
-            : "Every live session. Open one for its attendance, answers, scenario votes and observer checklists."}{" "}
+            : "Every live session. Open one for its attendance, answers, practice-conversation votes and observer checklists."}{" "}
         Times are UTC.
       </p>
       {sessions.length === 0 ? (
@@ -71,8 +71,8 @@ export default function SessionReports() {
                     ) : null}
                   </th>
                   <td>{s.moduleTitle}</td>
-                  <td>{s.groupName ?? <span className="muted">No group</span>}</td>
-                  {ownSessions ? null : <td>{s.trainerName}</td>}
+                  <td className="breakable">{s.groupName ?? <span className="muted">No group</span>}</td>
+                  {ownSessions ? null : <td className="breakable">{s.trainerName}</td>}
                   <td className="num">{s.participants}</td>
                   <td className="num">{s.status === "ended" ? s.attended : <span className="muted">at the end</span>}</td>
                   <td className="num">{s.completions}</td>

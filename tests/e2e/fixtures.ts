@@ -78,6 +78,31 @@ export async function checkA11y(page: Page, label?: string): Promise<void> {
   expect(blocking, `Accessibility violations on ${label ?? page.url()}:\n${report}`).toEqual([]);
 }
 
+/**
+ * Fail if the page scrolls sideways, naming the outermost elements that stick out (those
+ * not inside a box that scrolls or clips them, such as a table's own .table-wrap). `soft`
+ * lets a test that walks many pages report every page that does not fit.
+ */
+export async function expectNoHorizontalScroll(page: Page, label: string, options: { soft?: boolean } = {}): Promise<void> {
+  const { scrollWidth, clientWidth, wide } = await page.evaluate(() => {
+    const root = document.scrollingElement!;
+    const wide: string[] = [];
+    for (const el of Array.from(document.body.querySelectorAll<HTMLElement>("*"))) {
+      if (wide.length >= 5) break;
+      // Text wider than its box (a long word) sticks out without the box doing so.
+      const textOverflows = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === "visible" && el.getBoundingClientRect().left + el.scrollWidth > root.clientWidth + 0.5;
+      if (el.getBoundingClientRect().right <= root.clientWidth + 0.5 && !textOverflows) continue;
+      let clipped = false;
+      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+        if (getComputedStyle(up).overflowX !== "visible") clipped = true;
+      }
+      if (!clipped) wide.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).replace(/ /g, ".")}` : ""} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
+    }
+    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide };
+  });
+  (options.soft ? expect.soft : expect)(scrollWidth, `${label}: page is ${scrollWidth}px wide in a ${clientWidth}px viewport; sticking out: ${wide.join(", ") || "?"}`).toBeLessThanOrEqual(clientWidth);
+}
+
 /** Whether the page is showing `path` now (query string ignored). */
 export function onPath(page: Page, path: string): boolean {
   return new URL(page.url(), "http://x").pathname === path;

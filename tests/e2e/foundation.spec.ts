@@ -1,10 +1,10 @@
-import type { Page } from "@playwright/test";
 import {
   DEMO,
   checkA11y,
   createGroup,
   createInvite,
   expect,
+  expectNoHorizontalScroll,
   fillSignUp,
   signIn,
   signOut,
@@ -284,27 +284,6 @@ test.describe("keyboard", () => {
 
 test.describe("small screens", () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-
-  async function expectNoHorizontalScroll(page: Page, label: string) {
-    const { scrollWidth, clientWidth, wide } = await page.evaluate(() => {
-      const root = document.scrollingElement!;
-      // The outermost elements that stick out, to say what to fix.
-      const wide: string[] = [];
-      for (const el of Array.from(document.body.querySelectorAll<HTMLElement>("*"))) {
-        if (el.getBoundingClientRect().right <= root.clientWidth + 0.5) continue;
-        if (wide.length >= 5) break;
-        let clipped = false;
-        for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
-          if (getComputedStyle(up).overflowX !== "visible") clipped = true;
-        }
-        if (!clipped) wide.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).replace(/ /g, ".")}` : ""} (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
-      }
-      return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide };
-    });
-    expect(scrollWidth, `${label}: page is ${scrollWidth}px wide in a ${clientWidth}px viewport; sticking out: ${wide.join(", ") || "?"}`).toBeLessThanOrEqual(
-      clientWidth,
-    );
-  }
 
   test("home pages fit a 390 px wide phone without horizontal scrolling", async ({ page }) => {
     await page.goto("/");

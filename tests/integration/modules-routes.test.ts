@@ -3,6 +3,7 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { randomToken } from "~/lib/crypto.server";
+import { readErrorPayload } from "~/lib/error-payload";
 import type { ScenarioActivity } from "~/content/manifest";
 import { moduleProgress } from "~/progress/read.server";
 import * as me from "~/routes/me";
@@ -75,7 +76,10 @@ describe("step page", () => {
   it("answers 404 for a step or module that does not exist, on the loader and the action, writing nothing", async () => {
     const user = await makeUser("activist");
     const before = await counts();
-    expect((await view(user, "doorstep-basics", "no-such-step")).status).toBe(404);
+    const missingStep = await view(user, "doorstep-basics", "no-such-step");
+    expect(missingStep.status).toBe(404);
+    // The message sends people to the module page, so the error page links there.
+    expect(readErrorPayload(missingStep.body)).toMatchObject({ message: expect.stringContaining("start from the module page"), wayOn: { to: "/modules/doorstep-basics" } });
     expect((await view(user, "no-such-module", "intro")).status).toBe(404);
     expect((await run(overview.loader, get("/modules/no-such-module", user.cookie), { slug: "no-such-module" })).status).toBe(404);
     const quiz = { intent: "quiz", activityId: "basics-quiz", attemptKey: key(), ...RIGHT };

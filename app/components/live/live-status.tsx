@@ -1,4 +1,5 @@
 import type { LiveShared } from "~/live/state";
+import { DotIcon } from "../icons";
 import { LiveTimer } from "./live-timer";
 import type { LiveConnection } from "./use-live-state";
 
@@ -25,7 +26,7 @@ export function LiveStatusBar({ shared, offsetMs, connection }: { shared: LiveSh
       <LiveTimer timer={shared.timer} serverNow={shared.serverNow} offsetMs={offsetMs} />
       {ended ? null : (
         <p className={`live-bar__connection live-bar__connection--${connection}`}>
-          <span aria-hidden="true">●</span> {CONNECTION_TEXT[connection]}
+          <DotIcon className="live-bar__dot" /> {CONNECTION_TEXT[connection]}
         </p>
       )}
     </div>

@@ -1,4 +1,5 @@
 import type { PollActivity } from "../manifest";
+import { CheckIcon } from "~/components/icons";
 import { BarChart } from "~/components/live/bar-chart";
 import { useActivity, useRuntime } from "~/activities/runtime/context";
 import { ActivityError, answeredLine, LiveError, RevealButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";
@@ -124,7 +125,7 @@ function ParticipantPoll({ poll }: { poll: PollActivity }) {
           </button>
           {chosenText && !busy ? (
             <span role="status" className="muted">
-              ✓ You answered “{chosenText}”.
+              <CheckIcon /> You answered “{chosenText}”.
             </span>
           ) : null}
         </div>

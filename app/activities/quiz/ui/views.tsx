@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import type { QuizActivity } from "../manifest";
+import { CheckIcon } from "~/components/icons";
 import { BarChart } from "~/components/live/bar-chart";
 import { useActivity, useRuntime, type RuntimeProgress } from "~/activities/runtime/context";
 import { ActivityError, answeredLine, LiveError, RevealButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";
@@ -203,7 +204,7 @@ function QuizForm({ quiz }: { quiz: QuizActivity }) {
         </button>
         {sent && !busy ? (
           <span role="status" className="muted">
-            ✓ Answers sent. The trainer will reveal the right ones.
+            <CheckIcon /> Answers sent. The trainer will reveal the right ones.
           </span>
         ) : null}
       </div>

@@ -1,4 +1,5 @@
 import { useContext, type ReactNode } from "react";
+import { CheckIcon } from "~/components/icons";
 import { RUBRIC_ITEMS } from "~/live/state";
 import { liveRoleVisible, RolePlayContext, useRuntime } from "~/activities/runtime/context";
 import { LiveError, PresenterButton, useLive, useLiveForm } from "~/activities/runtime/forms";
@@ -196,11 +197,14 @@ function RubricSummary() {
         <tbody>
           {live.rubricSummary.map((row) => (
             <tr key={`${row.canvasserName}-${row.observerName}`}>
-              <th scope="row">
+              <th scope="row" className="breakable">
                 {row.canvasserName} <span className="muted">(seen by {row.observerName})</span>
               </th>
               {RUBRIC_ITEMS.map((item) => (
-                <td key={item.id}>{row.items.includes(item.id) ? <span aria-label="yes">✓</span> : <span aria-label="no">·</span>}</td>
+                <td key={item.id}>
+                  {row.items.includes(item.id) ? <CheckIcon className="tick" /> : <span aria-hidden="true">·</span>}
+                  <span className="visually-hidden">{row.items.includes(item.id) ? "yes" : "no"}</span>
+                </td>
               ))}
             </tr>
           ))}

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { ScenarioActivity } from "../manifest";
+import { CheckIcon } from "~/components/icons";
 import { BarChart } from "~/components/live/bar-chart";
 import { useActivity, useRuntime, type LiveRuntime, type RuntimeProgress } from "~/activities/runtime/context";
 import { ActivityError, LiveError, PresenterButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";
@@ -21,7 +22,7 @@ export function SelfPacedScenario({ id, children }: { id: string; children?: Rea
   return (
     <section className="activity scenario" id={id} aria-labelledby={headingId}>
       <h2 id={headingId} className="activity__title">
-        Role-play: {scenario.title}
+        Practice conversation: {scenario.title}
       </h2>
       {scenario.setting ? <p className="scenario__setting">{scenario.setting}</p> : null}
       {!run ? (
@@ -139,7 +140,7 @@ export function LiveScenario({ id, children }: { id: string; children?: ReactNod
   return (
     <section className="activity scenario scenario--live" id={id} aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`} className="activity__title">
-        Play it together: {scenario.title}
+        Practice conversation, played together: {scenario.title}
       </h2>
       {scenario.setting ? <p className="scenario__setting">{scenario.setting}</p> : null}
       <p className="muted">
@@ -225,13 +226,13 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
                     aria-pressed={myVote === c.index}
                     disabled={busy || !live.open}
                   >
-                    {c.text}
+                    {myVote === c.index ? <CheckIcon /> : null} {c.text}
                   </button>
                 ))}
               </div>
               {myVote !== undefined && !busy ? (
                 <p role="status" className="muted">
-                  ✓ Your vote is in. You can change it until the trainer moves on.
+                  <CheckIcon /> Your vote is in. You can change it until the trainer moves on.
                 </p>
               ) : null}
             </fetcher.Form>
