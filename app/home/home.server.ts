@@ -47,7 +47,7 @@ export interface LearnerHome {
   /** Other modules begun and not finished, besides the one to continue. */
   alsoInProgress: { slug: string; title: string; percent: number }[];
   completed: { slug: string; title: string; completedAt: Date; how: "self" | "live" }[];
-  /** Modules the learner can take (published; drafts too for those who preview them). */
+  /** Published modules: what "completed n of m" counts. */
   moduleCount: number;
   liveNow: GroupLiveSession[];
 }
@@ -154,9 +154,11 @@ async function learnerHome(user: HomeUser): Promise<LearnerHome> {
   const [status, viewed, liveNow] = await Promise.all([catalogueStatus(user.id, modules), lastViewed(user.id), openSessionsOfGroups(user.id)]);
   const statusOf = (m: CompiledModule): CatalogueStatus["status"] => status[m.slug]?.status ?? "not-started";
   const inProgress = modules.filter((m) => statusOf(m) === "in-progress");
-  // Drafts are for trying out, not a learner's path: never suggested as a next module.
-  const notStarted = modules.filter((m) => statusOf(m) === "not-started" && !m.frontmatter.draft);
-  const completed = modules
+  // Drafts (which trainers and admins may open) are for trying out, not a learner's path:
+  // never suggested, and not counted in "completed n of m".
+  const published = modules.filter((m) => !m.frontmatter.draft);
+  const notStarted = published.filter((m) => statusOf(m) === "not-started");
+  const completed = published
     .filter((m) => statusOf(m) === "complete")
     .map((m) => ({ slug: m.slug, title: m.frontmatter.title, completedAt: status[m.slug]!.completedAt!, how: status[m.slug]!.how! }));
 
@@ -183,7 +185,7 @@ async function learnerHome(user: HomeUser): Promise<LearnerHome> {
     nextStep = { kind: "start", firstEver: completed.length === 0, module: suggestion(notStarted[0]) };
     upNext = notStarted[1] ? suggestion(notStarted[1]) : null;
   } else {
-    nextStep = modules.length ? { kind: "all-done" } : { kind: "no-modules" };
+    nextStep = published.length ? { kind: "all-done" } : { kind: "no-modules" };
     upNext = null;
   }
   return {
@@ -191,7 +193,7 @@ async function learnerHome(user: HomeUser): Promise<LearnerHome> {
     upNext,
     alsoInProgress: inProgress.filter((m) => m !== current).map((m) => ({ slug: m.slug, title: m.frontmatter.title, percent: status[m.slug]!.percent })),
     completed,
-    moduleCount: modules.length,
+    moduleCount: published.length,
     liveNow,
   };
 }

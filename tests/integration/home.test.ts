@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createInvite } from "~/auth/invites.server";
@@ -9,7 +11,7 @@ import { sha256Hex } from "~/lib/crypto.server";
 import * as homeRoute from "~/routes/_index";
 import { db } from "../../db/client.server";
 import { invites } from "../../db/schema";
-import { moduleOf, withFixtureCatalog } from "../setup/content";
+import { moduleOf, withEditedCatalog, withFixtureCatalog } from "../setup/content";
 import { withTestDatabase } from "../setup/database";
 import { get, makeGroup, makeUser, run, type TestUser } from "../setup/fixtures";
 import { basics, openStep, openSteps, playScenario, postQuiz, RIGHT, HALF_RIGHT } from "../setup/learner";
@@ -114,6 +116,23 @@ describe("the learner's part", () => {
     expect(view.learner.nextStep).toEqual({ kind: "all-done" });
     expect(view.learner.completed.map((m) => m.slug)).toEqual(["doorstep-basics", "follow-up"]);
   });
+});
+
+it("never suggests or counts a draft, even to a trainer who may open it", async () => {
+  const restore = await withEditedCatalog((dir) => {
+    mkdirSync(path.join(dir, "a-draft"));
+    writeFileSync(
+      path.join(dir, "a-draft", "index.mdx"),
+      `---\ntitle: A draft\nsummary: Not yet.\nminutes: 5\norder: 0\ndraft: true\nobjectives:\n  - Nothing\n---\n\n<Step id="d1" title="One">\n\nDraft.\n\n</Step>\n`,
+    );
+  });
+  try {
+    const view = await home(await makeUser("trainer"));
+    expect(view.learner.nextStep).toMatchObject({ kind: "start", module: { slug: "doorstep-basics" } });
+    expect(view.learner.moduleCount).toBe(2);
+  } finally {
+    await restore();
+  }
 });
 
 describe("live sessions", () => {
