@@ -110,3 +110,35 @@ test("a new activist starts the first module, then home offers to continue at th
   expect(new URL(page.url()).pathname).not.toBe(firstStep);
   await expect(page.getByText(`Step 2 of ${stepCount}`)).toBeVisible();
 });
+
+test("a session for the activist's group shows on their home with a Join link that leads to the join page", async ({ page, newActivist, newPage }) => {
+  test.slow(); // three people signed in (argon2 each) and a live session started and ended
+  // The trainer starts a session for the newcomer's group, through the form.
+  const trainer = await newPage();
+  await signIn(trainer, DEMO.trainer.email, DEMO.trainer.password);
+  await trainer.goto("/live/new");
+  await trainer.getByLabel("Module").selectOption({ index: 1 });
+  await trainer.getByLabel("Group (optional)").selectOption({ label: newActivist.groupName });
+  await trainer.getByRole("button", { name: "Start the session" }).click();
+  await expect(trainer).toHaveURL(/\/live\/[A-Z]{6}\/present$/);
+  const code = trainer.url().match(/\/live\/([A-Z]{6})\/present$/)![1]!;
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, newActivist.email, newActivist.password, { expectUrl: /\/$/ });
+  const live = page.getByRole("region", { name: "Live now in your groups" });
+  await expect(live).toContainText(newActivist.groupName);
+  await expectNoHorizontalScroll(page, "home (live now)");
+  await checkA11y(page, "home (live now)");
+  await follow(page, live.getByRole("link", { name: /^Join / }), new RegExp(`/join/${code}$`));
+  await expect(page.getByRole("heading", { level: 1, name: /^Join “.+”$/ })).toBeVisible();
+
+  // The trainer's own home lists it as running, with the way back to the presenter view.
+  await trainer.goto("/");
+  const present = trainer.getByRole("link", { name: new RegExp(`^Present .+, code ${code.slice(0, 3)} ${code.slice(3)}$`) });
+  await follow(trainer, present, new RegExp(`/live/${code}/present$`));
+  // Ended, so the demo trainer's open sessions are as other specs expect them.
+  await trainer.getByText("End the session…").click();
+  await trainer.getByLabel("Yes, end the session now").check();
+  await trainer.getByRole("button", { name: "End session and record attendance" }).click();
+  await expect(trainer.getByRole("status").filter({ hasText: "Session ended" })).toBeVisible();
+});
