@@ -92,6 +92,7 @@ for (const width of [390, 1280]) {
 }
 
 test("a new activist starts the first module, then home offers to continue at the next step", async ({ page, newActivist }) => {
+  test.slow(); // the newActivist fixture alone signs in twice and signs up once (argon2 each)
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page, newActivist.email, newActivist.password, { expectUrl: /\/$/ });
   const start = page.getByRole("link", { name: /^Start here: / });
