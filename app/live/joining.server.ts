@@ -1,7 +1,7 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "../../db/client.server";
-import { liveNewcomers, liveParticipants, liveSessions, memberships, users } from "../../db/schema";
+import { groups, liveNewcomers, liveParticipants, liveSessions, memberships, users } from "../../db/schema";
 import { duplicateEmailMessage } from "../auth/accounts.server";
 import { hashPassword } from "../auth/password.server";
 import { giveBack, hit, hitEach } from "../auth/rate-limit.server";
@@ -209,3 +209,49 @@ export async function openSessionsOf(userId: string): Promise<{ code: string; mo
   return rows.map((r) => ({ code: r.code, moduleTitle: getModule(r.moduleSlug)?.frontmatter.title ?? r.moduleSlug }));
 }
 
+
+export interface GroupLiveSession {
+  code: string;
+  moduleTitle: string;
+  trainerName: string;
+  groupName: string;
+  /** Already a participant: the way back in is the session page, not the join page. */
+  joined: boolean;
+}
+
+/**
+ * Sessions running now (open, code still valid) for any group someone is in, so the home
+ * page can offer "Join". Sessions they run themselves are left out: those are theirs to
+ * present, not to join.
+ */
+export async function openSessionsOfGroups(userId: string): Promise<GroupLiveSession[]> {
+  const rows = await db()
+    .select({
+      code: liveSessions.code,
+      moduleSlug: liveSessions.moduleSlug,
+      trainerName: users.name,
+      groupName: groups.name,
+      joined: sql<boolean>`exists (select 1 from ${liveParticipants} p where p.session_id = ${liveSessions.id} and p.user_id = ${userId})`,
+    })
+    .from(memberships)
+    .innerJoin(liveSessions, eq(liveSessions.groupId, memberships.groupId))
+    .innerJoin(groups, eq(groups.id, liveSessions.groupId))
+    .innerJoin(users, eq(users.id, liveSessions.trainerId))
+    .where(
+      and(
+        eq(memberships.userId, userId),
+        eq(liveSessions.status, "open"),
+        ne(liveSessions.trainerId, userId),
+        sql`${liveSessions.createdAt} > now() - make_interval(hours => ${SESSION_LIFETIME_HOURS})`,
+      ),
+    )
+    .orderBy(desc(liveSessions.createdAt))
+    .limit(5);
+  return rows.map((r) => ({
+    code: r.code,
+    moduleTitle: getModule(r.moduleSlug)?.frontmatter.title ?? r.moduleSlug,
+    trainerName: r.trainerName,
+    groupName: r.groupName,
+    joined: Boolean(r.joined),
+  }));
+}

@@ -1,66 +1,62 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { optionalUser } from "~/auth/guard.server";
-import { may } from "~/auth/policy";
-import { groupsOfUser } from "~/groups/groups.server";
+import { may, reportReach } from "~/auth/policy";
+import { LearnerSection } from "~/components/home/learner-home";
+import { AdminSection, OrganiserSection, TrainerSection } from "~/components/home/role-sections";
+import { homeView, type HomeView } from "~/home/home.server";
 
 export const meta: MetaFunction = () => [{ title: "Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await optionalUser({ request, context });
-  if (!current) return { user: null, groups: [] };
-  const groups = await groupsOfUser(current.user.id);
-  return { user: current.user, groups: groups.map((g) => ({ id: g.id, name: g.name })) };
+  if (!current) return { user: null, home: null };
+  return { user: { name: current.user.name, role: current.user.role }, home: await homeView(current.user) };
 }
 
 export default function Home() {
-  const { user, groups } = useLoaderData<typeof loader>();
+  const { user, home } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  if (!user) return <Landing />;
+  if (!user || !home) return <Landing />;
   const firstName = user.name.split(" ")[0];
+  const ownTraining = home.sections.length > 0;
   return (
-    <>
+    <div className="home">
       {params.get("welcome") ? (
         <div className="alert alert--success" role="status">
           Welcome to Doorstep, {firstName}! Your account is ready.
         </div>
       ) : null}
       <h1>Hello, {firstName}</h1>
-      {groups.length ? (
-        <p className="muted">
-          You're part of {groups.map((g) => g.name).join(", ")}.
-        </p>
-      ) : (
-        <p className="muted">You're not in a group yet. An admin can add you to your branch or constituency.</p>
-      )}
-      <div className="grid grid--2">
-        {may.administer(user.role) ? (
-          <section className="card">
-            <h2>Run this Doorstep</h2>
-            <p>Create groups, invite people with a link, and set who is a trainer or organiser.</p>
-            <div className="button-row">
-              <Link className="button" to="/admin/invites">
-                Invite people
-              </Link>
-              <Link className="button button--secondary" to="/admin/users">
-                Users
-              </Link>
-              <Link className="button button--secondary" to="/admin/groups">
-                Groups
-              </Link>
-            </div>
-          </section>
-        ) : null}
-        <section className="card">
-          <h2>Your account</h2>
-          <p>See where you're signed in and sign out of other devices.</p>
-          <Link className="button button--secondary" to="/account">
-            Account and devices
-          </Link>
+      <GroupLine groups={home.groups} role={user.role} />
+      {home.sections.map((section) => (
+        <RoleSection key={section} section={section} home={home} />
+      ))}
+      {ownTraining ? (
+        <section aria-labelledby="home-own-heading" className="home-own">
+          <h2 id="home-own-heading">Your own training</h2>
+          <LearnerSection learner={home.learner} headingLevel="h3" />
         </section>
-      </div>
-    </>
+      ) : (
+        <LearnerSection learner={home.learner} headingLevel="h2" />
+      )}
+    </div>
   );
+}
+
+function RoleSection({ section, home }: { section: HomeView["sections"][number]; home: HomeView }) {
+  if (section === "admin" && home.admin) return <AdminSection gaps={home.admin} />;
+  if (section === "organiser" && home.organiser) return <OrganiserSection organiser={home.organiser} groupNames={home.groups.map((g) => g.name)} />;
+  if (section === "trainer" && home.trainer) return <TrainerSection trainer={home.trainer} />;
+  return null;
+}
+
+function GroupLine({ groups, role }: { groups: HomeView["groups"]; role: string }) {
+  if (groups.length) return <p className="muted">You're part of {groups.map((g) => g.name).join(", ")}.</p>;
+  // Admins see every group without being in one: nobody needs to add them anywhere.
+  if (may.administer(role)) return <p className="muted">As an admin you see every group, without being a member of one.</p>;
+  if (reportReach(role) === "own groups") return <p className="muted">You're not in a group yet: an admin adds you to the groups you organise.</p>;
+  return <p className="muted">You're not in a group yet. An admin can add you to your branch or constituency.</p>;
 }
 
 function Landing() {
