@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "../../db/client.server";
-import { liveNewcomers, liveParticipants, liveSessions, memberships, users } from "../../db/schema";
+import { groups, liveNewcomers, liveParticipants, liveSessions, memberships, users } from "../../db/schema";
 import { duplicateEmailMessage } from "../auth/accounts.server";
 import { hashPassword } from "../auth/password.server";
 import { giveBack, hit, hitEach } from "../auth/rate-limit.server";
@@ -212,3 +212,27 @@ export async function openSessionsOf(userId: string): Promise<{ code: string; mo
   return rows.map((r) => ({ code: r.code, moduleTitle: getModule(r.moduleSlug)?.frontmatter.title ?? r.moduleSlug }));
 }
 
+
+/**
+ * Open sessions of a module run for a group this person belongs to, so the end of the
+ * module before it can offer "join it live". Newest first; sessions past their lifetime
+ * are left out (their code no longer works).
+ */
+export async function openSessionsOfModuleInMyGroups(userId: string, moduleSlug: string): Promise<{ code: string; groupName: string; trainerName: string }[]> {
+  const rows = await db()
+    .select({ code: liveSessions.code, groupName: groups.name, trainerName: users.name })
+    .from(liveSessions)
+    .innerJoin(memberships, and(eq(memberships.groupId, liveSessions.groupId), eq(memberships.userId, userId)))
+    .innerJoin(groups, eq(groups.id, liveSessions.groupId))
+    .innerJoin(users, eq(users.id, liveSessions.trainerId))
+    .where(
+      and(
+        eq(liveSessions.moduleSlug, moduleSlug),
+        eq(liveSessions.status, "open"),
+        sql`${liveSessions.createdAt} > now() - make_interval(hours => ${SESSION_LIFETIME_HOURS})`,
+      ),
+    )
+    .orderBy(desc(liveSessions.createdAt))
+    .limit(3);
+  return rows;
+}

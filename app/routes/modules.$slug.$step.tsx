@@ -111,7 +111,7 @@ export default function ModuleStep() {
             Next: {next.title} →
           </Link>
         ) : (
-          <Link className="button" to={base}>
+          <Link className="button" to={`${base}/complete`}>
             Finish
           </Link>
         )}
