@@ -195,7 +195,7 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
               <BarChart
                 label="Votes for the next reply"
                 total={room.voters}
-                bars={current.choices.map((c) => ({ id: String(c.index), label: c.text, count: votes[c.index] ?? 0, leading: top > 0 && (votes[c.index] ?? 0) === top }))}
+                bars={current.choices.map((c) => ({ id: String(c.index), label: `${c.index + 1}. ${c.text}`, count: votes[c.index] ?? 0, leading: top > 0 && (votes[c.index] ?? 0) === top }))}
               />
               {live.open ? (
                 <div className="choice-list">
@@ -203,6 +203,7 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
                     <PresenterButton key={c.index} formKey={`${scenario.id}-advance-${c.index}`} fields={{ intent: "advance", activityId: scenario.id, turn: room.turn, choice: c.index }}>
                       Take reply {c.index + 1}
                       {top > 0 && (votes[c.index] ?? 0) === top ? " (most votes)" : ""}
+                      <span className="visually-hidden">: {c.text}</span>
                     </PresenterButton>
                   ))}
                 </div>
@@ -225,7 +226,8 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
                     aria-pressed={myVote === c.index}
                     disabled={busy || !live.open}
                   >
-                    {c.text}
+                    {/* Numbered as on the trainer's screen, so "reply 2" means the same to everyone. */}
+                    <span className="choice-number">{c.index + 1}.</span> {c.text}
                   </button>
                 ))}
               </div>
