@@ -32,8 +32,8 @@ test("finishing a module: what is missing first, then the celebration and the ne
   await expect(page.getByText("You've completed")).toHaveCount(0);
   expect(await fits(page)).toBe(true);
   await checkA11y(page, "module finish, not complete");
-  await missing.getByRole("link", { name: steps[0]!.title }).first().click();
-  await expect(page).toHaveURL(new RegExp(`/modules/${MODULE}/${steps[0]!.id}$`));
+  // (Followed below: the module page's Resume starts at the first step not read yet.)
+  await expect(missing.getByRole("link", { name: steps[0]!.title }).first()).toHaveAttribute("href", `/modules/${MODULE}/${steps[0]!.id}`);
 
   // A trainer opens a live session of the next module for this activist's group.
   const trainer = await newPage();
