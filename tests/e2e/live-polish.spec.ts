@@ -76,14 +76,16 @@ test("live polish: clean join address, timer cleared on a step change, numbered 
   // ── A timer belongs to its step: moving on clears it on every screen.
   await trainer.getByRole("button", { name: "1 min", exact: true }).click();
   for (const p of participants) await expect(p.getByRole("timer")).toBeVisible({ timeout: FOLLOW_MS });
-  await trainer.getByLabel("Go to step").selectOption(String(pollStep));
-  await trainer.getByRole("button", { name: "Go", exact: true }).click();
+  await trainer.getByRole("button", { name: "Next step →" }).click();
   for (const p of participants) {
-    await expect(p.getByRole("heading", { level: 1 })).toHaveText(steps[pollStep]!.title, { timeout: FOLLOW_MS });
+    await expect(p.getByRole("heading", { level: 1 })).toHaveText(steps[1]!.title, { timeout: FOLLOW_MS });
     await expect(p.getByRole("timer")).toHaveCount(0);
     await expect(p.locator(".live-timer")).toHaveCount(0);
   }
   await expect(trainer.getByRole("button", { name: "Stop the timer" })).toHaveCount(0);
+  await trainer.getByLabel("Go to step").selectOption(String(pollStep));
+  await trainer.getByRole("button", { name: "Go", exact: true }).click();
+  for (const p of participants) await expect(p.getByRole("heading", { level: 1 })).toHaveText(steps[pollStep]!.title, { timeout: FOLLOW_MS });
 
   // ── Poll results on a phone: each label above its bar.
   await ana.locator(`#${poll.id}`).getByRole("radio", { name: poll.options[0]!.text }).check();
@@ -112,7 +114,10 @@ test("live polish: clean join address, timer cleared on a step change, numbered 
   await expectLabelAboveBar(bars.nth(1));
   await checkA11y(trainer, "presenter scenario vote at 1280 px");
   await checkA11y(ana, "participant scenario vote at 390 px");
-  await room.getByRole("button", { name: new RegExp(`^Take reply 2 \\(most votes\\): ${second.text.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) }).click();
+  const take = room.getByRole("button", { name: /^Take reply 2\b/ });
+  // (The reply's text is visually hidden: a screen reader hears which reply it takes.)
+  await expect(take).toHaveAccessibleName(new RegExp(`^Take reply 2 \\(most votes\\)\\s*: ${second.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+  await take.click();
   await expect(room.locator(".transcript .line--you").first()).toContainText(second.text);
   await expect(ana.locator(`#${scenario.id} .transcript .line--you`).first()).toContainText(second.text, { timeout: FOLLOW_MS });
 
