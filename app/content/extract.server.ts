@@ -21,6 +21,9 @@ const PLACES_OF_PART = new Map<string, string[]>();
 for (const r of ACTIVITY_READERS) for (const [part, place] of Object.entries(r.parts)) PLACES_OF_PART.set(part, [...(PLACES_OF_PART.get(part) ?? []), place]);
 const COMPONENTS = new Set(["Step", "Tip", ...ACTIVITY_READERS.flatMap((r) => [r.tag, ...Object.keys(r.parts)])]);
 
+/** Step ids that would hide a module page with the same address (app/routes/modules.$slug.complete.tsx). */
+const RESERVED_STEP_IDS = ["complete"];
+
 /**
  * Reads a module's MDX tree into a manifest (steps, activities, scenario graphs) and
  * lists every authoring mistake with its line. Runs as a remark plugin during compile,
@@ -65,7 +68,8 @@ export function extractManifest(tree: Root, moduleDefaults: { passMark: number }
     if (isJsx(node) && node.name === "Step") {
       const a = reader.attrs(node);
       const step: StepInfo = { id: a.str("id"), title: a.str("title"), activityIds: [] };
-      if (reader.claimId(node, step.id, reader.moduleIds, "Step")) steps.push(step);
+      if (RESERVED_STEP_IDS.includes(step.id)) reader.problem(node, `Step id "${step.id}" is taken by a page of every module (/modules/<slug>/${step.id}); choose another.`);
+      else if (reader.claimId(node, step.id, reader.moduleIds, "Step")) steps.push(step);
       walkStep(node, step);
       continue;
     }

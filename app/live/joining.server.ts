@@ -220,11 +220,12 @@ export interface GroupLiveSession {
 }
 
 /**
- * Sessions running now (open, code still valid) for any group someone is in, so the home
- * page can offer "Join". Sessions they run themselves are left out: those are theirs to
- * present, not to join.
+ * Sessions running now (open, code still valid) for any group someone is in, newest first,
+ * so the home page can offer "Join" (and the end of a module, "join the next one live":
+ * `moduleSlug`). Sessions they run themselves are left out: those are theirs to present,
+ * not to join.
  */
-export async function openSessionsOfGroups(userId: string): Promise<GroupLiveSession[]> {
+export async function openSessionsOfGroups(userId: string, only: { moduleSlug?: string } = {}): Promise<GroupLiveSession[]> {
   const rows = await db()
     .select({
       code: liveSessions.code,
@@ -242,6 +243,7 @@ export async function openSessionsOfGroups(userId: string): Promise<GroupLiveSes
         eq(memberships.userId, userId),
         eq(liveSessions.status, "open"),
         ne(liveSessions.trainerId, userId),
+        only.moduleSlug === undefined ? undefined : eq(liveSessions.moduleSlug, only.moduleSlug),
         sql`${liveSessions.createdAt} > now() - make_interval(hours => ${SESSION_LIFETIME_HOURS})`,
       ),
     )

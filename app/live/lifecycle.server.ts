@@ -61,11 +61,15 @@ export async function setStep(code: string, actor: LiveActor, index: number) {
     requireDriver(s, actor);
     const count = module.manifest.steps.length;
     if (!Number.isInteger(index) || index < 0 || index >= count) throw new Refused(400, `This module has steps 1 to ${count}.`);
+    // A timer belongs to the step it was started on: left running (or at "Time's up")
+    // it would hang over the next step on every screen.
+    const moved = index !== s.stepIndex;
     return {
       value: { stepIndex: index },
       patch: {
         stepIndex: index,
         firstAdvancedAt: index > 0 ? sql`coalesce(${liveSessions.firstAdvancedAt}, now())` : undefined,
+        ...(moved ? { timerEndsAt: null, timerSeconds: null } : {}),
       },
     };
   });

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
-import { groups, liveNewcomers, liveParticipants, liveResponses, liveRubricTicks, liveSessions, users, type LiveAnswer, type LiveRole } from "../../db/schema";
+import { groups, liveNewcomers, liveParticipants, liveResponses, liveRubricTicks, liveSessions, moduleCompletions, users, type LiveAnswer, type LiveRole } from "../../db/schema";
 import { getModule } from "../content/catalog.server";
 import type { CompiledModule } from "../content/manifest";
 import { connectedWindowSeconds } from "./presence.server";
@@ -36,6 +36,8 @@ export interface LiveSnapshot {
   participants: ParticipantRow[];
   responses: { userId: string; activityId: string; slot: string; answer: LiveAnswer }[];
   rubric: { observerId: string; canvasserId: string; items: string[] }[];
+  /** Ended: the completions this session recorded (not those who had completed it before). */
+  completionsRecorded: number | null;
 }
 
 export async function loadSnapshot(sessionId: string): Promise<LiveSnapshot | null> {
@@ -51,7 +53,8 @@ export async function loadSnapshot(sessionId: string): Promise<LiveSnapshot | nu
   const step = module?.manifest.steps[session.session.stepIndex];
   const activityIds = step?.activityIds ?? [];
   const pairing = session.session.pairing;
-  const [participants, responses, rubric] = await Promise.all([
+  const ended = session.session.status === "ended";
+  const [participants, responses, rubric, completions] = await Promise.all([
     database
       .select({
         userId: liveParticipants.userId,
@@ -86,6 +89,9 @@ export async function loadSnapshot(sessionId: string): Promise<LiveSnapshot | nu
             ),
           )
       : Promise.resolve([]),
+    ended
+      ? database.select({ n: sql<number>`count(*)::int` }).from(moduleCompletions).where(eq(moduleCompletions.liveSessionId, sessionId))
+      : Promise.resolve([]),
   ]);
   return {
     session: { ...session.session, trainerName: session.trainerName, groupName: session.groupName, now: new Date(session.now) },
@@ -93,6 +99,7 @@ export async function loadSnapshot(sessionId: string): Promise<LiveSnapshot | nu
     participants: participants.map((p) => ({ ...p, connected: Boolean(p.connected), needsPassword: Boolean(p.needsPassword) })),
     responses,
     rubric,
+    completionsRecorded: ended ? Number(completions[0]?.n ?? 0) : null,
   };
 }
 
@@ -112,7 +119,7 @@ export interface LiveViews {
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
 export function buildViews(snapshot: LiveSnapshot): LiveViews {
-  const { session, module, participants, responses, rubric } = snapshot;
+  const { session, module, participants, responses, rubric, completionsRecorded } = snapshot;
   const steps = module?.manifest.steps ?? [];
   const step = steps[session.stepIndex];
   const names = new Map(participants.map((p) => [p.userId, p.name]));
@@ -207,6 +214,8 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
       ? pairing.groups.map((g) => g.map((m) => ({ userId: m.userId, name: names.get(m.userId) ?? "Someone who left", role: m.role, connected: connected.get(m.userId) ?? false })))
       : null,
     rubric: rubric.map((r) => ({ canvasserName: names.get(r.canvasserId) ?? "?", observerName: names.get(r.observerId) ?? "?", items: r.items })),
+    attendedCount: participants.filter((p) => p.attended === true).length,
+    completionsRecorded,
   };
 
   const byId = new Map(participants.map((p) => [p.userId, p]));

@@ -97,6 +97,10 @@ export interface LivePresenter {
   groups: { userId: string; name: string; role: LiveRole; connected: boolean }[][] | null;
   /** Observer checklists of the current pairing round, one per canvasser observed. */
   rubric: { canvasserName: string; observerName: string; items: string[] }[];
+  /** Decided when the session ends (0 before). */
+  attendedCount: number;
+  /** Ended: live completions this session recorded; null while open. */
+  completionsRecorded: number | null;
 }
 
 export interface LiveView {

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { day, groupInScope, rows, scopeOf, userInScope, type ScopeGroup, type Viewer } from "./scope.server";
 import { publishedCatalogModule } from "./module-report.server";
 import type { CellStatus } from "./matrix.server";
+import { quizLabel } from "./labels";
 
 // One person's training record as their organiser sees it. Reflections are private to the
 // learner and never read here.
@@ -13,13 +14,15 @@ export interface ActivistModule {
   date: string | null;
   stepsSeen: number;
   stepCount: number;
+  /** Completed in a live session: which one (its steps were seen live, not as step views). */
+  liveSession: { id: string; date: string; trainerName: string; groupName: string | null } | null;
 }
 
 export interface ActivistRecord {
   person: { id: string; name: string; email: string; role: string; joined: string };
   groups: ScopeGroup[];
   modules: ActivistModule[];
-  quizzes: { moduleSlug: string; moduleTitle: string; quizId: string; bestScore: number; attempts: number; passed: boolean; lastAttempt: string }[];
+  quizzes: { moduleSlug: string; moduleTitle: string; quizId: string; quizLabel: string; bestScore: number; attempts: number; passed: boolean; lastAttempt: string }[];
   endings: { moduleSlug: string; moduleTitle: string; scenarioId: string; scenarioTitle: string; endingId: string; endingTitle: string; outcome: string; times: number; lastReached: string }[];
   /**
    * Live sessions this person attended, as recorded on their completions. When the live
@@ -47,12 +50,19 @@ export async function activistRecord(viewer: Viewer, userId: string): Promise<Ac
       from memberships m join groups g on g.id = m.group_id
       where m.user_id = ${userId} and ${groupInScope(scope, sql`g.id`)}
       order by g.name`),
-    rows<{ slug: string; title: string; how: CellStatus | null; completedOn: string | null; startedOn: string | null; stepsSeen: number; stepCount: number }>(sql`
+    rows<{
+      slug: string; title: string; how: CellStatus | null; completedOn: string | null; startedOn: string | null; stepsSeen: number; stepCount: number;
+      sessionId: string | null; sessionDate: string | null; trainerName: string | null; groupName: string | null;
+    }>(sql`
       select md.slug, md.title, md.step_count as "stepCount",
              c.how::text as how, ${day(sql`c.completed_at`)} as "completedOn",
-             ${day(sql`v.started_at`)} as "startedOn", coalesce(v.seen, 0)::int as "stepsSeen"
+             ${day(sql`v.started_at`)} as "startedOn", coalesce(v.seen, 0)::int as "stepsSeen",
+             ls.id::text as "sessionId", ${day(sql`ls.created_at`)} as "sessionDate", tu.name as "trainerName", lg.name as "groupName"
       from modules md
       left join module_completions c on c.user_id = ${userId} and c.module_slug = md.slug
+      left join live_sessions ls on ls.id = c.live_session_id
+      left join users tu on tu.id = ls.trainer_id
+      left join groups lg on lg.id = ls.group_id
       left join lateral (
         select min(sv.first_seen_at) as started_at, count(*) as seen
         from step_views sv where sv.user_id = ${userId} and sv.module_slug = md.slug
@@ -92,8 +102,9 @@ export async function activistRecord(viewer: Viewer, userId: string): Promise<Ac
       date: m.completedOn ?? m.startedOn,
       stepsSeen: Math.min(Number(m.stepsSeen), Number(m.stepCount)),
       stepCount: Number(m.stepCount),
+      liveSession: m.sessionId ? { id: m.sessionId, date: m.sessionDate!, trainerName: m.trainerName ?? "?", groupName: m.groupName } : null,
     })),
-    quizzes: quizzes.map((q) => ({ ...q, moduleTitle: titleOf(q.moduleSlug), bestScore: Number(q.bestScore), attempts: Number(q.attempts), passed: Boolean(q.passed) })),
+    quizzes: quizzes.map((q) => ({ ...q, moduleTitle: titleOf(q.moduleSlug), quizLabel: quizLabel(publishedCatalogModule(q.moduleSlug)?.manifest, q.quizId), bestScore: Number(q.bestScore), attempts: Number(q.attempts), passed: Boolean(q.passed) })),
     endings: endings.map((e) => {
       const scenario = publishedCatalogModule(e.moduleSlug)?.manifest.activities[e.scenarioId];
       const node = scenario?.kind === "scenario" ? scenario.nodes[e.endingId] : undefined;

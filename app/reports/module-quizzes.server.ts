@@ -7,6 +7,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { quizBests, quizQuestionTallies, quizTallies, quizWrongPicks } from "../../db/schema";
 import { quizzesOf, type CompiledModule } from "../content/manifest";
+import { quizLabel } from "./labels";
 import { nonActivists, rows } from "./scope.server";
 
 export interface QuestionFigures {
@@ -22,6 +23,8 @@ export interface QuestionFigures {
 
 export interface QuizFigures {
   id: string;
+  /** What a reader calls it (labels.ts), never the id. */
+  label: string;
   passMark: number;
   learners: number;
   passed: number;
@@ -146,6 +149,7 @@ export function buildQuizFigures(module: CompiledModule, [perQuestion, perQuiz, 
     const hardest = lowest && answered.some((q) => q.percentRight! > lowest.percentRight!) ? lowest.id : null;
     return {
       id: quiz.id,
+      label: quizLabel(module.manifest, quiz.id),
       passMark: quiz.passMark,
       learners: Number(stats?.learners ?? 0),
       passed: Number(stats?.passed ?? 0),

@@ -10,6 +10,7 @@ import { useLiveState, type LiveConnection } from "~/components/live/use-live-st
 import { env } from "~/lib/env.server";
 import { runPresenterCommand } from "~/live/commands.server";
 import { presenterPage } from "~/live/pages.server";
+import type { LivePresenter as PresenterView } from "~/live/state";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
 import { primeModuleContent } from "~/mdx/module-content.server";
@@ -48,6 +49,22 @@ const CONNECTION: Record<LiveConnection, string> = {
   closed: "offline (refreshing every few seconds)",
 };
 
+const people = (n: number) => `${n} ${n === 1 ? "person" : "people"}`;
+
+/**
+ * The counts as recorded at the end, said plainly: who attended (docs/live.md), and whose
+ * completion this session recorded, which is fewer when some had completed it before.
+ */
+function endedSummary(presenter: PresenterView, joined: number): string {
+  // "joined" counts everyone who entered the code; "attended" is the rule's verdict.
+  const attended = presenter.attendedCount;
+  const recorded = presenter.completionsRecorded ?? 0;
+  const who = `${attended} of ${joined} attended.`;
+  if (attended === 0) return `${who} No completions were recorded: attending means here from the start and still connected at the end, or marked present.`;
+  const already = attended - recorded;
+  return `${who} Completion of the module recorded for ${people(recorded)}${already > 0 ? ` (${already} had already completed it)` : ""}.`;
+}
+
 export default function LivePresenter() {
   const page = useLoaderData<typeof loader>();
   const { view, offsetMs, connection } = useLiveState(page.view, "presenter");
@@ -67,7 +84,7 @@ export default function LivePresenter() {
       {ended ? (
         <div className="alert alert--success" role="status">
           Session ended{shared.endedAt ? ` at ${new Date(shared.endedAt).toLocaleTimeString("en-GB", { timeStyle: "short" })}` : ""}.{" "}
-          {presenter?.participants.filter((p) => p.attended).length ?? 0} of {shared.participantCount} attended; their completions are recorded.{" "}
+          {presenter ? endedSummary(presenter, shared.participantCount) : null}{" "}
           {/* A full page load. A client-side navigation started while the end command's
               revalidation (and the stream's last push) is still running can cancel Remix's
               route-discovery request and leave a blank page: seen again on 2026-12-03 under

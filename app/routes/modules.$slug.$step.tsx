@@ -116,7 +116,7 @@ export default function ModuleStep() {
             Next: {next.title} →
           </Link>
         ) : (
-          <Link className="button" to={base}>
+          <Link className="button" to={`${base}/complete`}>
             Finish
           </Link>
         )}

@@ -84,7 +84,7 @@ export default function ActivistRecordPage() {
                   <th scope="col">Module</th>
                   <th scope="col">Status</th>
                   <th scope="col">Date</th>
-                  <th scope="col">Steps seen</th>
+                  <th scope="col">Steps</th>
                 </tr>
               </thead>
               <tbody>
@@ -98,8 +98,26 @@ export default function ActivistRecordPage() {
                     </td>
                     <td>{m.date ? `${m.status === "in-progress" ? "started " : ""}${formatDay(m.date)}` : <span className="muted">–</span>}</td>
                     <td>
-                      {m.stepsSeen} of {m.stepCount}
-                      <ProgressBar percent={m.stepCount ? (m.stepsSeen / m.stepCount) * 100 : 0} label={`Steps of ${m.title} seen`} />
+                      {m.status === "live" ? (
+                        // The steps were followed on the trainer's screen, not opened one by one: "0 of 7" would be untrue.
+                        m.liveSession ? (
+                          <>
+                            Completed live (
+                            <Link to={`/reports/sessions/${m.liveSession.id}`}>
+                              session of {formatDay(m.liveSession.date)} with {m.liveSession.trainerName}
+                              {m.liveSession.groupName ? `, ${m.liveSession.groupName}` : ""}
+                            </Link>
+                            )
+                          </>
+                        ) : (
+                          "Completed live"
+                        )
+                      ) : (
+                        <>
+                          {m.stepsSeen} of {m.stepCount}
+                          <ProgressBar percent={m.stepCount ? (m.stepsSeen / m.stepCount) * 100 : 0} label={`Steps of ${m.title} seen`} />
+                        </>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -115,9 +133,12 @@ export default function ActivistRecordPage() {
         {quizzes.length === 0 ? (
           <p className="muted">No quiz attempts yet.</p>
         ) : (
-          <div className="table-wrap">
+          // Focusable: on a phone the table scrolls sideways, and it holds no link to tab to.
+          <div className="table-wrap" role="region" aria-labelledby="quizzes-caption" tabIndex={0}>
             <table className="report-table">
-              <caption className="visually-hidden">Best score, attempts and last attempt per quiz</caption>
+              <caption id="quizzes-caption" className="visually-hidden">
+                Best score, attempts and last attempt per quiz
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Module</th>
@@ -135,7 +156,7 @@ export default function ActivistRecordPage() {
                 {quizzes.map((q) => (
                   <tr key={`${q.moduleSlug}/${q.quizId}`}>
                     <th scope="row">{q.moduleTitle}</th>
-                    <td>{q.quizId}</td>
+                    <td>{q.quizLabel}</td>
                     <td className="num">
                       {q.bestScore}% {q.passed ? <span className="tag tag--good">Passed</span> : <span className="tag tag--warn">Not yet</span>}
                     </td>

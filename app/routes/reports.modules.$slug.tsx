@@ -162,7 +162,7 @@ function QuizSection({ report: r, exportHref }: { report: ModuleReport; exportHr
       {r.quizzes.map((quiz) => (
         <div key={quiz.id} className="card">
           <p>
-            Quiz <strong>{quiz.id}</strong>: {quiz.learners.toLocaleString("en-GB")} learners tried it, {quiz.passed.toLocaleString("en-GB")} passed (pass mark {quiz.passMark}%)
+            <strong>{quiz.label}</strong>: {quiz.learners.toLocaleString("en-GB")} learners tried it, {quiz.passed.toLocaleString("en-GB")} passed (pass mark {quiz.passMark}%)
             {quiz.averageBest !== null ? `; average best score ${quiz.averageBest}%` : ""}.
           </p>
           <BarChart
@@ -216,6 +216,75 @@ function learnersBySource(figures: { learners: number; selfPaced: number; live: 
   return figures.learners === 0 ? total : `${total}: ${n(figures.selfPaced)} self-paced, ${n(figures.live)} live`;
 }
 
+const OUTCOME: Record<string, { text: string; tag: string }> = {
+  good: { text: "Good", tag: "tag--good" },
+  mixed: { text: "Mixed", tag: "tag--warn" },
+  lost: { text: "Lost", tag: "tag--bad" },
+};
+
+/**
+ * How runs ended, as a table: each ending by its title and outcome, with its count and
+ * share of the runs, self-paced and live apart (a bar chart with two stacked series and
+ * a sentence of notes per ending was hard to read, issue 14).
+ */
+function EndingsTable({ scenario: s }: { scenario: ScenarioFigures }) {
+  const n = (x: number) => x.toLocaleString("en-GB");
+  const runs = s.endings.reduce((a, e) => a + e.runs, 0);
+  const liveRuns = s.endings.reduce((a, e) => a + e.liveRuns, 0);
+  const share = (part: number, whole: number) => (whole ? `${percent(part, whole)}%` : "–");
+  const captionId = `scenario-${s.id}-endings`;
+  return (
+    <div className="table-wrap" role="region" aria-labelledby={captionId} tabIndex={0}>
+      <table className="report-table endings-table">
+        <caption id={captionId}>How runs of “{s.title}” ended</caption>
+        <thead>
+          <tr>
+            <th scope="col">Ending</th>
+            <th scope="col" className="num">
+              Self-paced runs
+            </th>
+            <th scope="col" className="num">
+              Share
+            </th>
+            <th scope="col" className="num">
+              Live room runs
+            </th>
+            <th scope="col" className="num">
+              Share
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {s.endings.map((e) => (
+            <tr key={e.id}>
+              <th scope="row">
+                {e.title} <span className={`tag ${OUTCOME[e.outcome]?.tag ?? ""}`}>{OUTCOME[e.outcome]?.text ?? e.outcome}</span>
+                <span className="endings-table__who">
+                  {n(e.learners)} {e.learners === 1 ? "learner" : "learners"} self-paced; {n(e.liveLearners)} voted in live rooms
+                </span>
+              </th>
+              <td className="num">{n(e.runs)}</td>
+              <td className="num">{share(e.runs, runs)}</td>
+              <td className="num">{n(e.liveRuns)}</td>
+              <td className="num">{share(e.liveRuns, liveRuns)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">All endings</th>
+            <td className="num">{n(runs)}</td>
+            <td className="num">{runs ? "100%" : "–"}</td>
+            <td className="num">{n(liveRuns)}</td>
+            <td className="num">{liveRuns ? "100%" : "–"}</td>
+          </tr>
+        </tfoot>
+      </table>
+      <p className="muted">Live room runs count when activists in this report voted in them.</p>
+    </div>
+  );
+}
+
 function ScenarioSection({ scenario: s, endingsHref, choicesHref }: { scenario: ScenarioFigures; endingsHref: string; choicesHref: string }) {
   const wrong = s.commonWrongTurn;
   const wrongNode = wrong ? s.nodes.find((n) => n.id === wrong.node) : undefined;
@@ -224,19 +293,7 @@ function ScenarioSection({ scenario: s, endingsHref, choicesHref }: { scenario: 
   return (
     <section aria-labelledby={headingId}>
       <h3 id={headingId}>Practice conversation: {s.title}</h3>
-      <BarChart
-        title="How runs ended"
-        description="Self-paced runs, and runs played live by a room (counted when activists in this report voted in them)."
-        series={[
-          { label: "Self-paced runs", tone: "self" },
-          { label: "Live room runs", tone: "live" },
-        ]}
-        rows={s.endings.map((e) => ({
-          label: `${e.title} (${e.outcome})`,
-          values: [e.runs, e.liveRuns],
-          note: `self-paced by ${e.learners.toLocaleString("en-GB")} learners; ${e.liveLearners.toLocaleString("en-GB")} voted in live rooms`,
-        }))}
-      />
+      <EndingsTable scenario={s} />
       <ExportLink href={endingsHref} label="Download endings (CSV)" />
       {wrongNode && wrongChoice ? (
         <p className="alert alert--info">

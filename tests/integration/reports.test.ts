@@ -476,20 +476,23 @@ describe("one activist's record", () => {
     expect(record.person.name).toBe("Ann Archer");
     expect(record.groups.map((g) => g.name)).toEqual(["Alpha Branch"]);
     expect(record.modules).toEqual([
-      { slug: "alpha", title: "Alpha listening", status: "self", date: today, stepsSeen: 3, stepCount: 3 },
-      { slug: "beta", title: "Beta follow-up", status: "self", date: today, stepsSeen: 2, stepCount: 2 },
+      { slug: "alpha", title: "Alpha listening", status: "self", date: today, stepsSeen: 3, stepCount: 3, liveSession: null },
+      { slug: "beta", title: "Beta follow-up", status: "self", date: today, stepsSeen: 2, stepCount: 2, liveSession: null },
     ]);
-    expect(record.quizzes).toEqual([{ moduleSlug: "alpha", moduleTitle: "Alpha listening", quizId: "alpha-quiz", bestScore: 100, attempts: 2, passed: true, lastAttempt: today }]);
+    expect(record.quizzes).toEqual([{ moduleSlug: "alpha", moduleTitle: "Alpha listening", quizId: "alpha-quiz", quizLabel: "Quiz in “Two” (2 questions)", bestScore: 100, attempts: 2, passed: true, lastAttempt: today }]);
     expect(record.endings).toEqual([
       { moduleSlug: "alpha", moduleTitle: "Alpha listening", scenarioId: "alpha-door", scenarioTitle: "The door", endingId: "lost", endingTitle: "Closed", outcome: "lost", times: 1, lastReached: today },
     ]);
     expect(record.liveSessions).toEqual([]);
 
-    const cat = body<{ liveSessions: { moduleSlug: string; date: string }[]; modules: { status: string }[] }>(
+    const cat = body<{ liveSessions: { moduleSlug: string; date: string; sessionId: string }[]; modules: { status: string; stepsSeen: number; liveSession: Json | null }[] }>(
       await run(activistRoute.loader, get(`/reports/activists/${people.cat.id}`, people.olu.cookie), { id: people.cat.id }),
     );
     expect(cat.liveSessions).toMatchObject([{ moduleSlug: "alpha", date: today }]);
     expect(cat.modules.map((m) => m.status)).toEqual(["live", "not-started"]);
+    // Completed live: the page names the session instead of "steps seen 0 of 3".
+    expect(cat.modules[0]!.liveSession).toEqual({ id: cat.liveSessions[0]!.sessionId, date: today, trainerName: people.trainer.name, groupName: null });
+    expect(cat.modules[1]!.liveSession).toBeNull();
   });
 
   it("answers 404, not 403, when an organiser guesses the id of someone outside their groups", async () => {
@@ -540,7 +543,7 @@ describe("module detail", () => {
       ["Alpha Branch", 2, 1, 0, 50],
     ]);
     const quiz = r.quizzes[0]!;
-    expect(quiz).toMatchObject({ learners: 1, passed: 1, averageBest: 100, hardest: "q1" });
+    expect(quiz).toMatchObject({ label: "Quiz in “Two” (2 questions)", learners: 1, passed: 1, averageBest: 100, hardest: "q1" });
     expect(quiz.questions).toEqual([
       { id: "q1", prompt: "Which is open?", attempts: 2, right: 1, percentRight: 50, commonWrong: { optionId: "y", text: "Do you like it here?", times: 1 } },
       { id: "q2", prompt: "Which shows listening?", attempts: 2, right: 2, percentRight: 100, commonWrong: null },

@@ -21,6 +21,7 @@ const BROKEN_CASES: Record<string, { line: number; message: RegExp }[]> = {
   "mdx-unclosed-tag": [{ line: 18, message: /^MDX syntax: .*closing tag for `<Tip>` \(14:1/ }],
   "list-closing-tag": [{ line: 15, message: /^MDX syntax: Expected the closing tag `<\/Step>`/ }],
   "duplicate-step-id": [{ line: 16, message: /^Duplicate id "one" \(first used on line 10\)/ }],
+  "reserved-step-id": [{ line: 16, message: /^Step id "complete" is taken by a page of every module/ }],
   "duplicate-activity-id": [{ line: 18, message: /^Duplicate id "thoughts" \(first used on line 12\)/ }],
   "quiz-no-correct": [{ line: 17, message: /^Question "no-answer" has no correct option/ }],
   "scenario-unreachable": [{ line: 17, message: /^Scenario "door": "orphan" cannot be reached from the start "hello"/ }],

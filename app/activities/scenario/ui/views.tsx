@@ -196,7 +196,7 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
               <BarChart
                 label="Votes for the next reply"
                 total={room.voters}
-                bars={current.choices.map((c) => ({ id: String(c.index), label: c.text, count: votes[c.index] ?? 0, leading: top > 0 && (votes[c.index] ?? 0) === top }))}
+                bars={current.choices.map((c) => ({ id: String(c.index), label: `${c.index + 1}. ${c.text}`, count: votes[c.index] ?? 0, leading: top > 0 && (votes[c.index] ?? 0) === top }))}
               />
               {live.open ? (
                 <div className="choice-list">
@@ -204,6 +204,7 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
                     <PresenterButton key={c.index} formKey={`${scenario.id}-advance-${c.index}`} fields={{ intent: "advance", activityId: scenario.id, turn: room.turn, choice: c.index }}>
                       Take reply {c.index + 1}
                       {top > 0 && (votes[c.index] ?? 0) === top ? " (most votes)" : ""}
+                      <span className="visually-hidden">: {c.text}</span>
                     </PresenterButton>
                   ))}
                 </div>
@@ -226,7 +227,8 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
                     aria-pressed={myVote === c.index}
                     disabled={busy || !live.open}
                   >
-                    {myVote === c.index ? <CheckIcon /> : null} {c.text}
+                    {/* Numbered as on the trainer's screen, so "reply 2" means the same to everyone. */}
+                    {myVote === c.index ? <CheckIcon /> : null} <span className="choice-number">{c.index + 1}.</span> {c.text}
                   </button>
                 ))}
               </div>
