@@ -19,17 +19,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const q = (query.get("q") ?? "").trim().slice(0, USER_SEARCH_MAX);
   const roleParam = query.get("role") ?? "";
   const role = isRole(roleParam) ? roleParam : undefined;
-  const groupId = query.get("group") || undefined;
   const pageParam = query.get("page") ?? "";
   const page = /^\d{1,9}$/.test(pageParam) ? Number(pageParam) : 1;
   const savedId = query.get("saved");
-  const [result, groups, saved] = await Promise.all([
-    searchUsers({ q, role, groupId, page }),
-    listGroups({ includeArchived: true }),
-    savedId ? findUser(savedId.slice(0, 64)) : undefined,
-  ]);
+  const groups = await listGroups({ includeArchived: true });
+  const groupParam = query.get("group") ?? "";
+  const groupId = groups.some((g) => g.id === groupParam) ? groupParam : undefined;
+  const [result, saved] = await Promise.all([searchUsers({ q, role, groupId, page }), savedId ? findUser(savedId.slice(0, 64)) : undefined]);
   return {
-    filters: { q, role: role ?? "", group: groupId && groups.some((g) => g.id === groupId) ? groupId : "" },
+    filters: { q, role: role ?? "", group: groupId ?? "" },
     ...result,
     users: result.users.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
     groups: groups.map((g) => ({ id: g.id, name: g.name, archived: Boolean(g.archivedAt) })),
