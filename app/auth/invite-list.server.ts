@@ -102,7 +102,8 @@ export function parseInviteList(text: string, max = INVITE_BATCH_MAX): InviteLis
       name = stripQuotes(angle[1]!.replace(/[,;]\s*$/, ""));
       email = angle[2]!.trim();
     } else {
-      const split = splitCsvLine(content, delimiter);
+      // A spreadsheet row pasted among typed lines: tabs, no commas.
+      const split = splitCsvLine(content, !header && !content.includes(delimiter) && content.includes("\t") ? "\t" : delimiter);
       if (!split.ok) {
         errors.push({ line, message: "A quote (\") is opened but never closed." });
         continue;
