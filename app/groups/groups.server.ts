@@ -59,10 +59,11 @@ export async function findActiveGroup(id: string): Promise<Group | undefined> {
 }
 
 // On every signed-in home page: one prepared statement (db/client.server.ts).
-const groupsOfUserStatement = preparedStatement<Omit<Group, "createdAt"> & { createdAt: number | string }>(
+const groupsOfUserStatement = preparedStatement<Omit<Group, "createdAt" | "archivedAt"> & { createdAt: number | string; archivedAt: number | string | null }>(
   "doorstep_groups_of_user",
   ["text"],
-  `select g.id, g.name, g.kind, g.is_target_seat as "isTargetSeat", extract(epoch from g.created_at) * 1000 as "createdAt"
+  `select g.id, g.name, g.kind, g.is_target_seat as "isTargetSeat", extract(epoch from g.created_at) * 1000 as "createdAt",
+          extract(epoch from g.archived_at) * 1000 as "archivedAt"
      from memberships m join groups g on g.id = m.group_id
     where m.user_id = $1::text
     order by g.name`,
@@ -70,7 +71,7 @@ const groupsOfUserStatement = preparedStatement<Omit<Group, "createdAt"> & { cre
 
 export async function groupsOfUser(userId: string): Promise<Group[]> {
   const rows = await groupsOfUserStatement.run(databaseHandle(), [userId]);
-  return rows.map((g) => ({ ...g, createdAt: new Date(Number(g.createdAt)) }));
+  return rows.map((g) => ({ ...g, createdAt: new Date(Number(g.createdAt)), archivedAt: g.archivedAt === null ? null : new Date(Number(g.archivedAt)) }));
 }
 
 /** Which of these ids are real groups; the rest are reported back to the form. */

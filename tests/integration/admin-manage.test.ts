@@ -93,6 +93,20 @@ describe("admin: finding people", () => {
   });
 });
 
+describe("admin: a single invite link", () => {
+  it("needs the group chosen explicitly: none chosen is a 400 on the group field, and nothing is written", async () => {
+    const admin = await makeUser("admin");
+    await makeGroup();
+    const before = await database().db.select({ id: invites.id }).from(invites);
+    for (const fields of [{ role: "activist", days: "7" }, { groupId: "", role: "activist", days: "7" }]) {
+      const res = await run(invitesPage.action, post("/admin/invites", fields, admin.cookie));
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ errors: { groupId: "Choose a group." } });
+    }
+    expect(await database().db.select({ id: invites.id }).from(invites)).toHaveLength(before.length);
+  });
+});
+
 describe("admin: renaming and archiving groups", () => {
   it("renames, refusing a taken or blank name with nothing changed", async () => {
     const admin = await makeUser("admin");
