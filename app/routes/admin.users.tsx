@@ -137,7 +137,7 @@ export default function AdminUsers() {
         </div>
       ) : null}
       {pageCount > 1 ? (
-        <nav className="pager" aria-label="Pages of users">
+        <nav className="pagination" aria-label="Pages of users">
           {page > 1 ? (
             <Link to={pageLink(page - 1)} rel="prev">
               Previous
@@ -145,7 +145,7 @@ export default function AdminUsers() {
           ) : (
             <span aria-hidden="true" />
           )}
-          <span>
+          <span className="pagination__status">
             Page {number(page)} of {number(pageCount)}
           </span>
           {page < pageCount ? (

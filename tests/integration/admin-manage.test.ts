@@ -98,7 +98,7 @@ describe("admin: a single invite link", () => {
     const admin = await makeUser("admin");
     await makeGroup();
     const before = await database().db.select({ id: invites.id }).from(invites);
-    for (const fields of [{ role: "activist", days: "7" }, { groupId: "", role: "activist", days: "7" }]) {
+    for (const fields of [{ role: "activist", days: "7" }, { groupId: "", role: "activist", days: "7" }] as Record<string, string>[]) {
       const res = await run(invitesPage.action, post("/admin/invites", fields, admin.cookie));
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ errors: { groupId: "Choose a group." } });
@@ -178,7 +178,7 @@ describe("admin: merging groups", () => {
     const [from, into] = [await makeGroup(), await makeGroup()];
     const onlyFrom = await makeUser("activist", { groupIds: [from.id] });
     const both = await makeUser("activist", { groupIds: [from.id, into.id] });
-    const onlyInto = await makeUser("activist", { groupIds: [into.id] });
+    await makeUser("activist", { groupIds: [into.id] });
     const organiser = await makeUser("organiser", { groupIds: [from.id] });
     await makeUser("trainer", { groupIds: [from.id] });
     await complete(onlyFrom.id, "doorstep-basics", "self");
