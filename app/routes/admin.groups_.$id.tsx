@@ -86,13 +86,13 @@ export default function ManageGroup() {
         {group.name} <span className="muted">({group.kind}, {group.memberCount} {group.memberCount === 1 ? "member" : "members"})</span>{" "}
         {group.archived ? <span className="tag tag--muted">Archived</span> : null}
       </h2>
-      {done ? (
+      {done && !plan ? (
         <div className="alert alert--success" role="status">
           {DONE_MESSAGE[done](group)}
         </div>
       ) : null}
       <FormError message={failure?.errors.form} />
-      <div className="grid grid--2">
+      <div className="grid grid--2 admin-grid">
         <section>
           <h3>Rename</h3>
           <Form method="post" className="card" noValidate>

@@ -44,7 +44,7 @@ export default function AdminInvites() {
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : undefined;
   return (
-    <div className="grid grid--2">
+    <div className="grid grid--2 admin-grid">
       <section>
         <h2>New invite link</h2>
         {groups.length === 0 ? (
