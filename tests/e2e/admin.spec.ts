@@ -14,6 +14,8 @@ const showing = (page: Page) => page.getByTestId("users-count");
 
 test.describe("admin pages (1280 px)", () => {
   test.use({ viewport: { width: 1280, height: 900 } });
+  // Several round trips each, on a shared two-core machine.
+  test.describe.configure({ timeout: 90_000 });
 
   test("saving a person says what was stored", async ({ adminPage: page, newActivist }) => {
     await page.goto(`/admin/users?q=${encodeURIComponent(newActivist.email)}`);
@@ -176,6 +178,7 @@ test.describe("without JavaScript", () => {
 
 test.describe("admin pages on a phone (390 px)", () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  test.describe.configure({ timeout: 90_000 });
 
   test("every admin page fits and passes axe", async ({ adminPage: page }) => {
     const group = uniqueName("Phone Branch");
