@@ -21,7 +21,8 @@ test.describe("admin pages (1280 px)", () => {
     await page.goto(`/admin/users?q=${encodeURIComponent(newActivist.email)}`);
     await expect(showing(page)).toHaveText("Showing 1–1 of 1");
     await page.getByRole("link", { name: `Edit role and groups of ${newActivist.name}` }).click();
-    await page.getByLabel("Role").selectOption("trainer");
+    await expect(page.getByRole("heading", { level: 2, name: new RegExp(newActivist.name) })).toBeVisible();
+    await page.getByLabel("Role", { exact: true }).selectOption("trainer");
     await page.getByRole("checkbox", { name: /Eastfield/ }).check();
     await checkA11y(page, "edit user");
     await page.getByRole("button", { name: "Save changes" }).click();
@@ -164,6 +165,7 @@ test.describe("without JavaScript", () => {
     await signIn(page, DEMO.admin.email, DEMO.admin.password);
     await page.goto(`/admin/users?q=${encodeURIComponent(DEMO.trainer.email)}`);
     await page.getByRole("link", { name: `Edit role and groups of ${DEMO.trainer.name}` }).click();
+    await expect(page.getByRole("heading", { level: 2, name: new RegExp(DEMO.trainer.name) })).toBeVisible();
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByRole("status")).toContainText(`Saved ${DEMO.trainer.name}: role trainer`);
 
