@@ -71,6 +71,9 @@ export const groups = pgTable(
     kind: groupKind("kind").notNull(),
     isTargetSeat: boolean("is_target_seat").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // Archived groups keep their members and their place in reports, but are offered in no
+    // picker and take no new invites (app/groups/groups.server.ts). Null: active.
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
   },
   (t) => [check("groups_name_not_blank", sql`length(trim(${t.name})) > 0`)],
 );
@@ -106,9 +109,13 @@ export const invites = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     usedAt: timestamp("used_at", { withTimezone: true }),
     usedBy: text("used_by").references(() => users.id, { onDelete: "set null" }),
+    // Who a bulk invite was made for (a volunteer, never a resident): pre-fills the sign-up
+    // form and lets a second batch refuse someone already invited. Null for a plain link.
+    inviteeName: text("invitee_name"),
+    inviteeEmail: text("invitee_email"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("invites_group_idx").on(t.groupId)],
+  (t) => [index("invites_group_idx").on(t.groupId), index("invites_invitee_email_idx").on(t.inviteeEmail)],
 );
 
 // Rate limits (app/auth/rate-limit.server.ts): one counter per key ("sign-in:address:…",

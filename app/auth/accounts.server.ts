@@ -1,4 +1,5 @@
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, ilike, inArray, or, sql } from "drizzle-orm";
+import { z } from "zod";
 import { db } from "../../db/client.server";
 import { groups, memberships, users, type UserRole } from "../../db/schema";
 import { newId, randomToken } from "../lib/crypto.server";
@@ -102,29 +103,87 @@ export interface UserListing {
   email: string;
   role: UserRole;
   createdAt: Date;
-  groups: { id: string; name: string }[];
+  groups: { id: string; name: string; archived: boolean }[];
 }
 
-export async function listUsers(): Promise<UserListing[]> {
+const userGroupsJson = sql<{ id: string; name: string; archived: boolean }[]>`coalesce(
+  (select json_agg(json_build_object('id', g.id, 'name', g.name, 'archived', g.archived_at is not null) order by g.name)
+     from ${memberships} m join ${groups} g on g.id = m.group_id
+    where m.user_id = "users"."id"), '[]'::json)`;
+
+const listingColumns = {
+  id: users.id,
+  name: users.name,
+  email: users.email,
+  role: users.role,
+  createdAt: users.createdAt,
+  groups: userGroupsJson,
+};
+
+export const USERS_PER_PAGE = 50;
+/** Longer searches match nobody's name or email; cut, not refused, so a paste never errors. */
+export const USER_SEARCH_MAX = 100;
+
+export interface UserSearch {
+  /** Part of a name or email, matched case-insensitively and literally (% and _ are not wildcards). */
+  q?: string;
+  role?: UserRole;
+  groupId?: string;
+  /** 1-based; past the last page gives the last page. */
+  page?: number;
+}
+
+export interface UserPage {
+  users: UserListing[];
+  total: number;
+  page: number;
+  pageCount: number;
+  perPage: number;
+}
+
+/** LIKE's wildcards and its escape character, taken literally. */
+export const likeEscape = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * One page of people by name (then id, so the order is total and pages never overlap),
+ * filtered in SQL. A movement has thousands: the count and the page are two queries over
+ * the same filter; an unfiltered page walks users_name_idx, a search scans the table
+ * (docs/performance.md has the figures).
+ */
+export async function searchUsers(search: UserSearch = {}): Promise<UserPage> {
+  const q = search.q?.trim().slice(0, USER_SEARCH_MAX) ?? "";
+  const filters = [];
+  if (q) {
+    const pattern = `%${likeEscape(q)}%`;
+    filters.push(or(ilike(users.name, pattern), ilike(users.email, pattern)));
+  }
+  if (search.role) filters.push(eq(users.role, search.role));
+  if (search.groupId) {
+    filters.push(
+      z.uuid().safeParse(search.groupId).success
+        ? sql`exists (select 1 from ${memberships} m where m.user_id = ${users.id} and m.group_id = ${search.groupId})`
+        : sql`false`,
+    );
+  }
+  const where = filters.length ? and(...filters) : undefined;
+  const [counted] = await db().select({ n: sql<number>`count(*)::int` }).from(users).where(where);
+  const total = counted?.n ?? 0;
+  const pageCount = Math.max(1, Math.ceil(total / USERS_PER_PAGE));
+  const requested = Number.isSafeInteger(search.page) && search.page! > 0 ? search.page! : 1;
+  const page = Math.min(requested, pageCount);
   const rows = await db()
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      role: users.role,
-      createdAt: users.createdAt,
-      groups: sql<{ id: string; name: string }[]>`coalesce(
-        (select json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name)
-           from ${memberships} m join ${groups} g on g.id = m.group_id
-          where m.user_id = "users"."id"), '[]'::json)`,
-    })
+    .select(listingColumns)
     .from(users)
-    .orderBy(asc(users.name));
-  return rows;
+    .where(where)
+    .orderBy(asc(users.name), asc(users.id))
+    .limit(USERS_PER_PAGE)
+    .offset((page - 1) * USERS_PER_PAGE);
+  return { users: rows, total, page, pageCount, perPage: USERS_PER_PAGE };
 }
 
 export async function findUser(id: string): Promise<UserListing | undefined> {
-  return (await listUsers()).find((u) => u.id === id);
+  const [row] = await db().select(listingColumns).from(users).where(eq(users.id, id));
+  return row;
 }
 
 export const lastAdminMessage = "This is the only admin. Make someone else an admin first, so the instance is never left without one.";

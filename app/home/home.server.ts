@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, max, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull, max, not, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { groups, invites, memberships, stepViews, users, type UserRole } from "../../db/schema";
 import { may } from "../auth/policy";
@@ -237,8 +237,10 @@ async function organiserHome(user: HomeUser): Promise<OrganiserHome> {
 // ---------------------------------------------------------------- the admin
 
 const hasNoGroup = sql`not exists (select 1 from ${memberships} m where m.user_id = ${users.id})`;
-const hasNoOrganiser = sql`not exists (
+// Archived groups (docs/decisions/017) need no organiser, and their invites no longer work.
+const hasNoOrganiser = sql`${groups.archivedAt} is null and not exists (
   select 1 from ${memberships} m join ${users} o on o.id = m.user_id where m.group_id = ${groups.id} and o.role = 'organiser')`;
+const inArchivedGroup = sql`exists (select 1 from ${groups} g where g.id = ${invites.groupId} and g.archived_at is not null)`;
 
 /**
  * What an admin still has to set up: people in no group (admins see everything without
@@ -253,7 +255,7 @@ export async function setupGaps(): Promise<SetupGaps> {
       .select({
         ungrouped: sql<number>`(select count(*)::int from ${users} where ${ungroupedWhere})`,
         withoutOrganiser: sql<number>`(select count(*)::int from ${groups} where ${hasNoOrganiser})`,
-        pendingInvites: sql<number>`(select count(*)::int from ${invites} where ${and(isNull(invites.usedAt), gt(invites.expiresAt, sql`now()`))})`,
+        pendingInvites: sql<number>`(select count(*)::int from ${invites} where ${and(isNull(invites.usedAt), gt(invites.expiresAt, sql`now()`), not(inArchivedGroup))})`,
       })
       .from(sql`(select 1) as one`),
     database.select({ id: users.id, name: users.name }).from(users).where(ungroupedWhere).orderBy(desc(users.createdAt), asc(users.id)).limit(SAMPLE),

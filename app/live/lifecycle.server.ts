@@ -39,8 +39,8 @@ export async function createLiveSession(actor: LiveActor, input: CreateSessionIn
   const module = visibleModule(input.moduleSlug, actor.role);
   if (!module) return refuse(404, `There is no module “${input.moduleSlug}”.`);
   if (input.groupId) {
-    const [group] = await db().select({ id: groups.id }).from(groups).where(eq(groups.id, input.groupId));
-    if (!group) return refuse(400, "That group no longer exists. Choose another.");
+    const [group] = await db().select({ id: groups.id, archivedAt: groups.archivedAt }).from(groups).where(eq(groups.id, input.groupId));
+    if (!group || group.archivedAt) return refuse(400, "That group no longer exists or is archived. Choose another.");
   }
   // 148 million codes: a clash is rare, and the unique index makes it harmless.
   for (let attempt = 0; attempt < 8; attempt++) {

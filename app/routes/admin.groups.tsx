@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { groupKinds } from "../../db/enums";
 import { requireUser } from "~/auth/guard.server";
@@ -13,8 +13,10 @@ export const meta: MetaFunction = () => [{ title: "Groups · Admin · Doorstep" 
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser({ request, context }, ROLES.administer);
-  const groups = await listGroups();
-  return { groups: groups.map((g) => ({ id: g.id, name: g.name, kind: g.kind, isTargetSeat: g.isTargetSeat, memberCount: g.memberCount })) };
+  const groups = await listGroups({ includeArchived: true });
+  return {
+    groups: groups.map((g) => ({ id: g.id, name: g.name, kind: g.kind, isTargetSeat: g.isTargetSeat, memberCount: g.memberCount, archived: Boolean(g.archivedAt) })),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -29,7 +31,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function AdminGroups() {
-  const { groups } = useLoaderData<typeof loader>();
+  const { groups: all } = useLoaderData<typeof loader>();
+  const groups = all.filter((g) => !g.archived);
+  const archived = all.filter((g) => g.archived);
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : undefined;
   const formRef = useRef<HTMLFormElement>(null);
@@ -38,7 +42,7 @@ export default function AdminGroups() {
     if (result?.ok) formRef.current?.reset();
   }, [result]);
   return (
-    <div className="grid grid--2">
+    <div className="grid grid--2 admin-grid">
       <section>
         <h2>Groups ({groups.length})</h2>
         {groups.length === 0 ? (
@@ -52,22 +56,45 @@ export default function AdminGroups() {
                   <th scope="col">Name</th>
                   <th scope="col">Kind</th>
                   <th scope="col">Members</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {groups.map((g) => (
-                  <tr key={g.id}>
-                    <td className="breakable">
-                      {g.name} {g.isTargetSeat ? <span className="tag tag--warn">Target seat</span> : null}
-                    </td>
-                    <td>{g.kind}</td>
-                    <td>{g.memberCount}</td>
-                  </tr>
+                  <GroupRow key={g.id} group={g} />
                 ))}
               </tbody>
             </table>
           </div>
         )}
+        {archived.length ? (
+          <>
+            <h3>Archived ({archived.length})</h3>
+            <p className="muted">Offered in no picker and taking no invites; their members and report history stay.</p>
+            <div className="table-wrap">
+              <table>
+                <caption className="visually-hidden">Archived groups</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Kind</th>
+                    <th scope="col">Members</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {archived.map((g) => (
+                    <GroupRow key={g.id} group={g} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        ) : null}
       </section>
       <section>
         <h2>New group</h2>
@@ -100,5 +127,23 @@ export default function AdminGroups() {
         </Form>
       </section>
     </div>
+  );
+}
+
+function GroupRow({ group: g }: { group: { id: string; name: string; kind: string; isTargetSeat: boolean; memberCount: number } }) {
+  return (
+    <tr>
+      <td className="breakable">
+        {g.name} {g.isTargetSeat ? <span className="tag tag--warn">Target seat</span> : null}
+      </td>
+      <td>{g.kind}</td>
+      <td>{g.memberCount}</td>
+      <td>
+        {/* Named in text, not aria-label: "Manage Eastfield" for screen readers, and no label that "Name" matches. */}
+        <Link to={`/admin/groups/${g.id}`}>
+          Manage<span className="visually-hidden"> {g.name}</span>
+        </Link>
+      </td>
+    </tr>
   );
 }

@@ -6,8 +6,9 @@ import { ROLES } from "~/auth/policy";
 import { createInvite, listInvites } from "~/auth/invites.server";
 import { inviteFormSchema } from "~/auth/validation.server";
 import { ROLE_LABEL } from "~/components/app-shell";
+import { CopyField } from "~/components/copy-field";
 import { FormError } from "~/components/form-field";
-import { findGroup, listGroups } from "~/groups/groups.server";
+import { findActiveGroup, listGroups } from "~/groups/groups.server";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 import { readForm } from "~/lib/request.server";
 
@@ -25,23 +26,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = await requireUser({ request, context }, ROLES.administer);
   const form = await readForm(request);
-  const parsed = parseForm(inviteFormSchema, { groupId: text(form, "groupId"), role: text(form, "role"), days: text(form, "days") ?? "14" });
+  const echo = { groupId: (text(form, "groupId") ?? "").slice(0, 64), role: (text(form, "role") ?? "").slice(0, 20), days: (text(form, "days") ?? "").slice(0, 10) };
+  const parsed = parseForm(inviteFormSchema, { groupId: text(form, "groupId"), role: text(form, "role"), days: text(form, "days") ?? "14" }, echo);
   if (!parsed.ok) return parsed.response;
-  const group = await findGroup(parsed.value.groupId);
-  if (!group) return formFailure(400, { groupId: "That group doesn't exist any more. Reload the page and choose again." });
+  const group = await findActiveGroup(parsed.value.groupId);
+  if (!group) return formFailure(400, { groupId: "That group doesn't exist any more or is archived. Choose another." }, echo);
   const { token, expiresAt } = await createInvite({ groupId: group.id, role: parsed.value.role, createdBy: user.id, days: parsed.value.days });
   const url = new URL(`/invite/${token}`, request.url).toString();
   return { ok: true as const, url, groupName: group.name, role: parsed.value.role, expiresAt: expiresAt.toISOString() };
 }
 
-const STATUS_TAG = { valid: "tag--good", used: "", expired: "tag--bad" } as const;
+const STATUS_TAG = { valid: "tag--good", used: "", expired: "tag--bad", closed: "tag--muted" } as const;
+const STATUS_LABEL = { valid: "valid", used: "used", expired: "expired", closed: "group archived" } as const;
 
 export default function AdminInvites() {
   const { groups, invites } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : undefined;
   return (
-    <div className="grid grid--2">
+    <div className="grid grid--2 admin-grid">
       <section>
         <h2>New invite link</h2>
         {groups.length === 0 ? (
@@ -51,20 +54,32 @@ export default function AdminInvites() {
         ) : (
           <Form method="post" className="card">
             <FormError message={failure?.errors.form} />
-            <div className="field">
+            <div className={`field${failure?.errors.groupId ? " field--invalid" : ""}`}>
               <label htmlFor="groupId">Group</label>
-              <select id="groupId" name="groupId">
+              {/* No default: an invite to the wrong branch is worse than one more click. */}
+              <select
+                id="groupId"
+                name="groupId"
+                defaultValue={failure?.values?.groupId ?? ""}
+                aria-invalid={failure?.errors.groupId ? true : undefined}
+                aria-describedby={failure?.errors.groupId ? "groupId-error" : undefined}
+              >
+                <option value="">Choose a group</option>
                 {groups.map((g) => (
                   <option key={g.id} value={g.id}>
                     {g.name}
                   </option>
                 ))}
               </select>
-              {failure?.errors.groupId ? <p className="field__error">{failure.errors.groupId}</p> : null}
+              {failure?.errors.groupId ? (
+                <p className="field__error" id="groupId-error">
+                  {failure.errors.groupId}
+                </p>
+              ) : null}
             </div>
             <div className="field">
               <label htmlFor="role">Role</label>
-              <select id="role" name="role" defaultValue="activist">
+              <select id="role" name="role" defaultValue={failure?.values?.role || "activist"}>
                 {userRoles.map((r) => (
                   <option key={r} value={r}>
                     {ROLE_LABEL[r]}
@@ -75,7 +90,7 @@ export default function AdminInvites() {
             </div>
             <div className="field">
               <label htmlFor="days">Valid for (days)</label>
-              <input id="days" name="days" type="number" min={1} max={90} defaultValue={14} />
+              <input id="days" name="days" type="number" min={1} max={90} defaultValue={failure?.values?.days || 14} />
               {failure?.errors.days ? <p className="field__error">{failure.errors.days}</p> : null}
             </div>
             <button type="submit" className="button">
@@ -83,15 +98,16 @@ export default function AdminInvites() {
             </button>
           </Form>
         )}
+        <p>
+          Onboarding a branch? <Link to="/admin/invites/bulk">Invite many people at once</Link> from a list of names and emails.
+        </p>
         {result?.ok ? (
           <div className="alert alert--success" role="status">
             <p>
               Invite for a new {ROLE_LABEL[result.role].toLowerCase()} in {result.groupName}. Copy it now: for safety it is shown only once. It
               works for one person until {new Date(result.expiresAt).toLocaleDateString("en-GB", { dateStyle: "medium" })}.
             </p>
-            <p className="copy-box" data-testid="invite-url">
-              {result.url}
-            </p>
+            <CopyField label="Invite link" value={result.url} testId="invite-url" />
           </div>
         ) : null}
       </section>
@@ -100,12 +116,14 @@ export default function AdminInvites() {
         {invites.length === 0 ? (
           <p className="empty">No invites yet.</p>
         ) : (
-          <div className="table-wrap">
+          // Focusable: on a phone the table scrolls sideways, and nothing in it takes focus.
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Recent invites">
             <table>
               <caption className="visually-hidden">Recent invites</caption>
               <thead>
                 <tr>
                   <th scope="col">Group</th>
+                  <th scope="col">For</th>
                   <th scope="col">Role</th>
                   <th scope="col">Status</th>
                 </tr>
@@ -114,9 +132,10 @@ export default function AdminInvites() {
                 {invites.map((i) => (
                   <tr key={i.id}>
                     <td className="breakable">{i.groupName}</td>
+                    <td className="breakable">{i.inviteeName ? `${i.inviteeName} (${i.inviteeEmail})` : <span className="muted">anyone with the link</span>}</td>
                     <td>{ROLE_LABEL[i.role]}</td>
                     <td className="breakable">
-                      <span className={`tag ${STATUS_TAG[i.status]}`}>{i.status}</span>
+                      <span className={`tag ${STATUS_TAG[i.status]}`}>{STATUS_LABEL[i.status]}</span>
                       {i.usedByName ? ` by ${i.usedByName}` : null}
                     </td>
                   </tr>

@@ -8,7 +8,7 @@ import { may, ROLES } from "~/auth/policy";
 import { userAccessFormSchema } from "~/auth/validation.server";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { FormError } from "~/components/form-field";
-import { existingGroupIds, listGroups } from "~/groups/groups.server";
+import { archivedGroupIds, existingGroupIds, listGroups } from "~/groups/groups.server";
 import { formFailure, notFound, parseForm } from "~/lib/http.server";
 import { readForm, routeParam } from "~/lib/request.server";
 
@@ -16,9 +16,14 @@ export const meta: MetaFunction = () => [{ title: "Edit user · Admin · Doorste
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requireUser({ request, context }, ROLES.administer);
-  const [user, groups] = await Promise.all([findUser(routeParam(params, "id")), listGroups()]);
+  const [user, groups] = await Promise.all([findUser(routeParam(params, "id")), listGroups({ includeArchived: true })]);
   if (!user) throw notFound("There is no user with that id.");
-  return { user: { ...user, createdAt: user.createdAt.toISOString() }, groups: groups.map((g) => ({ id: g.id, name: g.name, kind: g.kind })) };
+  // Archived groups are offered only to their members, so saving never drops them silently.
+  const memberOf = new Set(user.groups.map((g) => g.id));
+  return {
+    user: { ...user, createdAt: user.createdAt.toISOString() },
+    groups: groups.filter((g) => !g.archivedAt || memberOf.has(g.id)).map((g) => ({ id: g.id, name: g.name, kind: g.kind, archived: Boolean(g.archivedAt) })),
+  };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -32,10 +37,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const unique = [...new Set(groupIds)];
   const known = await existingGroupIds(unique);
   if (known.size !== unique.length) return formFailure(400, { groupIds: "One of the chosen groups no longer exists. Reload the page and try again." });
+  const current = new Set(target.groups.map((g) => g.id));
+  const joiningArchived = [...(await archivedGroupIds(unique))].filter((id) => !current.has(id));
+  if (joiningArchived.length) return formFailure(400, { groupIds: "One of the chosen groups is archived and takes no new members. Unarchive it first." });
   // The last-admin rule lives in updateUserAccess, inside its transaction (a 409 on "role").
   const result = await updateUserAccess(target.id, role, unique);
   if (!result.ok) return formFailure(result.status, { [result.field ?? "form"]: result.message });
-  throw redirect(target.id === admin.id && !may.administer(role) ? "/" : "/admin/users");
+  // The list shows what was stored (role="status"), read back from the database by id.
+  throw redirect(target.id === admin.id && !may.administer(role) ? "/" : `/admin/users?saved=${encodeURIComponent(target.id)}`);
 }
 
 export default function EditUser() {
@@ -72,7 +81,7 @@ export default function EditUser() {
             <label key={g.id} className="checkbox">
               <input type="checkbox" name="groupIds" value={g.id} defaultChecked={memberOf.has(g.id)} />
               <span>
-                {g.name} <span className="muted">({g.kind})</span>
+                {g.name} <span className="muted">({g.kind}{g.archived ? ", archived" : ""})</span>
               </span>
             </label>
           ))}

@@ -23,7 +23,7 @@ async function validInvite(token: string) {
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const invite = await validInvite(routeParam(params, "token"));
   const current = await optionalUser({ request, context });
-  return { role: invite.role, groupName: invite.groupName, signedInAs: current?.user.name ?? null };
+  return { role: invite.role, groupName: invite.groupName, inviteeName: invite.inviteeName, inviteeEmail: invite.inviteeEmail, signedInAs: current?.user.name ?? null };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -54,8 +54,8 @@ export default function AcceptInvite() {
       ) : null}
       <Form method="post" className="card" noValidate>
         <FormError message={failure?.errors.form} />
-        <Field label="Your name" name="name" autoComplete="name" required maxLength={100} defaultValue={failure?.values?.name} error={failure?.errors.name} />
-        <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={failure?.values?.email} error={failure?.errors.email} />
+        <Field label="Your name" name="name" autoComplete="name" required maxLength={100} defaultValue={failure?.values?.name ?? invite.inviteeName ?? undefined} error={failure?.errors.name} />
+        <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={failure?.values?.email ?? invite.inviteeEmail ?? undefined} error={failure?.errors.email} />
         <NewPasswordField label="Choose a password" error={failure?.errors.password} />
         <button type="submit" className="button" disabled={busy}>
           {busy ? "Creating your account…" : "Create account"}

@@ -140,7 +140,7 @@ export async function createInvite(page: Page, groupName: string, role = "activi
   await page.getByLabel("Group").selectOption({ label: groupName });
   await page.getByLabel("Role").selectOption(role);
   await page.getByRole("button", { name: "Create invite link" }).click();
-  const url = (await page.getByTestId("invite-url").textContent())?.trim() ?? "";
+  const url = (await page.getByTestId("invite-url").inputValue()).trim();
   expect(url).toMatch(/\/invite\/[^/\s]+$/);
   return url;
 }

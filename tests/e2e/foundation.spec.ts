@@ -77,7 +77,8 @@ test.describe("invite → sign-up → sign-in", () => {
     await expect(guest.getByRole("heading", { level: 1, name: "Hello, Nia" })).toBeVisible();
 
     // The admin sees them, in that group, as an activist; and can open their edit page.
-    await page.goto("/admin/users");
+    // Found by email: the list shows 50 people a page, and the demo movement alone has 60.
+    await page.goto(`/admin/users?q=${encodeURIComponent(newcomer.email)}`);
     const row = page.getByRole("row").filter({ hasText: newcomer.email });
     await expect(row).toHaveCount(1);
     await expect(row).toContainText(newcomer.name);
@@ -92,7 +93,9 @@ test.describe("invite → sign-up → sign-in", () => {
     await page.getByLabel("Role").selectOption("trainer");
     await page.getByRole("checkbox", { name: /Eastfield/ }).check();
     await page.getByRole("button", { name: "Save changes" }).click();
-    await expect(page).toHaveURL(/\/admin\/users$/);
+    await expect(page).toHaveURL(/\/admin\/users\?saved=/);
+    await expect(page.getByRole("status")).toContainText(`Saved ${newcomer.name}: role trainer`);
+    await page.goto(`/admin/users?q=${encodeURIComponent(newcomer.email)}`);
     await expect(row).toContainText("Trainer");
     await expect(row).toContainText("Eastfield");
     await expect(row).toContainText(groupName);

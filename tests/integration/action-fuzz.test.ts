@@ -117,7 +117,9 @@ function patternOf(file: string): { pattern: string; paramNames: string[] } {
 }
 
 async function loadRoutes(): Promise<RouteFile[]> {
-  const files = readdirSync(ROUTES_DIR).filter((f) => /\.(ts|tsx)$/.test(f));
+  // FUZZ_ROUTES=admin (a pattern) fuzzes only the matching route files, for a quick run on what changed.
+  const only = process.env.FUZZ_ROUTES ? new RegExp(process.env.FUZZ_ROUTES) : null;
+  const files = readdirSync(ROUTES_DIR).filter((f) => /\.(ts|tsx)$/.test(f) && (!only || only.test(f)));
   return Promise.all(
     files.map(async (file) => {
       const module = (await import(/* @vite-ignore */ pathToFileURL(path.join(ROUTES_DIR, file)).href)) as RouteModule;
@@ -180,7 +182,7 @@ beforeAll(async () => {
       code: [live.value.code, "ZZZZZZ"],
       slug: ["doorstep-basics", "live-demo", "no-such-module"],
       step: ["check", "intro", "no-such-step"],
-      id: [activist.id, live.value.id, "no-such-id"],
+      id: [activist.id, live.value.id, group.id, "no-such-id"],
       token: [invite.token, "no-such-token"],
       table: ["weeks", "matrix", "activist-modules", "session-attendance", "modules", "no-such-table"],
       file: ["x.js", "no-such.js"],
@@ -405,8 +407,10 @@ const WHO: (keyof World["users"])[] = ["anonymous", "activist", "participant", "
 
 describe("malformed input to every route", () => {
   it("finds the routes, intents and fields it fuzzes", () => {
-    expect(routes.length).toBeGreaterThan(20);
-    expect(routes.filter((r) => r.module.action).length).toBeGreaterThan(10);
+    if (!process.env.FUZZ_ROUTES) {
+      expect(routes.length).toBeGreaterThan(20);
+      expect(routes.filter((r) => r.module.action).length).toBeGreaterThan(10);
+    }
     // A sample of intents each route family uses: if the scan stops finding them, it is broken.
     for (const intent of ["quiz", "scenario-choose", "poll", "reflect", "answer", "vote", "step", "mark", "end", "join", "newcomer"]) {
       expect(INTENTS).toContain(intent);

@@ -6,7 +6,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { UserRole } from "../../db/schema";
-import { get, makeUser, post, run, type TestUser } from "../setup/fixtures";
+import { get, makeGroup, makeUser, post, run, type TestUser } from "../setup/fixtures";
 import { withFixtureCatalog } from "../setup/content";
 import { withTestDatabase } from "../setup/database";
 
@@ -26,6 +26,12 @@ const SESSION_REPORTS: Who[] = ["trainer", "organiser", "admin"];
 const ADMIN: Who[] = ["admin"];
 
 const UNKNOWN_CODE = "ZZZZZZ"; // a well-formed join code no session has
+
+// A real group for /admin/groups/:id, made before the rows are run.
+let groupId = "";
+beforeAll(async () => {
+  groupId = (await makeGroup()).id;
+});
 
 interface RouteCase {
   /** The route file in app/routes, without its extension. */
@@ -53,7 +59,9 @@ const ROUTES: RouteCase[] = [
   { file: "admin.users", path: "/admin/users", allowed: ADMIN },
   { file: "admin.users_.$id", path: "/admin/users/:id", params: (u) => ({ id: u.activist.id }), allowed: ADMIN },
   { file: "admin.groups", path: "/admin/groups", allowed: ADMIN },
+  { file: "admin.groups_.$id", path: "/admin/groups/:id", params: () => ({ id: groupId }), allowed: ADMIN },
   { file: "admin.invites", path: "/admin/invites", allowed: ADMIN },
+  { file: "admin.invites_.bulk", path: "/admin/invites/bulk", allowed: ADMIN },
   // An invite link works for anyone holding it; an unknown token is a 404 for all.
   { file: "invite.$token", path: "/invite/:token", params: () => ({ token: "no-such-invite" }), allowed: EVERYONE, allowedStatus: 404 },
   { file: "live._index", path: "/live", allowed: RUN_LIVE },
@@ -127,7 +135,10 @@ const ACTIONS: ActionCase[] = [
   { file: "live.$code.here", path: "/live/:code/here", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "here" }, allowed: SIGNED_IN },
   { file: "live.$code.present", path: "/live/:code/present", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "next" }, allowed: RUN_LIVE },
   { file: "admin.groups", path: "/admin/groups", allowed: ADMIN },
+  // No intent: the admin gets the route's own 400, and nothing about the group changes.
+  { file: "admin.groups_.$id", path: "/admin/groups/:id", params: () => ({ id: groupId }), allowed: ADMIN },
   { file: "admin.invites", path: "/admin/invites", allowed: ADMIN },
+  { file: "admin.invites_.bulk", path: "/admin/invites/bulk", allowed: ADMIN },
   { file: "admin.users_.$id", path: "/admin/users/:id", params: (u) => ({ id: u.activist.id }), allowed: ADMIN },
   // Last: signing out ends the caller's session. Anyone may sign out.
   { file: "logout", path: "/logout", allowed: EVERYONE },
