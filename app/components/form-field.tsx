@@ -37,6 +37,59 @@ export function Field({ label, name, error, hint, ...input }: FieldProps) {
   );
 }
 
+/**
+ * Which group something is for (an invite, a batch of invites, a live session): a select
+ * that starts on `emptyLabel` (no silent default), with its hint and error tied to it.
+ */
+export function GroupSelectField({
+  label,
+  groups,
+  emptyLabel,
+  defaultValue,
+  error,
+  hint,
+}: {
+  label: string;
+  groups: { id: string; name: string }[];
+  emptyLabel: string;
+  defaultValue?: string | undefined;
+  error?: string | undefined;
+  hint?: string;
+}) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  return (
+    <div className={`field${error ? " field--invalid" : ""}`}>
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="field__hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+      <select
+        id={id}
+        name="groupId"
+        defaultValue={defaultValue ?? ""}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
+      >
+        <option value="">{emptyLabel}</option>
+        {groups.map((g) => (
+          <option key={g.id} value={g.id}>
+            {g.name}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <p className="field__error" id={errorId}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 /** The password a person chooses (sign-up, newcomer's first password): one rule, one hint. */
 export function NewPasswordField({ label, error }: { label: string; error?: string | undefined }) {
   return (

@@ -48,51 +48,13 @@ export default function AdminGroups() {
         {groups.length === 0 ? (
           <p className="empty">No groups yet. Create your first branch or constituency with the form.</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">Groups</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Members</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {groups.map((g) => (
-                  <GroupRow key={g.id} group={g} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <GroupsTable groups={groups} caption="Groups" />
         )}
         {archived.length ? (
           <>
             <h3>Archived ({archived.length})</h3>
             <p className="muted">Offered in no picker and taking no invites; their members and report history stay.</p>
-            <div className="table-wrap">
-              <table>
-                <caption className="visually-hidden">Archived groups</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Members</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {archived.map((g) => (
-                    <GroupRow key={g.id} group={g} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <GroupsTable groups={archived} caption="Archived groups" />
           </>
         ) : null}
       </section>
@@ -130,7 +92,34 @@ export default function AdminGroups() {
   );
 }
 
-function GroupRow({ group: g }: { group: { id: string; name: string; kind: string; isTargetSeat: boolean; memberCount: number } }) {
+type GroupListed = { id: string; name: string; kind: string; isTargetSeat: boolean; memberCount: number };
+
+function GroupsTable({ groups, caption }: { groups: GroupListed[]; caption: string }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Members</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {groups.map((g) => (
+            <GroupRow key={g.id} group={g} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function GroupRow({ group: g }: { group: GroupListed }) {
   return (
     <tr>
       <td className="breakable">

@@ -7,7 +7,7 @@ import { createInvite, listInvites } from "~/auth/invites.server";
 import { inviteFormSchema } from "~/auth/validation.server";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { CopyField } from "~/components/copy-field";
-import { FormError } from "~/components/form-field";
+import { FormError, GroupSelectField } from "~/components/form-field";
 import { findActiveGroup, listGroups } from "~/groups/groups.server";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 import { readForm } from "~/lib/request.server";
@@ -54,29 +54,8 @@ export default function AdminInvites() {
         ) : (
           <Form method="post" className="card">
             <FormError message={failure?.errors.form} />
-            <div className={`field${failure?.errors.groupId ? " field--invalid" : ""}`}>
-              <label htmlFor="groupId">Group</label>
-              {/* No default: an invite to the wrong branch is worse than one more click. */}
-              <select
-                id="groupId"
-                name="groupId"
-                defaultValue={failure?.values?.groupId ?? ""}
-                aria-invalid={failure?.errors.groupId ? true : undefined}
-                aria-describedby={failure?.errors.groupId ? "groupId-error" : undefined}
-              >
-                <option value="">Choose a group</option>
-                {groups.map((g) => (
-                  <option key={g.id} value={g.id}>
-                    {g.name}
-                  </option>
-                ))}
-              </select>
-              {failure?.errors.groupId ? (
-                <p className="field__error" id="groupId-error">
-                  {failure.errors.groupId}
-                </p>
-              ) : null}
-            </div>
+            {/* No default: an invite to the wrong branch is worse than one more click. */}
+            <GroupSelectField label="Group" groups={groups} emptyLabel="Choose a group" defaultValue={failure?.values?.groupId} error={failure?.errors.groupId} />
             <div className="field">
               <label htmlFor="role">Role</label>
               <select id="role" name="role" defaultValue={failure?.values?.role || "activist"}>

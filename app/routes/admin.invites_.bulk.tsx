@@ -9,7 +9,7 @@ import { ROLES } from "~/auth/policy";
 import { inviteFormSchema } from "~/auth/validation.server";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { CopyField } from "~/components/copy-field";
-import { FormError } from "~/components/form-field";
+import { FormError, GroupSelectField } from "~/components/form-field";
 import { findActiveGroup, listGroups } from "~/groups/groups.server";
 import { fieldErrors, text, type FieldErrors } from "~/lib/http.server";
 import { hasControlCharacter, readForm } from "~/lib/request.server";
@@ -139,22 +139,7 @@ export default function BulkInvites() {
           <label htmlFor="file">Or a CSV file</label>
           <input id="file" name="file" type="file" accept=".csv,.txt,text/csv,text/plain" />
         </div>
-        <div className={`field${failure?.errors.groupId ? " field--invalid" : ""}`}>
-          <label htmlFor="groupId">Group</label>
-          <select id="groupId" name="groupId" defaultValue={failure?.values.groupId ?? ""} aria-describedby={failure?.errors.groupId ? "groupId-error" : undefined}>
-            <option value="">Choose a group</option>
-            {groups.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </select>
-          {failure?.errors.groupId ? (
-            <p className="field__error" id="groupId-error">
-              {failure.errors.groupId}
-            </p>
-          ) : null}
-        </div>
+        <GroupSelectField label="Group" groups={groups} emptyLabel="Choose a group" defaultValue={failure?.values.groupId} error={failure?.errors.groupId} />
         <div className={`field${failure?.errors.role ? " field--invalid" : ""}`}>
           <label htmlFor="role">Role</label>
           <select id="role" name="role" defaultValue={failure?.values.role || "activist"}>

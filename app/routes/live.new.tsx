@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useId } from "react";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
-import { FormError } from "~/components/form-field";
+import { FormError, GroupSelectField } from "~/components/form-field";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 import { createLiveSession, createSessionSchema, newSessionOptions } from "~/live/lifecycle.server";
 import { readForm } from "~/lib/request.server";
@@ -33,7 +33,6 @@ export default function NewLiveSession() {
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
   const moduleId = useId();
-  const groupId = useId();
   const chosen = failure?.values?.moduleSlug ?? params.get("module") ?? "";
   return (
     <div className="page--narrow">
@@ -64,25 +63,14 @@ export default function NewLiveSession() {
               </p>
             ) : null}
           </div>
-          <div className={`field${failure?.errors.groupId ? " field--invalid" : ""}`}>
-            <label htmlFor={groupId}>Group (optional)</label>
-            <p className="field__hint" id={`${groupId}-hint`}>
-              Newcomers who join with the code become members of this group.
-            </p>
-            <select id={groupId} name="groupId" defaultValue={failure?.values?.groupId ?? ""} aria-describedby={`${groupId}-hint${failure?.errors.groupId ? ` ${groupId}-error` : ""}`}>
-              <option value="">No group</option>
-              {groups.map((g) => (
-                <option key={g.id} value={g.id}>
-                  {g.name}
-                </option>
-              ))}
-            </select>
-            {failure?.errors.groupId ? (
-              <p className="field__error" id={`${groupId}-error`}>
-                {failure.errors.groupId}
-              </p>
-            ) : null}
-          </div>
+          <GroupSelectField
+            label="Group (optional)"
+            hint="Newcomers who join with the code become members of this group."
+            groups={groups}
+            emptyLabel="No group"
+            defaultValue={failure?.values?.groupId}
+            error={failure?.errors.groupId}
+          />
           <button type="submit" className="button" disabled={busy}>
             {busy ? "Starting…" : "Start the session"}
           </button>
