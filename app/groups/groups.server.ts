@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { databaseHandle, db, preparedStatement, rowsOf } from "../../db/client.server";
 import { groupKinds, groups, invites, liveSessions, memberships, type Group } from "../../db/schema";
+import { refuse, type Result } from "../lib/result";
 
 export const groupInputSchema = z.object({
   name: z
@@ -14,7 +15,7 @@ export const groupInputSchema = z.object({
 });
 export type GroupInput = z.infer<typeof groupInputSchema>;
 
-export type CreateGroupResult = { ok: true; group: Group } | { ok: false; field: "name"; message: string };
+export type CreateGroupResult = Result<Group, 409>;
 
 export async function createGroup(input: GroupInput): Promise<CreateGroupResult> {
   const [group] = await db()
@@ -22,8 +23,8 @@ export async function createGroup(input: GroupInput): Promise<CreateGroupResult>
     .values({ name: input.name, kind: input.kind, isTargetSeat: input.isTargetSeat })
     .onConflictDoNothing({ target: groups.name })
     .returning();
-  if (!group) return { ok: false, field: "name", message: `A group called “${input.name}” already exists.` };
-  return { ok: true, group };
+  if (!group) return refuse(409, `A group called “${input.name}” already exists.`, "name");
+  return { ok: true, value: group };
 }
 
 export interface GroupWithCount extends Group {
@@ -95,9 +96,10 @@ export async function archivedGroupIds(ids: string[]): Promise<Set<string>> {
 
 // ---------------------------------------------------------------- rename, archive, merge
 
-export type GroupChange = { ok: true; group: Group } | { ok: false; status: 400 | 404 | 409; field?: string; message: string };
+type GroupRefusalStatus = 400 | 404 | 409;
+export type GroupChange = Result<Group, GroupRefusalStatus>;
 
-const missing = { ok: false, status: 404, message: "That group no longer exists." } as const;
+const missing = refuse(404, "That group no longer exists.");
 
 /** PostgreSQL's unique_violation, whether the driver's error or Drizzle's wrapper around it. */
 function isUniqueViolation(error: unknown): boolean {
@@ -110,14 +112,14 @@ function isUniqueViolation(error: unknown): boolean {
 export async function renameGroup(id: string, name: string): Promise<GroupChange> {
   const current = await findGroup(id);
   if (!current) return missing;
-  if (current.name === name) return { ok: true, group: current };
+  if (current.name === name) return { ok: true, value: current };
   try {
     const [group] = await db().update(groups).set({ name }).where(eq(groups.id, id)).returning();
-    return group ? { ok: true, group } : missing;
+    return group ? { ok: true, value: group } : missing;
   } catch (error) {
     // The unique index is the judge: a check before the update could race another rename.
     if (isUniqueViolation(error)) {
-      return { ok: false, status: 409, field: "name", message: `A group called “${name}” already exists.` };
+      return refuse(409, `A group called “${name}” already exists.`, "name");
     }
     throw error;
   }
@@ -131,7 +133,7 @@ export async function setGroupArchived(id: string, archived: boolean): Promise<G
     .set({ archivedAt: archived ? sql`coalesce(${groups.archivedAt}, now())` : null })
     .where(eq(groups.id, id))
     .returning();
-  return group ? { ok: true, group } : missing;
+  return group ? { ok: true, value: group } : missing;
 }
 
 export interface MergePlan {
@@ -144,20 +146,20 @@ export interface MergePlan {
   liveSessions: number;
 }
 
-async function mergeCheck(fromId: string, intoId: string): Promise<{ ok: true; from: Group; into: Group } | Extract<GroupChange, { ok: false }>> {
+async function mergeCheck(fromId: string, intoId: string): Promise<Result<{ from: Group; into: Group }, GroupRefusalStatus>> {
   const [from, into] = await Promise.all([findGroup(fromId), findGroup(intoId)]);
   if (!from) return missing;
-  if (!into) return { ok: false, status: 400, field: "into", message: "Choose the group to merge into (that one no longer exists)." };
-  if (from.id === into.id) return { ok: false, status: 400, field: "into", message: "A group cannot be merged into itself. Choose another group." };
-  if (into.archivedAt) return { ok: false, status: 400, field: "into", message: `“${into.name}” is archived. Unarchive it first, or choose an active group.` };
-  return { ok: true, from, into };
+  if (!into) return refuse(400, "Choose the group to merge into (that one no longer exists).", "into");
+  if (from.id === into.id) return refuse(400, "A group cannot be merged into itself. Choose another group.", "into");
+  if (into.archivedAt) return refuse(400, `“${into.name}” is archived. Unarchive it first, or choose an active group.`, "into");
+  return { ok: true, value: { from, into } };
 }
 
 /** What a merge would move, for the confirmation step. */
-export async function planMerge(fromId: string, intoId: string): Promise<{ ok: true; plan: MergePlan } | Extract<GroupChange, { ok: false }>> {
+export async function planMerge(fromId: string, intoId: string): Promise<Result<MergePlan, GroupRefusalStatus>> {
   const check = await mergeCheck(fromId, intoId);
   if (!check.ok) return check;
-  const { from, into } = check;
+  const { from, into } = check.value;
   const [counts] = rowsOf<{ members: number; shared: number; invites: number; sessions: number }>(
     await db().execute(sql`
     select (select count(*)::int from memberships where group_id = ${from.id}) as members,
@@ -168,7 +170,7 @@ export async function planMerge(fromId: string, intoId: string): Promise<{ ok: t
   );
   return {
     ok: true,
-    plan: {
+    value: {
       from: { id: from.id, name: from.name },
       into: { id: into.id, name: into.name },
       newMembers: counts!.members - counts!.shared,
@@ -187,10 +189,10 @@ export async function planMerge(fromId: string, intoId: string): Promise<{ ok: t
  * it (cascade). Both group rows are locked first, so a concurrent rename, archive or second
  * merge waits rather than interleaving.
  */
-export async function mergeGroups(fromId: string, intoId: string): Promise<{ ok: true; plan: MergePlan } | Extract<GroupChange, { ok: false }>> {
+export async function mergeGroups(fromId: string, intoId: string): Promise<Result<MergePlan, GroupRefusalStatus>> {
   const planned = await planMerge(fromId, intoId);
   if (!planned.ok) return planned;
-  const { plan } = planned;
+  const plan = planned.value;
   const outcome = await db().transaction(async (tx) => {
     const locked = await tx
       .select({ id: groups.id, archivedAt: groups.archivedAt })
@@ -212,6 +214,6 @@ export async function mergeGroups(fromId: string, intoId: string): Promise<{ ok:
     return "done" as const;
   });
   if (outcome === "from gone") return missing;
-  if (outcome === "into unavailable") return { ok: false, status: 409, field: "into", message: "The group to merge into was archived or deleted meanwhile. Choose again." };
-  return { ok: true, plan };
+  if (outcome === "into unavailable") return refuse(409, "The group to merge into was archived or deleted meanwhile. Choose again.", "into");
+  return { ok: true, value: plan };
 }

@@ -26,8 +26,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(groupInputSchema, { name: text(form, "name"), kind: text(form, "kind"), isTargetSeat: form.get("isTargetSeat") === "on" }, echo);
   if (!parsed.ok) return parsed.response;
   const result = await createGroup(parsed.value);
-  if (!result.ok) return formFailure(409, { [result.field]: result.message }, echo);
-  return { ok: true as const, created: result.group.name };
+  if (!result.ok) return formFailure(result.status, { [result.field ?? "name"]: result.message }, echo);
+  return { ok: true as const, created: result.value.name };
 }
 
 export default function AdminGroups() {

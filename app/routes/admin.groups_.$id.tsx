@@ -54,11 +54,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (text(form, "confirm") !== "yes") {
       const planned = await planMerge(id, into);
       if (!planned.ok) return planned.status === 404 ? notFoundResponse() : formFailure(planned.status, { [planned.field ?? "form"]: planned.message });
-      return { ok: true as const, confirm: planned.plan };
+      return { ok: true as const, confirm: planned.value };
     }
     const merged = await mergeGroups(id, into);
     if (!merged.ok) return merged.status === 404 ? notFoundResponse() : formFailure(merged.status, { [merged.field ?? "form"]: merged.message });
-    throw back(merged.plan.into.id, "merged");
+    throw back(merged.value.into.id, "merged");
   }
   return formFailure(400, { form: "Unknown action. Use the buttons on this page." });
 }

@@ -220,7 +220,7 @@ beforeAll(async () => {
   ] as const) {
     const created = await createGroup({ name, kind, isTargetSeat: target });
     if (!created.ok) throw new Error(created.message);
-    groupIds[key] = created.group.id;
+    groupIds[key] = created.value.id;
   }
   const { A, B, C } = groupIds;
   people.ann = await makeUser("activist", { name: "Ann Archer", groupIds: [A] });

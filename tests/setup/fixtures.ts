@@ -30,7 +30,7 @@ export async function makeUser(role: UserRole, options: { groupIds?: string[]; n
 export async function makeGroup(kind: GroupKind = "branch", isTargetSeat = false) {
   const result = await createGroup({ name: `Group ${unique()}`, kind, isTargetSeat });
   if (!result.ok) throw new Error(result.message);
-  return result.group;
+  return result.value;
 }
 
 export function get(path: string, cookie?: string): Request {
