@@ -10,6 +10,7 @@ import {
   moduleProgress,
   moduleTallies,
   quizBests,
+  quizFirstAttempts,
   quizQuestionTallies,
   quizTallies,
   quizWrongPicks,
@@ -19,7 +20,7 @@ import {
   scenarioMoves,
 } from "../../db/schema";
 
-// Report SQL reaches the fourteen summary tables through their Drizzle objects, so a
+// Report SQL reaches the fifteen summary tables through their Drizzle objects, so a
 // renamed table or column changes the SQL with it, and a renamed or removed property
 // fails the typecheck, instead of a report failing in production. This keeps the
 // literal names from coming back into the application's SQL.
@@ -34,6 +35,7 @@ const summaries = [
   quizQuestionTallies,
   quizWrongPicks,
   quizBests,
+  quizFirstAttempts,
   quizTallies,
   scenarioMoves,
   scenarioChoiceTallies,
