@@ -67,7 +67,7 @@ describe("summary tables in application SQL", () => {
         if (new RegExp(`\\b${name}\\b`).test(code)) found.push(`${file}: ${name}`);
       }
     }
-    expect(summaries).toHaveLength(14);
+    expect(summaries).toHaveLength(15);
     expect(found).toEqual([]);
   });
 
