@@ -387,7 +387,10 @@ export const groupModuleTallies = pgTable(
 // on quiz_attempts and scenario_runs like the ones above. Per-person rows have no foreign
 // key: they disappear with the person's last attempt or run (a cascade deletes those).
 
-/** Per quiz question: attempts that answered it, and of those exactly right. */
+/**
+ * Per quiz question: attempts that answered it, and of those exactly right; and the same
+ * for people's first attempts only (migration 0011), where a retry cannot lift the share.
+ */
 export const quizQuestionTallies = pgTable(
   "quiz_question_tallies",
   {
@@ -396,6 +399,8 @@ export const quizQuestionTallies = pgTable(
     questionId: text("question_id").notNull(),
     attempts: integer("attempts").notNull().default(0),
     right: integer("right").notNull().default(0),
+    firstAttempts: integer("first_attempts").notNull().default(0),
+    firstRight: integer("first_right").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.moduleSlug, t.quizId, t.questionId] })],
 );
@@ -422,6 +427,19 @@ export const quizBests = pgTable(
     quizId: text("quiz_id").notNull(),
     best: integer("best").notNull(),
     passed: boolean("passed").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.moduleSlug, t.quizId] })],
+);
+
+/** Per person and quiz: their first attempt (earliest, then lowest id) and its results. */
+export const quizFirstAttempts = pgTable(
+  "quiz_first_attempts",
+  {
+    userId: text("user_id").notNull(),
+    moduleSlug: text("module_slug").notNull(),
+    quizId: text("quiz_id").notNull(),
+    attemptId: uuid("attempt_id").notNull(),
+    results: jsonb("results").$type<Record<string, boolean>>().notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.moduleSlug, t.quizId] })],
 );

@@ -1,11 +1,17 @@
-// npm run content:check [-- DIR]: validate every module folder in DIR (default
-// content/modules). Prints file:line: message for each problem; exits 1 if any.
+// npm run content:check [-- [--strict] DIR]: validate every module folder in DIR (default
+// content/modules). Prints file:line: message for each problem; exits 1 if any. Answers
+// that give themselves away (app/content/answer-bias.ts: the right option first, or the
+// longest, far more often than chance) are printed as "file: warning: …", or under
+// --strict as "file: error: …" and counted as problems.
 import path from "node:path";
 import { readFileSync } from "node:fs";
+import { answerBias, answerObservations, type AnswerObservations } from "../app/content/answer-bias";
 import { compileModuleSource } from "../app/content/compile.server";
 import { moduleFolders } from "../app/content/catalog.server";
 
-const dir = path.resolve(process.argv[2] ?? "content/modules");
+const args = process.argv.slice(2);
+const strict = args.includes("--strict");
+const dir = path.resolve(args.find((a) => !a.startsWith("--")) ?? "content/modules");
 const folders = moduleFolders(dir);
 if (folders.length === 0) {
   console.error(`${path.relative(process.cwd(), dir) || dir}: no modules found (expected <slug>/index.mdx folders).`);
@@ -13,6 +19,8 @@ if (folders.length === 0) {
 }
 
 let problems = 0;
+let warnings = 0;
+const everywhere: AnswerObservations = { "quiz-first": [], "quiz-longest": [], "scenario-first": [], "scenario-longest": [] };
 const orders = new Map<number, string>();
 for (const { slug, file } of folders) {
   const shown = path.relative(process.cwd(), file);
@@ -21,6 +29,13 @@ for (const { slug, file } of folders) {
     for (const p of result.problems) console.log(`${shown}:${p.line}: ${p.message}`);
     problems += result.problems.length;
     continue;
+  }
+  const observed = answerObservations(result.module.manifest);
+  for (const [kind, list] of Object.entries(observed)) everywhere[kind as keyof AnswerObservations].push(...list);
+  for (const bias of answerBias(observed)) {
+    console.log(`${shown}: ${strict ? "error" : "warning"}: ${bias.message}`);
+    if (strict) problems++;
+    else warnings++;
   }
   const { order, draft } = result.module.frontmatter;
   const clash = orders.get(order);
@@ -31,5 +46,9 @@ for (const { slug, file } of folders) {
     orders.set(order, slug);
   }
 }
-console.log(`${folders.length} modules checked, ${problems} ${problems === 1 ? "problem" : "problems"}.`);
+// All modules together: what a learner meets over the whole course.
+const overall = folders.length > 1 ? answerBias(everywhere) : [];
+for (const bias of overall) console.log(`All ${folders.length} modules: ${bias.message.replace(/\. [^.]*\.$/, ".")}`);
+const warned = warnings ? `, ${warnings} ${warnings === 1 ? "warning" : "warnings"} (an error under --strict)` : "";
+console.log(`${folders.length} modules checked, ${problems} ${problems === 1 ? "problem" : "problems"}${warned}.`);
 process.exit(problems ? 1 : 0);

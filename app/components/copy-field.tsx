@@ -18,7 +18,7 @@ export function CopyField({ label, value, multiline = false, testId }: { label: 
       setSaid("Copied");
     } catch {
       field.current?.select();
-      setSaid("Selected: press Ctrl+C (or ⌘C) to copy");
+      setSaid("Selected: press Ctrl+C (or Command+C) to copy");
     }
   }
 

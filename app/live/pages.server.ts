@@ -8,6 +8,8 @@ import { joinQrSvg } from "./qr.server";
 import { touchPresence } from "./attendance.server";
 import { canDrive, findLiveSession, isParticipant, MESSAGES, type LiveActor, type LiveResult } from "./core.server";
 import { refuse } from "../lib/result";
+import { liveShuffleSeeds } from "../activities/order/shuffle.server";
+import type { ShuffleSeeds } from "../activities/order/shuffle";
 import type { LiveView } from "./state";
 import { liveState } from "./state.server";
 
@@ -67,6 +69,8 @@ export interface ParticipantView {
   view: LiveView;
   module: LiveModule;
   reflections: Record<string, string>;
+  /** This participant's own order of quiz options and replies (the presenter has none). */
+  shuffleSeeds: Record<string, ShuffleSeeds>;
 }
 
 export type ParticipantPage = ({ kind: "view" } & WithModuleCode<ParticipantView>) | { kind: "presenter" } | { kind: "join" };
@@ -94,7 +98,16 @@ export async function participantPage(codeInput: string, actor: LiveActor): Prom
     .where(and(eq(reflections.userId, actor.id), eq(reflections.moduleSlug, session.moduleSlug)));
   return {
     ok: true,
-    value: { kind: "view", page: { view, module: module.page, reflections: Object.fromEntries(rows.map((r) => [r.id, r.body])) }, code: module.code },
+    value: {
+      kind: "view",
+      page: {
+        view,
+        module: module.page,
+        reflections: Object.fromEntries(rows.map((r) => [r.id, r.body])),
+        shuffleSeeds: liveShuffleSeeds(actor.id, session.id, module.page.manifest.activities),
+      },
+      code: module.code,
+    },
   };
 }
 

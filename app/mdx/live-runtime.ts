@@ -1,11 +1,12 @@
 import type { LiveView } from "~/live/state";
 import type { LiveRuntime, ModuleRuntime } from "~/activities/runtime/context";
+import type { ShuffleSeeds } from "~/activities/order/shuffle";
 
 /** The <ModuleContent> runtime for a live screen, from the current live state. */
 export function liveModuleRuntime(
   view: LiveView,
   manifest: ModuleRuntime["manifest"],
-  options: { role: LiveRuntime["role"]; actionPath: string; reflections?: Record<string, string> },
+  options: { role: LiveRuntime["role"]; actionPath: string; reflections?: Record<string, string>; shuffleSeeds?: Record<string, ShuffleSeeds> },
 ): ModuleRuntime {
   const { shared, me, presenter } = view;
   const step = shared.steps[shared.stepIndex] ?? shared.steps[0];
@@ -15,6 +16,8 @@ export function liveModuleRuntime(
     manifest,
     progress: { seenStepIds: [], quizzes: {}, scenarios: {}, polls: {}, reflections: options.reflections ?? {} },
     formKeys: {},
+    // Participants only: the presenter's screen keeps the author's order for the whole room.
+    ...(options.shuffleSeeds ? { shuffleSeeds: options.shuffleSeeds } : {}),
     actionPath: options.actionPath,
     retryQuizId: null,
     live: {

@@ -157,10 +157,21 @@ export async function exportTable(viewer: Viewer, table: string, params: URLSear
       if (table === "module-questions") {
         return ok(
           `${module.slug}-questions`,
-          ["Module", "Quiz", "Question", "Attempts", "Answered right", "Right %", "Most picked wrong answer", "Times picked"],
+          ["Module", "Quiz", "Question", "Attempts", "Answered right", "Right %", "Most picked wrong answer", "Times picked", "First attempts", "Right first time %"],
           once(async () =>
             (await quizFigures(scope, module)).flatMap((quiz) =>
-              quiz.questions.map((q) => [title, quiz.id, q.prompt, q.attempts, q.right, q.percentRight, q.commonWrong?.text, q.commonWrong?.times]),
+              quiz.questions.map((q) => [
+                title,
+                quiz.id,
+                q.prompt,
+                q.attempts,
+                q.right,
+                q.percentRight,
+                q.commonWrong?.text,
+                q.commonWrong?.times,
+                q.firstAttempts,
+                q.percentRightFirst,
+              ]),
             ),
           ),
         );

@@ -1,5 +1,6 @@
-// Quiz figures of one module: per question how many attempts got it right and which wrong
-// option people pick, per quiz how many passed and their average best. Read from the raw
+// Quiz figures of one module: per question how many attempts got it right (all attempts,
+// and people's first ones) and which wrong option people pick, per quiz how many passed
+// and their average best. Read from the raw
 // attempts of some people (an organiser's: module-report.server.ts, scopedModuleRaw) or,
 // for everyone, from the summaries kept by triggers; the compiled module supplies the
 // words and the pass marks.
@@ -17,6 +18,16 @@ export interface QuestionFigures {
   right: number;
   /** Share of attempts answered exactly right, 0–100; null before any attempt. */
   percentRight: number | null;
+  /** People's first attempts that answered it, and of those exactly right (a retry cannot lift these). */
+  firstAttempts: number;
+  firstRight: number;
+  /** Share right on the first attempt, 0–100; null before any attempt. */
+  percentRightFirst: number | null;
+  /**
+   * "all" when everyone got it right first time, "none" when nobody did (at least
+   * FIRST_TIME_MIN people): a question too easy to teach anything, or one that fails everyone.
+   */
+  firstTime: "all" | "none" | null;
   /** The wrong option picked most often in attempts that got this question wrong. */
   commonWrong: { optionId: string; text: string; times: number } | null;
 }
@@ -34,19 +45,29 @@ export interface QuizFigures {
   hardest: string | null;
 }
 
-export type QuestionRow = { quizId: string; questionId: string; attempts: number; right: number };
+export type QuestionRow = { quizId: string; questionId: string; attempts: number; right: number; firstAttempts: number; firstRight: number };
+
+/** First attempts a question needs before "everyone" or "nobody" is worth saying. */
+export const FIRST_TIME_MIN = 5;
 export type QuizRow = { quizId: string; learners: number; passed: number; averageBest: number | null };
 export type WrongPickRow = { quizId: string; questionId: string; optionId: string; times: number };
 
 export type QuizRaw = [QuestionRow[], QuizRow[], WrongPickRow[]];
+
+/** Attempts with `first`: the person's earliest at that quiz (then the lowest id, as migration 0011). */
+const firstMarked = (attempts: SQL) => sql`(
+  select a.*, row_number() over (partition by a.user_id, a.module_slug, a.quiz_id order by a.created_at, a.id) = 1 as first
+  from ${attempts} a)`;
 
 /** Quiz figures over some attempts (a relation with quiz_attempts' columns). */
 export function quizQueries(attempts: SQL): [SQL, SQL, SQL] {
   return [
     sql`
       select qa.quiz_id as "quizId", r.key as "questionId", count(*)::int as attempts,
-             (count(*) filter (where r.value = 'true'::jsonb))::int as right
-      from ${attempts} qa cross join lateral jsonb_each(qa.results) r
+             (count(*) filter (where r.value = 'true'::jsonb))::int as right,
+             (count(*) filter (where qa.first))::int as "firstAttempts",
+             (count(*) filter (where qa.first and r.value = 'true'::jsonb))::int as "firstRight"
+      from ${firstMarked(attempts)} qa cross join lateral jsonb_each(qa.results) r
       group by qa.quiz_id, r.key`,
     sql`
       select quiz_id as "quizId", count(*)::int as learners, (count(*) filter (where passed))::int as passed,
@@ -83,11 +104,14 @@ export function quizSummaries(slug: string): Promise<QuizRaw> {
   return Promise.all([
     rows<QuestionRow>(sql`
       with o as (
-        select qa.quiz_id, r.key as question_id, count(*) as attempts, count(*) filter (where r.value = 'true'::jsonb) as "right"
-        from ${others} qa cross join lateral jsonb_each(qa.results) r group by qa.quiz_id, r.key
+        select qa.quiz_id, r.key as question_id, count(*) as attempts, count(*) filter (where r.value = 'true'::jsonb) as "right",
+               count(*) filter (where qa.first) as first_attempts, count(*) filter (where qa.first and r.value = 'true'::jsonb) as first_right
+        from ${firstMarked(others)} qa cross join lateral jsonb_each(qa.results) r group by qa.quiz_id, r.key
       )
       select ${questions.quizId} as "quizId", ${questions.questionId} as "questionId",
-             (${questions.attempts} - coalesce(o.attempts, 0))::int as attempts, (${questions.right} - coalesce(o."right", 0))::int as right
+             (${questions.attempts} - coalesce(o.attempts, 0))::int as attempts, (${questions.right} - coalesce(o."right", 0))::int as right,
+             (${questions.firstAttempts} - coalesce(o.first_attempts, 0))::int as "firstAttempts",
+             (${questions.firstRight} - coalesce(o.first_right, 0))::int as "firstRight"
       from ${quizQuestionTallies} ${questions} left join o on o.quiz_id = ${questions.quizId} and o.question_id = ${questions.questionId}
       where ${questions.moduleSlug} = ${slug} and ${questions.attempts} - coalesce(o.attempts, 0) > 0`),
     rows<QuizRow>(sql`
@@ -128,6 +152,8 @@ export function buildQuizFigures(module: CompiledModule, [perQuestion, perQuiz, 
       const q = perQuestion.find((r) => r.quizId === quiz.id && r.questionId === question.id);
       const attempts = Number(q?.attempts ?? 0);
       const right = Number(q?.right ?? 0);
+      const firstAttempts = Number(q?.firstAttempts ?? 0);
+      const firstRight = Number(q?.firstRight ?? 0);
       const correct = new Set(question.options.filter((o) => o.correct).map((o) => o.id));
       const wrong = wrongPicks
         .filter((w) => w.quizId === quiz.id && w.questionId === question.id && !correct.has(w.optionId))
@@ -140,6 +166,10 @@ export function buildQuizFigures(module: CompiledModule, [perQuestion, perQuiz, 
         attempts,
         right,
         percentRight: attempts ? Math.round((right / attempts) * 1000) / 10 : null,
+        firstAttempts,
+        firstRight,
+        percentRightFirst: firstAttempts ? Math.round((firstRight / firstAttempts) * 1000) / 10 : null,
+        firstTime: firstAttempts < FIRST_TIME_MIN ? null : firstRight === firstAttempts ? "all" : firstRight === 0 ? "none" : null,
         commonWrong: wrong ? { optionId: wrong.optionId, text: wrong.option!.text, times: wrong.times } : null,
       };
     });

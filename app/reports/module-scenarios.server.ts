@@ -7,6 +7,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { scenarioChoiceTallies, scenarioEndings, scenarioEndingTallies, scenarioMoves } from "../../db/schema";
 import type { EndingOutcome, ScenarioActivity, ScenarioNode } from "../content/manifest";
+import { bestReachable } from "../activities/scenario/moves";
 import { nonActivists, rows, userInScope, type ReportScope } from "./scope.server";
 
 export interface ChoiceFigures {
@@ -47,26 +48,6 @@ export interface ScenarioFigures {
   nodes: NodeFigures[];
   /** The wrong reply most learners took: { node, choice index }. */
   commonWrongTurn: { node: string; choice: number } | null;
-}
-
-const OUTCOME_RANK: Record<EndingOutcome, number> = { lost: 0, mixed: 1, good: 2 };
-
-/** Best outcome reachable from each node (a fixed point, so loops in the graph are fine). */
-export function bestReachable(scenario: ScenarioActivity): Map<string, number> {
-  const best = new Map<string, number>();
-  for (const node of Object.values(scenario.nodes)) best.set(node.id, node.kind === "ending" ? OUTCOME_RANK[node.outcome] : -1);
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const node of Object.values(scenario.nodes)) {
-      if (node.kind !== "resident") continue;
-      const value = Math.max(-1, ...node.choices.map((c) => best.get(c.to) ?? -1));
-      if (value > best.get(node.id)!) {
-        best.set(node.id, value);
-        changed = true;
-      }
-    }
-  }
-  return best;
 }
 
 /**

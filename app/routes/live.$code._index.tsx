@@ -91,7 +91,12 @@ export default function LiveParticipant() {
           <script src={moduleCodePath(page.module.slug, page.module.hash)} />
           <ModuleContent
             hash={page.module.hash}
-            runtime={liveModuleRuntime(view, page.module.manifest, { role: "participant", actionPath: `/live/${shared.code}`, reflections: page.reflections })}
+            runtime={liveModuleRuntime(view, page.module.manifest, {
+              role: "participant",
+              actionPath: `/live/${shared.code}`,
+              reflections: page.reflections,
+              shuffleSeeds: page.shuffleSeeds,
+            })}
           />
           <noscript>
             <p>

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ClientLoaderFunctionArgs } from "@remix-run/react";
 import { Link, useLoaderData } from "@remix-run/react";
+import { stepShuffleSeeds } from "~/activities/order/shuffle.server";
 import { requireUser } from "~/auth/guard.server";
 import { SeenTick, StarIcon } from "~/components/icons";
 import { ProgressBar } from "~/components/progress-bar";
@@ -43,6 +44,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     steps: module.manifest.steps.map((s) => ({ id: s.id, title: s.title, seen: progress.seenStepIds.includes(s.id) })),
     progress,
     formKeys,
+    shuffleSeeds: stepShuffleSeeds(user.id, activities, progress),
     retryQuizId: retry && step.activityIds.includes(retry) ? retry : null,
   };
 }
@@ -68,7 +70,7 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
 }
 
 export default function ModuleStep() {
-  const { module, step, steps, progress, formKeys, retryQuizId } = useLoaderData<typeof loader>();
+  const { module, step, steps, progress, formKeys, shuffleSeeds, retryQuizId } = useLoaderData<typeof loader>();
   const previous = steps[step.index - 1];
   const next = steps[step.index + 1];
   const base = `/modules/${module.slug}`;
@@ -99,6 +101,7 @@ export default function ModuleStep() {
           manifest: { activities: module.activities },
           progress,
           formKeys,
+          shuffleSeeds,
           actionPath: `${base}/${step.id}`,
           retryQuizId,
         }}

@@ -177,6 +177,19 @@ function QuizSection({ report: r, exportHref }: { report: ModuleReport; exportHr
               ...(quiz.hardest === q.id ? { highlight: "Most missed" } : {}),
             }))}
           />
+          <BarChart
+            title="Share of people who got each question right on their first attempt"
+            description="Retries cannot lift this share: a question that everyone gets right first time may teach nothing, one that nobody does may be unclear."
+            series={[{ label: "Right first time", tone: "self" }]}
+            max={100}
+            unit="%"
+            rows={quiz.questions.map((q) => ({
+              label: q.prompt,
+              values: [q.percentRightFirst ?? 0],
+              note: q.percentRightFirst === null ? "no attempts yet" : `of ${q.firstAttempts.toLocaleString("en-GB")} people`,
+              ...(q.firstTime === "all" ? { highlight: "Everyone right first time" } : q.firstTime === "none" ? { highlight: "Nobody right first time" } : {}),
+            }))}
+          />
           <div className="table-wrap">
             <table className="report-table">
               <caption className="visually-hidden">The wrong answer picked most often for each question</caption>

@@ -50,7 +50,9 @@ export async function playScenario(page: Page, scenario: ScenarioActivity, outco
   for (const index of pathToEnding(scenario, outcome)) {
     if (node.kind !== "resident") throw new Error("walked past an ending");
     await expect(section.locator(".line--current")).toContainText(node.says.slice(0, 30));
-    await section.locator(".choice-button").nth(index).click();
+    // By the reply's index in the scenario (the button's value), not its place on screen:
+    // each learner sees the replies in their own order.
+    await section.locator(`.choice-button[value="${index}"]`).click();
     node = scenario.nodes[node.choices[index]!.to]!;
   }
   await expect(section.locator(`.ending--${outcome}`)).toBeVisible();

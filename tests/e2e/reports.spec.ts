@@ -134,6 +134,7 @@ test.describe("organiser reports", () => {
     await expect(page).toHaveURL(/\/reports\/modules\/[a-z0-9-]+$/);
     await expect(page.getByRole("heading", { level: 3, name: "Completion by group" })).toBeVisible();
     await expect(page.getByRole("rowheader", { name: /Northgate/ })).toBeVisible();
+    await expect(page.getByText("Share of people who got each question right on their first attempt").first()).toBeVisible();
     await checkA11y(page, "module report");
   });
 

@@ -10,6 +10,7 @@ import { joinWithCode } from "~/live/joining.server";
 import { createLiveSession } from "~/live/lifecycle.server";
 import type { LiveView } from "~/live/state";
 import { moduleCodePath } from "~/mdx/module-code";
+import { shuffleSeed } from "~/activities/order/shuffle.server";
 import * as joinCode from "~/routes/join.$code";
 import * as joinIndex from "~/routes/join._index";
 import * as joinPassword from "~/routes/join.password";
@@ -210,6 +211,21 @@ describe("the participant page", () => {
     });
     const page = await run(liveParticipant.loader, get(`/live/${code}`, user.cookie), { code });
     expect((page.body as { view: LiveView }).view.me!.responses).toEqual({ confidence: { kind: "poll", optionId: "very" } });
+  });
+
+  it("gives each participant their own order of quiz options and replies; the presenter keeps the author's", async () => {
+    const { code, trainer, id } = await session();
+    const ann = await participant(code);
+    const bob = await participant(code);
+    type Seeds = { shuffleSeeds: Record<string, { current: string }> };
+    const seeds = async (user: TestUser) => ((await run(liveParticipant.loader, get(`/live/${code}`, user.cookie), { code })).body as Seeds).shuffleSeeds;
+    const annSeeds = await seeds(ann);
+    expect(Object.keys(annSeeds).sort()).toEqual(["basics", "door-play"]);
+    expect(annSeeds.basics!.current).toBe(shuffleSeed(ann.id, "basics", `live:${id}`));
+    expect(await seeds(ann)).toEqual(annSeeds); // a reload: the same order
+    expect((await seeds(bob)).basics!.current).not.toBe(annSeeds.basics!.current);
+    const presenter = await run(livePresent.loader, get(`/live/${code}/present`, trainer.cookie), { code });
+    expect(presenter.body).not.toHaveProperty("shuffleSeeds");
   });
 
   it("saves a reflection privately to the learner's own record", async () => {

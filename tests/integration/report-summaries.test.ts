@@ -85,11 +85,20 @@ async function mismatches(on: DatabaseHandle = database()) {
       (select 'raw' as side, * from raw except select 'raw', * from summary)
       union all
       (select 'summary', * from summary except select 'summary', * from raw)`);
+  // A person's first attempt at a quiz: the earliest, then the lowest id (migration 0011).
+  const firstAttempts = sql`(select distinct on (user_id, module_slug, quiz_id) user_id, module_slug, quiz_id, id as attempt_id, results
+                             from quiz_attempts order by user_id, module_slug, quiz_id, created_at, id)`;
   const questions = await same(
-    sql`(select qa.module_slug, qa.quiz_id, r.key as question_id, count(*)::int as attempts, (count(*) filter (where r.value = 'true'::jsonb))::int as "right"
-         from quiz_attempts qa cross join lateral jsonb_each(qa.results) r group by 1, 2, 3)`,
-    sql`(select module_slug, quiz_id, question_id, attempts, "right" from quiz_question_tallies where attempts <> 0 or "right" <> 0)`,
+    sql`(select qa.module_slug, qa.quiz_id, r.key as question_id, count(*)::int as attempts, (count(*) filter (where r.value = 'true'::jsonb))::int as "right",
+                (count(*) filter (where qa.id = f.attempt_id))::int as first_attempts,
+                (count(*) filter (where qa.id = f.attempt_id and r.value = 'true'::jsonb))::int as first_right
+         from quiz_attempts qa
+         join ${firstAttempts} f on f.user_id = qa.user_id and f.module_slug = qa.module_slug and f.quiz_id = qa.quiz_id
+         cross join lateral jsonb_each(qa.results) r group by 1, 2, 3)`,
+    sql`(select module_slug, quiz_id, question_id, attempts, "right", first_attempts, first_right from quiz_question_tallies
+         where attempts <> 0 or "right" <> 0 or first_attempts <> 0 or first_right <> 0)`,
   );
+  const firsts = await same(firstAttempts, sql`(select user_id, module_slug, quiz_id, attempt_id, results from quiz_first_attempts)`);
   const wrongPicks = await same(
     sql`(select qa.module_slug, qa.quiz_id, a.key as question_id, o.option_id, count(*)::int as times
          from quiz_attempts qa cross join lateral jsonb_each(qa.answers) a cross join lateral jsonb_array_elements_text(a.value) o(option_id)
@@ -125,10 +134,10 @@ async function mismatches(on: DatabaseHandle = database()) {
          join module_completions c on c.user_id = ms.user_id group by 1, 2)`,
     sql`(select group_id, module_slug, self, live from group_module_tallies where self <> 0 or live <> 0)`,
   );
-  return { progress, tallies, weeks, totals, groups, groupModules, questions, wrongPicks, bests, quizzes, choices, endings };
+  return { progress, tallies, weeks, totals, groups, groupModules, questions, firsts, wrongPicks, bests, quizzes, choices, endings };
 }
 
-const none = { progress: [], tallies: [], weeks: [], totals: [], groups: [], groupModules: [], questions: [], wrongPicks: [], bests: [], quizzes: [], choices: [], endings: [] };
+const none = { progress: [], tallies: [], weeks: [], totals: [], groups: [], groupModules: [], questions: [], firsts: [], wrongPicks: [], bests: [], quizzes: [], choices: [], endings: [] };
 
 let ann: TestUser, bob: TestUser, cat: TestUser;
 let g1: string, g2: string;
@@ -212,6 +221,23 @@ describe("report summaries kept by triggers", () => {
     await database().db.execute(sql`delete from quiz_attempts where user_id = ${ann.id} and attempt_key = 'a2'`);
     await database().db.execute(sql`update quiz_attempts set results = '{"q1":true,"q2":true}'::jsonb, score = 100, passed = true where user_id = ${bob.id}`);
     expect(await mismatches()).toEqual(none);
+    // First attempts: a later one, then the first one goes (the next becomes first), a
+    // back-dated one takes its place, and several in one statement (each row's trigger
+    // sees them all).
+    await attempt(ann.id, 'a3', '{"q1":["a"],"q2":["c"]}', '{"q1":true,"q2":true}', 100, true);
+    await database().db.execute(sql`delete from quiz_attempts where user_id = ${ann.id} and attempt_key = 'a1'`);
+    expect(await mismatches()).toEqual(none);
+    await database().db.execute(sql`insert into quiz_attempts (user_id, module_slug, quiz_id, content_hash, attempt_key, answers, results, score, passed, created_at)
+      values (${ann.id}, 'sum-one', 'check', 'h1', 'a0', '{"q1":["b"],"q2":["a"]}', '{"q1":false,"q2":false}', 0, false, now() - interval '1 day')`);
+    expect(await mismatches()).toEqual(none);
+    await database().db.execute(sql`insert into quiz_attempts (user_id, module_slug, quiz_id, content_hash, attempt_key, answers, results, score, passed, created_at)
+      values (${cat.id}, 'sum-one', 'other', 'h1', 'm2', '{"q1":["a"]}', '{"q1":true}', 100, true, now()),
+             (${cat.id}, 'sum-one', 'other', 'h1', 'm1', '{"q1":["b"]}', '{"q1":false}', 0, false, now() - interval '1 hour'),
+             (${bob.id}, 'sum-one', 'other', 'h1', 'm3', '{"q1":["b"]}', '{"q1":false}', 0, false, now())`);
+    expect(await mismatches()).toEqual(none);
+    const [first] = await query<{ first_attempts: number; first_right: number }>(sql`
+      select first_attempts, first_right from quiz_question_tallies where module_slug = 'sum-one' and quiz_id = 'other' and question_id = 'q1'`);
+    expect(first).toEqual({ first_attempts: 2, first_right: 0 });
 
     // A run played move by move (the path grows), then ended; a second run by the same person.
     const run = (user: string, key: string) =>
@@ -316,12 +342,14 @@ describe("npm run db:rebuild-summaries (rebuildReportSummaries)", () => {
       await database().db.execute(sql`update group_progress_counts set activists = activists + 3 where group_id = ${group}::uuid`);
       await database().db.execute(sql`delete from group_module_tallies where group_id = ${group}::uuid`);
       await database().db.execute(sql`update quiz_wrong_picks set times = times + 2`);
+      await database().db.execute(sql`update quiz_question_tallies set first_right = first_right + 1`);
+      await database().db.execute(sql`delete from quiz_first_attempts where user_id = ${dee.id}`);
       await database().db.execute(sql`insert into completion_weeks (module_slug, week, how, stripe, completions) values ('sum-two', '2020-01-06', 'self', 0, 4)`);
     } finally {
       await database().db.execute(sql`set session_replication_role = default`);
     }
     const drifted = await mismatches();
-    for (const summary of ["progress", "tallies", "weeks", "totals", "groups", "groupModules", "wrongPicks"] as const) {
+    for (const summary of ["progress", "tallies", "weeks", "totals", "groups", "groupModules", "wrongPicks", "questions", "firsts"] as const) {
       expect(drifted[summary], summary).not.toEqual([]);
     }
 

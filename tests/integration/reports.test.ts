@@ -544,9 +544,11 @@ describe("module detail", () => {
     ]);
     const quiz = r.quizzes[0]!;
     expect(quiz).toMatchObject({ label: "Quiz in “Two” (2 questions)", learners: 1, passed: 1, averageBest: 100, hardest: "q1" });
+    // Ann missed q1 on her first attempt and got it on the second: half her attempts, none of her first ones.
+    const firstTry = { firstTime: null };
     expect(quiz.questions).toEqual([
-      { id: "q1", prompt: "Which is open?", attempts: 2, right: 1, percentRight: 50, commonWrong: { optionId: "y", text: "Do you like it here?", times: 1 } },
-      { id: "q2", prompt: "Which shows listening?", attempts: 2, right: 2, percentRight: 100, commonWrong: null },
+      { id: "q1", prompt: "Which is open?", attempts: 2, right: 1, percentRight: 50, firstAttempts: 1, firstRight: 0, percentRightFirst: 0, ...firstTry, commonWrong: { optionId: "y", text: "Do you like it here?", times: 1 } },
+      { id: "q2", prompt: "Which shows listening?", attempts: 2, right: 2, percentRight: 100, firstAttempts: 1, firstRight: 1, percentRightFirst: 100, ...firstTry, commonWrong: null },
     ]);
     const scenario = r.scenarios[0]!;
     // Live: the room's first run ended well with Cat, Bob and Dan voting; its second run
@@ -611,7 +613,7 @@ describe("module detail", () => {
       report: {
         totals: Json;
         groups: { rows: { name: string; activists: number; self: number; live: number; rate: number | null }[] };
-        quizzes: { questions: { attempts: number; right: number }[] }[];
+        quizzes: { questions: { attempts: number; right: number; firstAttempts: number; firstRight: number; percentRightFirst: number | null }[] }[];
         scenarios: { endings: { id: string; liveRuns: number; liveLearners: number }[] }[];
       };
     }>(await run(moduleRoute.loader, get("/reports/modules/alpha", people.admin.cookie), { slug: "alpha" })).report;
@@ -636,6 +638,11 @@ describe("module detail", () => {
     expect(all.quizzes[0]!.questions.map((q) => [q.attempts, q.right])).toEqual([
       [3, 2],
       [3, 3],
+    ]);
+    // From the trigger-kept first attempts (migration 0011): Ann's first and Eve's only one.
+    expect(all.quizzes[0]!.questions.map((q) => [q.firstAttempts, q.firstRight, q.percentRightFirst])).toEqual([
+      [2, 1, 50],
+      [2, 2, 100],
     ]);
     const onlyB = body<{ report: { totals: Json; focus: { name: string } } }>(
       await run(moduleRoute.loader, get(`/reports/modules/alpha?group=${groupIds.B}`, people.olu.cookie), { slug: "alpha" }),
@@ -716,7 +723,7 @@ describe("CSV export", () => {
       ["modules", "", ["Module", "Started", "Completed self-paced", "Completed live", "Completed", "Completed of started %"], 2],
       ["weeks", "", ["Week starting", "Completed self-paced", "Completed live", "Completed"], 26],
       ["module-groups", "?slug=alpha", ["Group", "Kind", "Target seat", "Activists", "Completed self-paced", "Completed live", "Completion rate %"], 2],
-      ["module-questions", "?slug=alpha", ["Module", "Quiz", "Question", "Attempts", "Answered right", "Right %", "Most picked wrong answer", "Times picked"], 2],
+      ["module-questions", "?slug=alpha", ["Module", "Quiz", "Question", "Attempts", "Answered right", "Right %", "Most picked wrong answer", "Times picked", "First attempts", "Right first time %"], 2],
       ["module-endings", "?slug=alpha", ["Module", "Scenario", "Ending", "Outcome", "Self-paced runs", "Self-paced learners", "Live room runs", "Live voters"], 3],
       ["module-choices", "?slug=alpha", ["Module", "Scenario", "Point (node)", "Resident says", "Learners at this point", "Reply", "Learners who took it", "Took it self-paced", "Voted for it live", "Share %", "Wrong turn"], 6],
       ["activist-modules", `?id=${people.ann.id}`, ["Name", "Email", "Module", "Status", "Date", "Steps seen", "Steps"], 2],
@@ -734,7 +741,7 @@ describe("CSV export", () => {
       ['Bravo, "Seat"', "constituency", "yes", "3", "0", "1", "16.7", "yes"],
     ]);
     const questions = parseCsv(await csvText(await exportCsv(people.olu, "module-questions", "?slug=alpha"))).slice(1);
-    expect(questions[0]).toEqual(["Alpha listening", "alpha-quiz", "Which is open?", "2", "1", "50", "Do you like it here?", "1"]);
+    expect(questions[0]).toEqual(["Alpha listening", "alpha-quiz", "Which is open?", "2", "1", "50", "Do you like it here?", "1", "1", "0"]);
     expect((await exportCsv(people.olu, "module-groups", "?slug=gamma")).status).toBe(404);
   });
 });

@@ -7,9 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compilerFingerprint, loadModule } from "~/content/catalog.server";
 import { compileModuleSource, contentHash } from "~/content/compile.server";
 import type { QuizActivity, ScenarioActivity } from "~/content/manifest";
+import { answerBias, answerObservations, atLeastByChance } from "~/content/answer-bias";
 
 const BROKEN = "tests/fixtures/broken-modules";
 const VALID = "tests/fixtures/modules";
+// Modules that compile but give their answers away (or do not): warnings, not problems.
+const BIASED = "tests/fixtures/biased-modules";
 const read = (dir: string, slug: string) => readFileSync(path.join(dir, slug, "index.mdx"), "utf8");
 
 // Each broken fixture holds exactly one mistake; these are the lines and messages
@@ -57,8 +60,8 @@ describe("content:check messages, one broken fixture per mistake", () => {
 
 // Each run starts node + tsx + esbuild: seconds, not milliseconds, on a busy machine.
 describe("content:check CLI", { timeout: 30_000 }, () => {
-  const cli = (dir: string) =>
-    promisify(execFile)("npx", ["tsx", "scripts/content-check.ts", dir], { encoding: "utf8" }).then(
+  const cli = (dir: string, ...flags: string[]) =>
+    promisify(execFile)("npx", ["tsx", "scripts/content-check.ts", ...flags, dir], { encoding: "utf8" }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
     );
@@ -82,6 +85,71 @@ describe("content:check CLI", { timeout: 30_000 }, () => {
     const { code, stdout } = await cli(VALID);
     expect(stdout.trim()).toBe("2 modules checked, 0 problems.");
     expect(code).toBe(0);
+  });
+
+  it("warns about answers that give themselves away, and exits 0", async () => {
+    const { code, stdout } = await cli(BIASED);
+    const file = `${BIASED}/answers-give-away/index.mdx`;
+    expect(stdout.trim().split("\n")).toEqual([
+      expect.stringMatching(new RegExp(`^${file}: warning: answer position: the right answer is listed first in 5 of 5 quiz questions \\(chance alone would give about 2\\)`)),
+      expect.stringMatching(new RegExp(`^${file}: warning: answer length: the right answer is the longest option in 5 of 5 quiz questions`)),
+      expect.stringMatching(new RegExp(`^${file}: warning: reply position: the recommended reply is listed first at 5 of 5 scenario choice points`)),
+      expect.stringMatching(new RegExp(`^${file}: warning: reply length: the recommended reply is the longest at 5 of 5 scenario choice points`)),
+      "2 modules checked, 0 problems, 4 warnings (an error under --strict).",
+    ]);
+    expect(code).toBe(0);
+  });
+
+  it("--strict makes them errors and exits 1", async () => {
+    const { code, stdout } = await cli(BIASED, "--strict");
+    const lines = stdout.trim().split("\n");
+    expect(lines.filter((l) => l.startsWith(`${BIASED}/answers-give-away/index.mdx: error: `))).toHaveLength(4);
+    expect(lines.some((l) => l.includes("answers-mixed"))).toBe(false);
+    expect(lines.at(-1)).toBe("2 modules checked, 4 problems.");
+    expect(code).toBe(1);
+  });
+});
+
+describe("answer bias (content:check)", () => {
+  const manifestOf = async (slug: string) => {
+    const result = await compileModuleSource(slug, read(BIASED, slug));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    return result.module.manifest;
+  };
+
+  it("counts where the right answer sits and whether it is the longest, against chance", async () => {
+    const findings = answerBias(answerObservations(await manifestOf("answers-give-away")));
+    expect(findings.map((f) => [f.kind, f.count, f.total])).toEqual([
+      ["quiz-first", 5, 5],
+      ["quiz-longest", 5, 5],
+      ["scenario-first", 5, 5],
+      ["scenario-longest", 5, 5],
+    ]);
+    // Four questions of three free options and one of three (the pinned one never moves).
+    expect(findings[0]!.expected).toBeCloseTo(5 / 3);
+    // Its pinned "None of these" counts for length (a learner sees it) but not for place.
+    expect(findings[1]!.expected).toBeCloseTo(4 / 3 + 1 / 4);
+  });
+
+  it("finds nothing when the answers are in mixed places and of ordinary length", async () => {
+    expect(answerBias(answerObservations(await manifestOf("answers-mixed")))).toEqual([]);
+  });
+
+  it("reads pinned options and replies into the manifest", async () => {
+    const quiz = (await manifestOf("answers-give-away")).activities.tells as QuizActivity;
+    expect(quiz.questions[2]!.options.map((o) => [o.id, o.pinned ?? false])).toEqual([
+      ["right", false],
+      ["short", false],
+      ["none", true],
+      ["never", false],
+    ]);
+  });
+
+  it("puts the chance of a pattern right (Poisson binomial tail)", () => {
+    expect(atLeastByChance([0.5, 0.5], 2)).toBeCloseTo(0.25);
+    expect(atLeastByChance([0.5, 0.5], 1)).toBeCloseTo(0.75);
+    expect(atLeastByChance([1 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3, 1 / 3], 5)).toBeCloseTo(13 / 729);
+    expect(atLeastByChance([0.2, 0.7], 0)).toBe(1);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   moduleProgress,
   moduleTallies,
   quizBests,
+  quizFirstAttempts,
   quizQuestionTallies,
   quizTallies,
   quizWrongPicks,
@@ -19,7 +20,7 @@ import {
   scenarioMoves,
 } from "../../db/schema";
 
-// Report SQL reaches the fourteen summary tables through their Drizzle objects, so a
+// Report SQL reaches the fifteen summary tables through their Drizzle objects, so a
 // renamed table or column changes the SQL with it, and a renamed or removed property
 // fails the typecheck, instead of a report failing in production. This keeps the
 // literal names from coming back into the application's SQL.
@@ -34,6 +35,7 @@ const summaries = [
   quizQuestionTallies,
   quizWrongPicks,
   quizBests,
+  quizFirstAttempts,
   quizTallies,
   scenarioMoves,
   scenarioChoiceTallies,
@@ -65,7 +67,7 @@ describe("summary tables in application SQL", () => {
         if (new RegExp(`\\b${name}\\b`).test(code)) found.push(`${file}: ${name}`);
       }
     }
-    expect(summaries).toHaveLength(14);
+    expect(summaries).toHaveLength(15);
     expect(found).toEqual([]);
   });
 

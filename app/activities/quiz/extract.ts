@@ -1,7 +1,7 @@
 import { childElements, textOf, type ActivityReader } from "../reading/mdx-reader";
 import type { QuizActivity } from "./manifest";
 
-/** <Quiz id passMark?> holding <Question id prompt multiple? explanation?> holding <Option id correct? feedback>answer</Option>. */
+/** <Quiz id passMark?> holding <Question id prompt multiple? explanation?> holding <Option id correct? pinned? feedback>answer</Option>. */
 export const quizReader: ActivityReader<QuizActivity> = {
   tag: "Quiz",
   parts: { Question: "<Quiz>", Option: "<Quiz><Question>" },
@@ -29,7 +29,7 @@ export const quizReader: ActivityReader<QuizActivity> = {
             reader.claimId(o, oid, optionIds, "Option");
             const text = textOf(o);
             if (!text) reader.problem(o, `<Option id="${oid}"> needs answer text between <Option …> and </Option>.`);
-            return { id: oid, correct: oa.flag("correct"), feedback: oa.str("feedback"), text };
+            return { id: oid, correct: oa.flag("correct"), feedback: oa.str("feedback"), text, ...(oa.flag("pinned") ? { pinned: true } : {}) };
           });
         const correct = options.filter((o) => o.correct).length;
         if (options.length < 2) reader.problem(q, `Question "${qid}" needs at least two <Option>s.`);

@@ -6,6 +6,8 @@ export interface QuizOption {
   correct: boolean;
   feedback: string;
   text: string;
+  /** Shown last whatever the shuffle ("None of these"); absent unless the author pinned it. */
+  pinned?: boolean;
 }
 export interface QuizQuestion {
   id: string;

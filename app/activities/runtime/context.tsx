@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
 import type { Activity, ModuleManifest } from "~/content/manifest";
+import type { ShuffleSeeds } from "~/activities/order/shuffle";
 import type { LiveAnswer, LiveMe, LivePresenter, LiveScenarioView, LiveShared, LiveTally } from "~/live/state";
 
 /** What a learner has done in this module, as the page loader sends it. */
@@ -47,6 +48,11 @@ export interface ModuleRuntime {
   formKeys: Record<string, string>;
   /** Where activity forms post. */
   actionPath: string;
+  /**
+   * Per quiz and scenario, the seeds of this learner's option order (app/activities/order/shuffle.ts).
+   * None (the presenter's projected screen): the author's order, the same on every device.
+   */
+  shuffleSeeds?: Record<string, ShuffleSeeds>;
   /** Quiz whose last attempt the learner chose to retry (no-JS: ?retry=<id>). */
   retryQuizId: string | null;
   /** Set in mode "live" only; forms then post to the live page (actionPath). */

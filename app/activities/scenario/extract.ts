@@ -3,7 +3,7 @@ import type { EndingOutcome, ScenarioActivity, ScenarioNode } from "./manifest";
 
 /**
  * <Scenario id title start setting?> holding <Resident id says mood?> (with <Choice to
- * feedback>reply</Choice>s) and <Ending id outcome title>. The graph is checked: every
+ * feedback pinned?>reply</Choice>s) and <Ending id outcome title>. The graph is checked: every
  * node reachable from the start, every path able to reach an ending.
  */
 export const scenarioReader: ActivityReader<ScenarioActivity> = {
@@ -31,7 +31,7 @@ export const scenarioReader: ActivityReader<ScenarioActivity> = {
             const text = textOf(c);
             if (!text) reader.problem(c, `A <Choice> in "${nid}" needs the canvasser's reply as its text.`);
             choiceLines.push({ line: lineOf(c), to, from: nid });
-            return { index, to, feedback: cha.str("feedback"), text };
+            return { index, to, feedback: cha.str("feedback"), text, ...(cha.flag("pinned") ? { pinned: true } : {}) };
           });
         if (choices.length === 0) reader.problem(child, `<Resident id="${nid}"> has no <Choice>: every resident line needs at least one reply (or make it an <Ending>).`);
         nodes[nid] = { kind: "resident", id: nid, says: ca.str("says"), mood: ca.str("mood", false), choices };

@@ -7,6 +7,8 @@ export interface ScenarioChoice {
   to: string;
   feedback: string;
   text: string;
+  /** Shown last whatever the shuffle; absent unless the author pinned it. */
+  pinned?: boolean;
 }
 export type ScenarioNode =
   | { kind: "resident"; id: string; says: string; mood: string; choices: ScenarioChoice[] }

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import type { QuizActivity } from "../manifest";
 import { CheckIcon } from "~/components/icons";
 import { BarChart } from "~/components/live/bar-chart";
+import { isPinned, shuffled } from "~/activities/order/shuffle";
 import { useActivity, useRuntime, type RuntimeProgress } from "~/activities/runtime/context";
 import { ActivityError, answeredLine, LiveError, RevealButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";
 
@@ -10,6 +11,9 @@ import { ActivityError, answeredLine, LiveError, RevealButton, useActivityForm, 
 // Live participant: send answers, then see the right ones once the trainer reveals
 // them. Presenter: the room's answers per question, and the reveal toggle. Both forms
 // post one "answer.<question id>" field per choice, read by app/activities/quiz/form.server.ts.
+// Learners see each question's options in their own order (app/activities/order/shuffle.ts): the
+// form in the order of the attempt being answered, the feedback in the order it was answered
+// in. The presenter's projected tally keeps the author's order, the same on every screen.
 
 export function SelfPacedQuiz({ id }: { id: string }) {
   const quiz = useActivity(id, "quiz");
@@ -24,13 +28,14 @@ export function SelfPacedQuiz({ id }: { id: string }) {
   if (!quiz) return null;
   const headingId = `${id}-heading`;
   const showResult = progress && !retrying;
+  const seeds = runtime.shuffleSeeds?.[id];
   return (
     <section className="activity quiz" id={id} aria-labelledby={headingId}>
       <h2 id={headingId} className="activity__title">
         Quiz <span className="muted">· pass mark {quiz.passMark}%</span>
       </h2>
       {showResult ? (
-        <QuizResult quiz={quiz} progress={progress} onRetry={() => setRetrying(true)} />
+        <QuizResult quiz={quiz} progress={progress} seed={seeds?.answered ?? null} onRetry={() => setRetrying(true)} />
       ) : (
         <fetcher.Form method="post" action={runtime.actionPath} className="quiz__form">
           <input type="hidden" name="intent" value="quiz" />
@@ -42,7 +47,7 @@ export function SelfPacedQuiz({ id }: { id: string }) {
                 <span className="question__number">{qi + 1}.</span> {q.prompt}
                 {q.multiple ? <span className="question__hint"> (choose all that apply)</span> : null}
               </legend>
-              {q.options.map((o) => (
+              {shuffled(q.options, seeds?.current, q.id, isPinned).map((o) => (
                 <label key={o.id} className="option">
                   <input type={q.multiple ? "checkbox" : "radio"} name={`answer.${q.id}`} value={o.id} required={!q.multiple} />
                   <span>{o.text}</span>
@@ -70,10 +75,12 @@ export function SelfPacedQuiz({ id }: { id: string }) {
 function QuizResult({
   quiz,
   progress,
+  seed,
   onRetry,
 }: {
   quiz: QuizActivity;
   progress: RuntimeProgress["quizzes"][string];
+  seed: string | null;
   onRetry: () => void;
 }) {
   const { last } = progress;
@@ -93,7 +100,7 @@ function QuizResult({
                 <span className={`tag ${right ? "tag--good" : "tag--bad"}`}>{right ? "Right" : "Not quite"}</span> {q.prompt}
               </p>
               <ul className="feedback-list">
-                {q.options
+                {shuffled(q.options, seed, q.id, isPinned)
                   .filter((o) => chosen.includes(o.id))
                   .map((o) => (
                     <li key={o.id}>
@@ -169,6 +176,7 @@ function PresenterQuiz({ quiz, revealed }: { quiz: QuizActivity; revealed: boole
 
 function QuizForm({ quiz }: { quiz: QuizActivity }) {
   const { live, actionPath } = useLive();
+  const seed = useRuntime().shuffleSeeds?.[quiz.id]?.current;
   const { fetcher, failure, busy } = useLiveForm(quiz.id);
   const mine = live.responses[quiz.id];
   const answers = mine?.kind === "quiz" ? mine.answers : null;
@@ -183,7 +191,7 @@ function QuizForm({ quiz }: { quiz: QuizActivity }) {
             <span className="question__number">{qi + 1}.</span> {q.prompt}
             {q.multiple ? <span className="question__hint"> (choose all that apply)</span> : null}
           </legend>
-          {q.options.map((o) => (
+          {shuffled(q.options, seed, q.id, isPinned).map((o) => (
             <label key={o.id} className="option">
               <input
                 type={q.multiple ? "checkbox" : "radio"}
@@ -214,6 +222,7 @@ function QuizForm({ quiz }: { quiz: QuizActivity }) {
 
 function RevealedQuiz({ quiz }: { quiz: QuizActivity }) {
   const { live } = useLive();
+  const seed = useRuntime().shuffleSeeds?.[quiz.id]?.answered;
   const mine = live.responses[quiz.id];
   const answers = mine?.kind === "quiz" ? mine.answers : {};
   const tally = live.tallies[quiz.id];
@@ -234,7 +243,7 @@ function RevealedQuiz({ quiz }: { quiz: QuizActivity }) {
                 {chosen.length ? <span className={`tag ${gotIt ? "tag--good" : "tag--bad"}`}>{gotIt ? "Right" : "Not quite"}</span> : null} {q.prompt}
               </p>
               <ul className="feedback-list">
-                {q.options
+                {shuffled(q.options, seed, q.id, isPinned)
                   .filter((o) => o.correct || chosen.includes(o.id))
                   .map((o) => (
                     <li key={o.id}>

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import type { ScenarioActivity } from "../manifest";
 import { CheckIcon } from "~/components/icons";
 import { BarChart } from "~/components/live/bar-chart";
+import { isPinned, shuffled } from "~/activities/order/shuffle";
 import { useActivity, useRuntime, type LiveRuntime, type RuntimeProgress } from "~/activities/runtime/context";
 import { ActivityError, LiveError, PresenterButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";
 import { ENDING_OUTCOMES, endingDebrief } from "./endings";
@@ -9,7 +10,9 @@ import { ENDING_OUTCOMES, endingDebrief } from "./endings";
 // The scenario's views. Self-paced: one learner plays the canvasser to an ending.
 // Live: the room votes on each reply (participant) and the trainer takes one (presenter).
 // The <Ending> children carry the debriefs. The forms' fields are read by
-// app/activities/scenario/form.server.ts.
+// app/activities/scenario/form.server.ts. A learner sees the replies in their own order
+// (app/activities/order/shuffle.ts, seeded by the run, or the live session and the room's replay)
+// and posts the reply's index in the scenario; the presenter keeps the author's order.
 
 export function SelfPacedScenario({ id, children }: { id: string; children?: ReactNode }) {
   const scenario = useActivity(id, "scenario");
@@ -97,7 +100,7 @@ function ScenarioRun({
           <p className="scenario__prompt">What do you say?</p>
           <ActivityError message={failure} />
           <div className="choice-list">
-            {current.choices.map((choice) => (
+            {shuffled(current.choices, runtime.shuffleSeeds?.[scenario.id]?.current, current.id, isPinned).map((choice) => (
               <button key={choice.index} type="submit" name="choice" value={choice.index} className="choice-button" disabled={busy}>
                 {pendingChoice === choice.index ? "… " : null}
                 {choice.text}
@@ -155,6 +158,7 @@ export function LiveScenario({ id, children }: { id: string; children?: ReactNod
 
 function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity; room: LiveRuntime["scenarios"][string]; debrief: ReactNode }) {
   const { live, actionPath } = useLive();
+  const seed = useRuntime().shuffleSeeds?.[scenario.id]?.current;
   const { fetcher, failure, busy } = useLiveForm(`${scenario.id}-vote`);
   const current = scenario.nodes[room.currentNode];
   const presenter = live.role === "presenter";
@@ -217,7 +221,7 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
               <input type="hidden" name="turn" value={room.turn} />
               <LiveError message={failure} />
               <div className="choice-list">
-                {current.choices.map((c) => (
+                {shuffled(current.choices, seed, `${room.run}|${current.id}`, isPinned).map((c) => (
                   <button
                     key={c.index}
                     type="submit"
