@@ -2,6 +2,7 @@ import { and, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { groups, invites, memberships, users, type UserRole } from "../../db/schema";
 import { newId, randomToken, sha256Hex } from "../lib/crypto.server";
+import { refuse } from "../lib/result";
 import { duplicateEmailMessage, type AccountResult } from "./accounts.server";
 import type { Invitee, LineError } from "./invite-list.server";
 import type { SignUpInput } from "./validation.server";
@@ -141,16 +142,16 @@ export async function acceptInvite(
       .innerJoin(groups, eq(groups.id, invites.groupId))
       .where(eq(invites.tokenHash, sha256Hex(token)))
       .for("update", { of: invites });
-    if (!found) return { ok: false as const, ...inviteProblem.unknown };
+    if (!found) return refuse(inviteProblem.unknown.status, inviteProblem.unknown.message);
     const { invite } = found;
     const status = stateOf({ ...invite, groupArchivedAt: found.groupArchivedAt });
-    if (status !== "valid") return { ok: false as const, ...inviteProblem[status] };
+    if (status !== "valid") return refuse(inviteProblem[status].status, inviteProblem[status].message);
     const [user] = await tx
       .insert(users)
       .values({ id: userId, email: input.email, name: input.name, passwordHash, role: invite.role })
       .onConflictDoNothing({ target: users.email })
       .returning({ id: users.id });
-    if (!user) return { ok: false as const, status: 409 as const, field: "email", message: duplicateEmailMessage };
+    if (!user) return refuse(409, duplicateEmailMessage, "email");
     await tx.insert(memberships).values({ userId, groupId: invite.groupId });
     await tx.update(invites).set({ usedAt: new Date(), usedBy: userId }).where(eq(invites.id, invite.id));
     return { ok: true as const };

@@ -3,7 +3,8 @@
 // error with its message; anything unexpected is thrown and becomes a 5xx.
 //
 // Two other shapes stay on purpose: a form's validation failure lists an error per field
-// (FormFailure in ./http.server.ts, the reports' FilterResult), and the content engine
+// (FormFailure in ./http.server.ts, the reports' FilterResult, a bulk invite's errors per
+// line in app/auth/invites.server.ts), and the content engine
 // lists every authoring problem with its line (CompileResult). Each says "these things
 // are wrong", not "this call was refused".
 

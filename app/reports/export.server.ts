@@ -5,6 +5,7 @@ import { matrixExportBatches, matrixSetup, type CellStatus } from "./matrix.serv
 import { moduleGroupBatches, moduleScope, quizFigures, scenarioFigures } from "./module-report.server";
 import { groupTableBatches, moduleFigures, weeklyCompletions } from "./overview.server";
 import { scopeOf, type Viewer } from "./scope.server";
+import { refuse, type Result } from "../lib/result";
 
 // CSV exports of every report table, with the same filters as the page they come from.
 // Big tables (the matrix, the groups) are read a batch at a time by keyset and written
@@ -33,7 +34,8 @@ type Rows = AsyncIterable<Cell[][]>;
 
 const line = (fields: Cell[]) => `${fields.map((f) => (f instanceof CsvFields ? f.text : csvField(f))).join(",")}\r\n`;
 
-export type ExportResult = { ok: true; filename: string; stream: ReadableStream<Uint8Array> } | { ok: false; status: 400 | 404; message: string };
+/** A CSV ready to stream, or why not. */
+export type ExportResult = Result<{ filename: string; stream: ReadableStream<Uint8Array> }, 400 | 404>;
 
 export interface StreamOptions {
   /**
@@ -90,8 +92,8 @@ const stamp = () => new Date().toISOString().slice(0, 10);
 const firstError = (errors: FilterErrors) => Object.values(errors)[0] ?? "One of the filters is not valid.";
 
 export async function exportTable(viewer: Viewer, table: string, params: URLSearchParams, options: StreamOptions = {}): Promise<ExportResult> {
-  const ok = (name: string, header: string[], rows: Rows): ExportResult => ({ ok: true, filename: `doorstep-${name}-${stamp()}.csv`, stream: csvStream(header, rows, options) });
-  const bad = (message: string): ExportResult => ({ ok: false, status: 400, message });
+  const ok = (name: string, header: string[], rows: Rows): ExportResult => ({ ok: true, value: { filename: `doorstep-${name}-${stamp()}.csv`, stream: csvStream(header, rows, options) } });
+  const bad = (message: string): ExportResult => refuse(400, message);
 
   switch (table) {
     case "matrix": {
@@ -142,8 +144,8 @@ export async function exportTable(viewer: Viewer, table: string, params: URLSear
       const parsed = parseFilters(moduleReportFilterSchema, params);
       if (!parsed.ok) return bad(firstError(parsed.errors));
       const resolved = await moduleScope(viewer, slug, parsed.value.group);
-      if (!resolved.ok) return { ok: false, status: resolved.status, message: resolved.message };
-      const { module, scope } = resolved;
+      if (!resolved.ok) return resolved;
+      const { module, scope } = resolved.value;
       const groupId = parsed.value.group;
       const title = module.frontmatter.title;
       if (table === "module-groups") {
@@ -209,7 +211,7 @@ export async function exportTable(viewer: Viewer, table: string, params: URLSear
     }
     case "activist-modules": {
       const record = await activistRecord(viewer, params.get("id") ?? "");
-      if (!record) return { ok: false, status: 404, message: "There is no one with that id among the people you can see." };
+      if (!record) return refuse(404, "There is no one with that id among the people you can see.");
       return ok(
         `activist-${record.person.id}`,
         ["Name", "Email", "Module", "Status", "Date", "Steps seen", "Steps"],
@@ -217,6 +219,6 @@ export async function exportTable(viewer: Viewer, table: string, params: URLSear
       );
     }
     default:
-      return { ok: false, status: 404, message: `There is no report table “${table.slice(0, 40)}” to export.` };
+      return refuse(404, `There is no report table “${table.slice(0, 40)}” to export.`);
   }
 }

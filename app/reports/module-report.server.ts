@@ -17,6 +17,7 @@ import {
   type ScenarioRaw,
 } from "./module-scenarios.server";
 import { GROUP_PAGE_SIZE } from "./filters";
+import { refuse, type Result } from "../lib/result";
 import {
   findScopeGroup,
   groupInScope,
@@ -76,33 +77,31 @@ export interface ModuleReport {
   scenarios: ScenarioFigures[];
 }
 
-export type ModuleReportResult = { ok: true; report: ModuleReport } | { ok: false; status: 400 | 404; field?: string; message: string };
+export type ModuleReportResult = Result<ModuleReport, 400 | 404>;
 
-export type ModuleScope =
-  | { ok: true; module: CompiledModule; scope: ReportScope; focus: ScopeGroup | null; viewerScope: ReportScope }
-  | { ok: false; status: 400 | 404; field?: string; message: string };
+export type ModuleScope = Result<{ module: CompiledModule; scope: ReportScope; focus: ScopeGroup | null; viewerScope: ReportScope }, 400 | 404>;
 
 /** The published module and the viewer's scope, narrowed to one of their groups if asked. */
 export async function moduleScope(viewer: Viewer, slug: string, groupId: string | undefined): Promise<ModuleScope> {
   const module = publishedCatalogModule(slug);
-  if (!module) return { ok: false, status: 404, message: "There is no published training module at this address." };
+  if (!module) return refuse(404, "There is no published training module at this address.");
   const scope = await scopeOf(viewer);
-  if (!groupId) return { ok: true, module, scope, focus: null, viewerScope: scope };
+  if (!groupId) return { ok: true, value: { module, scope, focus: null, viewerScope: scope } };
   const group = await findScopeGroup(scope, groupId);
-  if (!group) return { ok: false, status: 400, field: "group", message: "There is no group with that id among the groups you can see." };
-  return { ok: true, module, scope: narrowTo(scope, group.id)!, focus: group, viewerScope: scope };
+  if (!group) return refuse(400, "There is no group with that id among the groups you can see.", "group");
+  return { ok: true, value: { module, scope: narrowTo(scope, group.id)!, focus: group, viewerScope: scope } };
 }
 
 export async function moduleReport(viewer: Viewer, slug: string, filters: ModuleReportFilters): Promise<ModuleReportResult> {
   const resolved = await moduleScope(viewer, slug, filters.group);
   if (!resolved.ok) return resolved;
-  const { module, scope: narrowed, focus, viewerScope } = resolved;
+  const { module, scope: narrowed, focus, viewerScope } = resolved.value;
   const [groupChoices, groups, figures] = await Promise.all([
     scopeGroups(viewerScope),
     moduleGroupPage(narrowed, module.slug, filters.gpage),
     narrowed.all ? everyoneModuleFigures(module) : scopedModuleFigures(narrowed, module),
   ]);
-  return { ok: true, report: { module: { slug: module.slug, title: module.frontmatter.title }, focus, groupChoices, groups, ...figures } };
+  return { ok: true, value: { module: { slug: module.slug, title: module.frontmatter.title }, focus, groupChoices, groups, ...figures } };
 }
 
 type ModuleFigures = Pick<ModuleReport, "totals" | "quizzes" | "scenarios">;

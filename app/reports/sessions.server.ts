@@ -6,6 +6,7 @@ import type { CompiledModule, PollActivity, QuizActivity, RolePlayActivity, Scen
 import { runsOf, type StoredScenarioRoom } from "../live/scenario.server";
 import { RUBRIC_ITEMS } from "../live/state";
 import { csvStream, type ExportResult } from "./export.server";
+import { refuse } from "../lib/result";
 import { rows, scopeOf, userInScope, type ReportScope, type Viewer } from "./scope.server";
 
 // Reports of live sessions. Who sees which session (docs/reports.md, Live sessions):
@@ -480,7 +481,7 @@ const COMPLETION_TEXT: Record<string, string> = { "this-session": "recorded by t
 export async function exportSessionAttendance(viewer: Viewer, sessionId: string): Promise<ExportResult> {
   const access = await accessOf(viewer);
   const session = await findSession(access, sessionId);
-  if (!session) return { ok: false, status: 404, message: "There is no live session with that id among the sessions you can see." };
+  if (!session) return refuse(404, "There is no live session with that id among the sessions you can see.");
   const showEmail = may.seeContactDetails(viewer.role);
   const day = iso(session.startedAt)!.slice(0, 10);
   const title = moduleTitle(session.moduleSlug, session.moduleTitle);
@@ -501,7 +502,9 @@ export async function exportSessionAttendance(viewer: Viewer, sessionId: string)
   };
   return {
     ok: true,
-    filename: `doorstep-session-${day}-${session.code}-attendance.csv`,
-    stream: csvStream(["Module", "Session date", "Group", "Name", ...(showEmail ? ["Email"] : []), "Joined at (UTC)", "Newcomer", "Trainer's mark", "Attendance", "Module completion"], lines()),
+    value: {
+      filename: `doorstep-session-${day}-${session.code}-attendance.csv`,
+      stream: csvStream(["Module", "Session date", "Group", "Name", ...(showEmail ? ["Email"] : []), "Joined at (UTC)", "Newcomer", "Trainer's mark", "Attendance", "Module completion"], lines()),
+    },
   };
 }

@@ -30,10 +30,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const query = readQuery(request, "text");
   const result = sessionTable ? await exportSessionAttendance(viewer, query.get("id") ?? "") : await exportTable(viewer, params.table ?? "", query, { drained: context.drained });
   if (!result.ok) return plain(result.message, result.status);
-  return new Response(result.stream, {
+  return new Response(result.value.stream, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${result.filename}"`,
+      "Content-Disposition": `attachment; filename="${result.value.filename}"`,
       "Cache-Control": "private, no-store",
     },
   });

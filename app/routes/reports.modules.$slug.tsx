@@ -20,7 +20,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const result = await moduleReport(user, routeParam(params, "slug"), parsed.value);
   if (!result.ok && result.status === 404) throw notFound(result.message);
   if (!result.ok) return data({ ok: false as const, errors: { [result.field ?? "form"]: result.message } }, { status: result.status });
-  return { ok: true as const, report: result.report, group: parsed.value.group ?? "" };
+  return { ok: true as const, report: result.value, group: parsed.value.group ?? "" };
 }
 
 export default function ModuleReportPage() {
