@@ -1,6 +1,7 @@
 import { useActionData, useFetcher } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useRuntime, type ActivityFailure, type LiveRuntime } from "./context";
+import { CheckIcon } from "~/components/icons";
 
 // The form plumbing every activity view shares: a plain form that works without
 // JavaScript; with JavaScript the same form goes through a fetcher, so the page updates
@@ -85,6 +86,23 @@ export function RevealButton({ activityId, shown, show, hide }: { activityId: st
       <PresenterButton formKey={`reveal-${activityId}`} fields={{ intent: "reveal", activityId, shown: shown ? "0" : "1" }} variant={shown ? "secondary" : "primary"}>
         {shown ? hide : show}
       </PresenterButton>
+    </div>
+  );
+}
+
+/** A live answer form's send button and, once an answer is in, what was sent (announced politely). */
+export function LiveSendRow({ busy, label, sent }: { busy: boolean; label: string; sent: ReactNode | null }) {
+  const { live } = useLive();
+  return (
+    <div className="button-row">
+      <button type="submit" className="button" disabled={busy || !live.open}>
+        {busy ? "Sending…" : label}
+      </button>
+      {sent && !busy ? (
+        <span role="status" className="muted">
+          <CheckIcon /> {sent}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -1,8 +1,7 @@
 import type { PollActivity } from "../manifest";
-import { CheckIcon } from "~/components/icons";
 import { BarChart } from "~/components/live/bar-chart";
 import { useActivity, useRuntime } from "~/activities/runtime/context";
-import { ActivityError, answeredLine, LiveError, RevealButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";
+import { ActivityError, answeredLine, LiveError, LiveSendRow, RevealButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";
 
 // The poll's three views: self-paced (answer, then see everyone's tally), live
 // participant (answer; the room's bars once the trainer reveals them) and presenter
@@ -119,16 +118,7 @@ function ParticipantPoll({ poll }: { poll: PollActivity }) {
           ))}
         </fieldset>
         <LiveError message={failure} />
-        <div className="button-row">
-          <button type="submit" className="button" disabled={busy || !live.open}>
-            {busy ? "Sending…" : chosen ? "Change my answer" : "Answer"}
-          </button>
-          {chosenText && !busy ? (
-            <span role="status" className="muted">
-              <CheckIcon /> You answered “{chosenText}”.
-            </span>
-          ) : null}
-        </div>
+        <LiveSendRow busy={busy} label={chosen ? "Change my answer" : "Answer"} sent={chosenText ? <>You answered “{chosenText}”.</> : null} />
       </fetcher.Form>
       {tally?.kind === "poll" ? (
         <BarChart

@@ -1,11 +1,10 @@
 import { Link } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import type { QuizActivity } from "../manifest";
-import { CheckIcon } from "~/components/icons";
 import { BarChart } from "~/components/live/bar-chart";
 import { isPinned, shuffled } from "~/activities/order/shuffle";
 import { useActivity, useRuntime, type RuntimeProgress } from "~/activities/runtime/context";
-import { ActivityError, answeredLine, LiveError, RevealButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";
+import { ActivityError, answeredLine, LiveError, LiveSendRow, RevealButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";
 
 // The quiz's three views. Self-paced: answer, see your score and feedback, try again.
 // Live participant: send answers, then see the right ones once the trainer reveals
@@ -206,16 +205,7 @@ function QuizForm({ quiz }: { quiz: QuizActivity }) {
         </fieldset>
       ))}
       <LiveError message={failure} />
-      <div className="button-row">
-        <button type="submit" className="button" disabled={busy || !live.open}>
-          {busy ? "Sending…" : sent ? "Change my answers" : "Send my answers"}
-        </button>
-        {sent && !busy ? (
-          <span role="status" className="muted">
-            <CheckIcon /> Answers sent. The trainer will reveal the right ones.
-          </span>
-        ) : null}
-      </div>
+      <LiveSendRow busy={busy} label={sent ? "Change my answers" : "Send my answers"} sent={sent ? "Answers sent. The trainer will reveal the right ones." : null} />
     </fetcher.Form>
   );
 }
