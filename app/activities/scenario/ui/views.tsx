@@ -69,29 +69,10 @@ function ScenarioRun({
   const totalEndings = Object.values(scenario.nodes).filter((n) => n.kind === "ending").length;
   return (
     <>
-      <ol className="transcript" aria-label="The conversation so far">
-        {run.path.map((move, i) => {
-          const node = scenario.nodes[move.node];
-          if (!node || node.kind !== "resident") return null;
-          const choice = node.choices[move.choice];
-          return (
-            <li key={i} className="transcript__turn">
-              <p className="line line--resident">
-                <span className="speaker">Resident{node.mood ? ` (${node.mood})` : ""}:</span> {node.says}
-              </p>
-              <p className="line line--you">
-                <span className="speaker">You:</span> {choice?.text}
-              </p>
-              {choice ? <p className="coaching">{choice.feedback}</p> : null}
-            </li>
-          );
-        })}
-      </ol>
+      <Transcript scenario={scenario} path={run.path} speaker="You" />
       {current?.kind === "resident" ? (
         <fetcher.Form method="post" action={runtime.actionPath} className="scenario__choices">
-          <p className="line line--resident line--current" aria-live="polite">
-            <span className="speaker">Resident{current.mood ? ` (${current.mood})` : ""}:</span> {current.says}
-          </p>
+          <ResidentSays node={current} current />
           <input type="hidden" name="intent" value="scenario-choose" />
           <input type="hidden" name="activityId" value={scenario.id} />
           <input type="hidden" name="runId" value={run.id} />
@@ -168,32 +149,10 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
   const top = Math.max(0, ...Object.values(votes));
   return (
     <>
-      <ol className="transcript" aria-label="The conversation so far">
-        {room.path.map((move, i) => {
-          const node = scenario.nodes[move.node];
-          if (!node || node.kind !== "resident") return null;
-          const choice = node.choices[move.choice];
-          const total = Object.values(move.votes).reduce((a, b) => a + b, 0);
-          return (
-            <li key={i} className="transcript__turn">
-              <p className="line line--resident">
-                <span className="speaker">Resident{node.mood ? ` (${node.mood})` : ""}:</span> {node.says}
-              </p>
-              <p className="line line--you">
-                <span className="speaker">The room:</span> {choice?.text}
-              </p>
-              <p className="coaching">
-                {choice?.feedback} <span className="muted">({move.votes[move.choice] ?? 0} of {total} votes)</span>
-              </p>
-            </li>
-          );
-        })}
-      </ol>
+      <Transcript scenario={scenario} path={room.path} speaker="The room" />
       {current?.kind === "resident" ? (
         <div className="scenario__choices">
-          <p className="line line--resident line--current" aria-live="polite">
-            <span className="speaker">Resident{current.mood ? ` (${current.mood})` : ""}:</span> {current.says}
-          </p>
+          <ResidentSays node={current} current />
           <p className="scenario__prompt">{presenter ? `What does the room say? ${room.voters} voted so far.` : "What would you say?"}</p>
           {presenter ? (
             <>
@@ -259,5 +218,51 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
         </div>
       ) : null}
     </>
+  );
+}
+
+type ResidentNode = Extract<ScenarioActivity["nodes"][string], { kind: "resident" }>;
+
+/** What the resident says; the current line is announced as it changes. */
+function ResidentSays({ node, current = false }: { node: ResidentNode; current?: boolean }) {
+  return (
+    <p className={`line line--resident${current ? " line--current" : ""}`} aria-live={current ? "polite" : undefined}>
+      <span className="speaker">Resident{node.mood ? ` (${node.mood})` : ""}:</span> {node.says}
+    </p>
+  );
+}
+
+/** The conversation so far, self-paced ("You") or played by a room ("The room", with its votes). */
+function Transcript({ scenario, path, speaker }: { scenario: ScenarioActivity; path: { node: string; choice: number; votes?: Record<string, number> }[]; speaker: string }) {
+  return (
+    <ol className="transcript" aria-label="The conversation so far">
+      {path.map((move, i) => {
+        const node = scenario.nodes[move.node];
+        if (!node || node.kind !== "resident") return null;
+        const choice = node.choices[move.choice];
+        const total = move.votes ? Object.values(move.votes).reduce((a, b) => a + b, 0) : 0;
+        return (
+          <li key={i} className="transcript__turn">
+            <ResidentSays node={node} />
+            <p className="line line--you">
+              <span className="speaker">{speaker}:</span> {choice?.text}
+            </p>
+            {choice ? (
+              <p className="coaching">
+                {choice.feedback}
+                {move.votes ? (
+                  <>
+                    {" "}
+                    <span className="muted">
+                      ({move.votes[move.choice] ?? 0} of {total} votes)
+                    </span>
+                  </>
+                ) : null}
+              </p>
+            ) : null}
+          </li>
+        );
+      })}
+    </ol>
   );
 }
