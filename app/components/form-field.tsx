@@ -8,8 +8,18 @@ interface FieldProps extends React.InputHTMLAttributes<HTMLInputElement> {
   hint?: string;
 }
 
-/** A labelled input whose error is announced and tied to it by aria-describedby. */
-export function Field({ label, name, error, hint, ...input }: FieldProps) {
+/** A field's label, hint and error around its control; the control gets `id` and `describedBy`. */
+function FieldFrame({
+  label,
+  hint,
+  error,
+  children,
+}: {
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  children: (control: { id: string; describedBy: string | undefined; invalid: true | undefined }) => React.ReactNode;
+}) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -21,19 +31,22 @@ export function Field({ label, name, error, hint, ...input }: FieldProps) {
           {hint}
         </p>
       ) : null}
-      <input
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
-        {...input}
-      />
+      {children({ id, describedBy: [hintId, errorId].filter(Boolean).join(" ") || undefined, invalid: error ? true : undefined })}
       {error ? (
         <p className="field__error" id={errorId}>
           {error}
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** A labelled input whose error is announced and tied to it by aria-describedby. */
+export function Field({ label, name, error, hint, ...input }: FieldProps) {
+  return (
+    <FieldFrame label={label} hint={hint} error={error}>
+      {({ id, describedBy, invalid }) => <input id={id} name={name} aria-invalid={invalid} aria-describedby={describedBy} {...input} />}
+    </FieldFrame>
   );
 }
 
@@ -56,37 +69,19 @@ export function GroupSelectField({
   error?: string | undefined;
   hint?: string;
 }) {
-  const id = useId();
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
   return (
-    <div className={`field${error ? " field--invalid" : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p className="field__hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
-      <select
-        id={id}
-        name="groupId"
-        defaultValue={defaultValue ?? ""}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
-      >
-        <option value="">{emptyLabel}</option>
-        {groups.map((g) => (
-          <option key={g.id} value={g.id}>
-            {g.name}
-          </option>
-        ))}
-      </select>
-      {error ? (
-        <p className="field__error" id={errorId}>
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <FieldFrame label={label} hint={hint} error={error}>
+      {({ id, describedBy, invalid }) => (
+        <select id={id} name="groupId" defaultValue={defaultValue ?? ""} aria-invalid={invalid} aria-describedby={describedBy}>
+          <option value="">{emptyLabel}</option>
+          {groups.map((g) => (
+            <option key={g.id} value={g.id}>
+              {g.name}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldFrame>
   );
 }
 
