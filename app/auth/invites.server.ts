@@ -3,6 +3,8 @@ import { db } from "../../db/client.server";
 import { groups, invites, memberships, users, type UserRole } from "../../db/schema";
 import { newId, randomToken, sha256Hex } from "../lib/crypto.server";
 import { refuse } from "../lib/result";
+import { groupsOfUser, listGroups } from "../groups/groups.server";
+import { may } from "./policy";
 import { duplicateEmailMessage, type AccountResult } from "./accounts.server";
 import type { Invitee, LineError } from "./invite-list.server";
 import type { SignUpInput } from "./validation.server";
@@ -172,7 +174,30 @@ export interface InviteListing {
   inviteeEmail: string | null;
 }
 
-export async function listInvites(limit = 50): Promise<InviteListing[]> {
+/** Where someone may invite to, and as what: admins any active group and role; organisers their own active groups, as activists. */
+export interface InviteScope {
+  groups: { id: string; name: string }[];
+  roles: readonly UserRole[];
+  /** Only these groups' invites are listed to them (undefined: all). */
+  listedGroupIds: string[] | undefined;
+}
+
+export async function inviteScope(user: { id: string; role: UserRole }): Promise<InviteScope> {
+  const roles = may.inviteRoles(user.role);
+  if (may.administer(user.role)) return { groups: (await listGroups()).map(({ id, name }) => ({ id, name })), roles, listedGroupIds: undefined };
+  if (!may.invite(user.role)) return { groups: [], roles: [], listedGroupIds: [] };
+  const own = await groupsOfUser(user.id);
+  return { groups: own.filter((g) => !g.archivedAt).map(({ id, name }) => ({ id, name })), roles, listedGroupIds: own.map((g) => g.id) };
+}
+
+/** Is this group and role one the person may invite to? The message says which part is not. */
+export function outsideInviteScope(scope: InviteScope, groupId: string, role: UserRole): { field: "groupId" | "role"; message: string } | null {
+  if (!scope.groups.some((g) => g.id === groupId)) return { field: "groupId", message: "You can invite people only to your own active groups. Choose one of them." };
+  if (!scope.roles.includes(role)) return { field: "role", message: `You can invite people as ${scope.roles.join(" or ")} only.` };
+  return null;
+}
+
+export async function listInvites(limit = 50, groupIds?: string[]): Promise<InviteListing[]> {
   const rows = await db()
     .select({
       id: invites.id,
@@ -188,6 +213,7 @@ export async function listInvites(limit = 50): Promise<InviteListing[]> {
     })
     .from(invites)
     .innerJoin(groups, eq(groups.id, invites.groupId))
+    .where(groupIds === undefined ? undefined : groupIds.length ? inArray(invites.groupId, groupIds) : sql`false`)
     .orderBy(desc(invites.createdAt))
     .limit(limit);
   return rows.map(({ usedAt, groupArchivedAt, ...r }) => ({ ...r, status: stateOf({ usedAt, groupArchivedAt, expiresAt: r.expiresAt }) }));

@@ -20,6 +20,8 @@ export const ROLES = {
   seeSessionReports: ["trainer", "organiser", "admin"],
   /** Groups, invites, and who holds which role. */
   administer: ["admin"],
+  /** Invite people (organisers: activists, into their own groups; admins: anyone, anywhere). */
+  invite: ["organiser", "admin"],
 } as const satisfies Record<string, readonly UserRole[]>;
 
 export type Ability = keyof typeof ROLES;
@@ -38,6 +40,9 @@ export const may = {
   seeReports: holds("seeReports"),
   seeSessionReports: holds("seeSessionReports"),
   administer: holds("administer"),
+  invite: holds("invite"),
+  /** The roles a person may hand out with an invite: an organiser onboards activists, not trainers or admins. */
+  inviteRoles: (role: string): readonly UserRole[] => (role === "admin" ? ROLES.everyone : role === "organiser" ? ["activist"] : []),
   /** Admins present, steer and list every live session, not only their own. */
   runAnyLiveSession: (role: string) => role === "admin",
   /** Drive (present, step, end) this live session: its own trainer, or an admin. */

@@ -26,6 +26,8 @@ export const NAV_ITEMS: NavItem[] = [
   // Trainers only have reports of their own live sessions.
   { to: "/reports/sessions", label: "Reports", roles: ROLES.seeSessionReports.filter((role) => !may.seeReports(role)) },
   { to: "/admin", label: "Admin", roles: ROLES.administer },
+  // Organisers onboard their own groups: the invites pages, without the rest of admin.
+  { to: "/admin/invites", label: "Invite", roles: ROLES.invite.filter((role) => !may.administer(role)) },
   { to: "/account", label: "Account", roles: ROLES.everyone },
 ];
 

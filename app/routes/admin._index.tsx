@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { requireUser } from "~/auth/guard.server";
-import { ROLES } from "~/auth/policy";
+import { may, ROLES } from "~/auth/policy";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser({ request, context }, ROLES.administer);
-  throw redirect("/admin/users");
+  const { user } = await requireUser({ request, context }, ROLES.invite);
+  throw redirect(may.administer(user.role) ? "/admin/users" : "/admin/invites");
 }
 
 // A page component keeps this a UI route: without one, Remix treats /admin as a resource

@@ -1,34 +1,38 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { userRoles } from "../../db/enums";
 import { requireUser } from "~/auth/guard.server";
-import { ROLES } from "~/auth/policy";
-import { createInvite, listInvites } from "~/auth/invites.server";
+import { may, ROLES } from "~/auth/policy";
+import { createInvite, inviteScope, listInvites, outsideInviteScope } from "~/auth/invites.server";
 import { inviteFormSchema } from "~/auth/validation.server";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { CopyField } from "~/components/copy-field";
 import { FormError, GroupSelectField } from "~/components/form-field";
-import { findActiveGroup, listGroups } from "~/groups/groups.server";
+import { findActiveGroup } from "~/groups/groups.server";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 import { readForm } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Invites · Admin · Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser({ request, context }, ROLES.administer);
-  const [groups, invites] = await Promise.all([listGroups(), listInvites()]);
+  const { user } = await requireUser({ request, context }, ROLES.invite);
+  const scope = await inviteScope(user);
+  const invites = await listInvites(50, scope.listedGroupIds);
   return {
-    groups: groups.map((g) => ({ id: g.id, name: g.name })),
+    administer: may.administer(user.role),
+    groups: scope.groups,
+    roles: scope.roles,
     invites: invites.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), expiresAt: i.expiresAt.toISOString() })),
   };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { user } = await requireUser({ request, context }, ROLES.administer);
+  const { user } = await requireUser({ request, context }, ROLES.invite);
   const form = await readForm(request);
   const echo = { groupId: (text(form, "groupId") ?? "").slice(0, 64), role: (text(form, "role") ?? "").slice(0, 20), days: (text(form, "days") ?? "").slice(0, 10) };
   const parsed = parseForm(inviteFormSchema, { groupId: text(form, "groupId"), role: text(form, "role"), days: text(form, "days") ?? "14" }, echo);
   if (!parsed.ok) return parsed.response;
+  const outside = outsideInviteScope(await inviteScope(user), parsed.value.groupId, parsed.value.role);
+  if (outside) return formFailure(403, { [outside.field]: outside.message }, echo);
   const group = await findActiveGroup(parsed.value.groupId);
   if (!group) return formFailure(400, { groupId: "That group doesn't exist any more or is archived. Choose another." }, echo);
   const { token, expiresAt } = await createInvite({ groupId: group.id, role: parsed.value.role, createdBy: user.id, days: parsed.value.days });
@@ -40,7 +44,7 @@ const STATUS_TAG = { valid: "tag--good", used: "", expired: "tag--bad", closed: 
 const STATUS_LABEL = { valid: "valid", used: "used", expired: "expired", closed: "group archived" } as const;
 
 export default function AdminInvites() {
-  const { groups, invites } = useLoaderData<typeof loader>();
+  const { administer, groups, roles, invites } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : undefined;
   return (
@@ -49,7 +53,13 @@ export default function AdminInvites() {
         <h2>New invite link</h2>
         {groups.length === 0 ? (
           <p className="empty">
-            Invites put people in a group. <Link to="/admin/groups">Create a group</Link> first.
+            {administer ? (
+              <>
+                Invites put people in a group. <Link to="/admin/groups">Create a group</Link> first.
+              </>
+            ) : (
+              "Invites put people in one of your groups, and you are in no active group yet. Ask an admin to add you to your branch or constituency."
+            )}
           </p>
         ) : (
           <Form method="post" className="card">
@@ -59,7 +69,7 @@ export default function AdminInvites() {
             <div className="field">
               <label htmlFor="role">Role</label>
               <select id="role" name="role" defaultValue={failure?.values?.role || "activist"}>
-                {userRoles.map((r) => (
+                {roles.map((r) => (
                   <option key={r} value={r}>
                     {ROLE_LABEL[r]}
                   </option>

@@ -1,16 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { userRoles } from "../../db/enums";
 import { requireUser } from "~/auth/guard.server";
 import { INVITE_BATCH_MAX, parseInviteList, type LineError } from "~/auth/invite-list.server";
-import { createInviteBatch } from "~/auth/invites.server";
+import { createInviteBatch, inviteScope, outsideInviteScope } from "~/auth/invites.server";
 import { ROLES } from "~/auth/policy";
 import { inviteFormSchema } from "~/auth/validation.server";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { CopyField } from "~/components/copy-field";
 import { FormError, GroupSelectField } from "~/components/form-field";
-import { findActiveGroup, listGroups } from "~/groups/groups.server";
+import { findActiveGroup } from "~/groups/groups.server";
 import { fieldErrors, text, type FieldErrors } from "~/lib/http.server";
 import { hasControlCharacter, readForm } from "~/lib/request.server";
 import { csvField } from "~/reports/filters";
@@ -18,9 +17,9 @@ import { csvField } from "~/reports/filters";
 export const meta: MetaFunction = () => [{ title: "Invite many people · Admin · Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser({ request, context }, ROLES.administer);
-  const groups = await listGroups();
-  return { groups: groups.map((g) => ({ id: g.id, name: g.name })), max: INVITE_BATCH_MAX };
+  const { user } = await requireUser({ request, context }, ROLES.invite);
+  const scope = await inviteScope(user);
+  return { groups: scope.groups, roles: scope.roles, max: INVITE_BATCH_MAX };
 }
 
 interface BatchFailure {
@@ -44,7 +43,7 @@ async function listOf(form: FormData): Promise<{ ok: true; list: string } | { ok
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { user } = await requireUser({ request, context }, ROLES.administer);
+  const { user } = await requireUser({ request, context }, ROLES.invite);
   const form = await readForm(request);
   const read = await listOf(form);
   const values = { list: read.list, groupId: (text(form, "groupId") ?? "").slice(0, 64), role: (text(form, "role") ?? "").slice(0, 20), days: (text(form, "days") ?? "").slice(0, 10) };
@@ -57,6 +56,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   else if (parsed.errors.length) errors.list = `${parsed.errors.length} ${parsed.errors.length === 1 ? "line needs" : "lines need"} fixing. Nobody was invited.`;
   if (!settings.success || parsed.listError || parsed.errors.length) return refuse(values, errors, parsed.errors);
 
+  const outside = outsideInviteScope(await inviteScope(user), settings.data.groupId, settings.data.role);
+  if (outside) return refuse(values, { [outside.field]: outside.message });
   const group = await findActiveGroup(settings.data.groupId);
   if (!group) return refuse(values, { groupId: "That group doesn't exist any more or is archived. Choose another." });
   const batch = await createInviteBatch({ ...settings.data, createdBy: user.id, invitees: parsed.invitees });
@@ -69,7 +70,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function BulkInvites() {
-  const { groups, max } = useLoaderData<typeof loader>();
+  const { groups, roles, max } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : undefined;
   const busy = useNavigation().state === "submitting";
@@ -143,7 +144,7 @@ export default function BulkInvites() {
         <div className={`field${failure?.errors.role ? " field--invalid" : ""}`}>
           <label htmlFor="role">Role</label>
           <select id="role" name="role" defaultValue={failure?.values.role || "activist"}>
-            {userRoles.map((r) => (
+            {roles.map((r) => (
               <option key={r} value={r}>
                 {ROLE_LABEL[r]}
               </option>

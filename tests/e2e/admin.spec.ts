@@ -204,3 +204,36 @@ test.describe("admin pages on a phone (390 px)", () => {
     await checkA11y(page, "bulk invite done (phone)");
   });
 });
+
+test.describe("an organiser onboarding their branch on a phone (390 px)", () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  test.describe.configure({ timeout: 90_000 });
+
+  test("finds Invite in the menu, invites activists to their own groups only, and sees no other admin page", async ({ page }) => {
+    await signIn(page, DEMO.organiser.email, DEMO.organiser.password);
+    await page.locator("summary.site-menu__button").click();
+    await page.getByRole("link", { name: "Invite", exact: true }).click();
+    await expect(page).toHaveURL(/\/admin\/invites$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Invite people" })).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Admin sections" })).toHaveCount(0);
+    // Only activists, only the organiser's own groups (the demo organiser is in Northgate and Riverside Branch).
+    const roles = await page.getByLabel("Role", { exact: true }).locator("option").allTextContents();
+    expect(roles).toEqual(["Activist"]);
+    const groups = (await page.getByLabel("Group").locator("option").allTextContents()).slice(1);
+    expect(groups.length).toBeGreaterThan(0);
+    expect(groups).not.toContain("Eastfield");
+    await expectNoHorizontalScroll(page, "organiser invites");
+    await checkA11y(page, "organiser invites (phone)");
+
+    await page.getByRole("link", { name: "Invite many people at once" }).click();
+    await page.getByLabel("Names and emails").fill(`Branch Newcomer, ${uniqueEmail("org-bulk")}`);
+    await page.getByLabel("Group").selectOption({ label: groups[0]! });
+    await page.getByRole("button", { name: "Check and create invites" }).click();
+    await expect(page.getByRole("status").first()).toContainText(`1 invite for new activists in ${groups[0]}`);
+    await expectNoHorizontalScroll(page, "organiser bulk invite done");
+    await checkA11y(page, "organiser bulk invite done (phone)");
+
+    const users = await page.goto("/admin/users");
+    expect(users?.status()).toBe(403);
+  });
+});

@@ -24,6 +24,7 @@ const RUN_LIVE: Who[] = ["trainer", "admin"];
 const REPORTS: Who[] = ["organiser", "admin"];
 const SESSION_REPORTS: Who[] = ["trainer", "organiser", "admin"];
 const ADMIN: Who[] = ["admin"];
+const INVITE: Who[] = ["organiser", "admin"]; // organisers invite activists to their own groups
 
 const UNKNOWN_CODE = "ZZZZZZ"; // a well-formed join code no session has
 
@@ -54,14 +55,14 @@ const ROUTES: RouteCase[] = [
   { file: "login", path: "/login", allowed: ["anonymous"] },
   { file: "logout", path: "/logout", allowed: EVERYONE, allowedStatus: 302 }, // a GET is sent home; signing out is a POST
   { file: "account", path: "/account", allowed: SIGNED_IN },
-  { file: "admin", path: "/admin", allowed: ADMIN },
-  { file: "admin._index", path: "/admin/", allowed: ADMIN, allowedStatus: 302 },
+  { file: "admin", path: "/admin", allowed: INVITE },
+  { file: "admin._index", path: "/admin/", allowed: INVITE, allowedStatus: 302 },
   { file: "admin.users", path: "/admin/users", allowed: ADMIN },
   { file: "admin.users_.$id", path: "/admin/users/:id", params: (u) => ({ id: u.activist.id }), allowed: ADMIN },
   { file: "admin.groups", path: "/admin/groups", allowed: ADMIN },
   { file: "admin.groups_.$id", path: "/admin/groups/:id", params: () => ({ id: groupId }), allowed: ADMIN },
-  { file: "admin.invites", path: "/admin/invites", allowed: ADMIN },
-  { file: "admin.invites_.bulk", path: "/admin/invites/bulk", allowed: ADMIN },
+  { file: "admin.invites", path: "/admin/invites", allowed: INVITE },
+  { file: "admin.invites_.bulk", path: "/admin/invites/bulk", allowed: INVITE },
   // An invite link works for anyone holding it; an unknown token is a 404 for all.
   { file: "invite.$token", path: "/invite/:token", params: () => ({ token: "no-such-invite" }), allowed: EVERYONE, allowedStatus: 404 },
   { file: "live._index", path: "/live", allowed: RUN_LIVE },
@@ -137,8 +138,8 @@ const ACTIONS: ActionCase[] = [
   { file: "admin.groups", path: "/admin/groups", allowed: ADMIN },
   // No intent: the admin gets the route's own 400, and nothing about the group changes.
   { file: "admin.groups_.$id", path: "/admin/groups/:id", params: () => ({ id: groupId }), allowed: ADMIN },
-  { file: "admin.invites", path: "/admin/invites", allowed: ADMIN },
-  { file: "admin.invites_.bulk", path: "/admin/invites/bulk", allowed: ADMIN },
+  { file: "admin.invites", path: "/admin/invites", allowed: INVITE },
+  { file: "admin.invites_.bulk", path: "/admin/invites/bulk", allowed: INVITE },
   { file: "admin.users_.$id", path: "/admin/users/:id", params: (u) => ({ id: u.activist.id }), allowed: ADMIN },
   // Last: signing out ends the caller's session. Anyone may sign out.
   { file: "logout", path: "/logout", allowed: EVERYONE },

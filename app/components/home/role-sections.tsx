@@ -125,6 +125,7 @@ export function OrganiserSection({ organiser: o, groupNames }: { organiser: Orga
           Open reports
         </Link>
         <Link to="/reports/activists">Who has done what</Link>
+        {groupNames.length ? <Link to="/admin/invites/bulk">Invite people to your groups</Link> : null}
       </p>
     </section>
   );
