@@ -31,10 +31,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const echo = { groupId: (text(form, "groupId") ?? "").slice(0, 64), role: (text(form, "role") ?? "").slice(0, 20), days: (text(form, "days") ?? "").slice(0, 10) };
   const parsed = parseForm(inviteFormSchema, { groupId: text(form, "groupId"), role: text(form, "role"), days: text(form, "days") ?? "14" }, echo);
   if (!parsed.ok) return parsed.response;
-  const outside = outsideInviteScope(await inviteScope(user), parsed.value.groupId, parsed.value.role);
-  if (outside) return formFailure(403, { [outside.field]: outside.message }, echo);
   const group = await findActiveGroup(parsed.value.groupId);
   if (!group) return formFailure(400, { groupId: "That group doesn't exist any more or is archived. Choose another." }, echo);
+  const outside = outsideInviteScope(await inviteScope(user), group.id, parsed.value.role);
+  if (outside) return formFailure(403, { [outside.field]: outside.message }, echo);
   const { token, expiresAt } = await createInvite({ groupId: group.id, role: parsed.value.role, createdBy: user.id, days: parsed.value.days });
   const url = new URL(`/invite/${token}`, request.url).toString();
   return { ok: true as const, url, groupName: group.name, role: parsed.value.role, expiresAt: expiresAt.toISOString() };

@@ -56,10 +56,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   else if (parsed.errors.length) errors.list = `${parsed.errors.length} ${parsed.errors.length === 1 ? "line needs" : "lines need"} fixing. Nobody was invited.`;
   if (!settings.success || parsed.listError || parsed.errors.length) return refuse(values, errors, parsed.errors);
 
-  const outside = outsideInviteScope(await inviteScope(user), settings.data.groupId, settings.data.role);
-  if (outside) return refuse(values, { [outside.field]: outside.message });
   const group = await findActiveGroup(settings.data.groupId);
   if (!group) return refuse(values, { groupId: "That group doesn't exist any more or is archived. Choose another." });
+  const outside = outsideInviteScope(await inviteScope(user), group.id, settings.data.role);
+  if (outside) return refuse(values, { [outside.field]: outside.message });
   const batch = await createInviteBatch({ ...settings.data, createdBy: user.id, invitees: parsed.invitees });
   if (!batch.ok) {
     return refuse(values, { list: `${batch.errors.length} ${batch.errors.length === 1 ? "line needs" : "lines need"} fixing. Nobody was invited.` }, batch.errors);

@@ -10,8 +10,11 @@ import * as home from "~/routes/_index";
 import { groups, invites, memberships, users } from "../../db/schema";
 import { get, makeGroup, makeUser, post, run } from "../setup/fixtures";
 import { withTestDatabase } from "../setup/database";
+import { withFixtureCatalog } from "../setup/content";
 
 const database = withTestDatabase();
+// The home page (checked below) lists modules.
+withFixtureCatalog();
 
 const adminIds = () => database().db.select({ id: users.id }).from(users).where(eq(users.role, "admin"));
 
@@ -89,7 +92,7 @@ describe("admin: users", () => {
     const byName = [b, c].sort((x, y) => (x.name < y.name ? -1 : 1));
     expect(await groupsOfUser(user.id)).toEqual(byName);
     const page = await run(home.loader, get("/", user.cookie));
-    expect((page.body as { groups: unknown[] }).groups).toEqual(byName.map((g) => ({ id: g.id, name: g.name })));
+    expect((page.body as { home: { groups: unknown[] } }).home.groups).toEqual(byName.map((g) => ({ id: g.id, name: g.name })));
   });
 
   it("refuses an unknown group without touching the user's memberships", async () => {
