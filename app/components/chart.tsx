@@ -46,7 +46,7 @@ function TableAlternative({ caption, head, rows }: { caption: string; head: stri
   return (
     <details className="chart-table">
       <summary>Show as a table</summary>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
         <table>
           <caption className="visually-hidden">{caption}</caption>
           <thead>

@@ -59,7 +59,7 @@ export default function Account() {
           Signed out of {result.ended} other {result.ended === 1 ? "session" : "sessions"}.
         </div>
       ) : null}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Your signed-in sessions">
         <table>
           <caption className="visually-hidden">Your signed-in sessions</caption>
           <thead>

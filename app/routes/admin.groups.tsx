@@ -96,7 +96,7 @@ type GroupListed = { id: string; name: string; kind: string; isTargetSeat: boole
 
 function GroupsTable({ groups, caption }: { groups: GroupListed[]; caption: string }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table>
         <caption className="visually-hidden">{caption}</caption>
         <thead>

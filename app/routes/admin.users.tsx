@@ -102,7 +102,7 @@ export default function AdminUsers() {
           : `Showing ${number(first)}–${number(last)} of ${number(total)}`}
       </p>
       {users.length ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="People with their role and groups">
           <table>
             <caption className="visually-hidden">People with their role and groups</caption>
             <thead>

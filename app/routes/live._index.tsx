@@ -34,7 +34,7 @@ export default function LiveSessions() {
       {sessions.length === 0 ? (
         <p className="empty">No sessions yet. Start one from here or from a module's page.</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Live sessions, newest first">
           <table>
             <caption className="visually-hidden">Live sessions, newest first</caption>
             <thead>

@@ -92,7 +92,7 @@ export default function MyRecord() {
       {quizzes.length ? (
         <section aria-labelledby="quiz-heading">
           <h2 id="quiz-heading">Quiz scores</h2>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Your best quiz scores">
             <table>
               <caption className="visually-hidden">Your best quiz scores</caption>
               <thead>

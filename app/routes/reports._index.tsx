@@ -173,7 +173,7 @@ function GroupTable({ overview: o, filters }: { overview: Overview; filters: Ove
   if (total === 0) return <p className="empty">No groups match these filters.</p>;
   return (
     <>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Groups with activists, trained and completion rate">
         <table className="report-table">
           <caption className="visually-hidden">Groups with activists, trained and completion rate</caption>
           <thead>

@@ -76,7 +76,7 @@ export default function ActivistRecordPage() {
         {modules.length === 0 ? (
           <p className="muted">No modules are published yet.</p>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Status of each published module">
             <table className="report-table">
               <caption className="visually-hidden">Status of each published module</caption>
               <thead>

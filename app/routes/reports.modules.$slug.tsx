@@ -102,7 +102,7 @@ function GroupSection({ report: r, pageHref, exportHref }: { report: ModuleRepor
       {total === 0 ? (
         <p className="empty">No groups to show.</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={`Completion of ${r.module.title} by group`}>
           <table className="report-table">
             <caption className="visually-hidden">Completion of {r.module.title} by group</caption>
             <thead>
@@ -190,7 +190,7 @@ function QuizSection({ report: r, exportHref }: { report: ModuleReport; exportHr
               ...(q.firstTime === "all" ? { highlight: "Everyone right first time" } : q.firstTime === "none" ? { highlight: "Nobody right first time" } : {}),
             }))}
           />
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="The wrong answer picked most often for each question">
             <table className="report-table">
               <caption className="visually-hidden">The wrong answer picked most often for each question</caption>
               <thead>

@@ -181,7 +181,7 @@ function PairingControls({ activityId, minutes }: { activityId: string; minutes:
 function RubricSummary() {
   const { live } = useLive();
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="What the observers saw">
       <table>
         <caption>What the observers saw</caption>
         <thead>
