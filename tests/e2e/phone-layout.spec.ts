@@ -29,7 +29,7 @@ const MODULE = "conversation-to-action";
 const MENU: Record<DemoRole, string[]> = {
   activist: ["Home", "Modules", "My record", "Join", "Account"],
   trainer: ["Home", "Modules", "My record", "Join", "Live", "Reports", "Account"],
-  organiser: ["Home", "Modules", "My record", "Join", "Reports", "Account"],
+  organiser: ["Home", "Modules", "My record", "Join", "Reports", "Invite", "Account"],
   admin: ["Home", "Modules", "My record", "Join", "Live", "Reports", "Admin", "Account"],
 };
 
