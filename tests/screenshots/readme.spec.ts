@@ -1,11 +1,12 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { DEMO, type DemoRole, expect, signIn, test } from "./fixtures";
+import { DEMO, type DemoRole, expect, signIn, test } from "../e2e/fixtures";
 
 // The README's screenshots: each demo role's home on a 390 px phone, saved to
-// docs/screenshots/home-<role>.png. Not a test, so it only runs when asked:
+// docs/screenshots/home-<role>.png. Not a test, so it lives outside tests/e2e and runs
+// only when asked, with its own config:
 //
-//   npx remix build && E2E_SCREENSHOTS=1 node scripts/e2e.js tests/e2e/screenshots.spec.ts
+//   npx remix build && node scripts/e2e.js --config playwright.screenshots.config.ts
 //
 // It changes the demo activist's progress (two steps of the first module, so the picture
 // shows "Continue"), which is why it stays out of the normal run.
@@ -13,7 +14,6 @@ import { DEMO, type DemoRole, expect, signIn, test } from "./fixtures";
 const OUT = path.resolve("docs/screenshots");
 
 test.describe("README screenshots", () => {
-  test.skip(!process.env.E2E_SCREENSHOTS, "set E2E_SCREENSHOTS=1 to save the README's screenshots");
   test.use({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
 
   for (const role of Object.keys(DEMO) as DemoRole[]) {
