@@ -7,7 +7,7 @@ import { extractManifest, type ContentProblem } from "./extract.server";
 import { frontmatterSchema, type CompiledModule, type ModuleManifest } from "./manifest";
 
 // Bump when the compiler or manifest shape changes, so cached output is not reused.
-export const ENGINE_VERSION = "1";
+export const ENGINE_VERSION = "2";
 
 export type CompileResult = { ok: true; module: CompiledModule } | { ok: false; problems: ContentProblem[] };
 
@@ -62,7 +62,7 @@ export async function compileModuleSource(slug: string, source: string): Promise
           ...(options.remarkPlugins ?? []),
           remarkGfm,
           () => (tree: Root) => {
-            const extracted = extractManifest(tree, { passMark });
+            const extracted = extractManifest(tree, { passMark }, source);
             manifest = extracted.manifest;
             problems.push(...extracted.problems);
           },

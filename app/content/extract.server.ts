@@ -19,7 +19,7 @@ const READER_BY_TAG = new Map(ACTIVITY_READERS.map((r) => [r.tag, r]));
 /** Where a part like "Option" goes (several kinds may use one tag), for the "belongs inside" message. */
 const PLACES_OF_PART = new Map<string, string[]>();
 for (const r of ACTIVITY_READERS) for (const [part, place] of Object.entries(r.parts)) PLACES_OF_PART.set(part, [...(PLACES_OF_PART.get(part) ?? []), place]);
-const COMPONENTS = new Set(["Step", "Tip", ...ACTIVITY_READERS.flatMap((r) => [r.tag, ...Object.keys(r.parts)])]);
+const COMPONENTS = new Set(["Step", "Tip", "TrainerNotes", ...ACTIVITY_READERS.flatMap((r) => [r.tag, ...Object.keys(r.parts)])]);
 
 /** Step ids that would hide a module page with the same address (app/routes/modules.$slug.complete.tsx). */
 const RESERVED_STEP_IDS = ["complete"];
@@ -29,7 +29,7 @@ const RESERVED_STEP_IDS = ["complete"];
  * lists every authoring mistake with its line. Runs as a remark plugin during compile,
  * so checking and compiling read the file once.
  */
-export function extractManifest(tree: Root, moduleDefaults: { passMark: number }): { manifest: ModuleManifest; problems: ContentProblem[] } {
+export function extractManifest(tree: Root, moduleDefaults: { passMark: number }, source = ""): { manifest: ModuleManifest; problems: ContentProblem[] } {
   const reader = createMdxReader(moduleDefaults);
   const steps: StepInfo[] = [];
   const activities: Record<string, Activity> = {};
@@ -52,6 +52,11 @@ export function extractManifest(tree: Root, moduleDefaults: { passMark: number }
         }
       } else if (name === "Tip") {
         walkStep(el, step);
+      } else if (name === "TrainerNotes") {
+        if (!isJsx(node) || node.name !== "Step") reader.problem(el, "<TrainerNotes> goes directly inside a <Step>, not inside another component.");
+        const notes = markdownInside(el, source);
+        if (!notes) reader.problem(el, "<TrainerNotes> is empty: write what the trainer should say or watch for, or remove it.");
+        else step.trainerNotes.push(notes);
       } else {
         reader.problem(el, `<${name}> belongs inside ${(PLACES_OF_PART.get(name) ?? []).join(" or ")}.`);
       }
@@ -67,10 +72,16 @@ export function extractManifest(tree: Root, moduleDefaults: { passMark: number }
     }
     if (isJsx(node) && node.name === "Step") {
       const a = reader.attrs(node);
-      const step: StepInfo = { id: a.str("id"), title: a.str("title"), activityIds: [] };
+      const step: StepInfo = { id: a.str("id"), title: a.str("title"), activityIds: [], trainerNotes: [] };
+      const liveMinutes = a.num("liveMinutes");
+      if (liveMinutes !== undefined) {
+        if (Number.isInteger(liveMinutes) && liveMinutes >= 1 && liveMinutes <= 180) step.liveMinutes = liveMinutes;
+        else reader.problem(node, `<Step liveMinutes={${liveMinutes}}> must be a whole number of minutes from 1 to 180.`);
+      }
       if (RESERVED_STEP_IDS.includes(step.id)) reader.problem(node, `Step id "${step.id}" is taken by a page of every module (/modules/<slug>/${step.id}); choose another.`);
       else if (reader.claimId(node, step.id, reader.moduleIds, "Step")) steps.push(step);
       walkStep(node, step);
+      removeTrainerNotes(node);
       continue;
     }
     const text = textOf(node);
@@ -78,4 +89,26 @@ export function extractManifest(tree: Root, moduleDefaults: { passMark: number }
   }
   if (steps.length === 0) reader.problemAtLine(1, 'The module has no steps. Wrap its content in <Step id="…" title="…">…</Step>.');
   return { manifest: { steps, activities }, problems: reader.problems };
+}
+
+/** The author's markdown between <TrainerNotes> and </TrainerNotes>, as written. */
+function markdownInside(el: AnyNode, source: string): string {
+  const children = (el as { children?: AnyNode[] }).children ?? [];
+  const first = children[0]?.position?.start.offset;
+  const last = children[children.length - 1]?.position?.end.offset;
+  if (source && first !== undefined && last !== undefined) return dedent(source.slice(first, last)).trim();
+  return children.map((c) => textOf(c)).join("\n\n").trim();
+}
+
+function dedent(text: string): string {
+  const lines = text.split("\n");
+  const indents = lines.filter((l) => l.trim()).map((l) => /^\s*/.exec(l)![0].length);
+  const cut = indents.length > 1 ? Math.min(...indents.slice(1)) : 0;
+  return lines.map((l, i) => (i === 0 ? l : l.slice(Math.min(cut, /^\s*/.exec(l)![0].length)))).join("\n");
+}
+
+/** Trainer notes never reach the compiled code that learners download. */
+function removeTrainerNotes(step: AnyNode) {
+  const holder = step as { children?: AnyNode[] };
+  if (holder.children) holder.children = holder.children.filter((c) => !(isJsx(c) && c.name === "TrainerNotes"));
 }

@@ -15,6 +15,8 @@ export const frontmatterSchema = z.object({
   audience: z.string().trim().max(200).optional(),
   tags: z.array(z.string().trim().min(1)).default([]),
   draft: z.boolean({ error: "draft must be true or false" }).default(false),
+  /** What a trainer brings to run the module live (the printable plan lists them). */
+  materials: z.array(z.string().trim().min(1), { error: "materials must be a list" }).default([]),
 });
 export type ModuleFrontmatter = z.infer<typeof frontmatterSchema>;
 
@@ -38,6 +40,13 @@ export interface StepInfo {
   id: string;
   title: string;
   activityIds: string[];
+  /** Planned minutes when the step is run live (`<Step liveMinutes={8}>`); reading time is the frontmatter's `minutes`. */
+  liveMinutes?: number;
+  /**
+   * The markdown of each `<TrainerNotes>` block, in order. The blocks are cut out of the
+   * compiled MDX, so the code sent to learners never carries them (issue 15).
+   */
+  trainerNotes: string[];
 }
 
 export interface ModuleManifest {

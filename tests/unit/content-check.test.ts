@@ -238,10 +238,10 @@ describe("manifest extraction", () => {
     const { frontmatter, manifest } = result.module;
     expect(frontmatter).toMatchObject({ title: "Doorstep basics (test fixture)", minutes: 10, order: 1, passMark: 80, draft: false, tags: ["test"] });
     expect(manifest.steps).toEqual([
-      { id: "intro", title: "Why we knock", activityIds: [] },
-      { id: "check", title: "A quick check", activityIds: ["basics-quiz"] },
-      { id: "practice", title: "A doorstep", activityIds: ["first-door"] },
-      { id: "wrap-up", title: "Wrapping up", activityIds: ["feeling", "my-why"] },
+      { id: "intro", title: "Why we knock", activityIds: [], trainerNotes: [] },
+      { id: "check", title: "A quick check", activityIds: ["basics-quiz"], trainerNotes: [] },
+      { id: "practice", title: "A doorstep", activityIds: ["first-door"], trainerNotes: [] },
+      { id: "wrap-up", title: "Wrapping up", activityIds: ["feeling", "my-why"], trainerNotes: [] },
     ]);
     expect(Object.keys(manifest.activities).sort()).toEqual(["basics-quiz", "feeling", "first-door", "my-why"]);
     expect(manifest.activities.feeling).toEqual({
@@ -323,5 +323,66 @@ describe("manifest extraction", () => {
   it("compiles the authors' example module cleanly", async () => {
     const result = await compileModuleSource("example", readFileSync("content/modules/example/index.mdx", "utf8"));
     expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+});
+
+describe("trainer notes and live timings (issue 15)", () => {
+  const moduleWith = (body: string) => `---
+title: Notes
+summary: A module with trainer notes.
+minutes: 5
+order: 1
+objectives: [Run it live]
+materials:
+  - Role cards, printed
+---
+
+${body}
+`;
+
+  it("keeps each note's markdown and the planned minutes, and cuts the notes out of the code learners download", async () => {
+    const result = await compileModuleSource(
+      "notes",
+      moduleWith(`<Step id="open" title="Opening" liveMinutes={8}>
+
+Everyone reads this.
+
+<TrainerNotes>
+  Ask the room **who has knocked before**. Watch for the quiet ones.
+
+  - Pair them up
+</TrainerNotes>
+
+<TrainerNotes>Debrief the vote: ask why.</TrainerNotes>
+
+</Step>`),
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.module.frontmatter.materials).toEqual(["Role cards, printed"]);
+    expect(result.module.manifest.steps[0]).toMatchObject({ liveMinutes: 8, trainerNotes: ["Ask the room **who has knocked before**. Watch for the quiet ones.\n\n- Pair them up", "Debrief the vote: ask why."] });
+    expect(result.module.code).toContain("Everyone reads this");
+    expect(result.module.code).not.toContain("who has knocked before");
+    expect(result.module.code).not.toContain("Debrief the vote");
+  });
+
+  it("names empty notes, notes outside a step's own level and impossible timings", async () => {
+    const result = await compileModuleSource(
+      "notes",
+      moduleWith(`<Step id="open" title="Opening" liveMinutes={0}>
+
+<TrainerNotes></TrainerNotes>
+
+<Tip>
+<TrainerNotes>Hidden in a tip.</TrainerNotes>
+</Tip>
+
+</Step>`),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const messages = result.problems.map((p) => p.message).join("\n");
+    expect(messages).toMatch(/liveMinutes=\{0\}> must be a whole number of minutes from 1 to 180/);
+    expect(messages).toMatch(/<TrainerNotes> is empty/);
+    expect(messages).toMatch(/<TrainerNotes> goes directly inside a <Step>/);
   });
 });
