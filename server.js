@@ -13,6 +13,18 @@ const buildPath = path.resolve("build/index.js");
 const build = await import(buildPath);
 const hooks = build.entry.module;
 
+// postgres.js can leave a rejected promise of its own behind when PostgreSQL drops or refuses
+// connections (a restart, a failover). Crashing the server for that would turn a database
+// blip into an outage of every page; requests already answer 503 (ADR 010). Anything else
+// unhandled is a bug, and still stops the process as Node would.
+process.on("unhandledRejection", (reason) => {
+  if (hooks.isDatabaseUnavailable(reason)) {
+    console.error(`database unavailable (a driver promise nobody awaited): ${reason?.code ?? ""} ${reason?.message ?? reason}`);
+    return;
+  }
+  throw reason;
+});
+
 const handle = await hooks.boot().catch((error) => {
   // Another process has the embedded database open: say who, without a stack trace.
   if (error?.name === "DataDirInUseError") {

@@ -23,7 +23,7 @@ export { checkOrigin } from "./lib/http.server";
 export { securityHeaders } from "./lib/security-headers.server";
 export { FORM_MAX_BYTES, hasControlCharacter } from "./lib/request.server";
 export { databaseHandle } from "../db/client.server";
-export { databaseUnavailableText, failedForDatabase } from "./lib/database-unavailable.server";
+export { databaseUnavailableText, failedForDatabase, isDatabaseUnavailable } from "./lib/database-unavailable.server";
 export { stopLive } from "./live/hub.server";
 
 const ABORT_DELAY = 5_000;

