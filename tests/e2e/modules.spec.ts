@@ -2,7 +2,7 @@ import { checkA11y, DEMO, expect, signIn, test } from "./fixtures";
 import { completeModule, loadModule, pathToEnding, playScenario } from "./module-walker";
 import { scenariosOf } from "../../app/content/manifest";
 
-const CORE = ["why-conversations", "conversation-shape", "listening-questions", "telling-your-story", "hard-moments", "conversation-to-action"];
+const CORE = ["why-conversations", "conversation-shape", "listening-questions", "telling-your-story", "hard-moments", "conversation-to-action", "after-the-door"];
 
 test.describe("self-paced modules with JavaScript", () => {
   test("an activist takes a module from start to completion: a quiz failed then passed, a scenario to an ending", async ({ newActivist, page }) => {
