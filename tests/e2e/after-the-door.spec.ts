@@ -21,9 +21,10 @@ async function recordConversation(page: Page, record: RecordActivity, picks: { s
 
 test.describe("after the door, at 390 px", () => {
   test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  // A new activist (the admin's invite flow), a whole conversation and two saves.
+  test.slow();
 
   test("a volunteer plays the scenario, records it, and sees the record compared with what the resident said", async ({ newActivist, page }) => {
-    test.setTimeout(90_000);
     await signIn(page, newActivist.email, newActivist.password);
     const module = await loadModule(SLUG);
     const scenario = module.manifest.activities["bus-route-door"] as ScenarioActivity;
