@@ -47,8 +47,8 @@ test.describe("self-paced modules with JavaScript", () => {
   });
 
   test("every core module's first scenario can be walked to a good ending", async ({ newActivist, page }) => {
-    // Five modules' conversations, a round trip per reply: longer than one page's 30 s.
-    test.setTimeout(120_000);
+    // Seven modules' conversations, a round trip per reply: longer than one page's 30 s.
+    test.setTimeout(170_000);
     await signIn(page, newActivist.email, newActivist.password);
     for (const slug of CORE) {
       const module = await loadModule(slug);
