@@ -249,6 +249,34 @@ export const reflections = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.moduleSlug, t.reflectId] }), check("reflections_body_length", sql`length(${t.body}) <= 5000`)],
 );
 
+/** A learner's record of a practice conversation (app/activities/record): codes only, never a resident's name. */
+export interface RecordEntryValue {
+  support: string;
+  issues: string[];
+  commitment: string;
+  "follow-up": string;
+  note: string;
+}
+
+// The latest record a learner saved for each <Record> (saving again replaces it), with how
+// it compared with what the resident said, against the ending their conversation reached.
+export const recordEntries = pgTable(
+  "record_entries",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    moduleSlug: text("module_slug").notNull(),
+    recordId: text("record_id").notNull(),
+    entry: jsonb("entry").$type<RecordEntryValue>().notNull(),
+    // field -> matched what the resident said
+    results: jsonb("results").$type<Record<string, boolean>>().notNull(),
+    endingId: text("ending_id"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.moduleSlug, t.recordId] }), index("record_entries_module_idx").on(t.moduleSlug, t.recordId)],
+);
+
 export const moduleCompletions = pgTable(
   "module_completions",
   {
@@ -554,7 +582,8 @@ export interface LiveScenarioRoom {
 export type LiveAnswer =
   | { kind: "poll"; optionId: string }
   | { kind: "quiz"; answers: Record<string, string[]> }
-  | { kind: "vote"; choice: number };
+  | { kind: "vote"; choice: number }
+  | { kind: "record"; entry: RecordEntryValue; results: Record<string, boolean>; endingId: string | null };
 
 // The whole state of a session is this row plus its participants and responses. Every
 // change bumps `version` and NOTIFYs doorstep_live in the same transaction, so every app

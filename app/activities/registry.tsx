@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { LivePoll, SelfPacedPoll } from "./poll/ui/views";
 import { LiveQuiz, SelfPacedQuiz } from "./quiz/ui/views";
+import { LiveRecord, SelfPacedRecord } from "./record/ui/views";
 import { LiveReflect, SelfPacedReflect } from "./reflect/ui/views";
 import { Debrief, LiveRolePlay, Role, SelfPacedRolePlay } from "./roleplay/ui/views";
 import { LiveScenario, SelfPacedScenario } from "./scenario/ui/views";
@@ -23,7 +24,7 @@ export interface ActivityViews<Props extends { id: string }> {
 const kind = <Props extends { id: string }>(views: ActivityViews<Props>) => views;
 
 /** Tags that only carry content the kind reads from the manifest (./<kind>/extract.ts): rendered as nothing. */
-const READ_FROM_MANIFEST = ["Question", "Option", "Resident", "Choice"] as const;
+const READ_FROM_MANIFEST = ["Question", "Option", "Resident", "Choice", "Issue", "Expect"] as const;
 
 /** `<Ending>` holds the debrief the scenario view shows for the ending a run reached (scenario/ui/endings.tsx). */
 const Ending = ({ children }: { id: string; children?: ReactNode }) => <>{children}</>;
@@ -34,6 +35,7 @@ export const ACTIVITY_VIEWS = {
   Poll: kind({ SelfPaced: SelfPacedPoll, Live: LivePoll }),
   RolePlay: kind({ SelfPaced: SelfPacedRolePlay, Live: LiveRolePlay, parts: { Role, Debrief } }),
   Reflect: kind({ SelfPaced: SelfPacedReflect, Live: LiveReflect }),
+  Record: kind({ SelfPaced: SelfPacedRecord, Live: LiveRecord }),
 };
 
 export const MANIFEST_ONLY_TAGS: readonly string[] = READ_FROM_MANIFEST;

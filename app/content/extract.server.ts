@@ -2,6 +2,7 @@ import type { Root } from "mdast";
 import { pollReader } from "../activities/poll/extract";
 import { quizReader } from "../activities/quiz/extract";
 import { childElements, createMdxReader, isJsx, textOf, type ActivityReader, type AnyNode, type ContentProblem } from "../activities/reading/mdx-reader";
+import { recordReader } from "../activities/record/extract";
 import { reflectReader } from "../activities/reflect/extract";
 import { rolePlayReader } from "../activities/roleplay/extract";
 import { scenarioReader } from "../activities/scenario/extract";
@@ -13,7 +14,7 @@ export type { ContentProblem } from "../activities/reading/mdx-reader";
  * Each activity kind's reader (app/activities/<kind>/extract.ts), by the tag authors
  * write. A new kind adds its reader here ("Adding an activity kind", docs/authoring.md).
  */
-export const ACTIVITY_READERS: readonly ActivityReader<Activity>[] = [quizReader, scenarioReader, pollReader, rolePlayReader, reflectReader];
+export const ACTIVITY_READERS: readonly ActivityReader<Activity>[] = [quizReader, scenarioReader, pollReader, rolePlayReader, reflectReader, recordReader];
 
 const READER_BY_TAG = new Map(ACTIVITY_READERS.map((r) => [r.tag, r]));
 /** Where a part like "Option" goes (several kinds may use one tag), for the "belongs inside" message. */
@@ -48,6 +49,7 @@ export function extractManifest(tree: Root, moduleDefaults: { passMark: number }
         const activity = kind.read(el, step.id, reader);
         if (activity.id && reader.claimId(el, activity.id, reader.moduleIds, name)) {
           activities[activity.id] = activity;
+          reader.earlier.set(activity.id, activity);
           step.activityIds.push(activity.id);
         }
       } else if (name === "Tip") {

@@ -24,17 +24,19 @@ export type ModuleFrontmatter = z.infer<typeof frontmatterSchema>;
 // beside its reader, scoring and views; the module's manifest is their union.
 import type { PollActivity } from "../activities/poll/manifest";
 import type { QuizActivity } from "../activities/quiz/manifest";
+import type { RecordActivity } from "../activities/record/manifest";
 import type { ReflectActivity } from "../activities/reflect/manifest";
 import type { RolePlayActivity } from "../activities/roleplay/manifest";
 import type { ScenarioActivity } from "../activities/scenario/manifest";
 
 export type { PollActivity } from "../activities/poll/manifest";
 export type { QuizActivity, QuizOption, QuizQuestion } from "../activities/quiz/manifest";
+export type { RecordActivity } from "../activities/record/manifest";
 export type { ReflectActivity } from "../activities/reflect/manifest";
 export type { RolePlayActivity, RolePlayRole } from "../activities/roleplay/manifest";
 export type { EndingOutcome, ScenarioActivity, ScenarioChoice, ScenarioNode } from "../activities/scenario/manifest";
 
-export type Activity = QuizActivity | ScenarioActivity | PollActivity | RolePlayActivity | ReflectActivity;
+export type Activity = QuizActivity | ScenarioActivity | PollActivity | RolePlayActivity | ReflectActivity | RecordActivity;
 
 export interface StepInfo {
   id: string;

@@ -5,6 +5,8 @@ import { getModule } from "../content/catalog.server";
 import type { CompiledModule } from "../content/manifest";
 import { scoreQuiz } from "../activities/quiz/scoring";
 import { checkMove } from "../activities/scenario/moves";
+import type { RecordEntry } from "../activities/record/manifest";
+import { checkRecord } from "../activities/record/scoring";
 import {
   activityOnStep,
   core,
@@ -34,6 +36,21 @@ export async function vote(code: string, userId: string, activityId: string, tur
     const move = checkMove(scenario, room.currentNode, choice);
     if (!move.ok) throw new Refused(move.status, move.message);
     return { activityId, slot: voteSlot(room), answer: { kind: "vote", choice }, stepIndex: s!.stepIndex, room: { run: room.run, turn } };
+  });
+}
+
+/**
+ * A participant's record of the conversation the room just played: compared with what the
+ * resident said as the room's run of that scenario ended (none yet: what holds however it
+ * went). A new record replaces their earlier one.
+ */
+export async function recordConversation(code: string, userId: string, activityId: string, entry: RecordEntry) {
+  return answer(code, userId, { readState: true }, (module, s) => {
+    const record = activityOnStep(s!, module, activityId, ["record"]);
+    const check = checkRecord(record, entry, s!.scenarios[record.scenarioId]?.endingId ?? null);
+    if (!check.ok) throw new Refused(check.status, check.message);
+    const { results, endingId } = check.value;
+    return { activityId, slot: "", answer: { kind: "record", entry, results, endingId }, stepIndex: s!.stepIndex };
   });
 }
 

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { livePollAnswerFields } from "../activities/poll/form.server";
 import { isQuizAnswerField, readQuizAnswers } from "../activities/quiz/form.server";
+import { recordEntryOf, recordFields } from "../activities/record/form.server";
 import { reflectFields } from "../activities/reflect/form.server";
 import { pairFields, readRubricItems, RUBRIC_ITEM_FIELD } from "../activities/roleplay/form.server";
 import { scenarioAdvanceFields, scenarioVoteFields } from "../activities/scenario/form.server";
 import { getModule } from "../content/catalog.server";
 import { REFLECTION_MAX, saveReflection } from "../progress/record.server";
-import { respond, vote } from "./answers.server";
+import { recordConversation, respond, vote } from "./answers.server";
 import { endSession, markAttendance } from "./attendance.server";
 import { findLiveSession, isParticipant, MESSAGES, type LiveActor, type LiveStatus } from "./core.server";
 import { reveal, setStep, startTimer, stopTimer } from "./lifecycle.server";
@@ -49,6 +50,7 @@ const participantSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("vote"), activityId, ...scenarioVoteFields }),
     z.object({ intent: z.literal("rubric"), activityId }),
     z.object({ intent: z.literal("reflect"), activityId, ...reflectFields }),
+    z.object({ intent: z.literal("record"), activityId, ...recordFields }),
   ],
   { error: "Unknown action: reload the page and try again." },
 );
@@ -107,6 +109,10 @@ export async function runParticipantCommand(code: string, userId: string, form: 
     }
     case "vote": {
       const result = await vote(code, userId, input.activityId, input.turn, input.choice);
+      return result.ok ? { ok: true, value: { intent: input.intent, version: result.value.version } } : refuseActivity(result, input.activityId);
+    }
+    case "record": {
+      const result = await recordConversation(code, userId, input.activityId, recordEntryOf(input, form));
       return result.ok ? { ok: true, value: { intent: input.intent, version: result.value.version } } : refuseActivity(result, input.activityId);
     }
     case "rubric": {

@@ -190,7 +190,7 @@ export function currentStep(session: SessionCore, module: CompiledModule) {
 }
 
 /** The activity if it is on the current step and of one of `kinds`; otherwise a 400. */
-export function activityOnStep<K extends "quiz" | "poll" | "scenario" | "roleplay">(session: SessionCore, module: CompiledModule, activityId: string, kinds: K[]) {
+export function activityOnStep<K extends "quiz" | "poll" | "scenario" | "roleplay" | "record">(session: SessionCore, module: CompiledModule, activityId: string, kinds: K[]) {
   const step = currentStep(session, module);
   const activity = module.manifest.activities[activityId];
   if (!activity || !step.activityIds.includes(activityId)) {

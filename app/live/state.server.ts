@@ -141,6 +141,9 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
         questions: Object.fromEntries(activity.questions.map((q) => [q.id, Object.fromEntries(q.options.map((o) => [o.id, 0]))])),
       };
     }
+    if (activity.kind === "record") {
+      tallies[id] = { kind: "record", total: 0, fields: {}, endingId: session.scenarios[activity.scenarioId]?.endingId ?? null };
+    }
     if (activity.kind === "scenario") {
       const room = session.scenarios[id] ?? { run: 1, currentNode: activity.start, path: [], endingId: null };
       currentSlots.set(id, voteSlot(room));
@@ -162,6 +165,21 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
         for (const [questionId, optionIds] of Object.entries(r.answer.answers)) {
           const counts = tally.questions[questionId];
           if (counts) for (const o of optionIds) counts[o] = (counts[o] ?? 0) + 1;
+        }
+      } else if (tally.kind === "record" && r.answer.kind === "record") {
+        tally.total++;
+        const { entry } = r.answer;
+        const picks: [string, string[]][] = [
+          ["support", [entry.support]],
+          ["issues", entry.issues],
+          ["commitment", [entry.commitment]],
+          ["follow-up", [entry["follow-up"]]],
+        ];
+        // Maps, not {} lookups, while counting: codes were checked on the way in, but a count keyed by "__proto__" must never reach Object.prototype.
+        for (const [field, codes] of picks) {
+          const counts = new Map(Object.entries(tally.fields[field] ?? {}));
+          for (const c of codes) counts.set(c, (counts.get(c) ?? 0) + 1);
+          tally.fields[field] = Object.fromEntries(counts);
         }
       }
       let mine = responsesByUser.get(r.userId);

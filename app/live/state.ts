@@ -23,7 +23,9 @@ export const RUBRIC_ITEM_IDS: readonly string[] = RUBRIC_ITEMS.map((i) => i.id);
 
 export type LiveTally =
   | { kind: "poll"; total: number; counts: Record<string, number> }
-  | { kind: "quiz"; total: number; questions: Record<string, Record<string, number>> };
+  | { kind: "quiz"; total: number; questions: Record<string, Record<string, number>> }
+  /** Records of a conversation: per field, how many chose each code; compared against the room's ending. */
+  | { kind: "record"; total: number; fields: Record<string, Record<string, number>>; endingId: string | null };
 
 export interface LiveScenarioView {
   run: number;

@@ -3,7 +3,7 @@ import { databaseHandle, db, preparedStatement } from "../../db/client.server";
 import { moduleCompletions, quizAttempts, reflections, scenarioRuns } from "../../db/schema";
 import type { Activity, CompiledModule, ScenarioActivity, StepInfo } from "../content/manifest";
 import { percentDone, requirementListsOf, requirementsMet, seenSteps, ownRows, type RequirementsMet, type RuleInputs } from "./completion.server";
-import type { QuizAttemptView, ScenarioRunView } from "./record.server";
+import type { QuizAttemptView, RecordProgress, ScenarioRunView } from "./record.server";
 
 // What the pages show of a learner's progress: the module page (moduleProgress), the step
 // page (viewStep, which also records the view), the catalogue and the learner's record.
@@ -23,6 +23,8 @@ export interface ModuleProgress {
   scenarios: Record<string, { latest: ScenarioRunView; endingsReached: string[] }>;
   polls: Record<string, { mine: string; tally: Record<string, number> }>;
   reflections: Record<string, string>;
+  /** The learner's saved record of each <Record>'s conversation and how it compared. */
+  records: Record<string, RecordProgress>;
   completion: { how: "self" | "live"; completedAt: Date; contentHash: string } | null;
   /** Share of requirements met, 0–100. */
   percent: number;
@@ -34,6 +36,7 @@ interface ProgressRow {
   runs: (Omit<ScenarioRunView, "ended"> & { scenarioId: string; ended: boolean })[];
   polls: { pollId: string; optionId: string }[];
   reflections: { reflectId: string; body: string }[];
+  records: ({ recordId: string } & RecordProgress)[];
   completion: { how: "self" | "live"; completedAt: number; contentHash: string } | null;
   tallies: { pollId: string; optionId: string; n: number }[];
 }
@@ -41,7 +44,9 @@ interface ProgressRow {
 type ModuleProgressRow = ProgressRow & RequirementsMet;
 
 /** A learner's state in activities, from the JSON the progress statements build. */
-function activityProgress(row: Pick<ProgressRow, "attempts" | "runs" | "polls" | "reflections" | "tallies">): Pick<ModuleProgress, "quizzes" | "scenarios" | "polls" | "reflections"> {
+function activityProgress(
+  row: Pick<ProgressRow, "attempts" | "runs" | "polls" | "reflections" | "records" | "tallies">,
+): Pick<ModuleProgress, "quizzes" | "scenarios" | "polls" | "reflections" | "records"> {
   const quizzes: ModuleProgress["quizzes"] = {};
   for (const a of row.attempts) {
     quizzes[a.quizId] = {
@@ -64,7 +69,8 @@ function activityProgress(row: Pick<ProgressRow, "attempts" | "runs" | "polls" |
     const entry = polls[t.pollId];
     if (entry) entry.tally[t.optionId] = Number(t.n);
   }
-  return { quizzes, scenarios, polls, reflections: Object.fromEntries(row.reflections.map((r) => [r.reflectId, r.body])) };
+  const records = Object.fromEntries(row.records.map(({ recordId, entry, results, endingId }) => [recordId, { entry, results, endingId }]));
+  return { quizzes, scenarios, polls, reflections: Object.fromEntries(row.reflections.map((r) => [r.reflectId, r.body])), records };
 }
 
 // The completion rule's inputs in a statement whose $1 is the user, $2 the module and
@@ -95,6 +101,8 @@ const activityColumns = (only: (column: string) => string) => `
      from ${own("poll_answers")} p where ${only("p.poll_id")}) as polls,
   (select coalesce(json_agg(json_build_object('reflectId', f.reflect_id, 'body', f.body)), '[]')
      from ${own("reflections")} f where ${only("f.reflect_id")}) as reflections,
+  (select coalesce(json_agg(json_build_object('recordId', e.record_id, 'entry', e.entry, 'results', e.results, 'endingId', e.ending_id)), '[]')
+     from ${own("record_entries")} e where ${only("e.record_id")}) as records,
   (select coalesce(json_agg(json_build_object('pollId', t.poll_id, 'optionId', t.option_id, 'n', t.n)), '[]')
      from (select poll_id, option_id, count(*) as n from poll_answers
             where module_slug = $2::text and ${only("poll_id")} group by poll_id, option_id) t) as tallies`;

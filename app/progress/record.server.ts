@@ -1,11 +1,13 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
-import { pollAnswers, quizAttempts, reflections, scenarioRuns, type ScenarioMove } from "../../db/schema";
+import { pollAnswers, quizAttempts, recordEntries, reflections, scenarioRuns, type RecordEntryValue, type ScenarioMove } from "../../db/schema";
 import type { CompiledModule } from "../content/manifest";
 import { refuse, type Result } from "../lib/result";
 import { completeIfDone } from "./completion.server";
 import { scoreQuiz, type QuizAnswers } from "../activities/quiz/scoring";
 import { checkMove } from "../activities/scenario/moves";
+import { checkRecord } from "../activities/record/scoring";
+import type { RecordEntry } from "../activities/record/manifest";
 
 // What a learner does in a module, recorded: step views, quiz attempts, scenario moves, poll
 // answers and reflections. Each write that can finish the module asks completeIfDone.
@@ -200,4 +202,37 @@ export async function saveReflection(userId: string, module: CompiledModule, ref
     .values({ userId, moduleSlug: module.slug, reflectId, body })
     .onConflictDoUpdate({ target: [reflections.userId, reflections.moduleSlug, reflections.reflectId], set: { body, updatedAt: sql`now()` } });
   return { ok: true, value: null };
+}
+
+// ---------------------------------------------------------------- conversation records
+
+export interface RecordProgress {
+  entry: RecordEntryValue;
+  results: Record<string, boolean>;
+  endingId: string | null;
+}
+
+/**
+ * Save a learner's record of a scenario's conversation, compared with what the resident
+ * said as the learner's latest finished run of that scenario went (no finished run: what
+ * holds however it went). Saving again replaces it. It is practice with feedback, not a
+ * requirement: like a reflection it does not gate completion (docs/decisions/019).
+ */
+export async function saveRecord(userId: string, module: CompiledModule, recordId: string, entry: RecordEntry): Promise<ProgressResult<RecordProgress>> {
+  const record = module.manifest.activities[recordId];
+  if (!record || record.kind !== "record") return refuse(400, `Module “${module.frontmatter.title}” has no record "${recordId}".`);
+  const [run] = await db()
+    .select({ endingId: scenarioRuns.endingId })
+    .from(scenarioRuns)
+    .where(and(eq(scenarioRuns.userId, userId), eq(scenarioRuns.moduleSlug, module.slug), eq(scenarioRuns.scenarioId, record.scenarioId), sql`${scenarioRuns.endedAt} is not null`))
+    .orderBy(desc(scenarioRuns.endedAt))
+    .limit(1);
+  const check = checkRecord(record, entry, run?.endingId ?? null);
+  if (!check.ok) return check;
+  const values = { entry, results: check.value.results, endingId: check.value.endingId };
+  await db()
+    .insert(recordEntries)
+    .values({ userId, moduleSlug: module.slug, recordId, ...values })
+    .onConflictDoUpdate({ target: [recordEntries.userId, recordEntries.moduleSlug, recordEntries.recordId], set: { ...values, updatedAt: sql`now()` } });
+  return { ok: true, value: values };
 }

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { pollAnswerFields } from "../activities/poll/form.server";
 import { isQuizAnswerField, readQuizAnswers } from "../activities/quiz/form.server";
+import { recordEntryOf, recordFields } from "../activities/record/form.server";
 import { reflectFields } from "../activities/reflect/form.server";
 import { scenarioChooseFields } from "../activities/scenario/form.server";
 import type { CompiledModule } from "../content/manifest";
 import { refuse, refuseActivity, type ActivityResult } from "../lib/result";
-import { answerPoll, chooseReply, saveReflection, startScenario, submitQuiz, type ProgressResult } from "./record.server";
+import { answerPoll, chooseReply, saveRecord, saveReflection, startScenario, submitQuiz, type ProgressResult } from "./record.server";
 
 // Turns an activity form post into one domain call. Shared by the self-paced step page
 // (and, later, any other page that embeds activities).
@@ -22,6 +23,7 @@ const submissionSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("scenario-choose"), activityId, ...scenarioChooseFields }),
     z.object({ intent: z.literal("poll"), activityId, ...pollAnswerFields }),
     z.object({ intent: z.literal("reflect"), activityId, ...reflectFields }),
+    z.object({ intent: z.literal("record"), activityId, ...recordFields }),
   ],
   { error: "Unknown action: reload the page and try again." },
 );
@@ -50,6 +52,9 @@ export async function handleActivitySubmission(userId: string, module: CompiledM
     }
     case "poll":
       result = await answerPoll(userId, module, input.activityId, input.optionId);
+      break;
+    case "record":
+      result = await saveRecord(userId, module, input.activityId, recordEntryOf(input, form));
       break;
     case "reflect":
       result = await saveReflection(userId, module, input.activityId, input.body.trim());

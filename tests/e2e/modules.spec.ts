@@ -2,7 +2,7 @@ import { checkA11y, DEMO, expect, signIn, test } from "./fixtures";
 import { completeModule, loadModule, pathToEnding, playScenario } from "./module-walker";
 import { scenariosOf } from "../../app/content/manifest";
 
-const CORE = ["why-conversations", "conversation-shape", "listening-questions", "telling-your-story", "hard-moments", "conversation-to-action"];
+const CORE = ["why-conversations", "conversation-shape", "listening-questions", "telling-your-story", "hard-moments", "conversation-to-action", "after-the-door"];
 
 test.describe("self-paced modules with JavaScript", () => {
   test("an activist takes a module from start to completion: a quiz failed then passed, a scenario to an ending", async ({ newActivist, page }) => {
@@ -47,8 +47,8 @@ test.describe("self-paced modules with JavaScript", () => {
   });
 
   test("every core module's first scenario can be walked to a good ending", async ({ newActivist, page }) => {
-    // Five modules' conversations, a round trip per reply: longer than one page's 30 s.
-    test.setTimeout(120_000);
+    // Seven modules' conversations, a round trip per reply: longer than one page's 30 s.
+    test.setTimeout(170_000);
     await signIn(page, newActivist.email, newActivist.password);
     for (const slug of CORE) {
       const module = await loadModule(slug);

@@ -6,7 +6,7 @@ import type { CompiledModule, QuizActivity } from "../../app/content/manifest";
 // Issue 15: the right answer used to be listed first everywhere, so tapping the top option
 // passed every quiz. Each learner now sees the options in their own order for each attempt.
 
-const CORE = ["why-conversations", "conversation-shape", "listening-questions", "telling-your-story", "hard-moments", "conversation-to-action"];
+const CORE = ["why-conversations", "conversation-shape", "listening-questions", "telling-your-story", "hard-moments", "conversation-to-action", "after-the-door"];
 
 function quizOf(module: CompiledModule): { stepId: string; quiz: QuizActivity } {
   for (const step of module.manifest.steps) {

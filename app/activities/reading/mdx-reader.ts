@@ -63,6 +63,8 @@ export interface MdxReader {
   expectOnly(parent: JsxElement, allowed: string[]): void;
   /** Defaults from the module's frontmatter. */
   defaults: { passMark: number };
+  /** The activities read so far, by id: a kind that refers to an earlier one (a record to its scenario) looks it up here. */
+  earlier: Map<string, { kind: string }>;
   problems: ContentProblem[];
 }
 
@@ -139,6 +141,7 @@ export function createMdxReader(defaults: { passMark: number }): MdxReader {
     moduleIds,
     expectOnly,
     defaults,
+    earlier: new Map(),
     problems,
   };
 }

@@ -1,6 +1,7 @@
 import { createContext, useContext } from "react";
 import type { Activity, ModuleManifest } from "~/content/manifest";
 import type { ShuffleSeeds } from "~/activities/order/shuffle";
+import type { RecordEntry, RecordField } from "~/activities/record/manifest";
 import type { LiveAnswer, LiveMe, LivePresenter, LiveScenarioView, LiveShared, LiveTally } from "~/live/state";
 
 /** What a learner has done in this module, as the page loader sends it. */
@@ -13,6 +14,8 @@ export interface RuntimeProgress {
   scenarios: Record<string, { latest: { id: string; path: { node: string; choice: number }[]; currentNode: string; endingId: string | null; outcome: string | null; ended: boolean }; endingsReached: string[] }>;
   polls: Record<string, { mine: string; tally: Record<string, number> }>;
   reflections: Record<string, string>;
+  /** Saved conversation records (app/activities/record): absent where a page sends none. */
+  records?: Record<string, { entry: RecordEntry; results: Partial<Record<RecordField, boolean>>; endingId: string | null }>;
 }
 
 /**
