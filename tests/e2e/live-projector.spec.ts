@@ -58,6 +58,15 @@ test("a trainer drives the projector from a phone remote; the projector and the 
   expect(codeSize).toBeGreaterThanOrEqual(64);
   const titleSize = await display.getByTestId("projector-step").evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   expect(titleSize).toBeGreaterThanOrEqual(48);
+  const proseSize = await display.locator(".step-body").first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  expect(proseSize).toBeGreaterThanOrEqual(24);
+  // The code fits its column: it never runs under the step.
+  const codeBox = await display.getByTestId("projector-code").evaluate((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return { right: range.getBoundingClientRect().right, column: el.parentElement!.getBoundingClientRect().right };
+  });
+  expect(codeBox.right).toBeLessThanOrEqual(codeBox.column);
   // No controls and no site chrome on the projector.
   await expect(display.getByRole("button")).toHaveCount(0);
   await expect(display.getByRole("navigation")).toHaveCount(0);

@@ -166,7 +166,8 @@ describe("the remote", () => {
 
   it("answers malformed commands with a 400 and changes nothing; timer start and stop work", async () => {
     const { code, trainer } = await session();
-    for (const fields of [{ intent: "step", to: "next" }, { intent: "timer-start", seconds: "0" }, { intent: "nope" }, { intent: "end" }]) {
+    const malformed: Record<string, string>[] = [{ intent: "step", to: "next" }, { intent: "timer-start", seconds: "0" }, { intent: "nope" }, { intent: "end" }];
+    for (const fields of malformed) {
       expect((await run(liveRemote.action, post(`/live/${code}/remote`, fields, trainer.cookie), { code })).status, JSON.stringify(fields)).toBe(400);
     }
     const view = () => run(liveRemote.loader, get(`/live/${code}/remote`, trainer.cookie), { code }).then((r) => (r.body as { view: LiveView }).view.shared);
