@@ -30,7 +30,7 @@ async function tabTo(page: Page, name: string) {
 }
 
 test("a trainer drives the projector from a phone remote; the projector and the room follow", async ({ page: trainer, newPage }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(240_000); // four axe runs and three browsers on a busy machine
   const module = await loadModule(MODULE);
   const steps = module.manifest.steps;
   const pollStep = steps.findIndex((s) => s.activityIds.some((id) => module.manifest.activities[id]?.kind === "poll"));
