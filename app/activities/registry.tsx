@@ -1,6 +1,12 @@
 import type { ReactNode } from "react";
+import { DisplayPoll } from "./poll/ui/display";
+import { DisplayQuiz } from "./quiz/ui/display";
+import { DisplayReflect } from "./reflect/ui/display";
+import { DisplayRolePlay } from "./roleplay/ui/display";
+import { DisplayScenario } from "./scenario/ui/display";
 import { LivePoll, SelfPacedPoll } from "./poll/ui/views";
 import { LiveQuiz, SelfPacedQuiz } from "./quiz/ui/views";
+import { DisplayRecord } from "./record/ui/display";
 import { LiveRecord, SelfPacedRecord } from "./record/ui/views";
 import { LiveReflect, SelfPacedReflect } from "./reflect/ui/views";
 import { Debrief, LiveRolePlay, Role, SelfPacedRolePlay } from "./roleplay/ui/views";
@@ -12,15 +18,17 @@ import { LiveScenario, SelfPacedScenario } from "./scenario/ui/views";
 // activity kind"). The manifest readers are a separate, server-only table so the
 // browser bundle does not carry the MDX parser.
 
-/** A kind's views: self-paced, and live (which renders the presenter's or a participant's side). */
+/** A kind's views: self-paced, live (the presenter's or a participant's side) and the projector's. */
 export interface ActivityViews<Props extends { id: string }> {
   SelfPaced: (props: Props) => JSX.Element | null;
   Live: (props: Props) => JSX.Element | null;
+  /** The projector's read-only view in a live session: no forms, tallies in the author's order. */
+  Display: (props: Props) => JSX.Element | null;
   /** Components for the tags authors write inside it, where the kind renders them itself (a role card). */
   parts?: Record<string, (props: never) => JSX.Element | null>;
 }
 
-/** Ties a kind's two views to one props type, so a view that expects other props does not typecheck. */
+/** Ties a kind's views to one props type, so a view that expects other props does not typecheck. */
 const kind = <Props extends { id: string }>(views: ActivityViews<Props>) => views;
 
 /** Tags that only carry content the kind reads from the manifest (./<kind>/extract.ts): rendered as nothing. */
@@ -30,12 +38,12 @@ const READ_FROM_MANIFEST = ["Question", "Option", "Resident", "Choice", "Issue",
 const Ending = ({ children }: { id: string; children?: ReactNode }) => <>{children}</>;
 
 export const ACTIVITY_VIEWS = {
-  Quiz: kind({ SelfPaced: SelfPacedQuiz, Live: LiveQuiz }),
-  Scenario: kind({ SelfPaced: SelfPacedScenario, Live: LiveScenario, parts: { Ending } }),
-  Poll: kind({ SelfPaced: SelfPacedPoll, Live: LivePoll }),
-  RolePlay: kind({ SelfPaced: SelfPacedRolePlay, Live: LiveRolePlay, parts: { Role, Debrief } }),
-  Reflect: kind({ SelfPaced: SelfPacedReflect, Live: LiveReflect }),
-  Record: kind({ SelfPaced: SelfPacedRecord, Live: LiveRecord }),
+  Quiz: kind({ SelfPaced: SelfPacedQuiz, Live: LiveQuiz, Display: DisplayQuiz }),
+  Scenario: kind({ SelfPaced: SelfPacedScenario, Live: LiveScenario, Display: DisplayScenario, parts: { Ending } }),
+  Poll: kind({ SelfPaced: SelfPacedPoll, Live: LivePoll, Display: DisplayPoll }),
+  RolePlay: kind({ SelfPaced: SelfPacedRolePlay, Live: LiveRolePlay, Display: DisplayRolePlay, parts: { Role, Debrief } }),
+  Reflect: kind({ SelfPaced: SelfPacedReflect, Live: LiveReflect, Display: DisplayReflect }),
+  Record: kind({ SelfPaced: SelfPacedRecord, Live: LiveRecord, Display: DisplayRecord }),
 };
 
 export const MANIFEST_ONLY_TAGS: readonly string[] = READ_FROM_MANIFEST;

@@ -154,6 +154,7 @@ export class LiveHub {
     let participantShared: string | null = null;
     let participantSameness: string | null = null;
     let presenterEvent: string | null = null;
+    let displayEvent: string | null = null;
     for (const client of clients) {
       if (views.version < client.version) continue;
       client.version = views.version;
@@ -163,6 +164,9 @@ export class LiveHub {
           `{"shared":${JSON.stringify(views.presenterShared)},"me":null,"presenter":${JSON.stringify(views.presenter)}}`,
         );
         client.send(presenterEvent);
+      } else if (client.viewer.kind === "display") {
+        displayEvent ??= sseEvent(views.version, `{"shared":${JSON.stringify(views.displayShared)},"me":null,"presenter":null}`);
+        client.send(displayEvent);
       } else {
         participantShared ??= JSON.stringify(views.participantShared);
         participantSameness ??= JSON.stringify({ ...views.participantShared, version: 0, serverNow: "" });
@@ -195,7 +199,7 @@ export class LiveHub {
         if (client.viewer.kind === "participant") client.send(ping);
         else {
           client.send(": heartbeat\n\n");
-          presenters++;
+          if (client.viewer.kind === "presenter") presenters++;
         }
       }
       if (!presenters) continue;

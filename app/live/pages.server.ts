@@ -10,7 +10,7 @@ import { canDrive, findLiveSession, isParticipant, MESSAGES, type LiveActor, typ
 import { refuse } from "../lib/result";
 import { liveShuffleSeeds } from "../activities/order/shuffle.server";
 import type { ShuffleSeeds } from "../activities/order/shuffle";
-import type { LiveView } from "./state";
+import type { LiveView, LiveViewer } from "./state";
 import { liveState } from "./state.server";
 
 // What the live pages' loaders need, each in one call.
@@ -43,13 +43,22 @@ export interface PresenterPage {
   join: { code: string; spaced: string; url: string; shortUrl: string; qrSvg: string };
 }
 
-/** The presenter view: only the session's trainer or an admin. */
-export async function presenterPage(codeInput: string, actor: LiveActor, origin: string): Promise<LiveResult<WithModuleCode<PresenterPage>>> {
+/**
+ * The presenter view, its phone remote and its projector display: only the session's
+ * trainer or an admin. The display's view is the room's (no names, no presenter-only
+ * fields); the presenter and the remote get the presenter's.
+ */
+export async function presenterPage(
+  codeInput: string,
+  actor: LiveActor,
+  origin: string,
+  viewer: { kind: "presenter" } | { kind: "display" } = { kind: "presenter" },
+): Promise<LiveResult<WithModuleCode<PresenterPage>>> {
   const session = await findLiveSession(codeInput);
   if (!session) return refuse(404, MESSAGES.unknownCode);
   if (!canDrive(session, actor)) return refuse(403, MESSAGES.notDriver);
   const module = liveModule(session.moduleSlug);
-  const view = await liveState(session.id, { kind: "presenter" });
+  const view = await liveState(session.id, viewer);
   if (!module || !view) return refuse(410, MESSAGES.moduleGone);
   const url = `${origin}/join/${session.code}`;
   return {
@@ -127,18 +136,18 @@ export async function isLiveParticipantOfModule(userId: string, moduleSlug: stri
   return Boolean(row);
 }
 
-/** Who may open the event stream, and as what. */
+/** Who may open the event stream, and as what (the presenter and the projector: the session's drivers). */
 export async function streamAccess(
   codeInput: string,
   actor: LiveActor,
-  asPresenter: boolean,
-): Promise<LiveResult<{ sessionId: string; ended: boolean; viewer: { kind: "presenter" } | { kind: "participant"; userId: string } }>> {
+  as: LiveViewer["kind"],
+): Promise<LiveResult<{ sessionId: string; ended: boolean; viewer: LiveViewer }>> {
   const session = await findLiveSession(codeInput);
   if (!session) return refuse(404, MESSAGES.unknownCode);
   const ended = session.status === "ended";
-  if (asPresenter) {
+  if (as === "presenter" || as === "display") {
     if (!canDrive(session, actor)) return refuse(403, MESSAGES.notDriver);
-    return { ok: true, value: { sessionId: session.id, ended, viewer: { kind: "presenter" } } };
+    return { ok: true, value: { sessionId: session.id, ended, viewer: { kind: as } } };
   }
   if (!(await isParticipant(session.id, actor.id))) return refuse(403, MESSAGES.notParticipant);
   return { ok: true, value: { sessionId: session.id, ended, viewer: { kind: "participant", userId: actor.id } } };

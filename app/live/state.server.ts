@@ -111,6 +111,8 @@ export interface LiveViews {
   /** What every participant sees alike. */
   participantShared: LiveShared;
   presenterShared: LiveShared;
+  /** The projector: the participants' shared state, with the room's scenario votes. */
+  displayShared: LiveShared;
   presenter: LivePresenter;
   /** One participant's own part (null if they are not in the session). */
   me(userId: string): LiveMe | null;
@@ -247,6 +249,9 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
     status: session.status,
     participantShared: { ...base, tallies: revealedTallies, scenarios },
     presenterShared: { ...base, tallies, scenarios: presenterScenarios },
+    // Poll and quiz tallies only once revealed, as on every participant's device; the
+    // scenario's votes are the room's shared decision, so the room sees them (ADR 019).
+    displayShared: { ...base, tallies: revealedTallies, scenarios: presenterScenarios },
     presenter,
     me(userId) {
       const p = byId.get(userId);
@@ -281,6 +286,7 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
 
 export function viewFor(views: LiveViews, viewer: LiveViewer): LiveView {
   if (viewer.kind === "presenter") return { shared: views.presenterShared, me: null, presenter: views.presenter };
+  if (viewer.kind === "display") return { shared: views.displayShared, me: null, presenter: null };
   return { shared: views.participantShared, me: views.me(viewer.userId), presenter: null };
 }
 

@@ -111,7 +111,11 @@ export interface LiveView {
   presenter: LivePresenter | null;
 }
 
-export type LiveViewer = { kind: "presenter" } | { kind: "participant"; userId: string };
+/**
+ * Who a view is cut for. The projector ("display") gets what the room may see: the
+ * participants' shared state plus the room's scenario votes, and nobody's name (issue 15).
+ */
+export type LiveViewer = { kind: "presenter" } | { kind: "display" } | { kind: "participant"; userId: string };
 
 /** The SSE event carrying a LiveView; its `id:` is the version. */
 export const LIVE_STATE_EVENT = "state";

@@ -25,10 +25,12 @@ export function Tip({ title, children }: { title?: string; children?: ReactNode 
   );
 }
 
-/** The MDX component for a kind: its self-paced view, or in a live session its live one. */
+/** The MDX component for a kind: its self-paced view, or in a live session its live one (the projector: its display view). */
 function modeSwitch<Props extends { id: string }>(views: ActivityViews<Props>) {
   return function Activity(props: Props) {
-    return useRuntime().mode === "live" ? <views.Live {...props} /> : <views.SelfPaced {...props} />;
+    const runtime = useRuntime();
+    if (runtime.mode !== "live") return <views.SelfPaced {...props} />;
+    return runtime.live?.role === "display" ? <views.Display {...props} /> : <views.Live {...props} />;
   };
 }
 

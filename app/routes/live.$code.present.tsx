@@ -6,6 +6,7 @@ import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
 import { liveModuleRuntime } from "~/mdx/live-runtime";
 import { EndSession, JoinPanel, ParticipantsPanel, StepControls, TimerControls } from "~/components/live/presenter";
+import { ProjectorLinks } from "~/components/live/remote";
 import { useLiveState, type LiveConnection } from "~/components/live/use-live-state";
 import { env } from "~/lib/env.server";
 import { runPresenterCommand } from "~/live/commands.server";
@@ -94,7 +95,10 @@ export default function LivePresenter() {
           </Link>
         </div>
       ) : (
-        <JoinPanel join={page.join} />
+        <>
+          <JoinPanel join={page.join} />
+          <ProjectorLinks code={shared.code} remoteUrl={page.join.shortUrl.replace(/\/join$/, `/live/${shared.code}/remote`)} />
+        </>
       )}
       <div className="present-layout">
         <div className="present-main">

@@ -71,6 +71,9 @@ const ROUTES: RouteCase[] = [
   // real session (participants, its trainer, admins) is live-routes.test.ts.
   { file: "live.$code._index", path: "/live/:code", params: () => ({ code: UNKNOWN_CODE }), allowed: SIGNED_IN, allowedStatus: 404 },
   { file: "live.$code.present", path: "/live/:code/present", params: () => ({ code: UNKNOWN_CODE }), allowed: RUN_LIVE, allowedStatus: 404 },
+  // The projector and the phone remote follow the presenter's rule (live-projector.test.ts: whose session).
+  { file: "live.$code.display", path: "/live/:code/display", params: () => ({ code: UNKNOWN_CODE }), allowed: RUN_LIVE, allowedStatus: 404 },
+  { file: "live.$code.remote", path: "/live/:code/remote", params: () => ({ code: UNKNOWN_CODE }), allowed: RUN_LIVE, allowedStatus: 404 },
   { file: "live.$code.events", path: "/live/:code/events", params: () => ({ code: UNKNOWN_CODE }), allowed: SIGNED_IN, allowedStatus: 404 },
   { file: "live.$code.here", path: "/live/:code/here", params: () => ({ code: UNKNOWN_CODE }), allowed: EVERYONE, allowedStatus: 404 }, // check-ins are POSTs
   // Newcomers without an account enter a code here too (per-session pages: live-routes.test.ts).
@@ -135,6 +138,7 @@ const ACTIONS: ActionCase[] = [
   { file: "live.$code._index", path: "/live/:code", params: () => ({ code: UNKNOWN_CODE }), allowed: SIGNED_IN },
   { file: "live.$code.here", path: "/live/:code/here", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "here" }, allowed: SIGNED_IN },
   { file: "live.$code.present", path: "/live/:code/present", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "next" }, allowed: RUN_LIVE },
+  { file: "live.$code.remote", path: "/live/:code/remote", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "next" }, allowed: RUN_LIVE },
   { file: "admin.groups", path: "/admin/groups", allowed: ADMIN },
   // No intent: the admin gets the route's own 400, and nothing about the group changes.
   { file: "admin.groups_.$id", path: "/admin/groups/:id", params: () => ({ id: groupId }), allowed: ADMIN },

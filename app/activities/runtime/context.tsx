@@ -24,7 +24,8 @@ export interface RuntimeProgress {
  * own role card and what the trainer revealed.
  */
 export interface LiveRuntime {
-  role: "presenter" | "participant";
+  /** "display": the projector, read-only, showing what the room may see (issue 15). */
+  role: "presenter" | "participant" | "display";
   open: boolean;
   revealed: string[];
   tallies: Record<string, LiveTally>;

@@ -23,7 +23,7 @@ const held = (view: LiveView, clientNow: number): Held => ({ view, offsetMs: Dat
  * check-in, and says it is leaving when it is hidden for good (closed, or another page
  * opened). Presence is only ever what the page proves (docs/live.md, "Presence").
  */
-export function useLiveState(initial: LiveView, as: "presenter" | "participant"): Held & { connection: LiveConnection } {
+export function useLiveState(initial: LiveView, as: "presenter" | "display" | "participant"): Held & { connection: LiveConnection } {
   const [state, setState] = useState<Held>(() => ({ view: initial, offsetMs: 0 }));
   const [connection, setConnection] = useState<LiveConnection>("connecting");
   const code = initial.shared.code;
@@ -36,7 +36,7 @@ export function useLiveState(initial: LiveView, as: "presenter" | "participant")
 
   useEffect(() => {
     if (typeof EventSource === "undefined" || ended) return;
-    const source = new EventSource(`/live/${code}/events${as === "presenter" ? "?as=presenter" : ""}`);
+    const source = new EventSource(`/live/${code}/events${as === "participant" ? "" : `?as=${as}`}`);
     source.onopen = () => setConnection("live");
     source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
     const onState = (event: MessageEvent<string>) => {

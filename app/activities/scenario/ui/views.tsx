@@ -224,7 +224,7 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
 type ResidentNode = Extract<ScenarioActivity["nodes"][string], { kind: "resident" }>;
 
 /** What the resident says; the current line is announced as it changes. */
-function ResidentSays({ node, current = false }: { node: ResidentNode; current?: boolean }) {
+export function ResidentSays({ node, current = false }: { node: ResidentNode; current?: boolean }) {
   return (
     <p className={`line line--resident${current ? " line--current" : ""}`} aria-live={current ? "polite" : undefined}>
       <span className="speaker">Resident{node.mood ? ` (${node.mood})` : ""}:</span> {node.says}
@@ -233,7 +233,7 @@ function ResidentSays({ node, current = false }: { node: ResidentNode; current?:
 }
 
 /** The conversation so far, self-paced ("You") or played by a room ("The room", with its votes). */
-function Transcript({ scenario, path, speaker }: { scenario: ScenarioActivity; path: { node: string; choice: number; votes?: Record<string, number> }[]; speaker: string }) {
+export function Transcript({ scenario, path, speaker }: { scenario: ScenarioActivity; path: { node: string; choice: number; votes?: Record<string, number> }[]; speaker: string }) {
   return (
     <ol className="transcript" aria-label="The conversation so far">
       {path.map((move, i) => {

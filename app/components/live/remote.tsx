@@ -1,0 +1,98 @@
+import { Link, useFetcher } from "@remix-run/react";
+import type { ModuleManifest } from "~/content/manifest";
+import type { LivePresenter, LiveShared } from "~/live/state";
+
+// The phone remote's own widgets (app/routes/live.$code.remote.tsx) and the presenter's
+// links to the projector and the remote. The step, timer and end controls are the
+// presenter's (./presenter.tsx): one set of widgets posting the same intents (ADR 019).
+
+type Result = { ok: boolean; failure?: { message: string } } | undefined;
+
+/** Show or hide the results of the current step's polls and quizzes (a revealed quiz takes no more answers). */
+export function RevealControls({ shared, manifest, actionPath }: { shared: LiveShared; manifest: Pick<ModuleManifest, "steps" | "activities">; actionPath: string }) {
+  const ids = manifest.steps[shared.stepIndex]?.activityIds ?? [];
+  const items = ids.flatMap((id) => {
+    const activity = manifest.activities[id];
+    if (activity?.kind === "poll") return [{ id, label: `Poll: ${activity.question}`, show: "Show results", hide: "Hide results" }];
+    if (activity?.kind === "quiz") return [{ id, label: "Quiz", show: "Reveal the answers", hide: "Hide the answers" }];
+    return [];
+  });
+  if (shared.status !== "open" || items.length === 0) return null;
+  return (
+    <section className="remote-card" aria-labelledby="remote-results">
+      <h2 id="remote-results">Results on this step</h2>
+      <ul className="remote-list">
+        {items.map((item) => (
+          <li key={item.id}>
+            <RevealToggle activityId={item.id} label={item.label} shown={shared.revealed.includes(item.id)} show={item.show} hide={item.hide} actionPath={actionPath} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function RevealToggle({ activityId, label, shown, show, hide, actionPath }: { activityId: string; label: string; shown: boolean; show: string; hide: string; actionPath: string }) {
+  // The same fetcher key as the presenter's own reveal button, so both show one pending state.
+  const fetcher = useFetcher<Result>({ key: `live-reveal-${activityId}` });
+  const failure = fetcher.data && !fetcher.data.ok ? (fetcher.data.failure?.message ?? "That didn't work.") : null;
+  return (
+    <fetcher.Form method="post" action={actionPath} className="remote-toggle">
+      <input type="hidden" name="intent" value="reveal" />
+      <input type="hidden" name="activityId" value={activityId} />
+      <input type="hidden" name="shown" value={shown ? "0" : "1"} />
+      <span className="remote-toggle__label">{label}</span>
+      <button type="submit" className={`button${shown ? " button--secondary" : ""}`} disabled={fetcher.state !== "idle"}>
+        {shown ? hide : show}
+      </button>
+      {failure ? (
+        <p className="alert alert--error" role="alert">
+          {failure}
+        </p>
+      ) : null}
+    </fetcher.Form>
+  );
+}
+
+/** Who has joined, at a glance: connected first. */
+export function RoomGlance({ shared, presenter }: { shared: LiveShared; presenter: LivePresenter }) {
+  const people = [...presenter.participants].sort((a, b) => Number(b.connected) - Number(a.connected));
+  return (
+    <details className="remote-card remote-glance">
+      <summary>
+        Who's here: {shared.connectedCount} connected of {shared.participantCount} joined
+      </summary>
+      {people.length === 0 ? (
+        <p className="muted">Nobody has joined yet.</p>
+      ) : (
+        <ul className="remote-people">
+          {people.map((p) => (
+            <li key={p.userId} className={p.connected ? "participant--connected" : "participant--away"}>
+              <span className="presence-dot" aria-hidden="true" /> {p.name} <span className="muted">({p.connected ? "connected" : "away"})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </details>
+  );
+}
+
+/** On the presenter view: open the projector display, and use a phone as the remote. */
+export function ProjectorLinks({ code, remoteUrl }: { code: string; remoteUrl: string }) {
+  return (
+    <details className="projector-links">
+      <summary>Projector and phone remote</summary>
+      <p>
+        <Link to={`/live/${code}/display`} target="_blank" rel="noopener" reloadDocument>
+          Open projector view
+        </Link>{" "}
+        (new tab): drag it to the projector and make it full screen (F11). It shows the join code, the step and the results, never these
+        controls or anyone's name.
+      </p>
+      <p>
+        Use your phone as a remote: sign in on it as yourself and open <strong>{remoteUrl}</strong>. It has the step, timer, results and
+        end controls, and who has joined, so you can walk the room.
+      </p>
+    </details>
+  );
+}
