@@ -250,7 +250,7 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
     participantShared: { ...base, tallies: revealedTallies, scenarios },
     presenterShared: { ...base, tallies, scenarios: presenterScenarios },
     // Poll and quiz tallies only once revealed, as on every participant's device; the
-    // scenario's votes are the room's shared decision, so the room sees them (ADR 019).
+    // scenario's votes are the room's shared decision, so the room sees them (ADR 020).
     displayShared: { ...base, tallies: revealedTallies, scenarios: presenterScenarios },
     presenter,
     me(userId) {

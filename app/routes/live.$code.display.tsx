@@ -14,7 +14,7 @@ import { ModuleContent } from "~/mdx/module-content";
 import { primeModuleContent } from "~/mdx/module-content.server";
 
 // GET /live/:code/display — the projector: only what the room should see, in type that
-// reads from the back of a hall (docs/live.md, "Projector and phone remote"; ADR 019).
+// reads from the back of a hall (docs/live.md, "Projector and phone remote"; ADR 020).
 // The trainer drives from the presenter view or the phone remote; this page has no
 // controls and follows the session's event stream as "display": the participants' shared
 // state (no names, no presenter-only fields) with the room's scenario votes.

@@ -14,7 +14,7 @@ import { presenterPage } from "~/live/pages.server";
 
 // GET /live/:code/remote — the trainer's controls on a phone, to walk the room while the
 // projector shows /live/:code/display. The presenter's widgets, posting the presenter's
-// intents to the same command function (ADR 019); no step content, so it stays light.
+// intents to the same command function (ADR 020); no step content, so it stays light.
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Remote: ${data.module.title} · Doorstep` : "Remote · Doorstep" }];
 

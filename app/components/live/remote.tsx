@@ -4,7 +4,7 @@ import type { LivePresenter, LiveShared } from "~/live/state";
 
 // The phone remote's own widgets (app/routes/live.$code.remote.tsx) and the presenter's
 // links to the projector and the remote. The step, timer and end controls are the
-// presenter's (./presenter.tsx): one set of widgets posting the same intents (ADR 019).
+// presenter's (./presenter.tsx): one set of widgets posting the same intents (ADR 020).
 
 type Result = { ok: boolean; failure?: { message: string } } | undefined;
 
