@@ -20,6 +20,7 @@ export function liveModuleRuntime(
     ...(options.shuffleSeeds ? { shuffleSeeds: options.shuffleSeeds } : {}),
     actionPath: options.actionPath,
     retryQuizId: null,
+    ...(me ? { timing: me.timing } : {}),
     live: {
       role: options.role,
       open: shared.status === "open",

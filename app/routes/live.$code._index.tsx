@@ -62,7 +62,7 @@ export default function LiveParticipant() {
         {/* Without JavaScript there is no event stream: the page refreshes itself. */}
         <meta httpEquiv="refresh" content="10" />
       </noscript>
-      <LiveStatusBar shared={shared} offsetMs={offsetMs} connection={connection} />
+      <LiveStatusBar shared={shared} offsetMs={offsetMs} connection={connection} timing={me?.timing} />
       {me?.needsPassword ? (
         <div className="alert alert--info">
           You joined with the code, so your account has no password yet. <Link to="/join/password">Choose a password</Link> to keep your

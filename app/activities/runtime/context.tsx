@@ -1,6 +1,7 @@
 import { createContext, useContext } from "react";
 import type { Activity, ModuleManifest } from "~/content/manifest";
 import type { ShuffleSeeds } from "~/activities/order/shuffle";
+import type { TimingAccommodation } from "~/auth/timing";
 import type { LiveAnswer, LiveMe, LivePresenter, LiveScenarioView, LiveShared, LiveTally } from "~/live/state";
 
 /** What a learner has done in this module, as the page loader sends it. */
@@ -55,6 +56,8 @@ export interface ModuleRuntime {
   shuffleSeeds?: Record<string, ShuffleSeeds>;
   /** Quiz whose last attempt the learner chose to retry (no-JS: ?retry=<id>). */
   retryQuizId: string | null;
+  /** The learner's timing accommodation (absent: timers as usual; the presenter's screen). */
+  timing?: TimingAccommodation;
   /** Set in mode "live" only; forms then post to the live page (actionPath). */
   live?: LiveRuntime;
 }
