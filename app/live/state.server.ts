@@ -197,6 +197,7 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
     pairing: pairing ? { activityId: pairing.activityId, round: pairing.round, trios: pairing.trios } : null,
     trainerName: session.trainerName,
     groupName: session.groupName,
+    answered: Object.fromEntries(Object.entries(tallies).map(([id, t]) => [id, t.total])),
     participantCount: participants.length,
     connectedCount: participants.filter((p) => p.connected).length,
     endedAt: iso(session.endedAt),

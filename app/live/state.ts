@@ -54,6 +54,8 @@ export interface LiveShared {
   serverNow: string;
   /** Quiz and poll tallies of the current step (participants: revealed ones only). */
   tallies: Record<string, LiveTally>;
+  /** How many have answered each quiz and poll of the current step (everyone sees these). */
+  answered: Record<string, number>;
   scenarios: Record<string, LiveScenarioView>;
   pairing: { activityId: string; round: number; trios: boolean } | null;
   trainerName: string;

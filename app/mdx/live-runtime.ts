@@ -26,6 +26,7 @@ export function liveModuleRuntime(
       open: shared.status === "open",
       revealed: shared.revealed,
       tallies: shared.tallies,
+      answered: shared.answered,
       scenarios: shared.scenarios,
       pairing: shared.pairing,
       connectedCount: shared.connectedCount,

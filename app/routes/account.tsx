@@ -27,7 +27,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const intent = text(form, "intent");
   if (intent === "timing") {
-    const saved = await setTiming(user.id, form.get("timing"));
+    // Exactly one choice: a second value (a tampered form) is refused, not half-read.
+    const chosen = form.getAll("timing");
+    const saved = await setTiming(user.id, chosen.length === 1 ? chosen[0] : chosen);
     if (!saved.ok) return data({ kind: "timing" as const, ok: false as const, message: saved.message }, { status: saved.status });
     return { kind: "timing" as const, ok: true as const, message: `Saved: ${TIMING_LABEL[saved.value].toLowerCase()}.` };
   }

@@ -26,6 +26,8 @@ export interface LiveRuntime {
   open: boolean;
   revealed: string[];
   tallies: Record<string, LiveTally>;
+  /** How many have answered each quiz and poll: everyone sees it, as on the projector. */
+  answered: Record<string, number>;
   scenarios: Record<string, LiveScenarioView>;
   pairing: LiveShared["pairing"];
   connectedCount: number;
