@@ -91,7 +91,7 @@ test("three times as long: the account setting stretches the role-play timer, li
   newPage,
   newActivist,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const module = await loadModule(MODULE);
   const steps = module.manifest.steps;
   const kindOf = (id: string) => module.manifest.activities[id]?.kind;

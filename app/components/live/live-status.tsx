@@ -1,3 +1,4 @@
+import { useMemo } from "react";
 import { accommodatedTimer, type TimingAccommodation } from "~/auth/timing";
 import type { LiveShared } from "~/live/state";
 import { ClockIcon, DotIcon } from "../icons";
@@ -25,7 +26,8 @@ export function LiveStatusBar({
   timing?: TimingAccommodation;
 }) {
   const ended = shared.status === "ended";
-  const timer = shared.timer ? accommodatedTimer(shared.timer, timing) : null;
+  // Memoised: LiveTimer restarts its clock whenever it gets a new timer object.
+  const timer = useMemo(() => (shared.timer ? accommodatedTimer(shared.timer, timing) : null), [shared.timer, timing]);
   return (
     <div className="live-bar">
       <p className="live-bar__where">
