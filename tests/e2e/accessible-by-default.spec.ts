@@ -65,7 +65,7 @@ async function expectTouchTargets(page: Page, label: string) {
 }
 
 test("touch targets are at least 44×44 px on the learner's pages at 390 px", async ({ newPage, newActivist }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const module = await loadModule(MODULE);
   const page = await newPage();
   await page.setViewportSize(PHONE);
