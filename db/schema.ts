@@ -15,11 +15,12 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { groupKinds, userRoles } from "./enums";
+import { groupKinds, timingAccommodations, userRoles } from "./enums";
 
 // ---------------------------------------------------------------- enums
 
-export { groupKinds, userRoles };
+export { groupKinds, timingAccommodations, userRoles };
+export type TimingAccommodation = (typeof timingAccommodations)[number];
 export const userRole = pgEnum("user_role", userRoles);
 
 export const groupKind = pgEnum("group_kind", groupKinds);
@@ -36,6 +37,9 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     role: userRole("role").notNull().default("activist"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // Timers as usual, ×2, ×3, or none (WCAG 2.2.1): text with a check rather than an
+    // enum type, so a fifth choice is a one-line migration.
+    timing: text("timing").$type<TimingAccommodation>().notNull().default("standard"),
   },
   // Reports check "is this member an activist?" once per person in an organiser's scope:
   // answered from this index alone, without visiting the table (docs/performance.md).
@@ -44,6 +48,7 @@ export const users = pgTable(
     // The matrix lists people by name (its default sort, the not-started part of a module
     // sort, the export's keyset): a walk of this index stops after one page.
     index("users_name_idx").on(t.name, t.id),
+    check("users_timing_known", sql`${t.timing} in ('standard', 'double', 'triple', 'off')`),
   ],
 );
 

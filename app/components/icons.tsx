@@ -112,3 +112,61 @@ export function SeenTick() {
     </span>
   );
 }
+
+// ── Accessible by default (issue 15): shapes that carry meaning beside colour and text ──
+
+/** A cross: a wrong answer, beside the word that says so (WCAG 1.4.1). */
+export function CrossIcon({ className }: IconProps) {
+  return (
+    <Svg className={className}>
+      <path d="M6 6l12 12" />
+      <path d="M18 6 6 18" />
+    </Svg>
+  );
+}
+
+/** A clock: timers and timing accommodations. */
+export function ClockIcon({ className }: IconProps) {
+  return (
+    <Svg className={className}>
+      <circle cx="12" cy="12" r="8.5" />
+      <path d="M12 7.5V12l3 2" />
+    </Svg>
+  );
+}
+
+export function PauseIcon({ className }: IconProps) {
+  return (
+    <Svg className={className}>
+      <path d="M9 6v12" />
+      <path d="M15 6v12" />
+    </Svg>
+  );
+}
+
+export function PlayIcon({ className }: IconProps) {
+  return (
+    <Svg className={className}>
+      <path d="M8 5.5v13l10-6.5Z" />
+    </Svg>
+  );
+}
+
+/** A ringed dot: "your answer", a shape distinct from the tick and the cross. */
+export function ChosenIcon({ className }: IconProps) {
+  return (
+    <svg className={`icon${className ? ` ${className}` : ""}`} viewBox="0 0 24 24" width="1em" height="1em" aria-hidden="true" focusable="false">
+      <circle cx="12" cy="12" r="8" fill="none" stroke="currentColor" strokeWidth={2.25} />
+      <circle cx="12" cy="12" r="3.5" fill="currentColor" />
+    </svg>
+  );
+}
+
+/** A diamond: the leading reply or option in a tally. */
+export function LeadingIcon({ className }: IconProps) {
+  return (
+    <Svg className={className}>
+      <path d="M12 3.5 20.5 12 12 20.5 3.5 12Z" />
+    </Svg>
+  );
+}

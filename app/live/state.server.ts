@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { groups, liveNewcomers, liveParticipants, liveResponses, liveRubricTicks, liveSessions, moduleCompletions, users, type LiveAnswer, type LiveRole } from "../../db/schema";
+import type { TimingAccommodation } from "../auth/timing";
 import { getModule } from "../content/catalog.server";
 import type { CompiledModule } from "../content/manifest";
 import { connectedWindowSeconds } from "./presence.server";
@@ -28,6 +29,7 @@ interface ParticipantRow {
   attended: boolean | null;
   newcomer: boolean;
   needsPassword: boolean;
+  timing: TimingAccommodation;
 }
 
 export interface LiveSnapshot {
@@ -65,6 +67,7 @@ export async function loadSnapshot(sessionId: string): Promise<LiveSnapshot | nu
         attended: liveParticipants.attended,
         newcomer: liveParticipants.newcomer,
         needsPassword: sql<boolean>`(${liveNewcomers.userId} is not null and ${liveNewcomers.passwordSetAt} is null)`,
+        timing: users.timing,
       })
       .from(liveParticipants)
       .innerJoin(users, eq(users.id, liveParticipants.userId))
@@ -214,6 +217,7 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
     pairing: pairing ? { activityId: pairing.activityId, round: pairing.round, trios: pairing.trios } : null,
     trainerName: session.trainerName,
     groupName: session.groupName,
+    answered: Object.fromEntries(Object.entries(tallies).map(([id, t]) => [id, t.total])),
     participantCount: participants.length,
     connectedCount: participants.filter((p) => p.connected).length,
     endedAt: iso(session.endedAt),
@@ -235,6 +239,8 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
       : null,
     rubric: rubric.map((r) => ({ canvasserName: names.get(r.canvasserId) ?? "?", observerName: names.get(r.observerId) ?? "?", items: r.items })),
     attendedCount: participants.filter((p) => p.attended === true).length,
+    // A count, never names: who needs more time is theirs to tell (WCAG 2.2.1, issue 15).
+    accommodationCount: participants.filter((p) => p.timing !== "standard").length,
     completionsRecorded,
   };
 
@@ -279,6 +285,7 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
             : null,
         attended: p.attended,
         needsPassword: p.needsPassword,
+        timing: p.timing,
       };
     },
   };

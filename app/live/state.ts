@@ -1,6 +1,7 @@
 // Client-safe shape of what a live screen needs. The server builds it (state.server.ts),
 // the loader sends it for the first paint and the event stream sends it on every change.
 import type { LiveAnswer, LiveRole, LiveScenarioTurn } from "../../db/schema";
+import type { TimingAccommodation } from "../auth/timing";
 
 export type { LiveAnswer, LiveRole, LiveScenarioTurn };
 
@@ -55,6 +56,8 @@ export interface LiveShared {
   serverNow: string;
   /** Quiz and poll tallies of the current step (participants: revealed ones only). */
   tallies: Record<string, LiveTally>;
+  /** How many have answered each quiz and poll of the current step (everyone sees these). */
+  answered: Record<string, number>;
   scenarios: Record<string, LiveScenarioView>;
   pairing: { activityId: string; round: number; trios: boolean } | null;
   trainerName: string;
@@ -82,6 +85,8 @@ export interface LiveMe {
   attended: boolean | null;
   /** Joined at the door with the code and has not chosen a password yet. */
   needsPassword: boolean;
+  /** My timing accommodation: my screen's countdown runs ×2, ×3 or not at all. */
+  timing: TimingAccommodation;
 }
 
 export interface LivePresenterParticipant {
@@ -101,6 +106,8 @@ export interface LivePresenter {
   rubric: { canvasserName: string; observerName: string; items: string[] }[];
   /** Decided when the session ends (0 before). */
   attendedCount: number;
+  /** Participants whose timers run longer or not at all (how many, never who). */
+  accommodationCount: number;
   /** Ended: live completions this session recorded; null while open. */
   completionsRecorded: number | null;
 }

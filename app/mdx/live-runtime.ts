@@ -20,11 +20,13 @@ export function liveModuleRuntime(
     ...(options.shuffleSeeds ? { shuffleSeeds: options.shuffleSeeds } : {}),
     actionPath: options.actionPath,
     retryQuizId: null,
+    ...(me ? { timing: me.timing } : {}),
     live: {
       role: options.role,
       open: shared.status === "open",
       revealed: shared.revealed,
       tallies: shared.tallies,
+      answered: shared.answered,
       scenarios: shared.scenarios,
       pairing: shared.pairing,
       connectedCount: shared.connectedCount,

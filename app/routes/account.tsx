@@ -1,7 +1,9 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { setTiming, timingOf } from "~/auth/accommodations.server";
 import { requireUser } from "~/auth/guard.server";
 import { endOtherSessions, listSessions } from "~/auth/session.server";
+import { TIMING_HINT, TIMING_LABEL, timingAccommodations } from "~/auth/timing";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { groupsOfUser } from "~/groups/groups.server";
 import { invariantResponse, text } from "~/lib/http.server";
@@ -11,9 +13,10 @@ export const meta: MetaFunction = () => [{ title: "Your account · Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, sessionId } = await requireUser({ request, context });
-  const [sessions, groups] = await Promise.all([listSessions(user.id, sessionId), groupsOfUser(user.id)]);
+  const [sessions, groups, timing] = await Promise.all([listSessions(user.id, sessionId), groupsOfUser(user.id), timingOf(user.id)]);
   return {
     user,
+    timing,
     groups: groups.map((g) => g.name),
     sessions: sessions.map((s) => ({ key: s.id.slice(0, 12), createdAt: s.createdAt.toISOString(), userAgent: s.userAgent, current: s.current })),
   };
@@ -22,9 +25,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, sessionId } = await requireUser({ request, context });
   const form = await readForm(request);
-  invariantResponse(text(form, "intent") === "sign-out-others", "Unknown action on the account page.");
+  const intent = text(form, "intent");
+  if (intent === "timing") {
+    // Exactly one choice: a second value (a tampered form) is refused, not half-read.
+    const chosen = form.getAll("timing");
+    const saved = await setTiming(user.id, chosen.length === 1 ? chosen[0] : chosen);
+    if (!saved.ok) return data({ kind: "timing" as const, ok: false as const, message: saved.message }, { status: saved.status });
+    return { kind: "timing" as const, ok: true as const, message: `Saved: ${TIMING_LABEL[saved.value].toLowerCase()}.` };
+  }
+  invariantResponse(intent === "sign-out-others", "Unknown action on the account page.");
   const ended = await endOtherSessions(user.id, sessionId);
-  return { ended };
+  return { kind: "sessions" as const, ended };
 }
 
 function describeDevice(userAgent: string): string {
@@ -35,8 +46,9 @@ function describeDevice(userAgent: string): string {
 }
 
 export default function Account() {
-  const { user, groups, sessions } = useLoaderData<typeof loader>();
+  const { user, groups, sessions, timing } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const timingResult = result?.kind === "timing" ? result : null;
   const others = sessions.filter((s) => !s.current).length;
   return (
     <>
@@ -53,8 +65,36 @@ export default function Account() {
           <dd>{groups.length ? groups.join(", ") : "None yet"}</dd>
         </dl>
       </section>
+      <h2 id="timing-heading">Timers</h2>
+      <Form method="post" className="card timing-form" aria-labelledby="timing-heading">
+        <input type="hidden" name="intent" value="timing" />
+        <fieldset aria-describedby="timing-why">
+          <legend>How long should timers run on your screen?</legend>
+          <p id="timing-why" className="muted">
+            Role-plays and live sessions have countdowns. Choose what suits you: it applies on every device and in every live session,
+            and your trainer only ever sees how many people have more time, never who.
+          </p>
+          {timingAccommodations.map((t) => (
+            <label key={t} className="option">
+              <input type="radio" name="timing" value={t} defaultChecked={timing === t} />
+              <span>
+                {TIMING_LABEL[t]}
+                <span className="option__hint muted">{TIMING_HINT[t]}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        {timingResult ? (
+          <div className={`alert ${timingResult.ok ? "alert--success" : "alert--error"}`} role={timingResult.ok ? "status" : "alert"}>
+            {timingResult.message}
+          </div>
+        ) : null}
+        <button type="submit" className="button button--secondary">
+          Save timer setting
+        </button>
+      </Form>
       <h2>Where you're signed in</h2>
-      {result ? (
+      {result?.kind === "sessions" ? (
         <div className="alert alert--success" role="status">
           Signed out of {result.ended} other {result.ended === 1 ? "session" : "sessions"}.
         </div>

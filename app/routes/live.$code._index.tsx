@@ -3,6 +3,8 @@ import { activityFailure } from "~/lib/http.server";
 import { data, redirect } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
+import { useState } from "react";
+import { LiveResultsControl, useHeldTallies } from "~/components/live/held-tallies";
 import { LiveStatusBar } from "~/components/live/live-status";
 import { liveModuleRuntime } from "~/mdx/live-runtime";
 import { useLiveState } from "~/components/live/use-live-state";
@@ -54,15 +56,20 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
 export default function LiveParticipant() {
   const page = useLoaderData<typeof loader>();
   const { view, offsetMs, connection } = useLiveState(page.view, "participant");
-  const { shared, me } = view;
+  const [paused, setPaused] = useState(false);
+  const shown = useHeldTallies(view.shared, paused);
+  const { me } = view;
+  const shared = view.shared;
   const step = shared.steps[shared.stepIndex];
+  const activities = page.module.manifest.activities;
+  const stepActivityIds = step ? Object.values(activities).filter((a) => a.stepId === step.id).map((a) => a.id) : [];
   return (
     <div className="live live--participant">
       <noscript>
         {/* Without JavaScript there is no event stream: the page refreshes itself. */}
         <meta httpEquiv="refresh" content="10" />
       </noscript>
-      <LiveStatusBar shared={shared} offsetMs={offsetMs} connection={connection} />
+      <LiveStatusBar shared={shared} offsetMs={offsetMs} connection={connection} timing={me?.timing} />
       {me?.needsPassword ? (
         <div className="alert alert--info">
           You joined with the code, so your account has no password yet. <Link to="/join/password">Choose a password</Link> to keep your
@@ -89,9 +96,10 @@ export default function LiveParticipant() {
           <h1>{step?.title ?? shared.module.title}</h1>
           {/* Runs before the page's module scripts, so the code is there when React hydrates. */}
           <script src={moduleCodePath(page.module.slug, page.module.hash)} />
+          <LiveResultsControl shown={shown} current={shared} activities={activities} activityIds={stepActivityIds} paused={paused} onPausedChange={setPaused} />
           <ModuleContent
             hash={page.module.hash}
-            runtime={liveModuleRuntime(view, page.module.manifest, {
+            runtime={liveModuleRuntime({ ...view, shared: shown }, page.module.manifest, {
               role: "participant",
               actionPath: `/live/${shared.code}`,
               reflections: page.reflections,

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import type { ClientLoaderFunctionArgs } from "@remix-run/react";
 import { Link, useLoaderData } from "@remix-run/react";
 import { stepShuffleSeeds } from "~/activities/order/shuffle.server";
+import { timingOf } from "~/auth/accommodations.server";
 import { requireUser } from "~/auth/guard.server";
 import { SeenTick, StarIcon } from "~/components/icons";
 import { ProgressBar } from "~/components/progress-bar";
@@ -27,7 +28,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     throw notFound(message, { to: `/modules/${module.slug}`, label: "Go to the module page" });
   }
   const step = module.manifest.steps[index]!;
-  const progress = await viewStep(user.id, module, step);
+  // Only a step with a timer asks for the learner's timing accommodation.
+  const timed = step.activityIds.some((id) => module.manifest.activities[id]?.kind === "roleplay");
+  const [progress, timing] = await Promise.all([viewStep(user.id, module, step), timed ? timingOf(user.id) : undefined]);
   // Fresh one-time keys each render: a resubmitted form reuses its key and is recognised.
   const formKeys = Object.fromEntries(step.activityIds.map((id) => [id, randomToken()]));
   const retry = readQuery(request).get("retry");
@@ -46,6 +49,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     formKeys,
     shuffleSeeds: stepShuffleSeeds(user.id, activities, progress),
     retryQuizId: retry && step.activityIds.includes(retry) ? retry : null,
+    timing: timing ?? null,
   };
 }
 
@@ -70,7 +74,7 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
 }
 
 export default function ModuleStep() {
-  const { module, step, steps, progress, formKeys, shuffleSeeds, retryQuizId } = useLoaderData<typeof loader>();
+  const { module, step, steps, progress, formKeys, shuffleSeeds, retryQuizId, timing } = useLoaderData<typeof loader>();
   const previous = steps[step.index - 1];
   const next = steps[step.index + 1];
   const base = `/modules/${module.slug}`;
@@ -104,6 +108,7 @@ export default function ModuleStep() {
           shuffleSeeds,
           actionPath: `${base}/${step.id}`,
           retryQuizId,
+          ...(timing ? { timing } : {}),
         }}
       />
       <nav className="step-nav" aria-label="Steps">

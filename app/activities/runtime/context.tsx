@@ -2,6 +2,7 @@ import { createContext, useContext } from "react";
 import type { Activity, ModuleManifest } from "~/content/manifest";
 import type { ShuffleSeeds } from "~/activities/order/shuffle";
 import type { RecordEntry, RecordField } from "~/activities/record/manifest";
+import type { TimingAccommodation } from "~/auth/timing";
 import type { LiveAnswer, LiveMe, LivePresenter, LiveScenarioView, LiveShared, LiveTally } from "~/live/state";
 
 /** What a learner has done in this module, as the page loader sends it. */
@@ -29,6 +30,8 @@ export interface LiveRuntime {
   open: boolean;
   revealed: string[];
   tallies: Record<string, LiveTally>;
+  /** How many have answered each quiz and poll: everyone sees it, as on the projector. */
+  answered: Record<string, number>;
   scenarios: Record<string, LiveScenarioView>;
   pairing: LiveShared["pairing"];
   connectedCount: number;
@@ -59,6 +62,8 @@ export interface ModuleRuntime {
   shuffleSeeds?: Record<string, ShuffleSeeds>;
   /** Quiz whose last attempt the learner chose to retry (no-JS: ?retry=<id>). */
   retryQuizId: string | null;
+  /** The learner's timing accommodation (absent: timers as usual; the presenter's screen). */
+  timing?: TimingAccommodation;
   /** Set in mode "live" only; forms then post to the live page (actionPath). */
   live?: LiveRuntime;
 }

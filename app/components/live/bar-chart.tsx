@@ -1,3 +1,6 @@
+import { ChosenIcon, LeadingIcon } from "../icons";
+import { Verdict } from "../verdict";
+
 export interface Bar {
   id: string;
   label: string;
@@ -25,8 +28,19 @@ export function BarChart({ label, bars, total }: { label: string; bars: Bar[]; t
           return (
             <li key={bar.id} className={`bar-chart__row${bar.correct ? " bar-chart__row--correct" : ""}${bar.leading ? " bar-chart__row--leading" : ""}`}>
               <span className="bar-chart__label">
-                {bar.correct ? <span className="tag tag--good">Right answer</span> : null} {bar.label}
-                {bar.mine ? <strong> (you)</strong> : null}
+                {bar.correct ? <Verdict right>Right answer</Verdict> : null} {bar.label}
+                {bar.mine ? (
+                  <strong className="bar-chart__mine">
+                    {" "}
+                    <ChosenIcon /> (you)
+                  </strong>
+                ) : null}
+                {bar.leading ? (
+                  <span className="bar-chart__leading">
+                    {" "}
+                    <LeadingIcon /> most votes
+                  </span>
+                ) : null}
               </span>
               <span className="bar-chart__track" aria-hidden="true">
                 <span className="bar-chart__fill" style={{ width: `${pct}%` }} />

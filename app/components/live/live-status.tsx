@@ -1,5 +1,7 @@
+import { useMemo } from "react";
+import { accommodatedTimer, type TimingAccommodation } from "~/auth/timing";
 import type { LiveShared } from "~/live/state";
-import { DotIcon } from "../icons";
+import { ClockIcon, DotIcon } from "../icons";
 import { LiveTimer } from "./live-timer";
 import type { LiveConnection } from "./use-live-state";
 
@@ -11,8 +13,21 @@ const CONNECTION_TEXT: Record<LiveConnection, string> = {
 };
 
 /** The strip at the top of a participant's screen: module, step, timer, connection. */
-export function LiveStatusBar({ shared, offsetMs, connection }: { shared: LiveShared; offsetMs: number; connection: LiveConnection }) {
+export function LiveStatusBar({
+  shared,
+  offsetMs,
+  connection,
+  timing = "standard",
+}: {
+  shared: LiveShared;
+  offsetMs: number;
+  connection: LiveConnection;
+  /** This participant's own accommodation: the trainer's timer, stretched or replaced. */
+  timing?: TimingAccommodation;
+}) {
   const ended = shared.status === "ended";
+  // Memoised: LiveTimer restarts its clock whenever it gets a new timer object.
+  const timer = useMemo(() => (shared.timer ? accommodatedTimer(shared.timer, timing) : null), [shared.timer, timing]);
   return (
     <div className="live-bar">
       <p className="live-bar__where">
@@ -23,7 +38,13 @@ export function LiveStatusBar({ shared, offsetMs, connection }: { shared: LiveSh
           </span>
         )}
       </p>
-      <LiveTimer timer={shared.timer} serverNow={shared.serverNow} offsetMs={offsetMs} />
+      {shared.timer && !timer ? (
+        <p className="live-timer live-timer--relaxed" data-testid="take-your-time">
+          <ClockIcon /> No countdown for you: take your time.
+        </p>
+      ) : (
+        <LiveTimer timer={timer} serverNow={shared.serverNow} offsetMs={offsetMs} extended={timing === "double" || timing === "triple"} />
+      )}
       {ended ? null : (
         <p className={`live-bar__connection live-bar__connection--${connection}`}>
           <DotIcon className="live-bar__dot" /> {CONNECTION_TEXT[connection]}

@@ -10,7 +10,20 @@ function format(seconds: number) {
  * time, corrected by this screen's clock offset (`offsetMs` = server clock − our clock).
  * The first render uses the server's own "now", so server and browser render the same.
  */
-export function LiveTimer({ timer, serverNow, offsetMs, large = false }: { timer: { endsAt: string; seconds: number } | null; serverNow: string; offsetMs: number; large?: boolean }) {
+export function LiveTimer({
+  timer,
+  serverNow,
+  offsetMs,
+  large = false,
+  extended = false,
+}: {
+  timer: { endsAt: string; seconds: number } | null;
+  serverNow: string;
+  offsetMs: number;
+  large?: boolean;
+  /** Stretched by this learner's accommodation: say so, so the longer time is no surprise. */
+  extended?: boolean;
+}) {
   const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
     if (!timer) return;
@@ -24,7 +37,7 @@ export function LiveTimer({ timer, serverNow, offsetMs, large = false }: { timer
   const done = left <= 0;
   return (
     <div className={`live-timer${large ? " live-timer--large" : ""}${done ? " live-timer--done" : ""}`}>
-      <span className="live-timer__label">{done ? "Time's up" : "Time left"}</span>{" "}
+      <span className="live-timer__label">{done ? "Time's up" : extended ? "Your time left" : "Time left"}</span>{" "}
       <span className="live-timer__value" role="timer" aria-label={done ? "Time's up" : `${format(left)} left`}>
         {format(left)}
       </span>

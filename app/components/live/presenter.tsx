@@ -1,6 +1,7 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import type { LivePresenter, LiveShared } from "~/live/state";
+import { ClockIcon } from "../icons";
 import { LiveTimer } from "./live-timer";
 
 // Presenter-view widgets: made for a projector (large type) and for a keyboard or a
@@ -170,6 +171,12 @@ export function ParticipantsPanel({ shared, presenter, actionPath }: { shared: L
       <h2 id="participants-heading">
         Participants <span className="muted">({shared.connectedCount} connected of {shared.participantCount})</span>
       </h2>
+      {presenter.accommodationCount > 0 ? (
+        <p className="accommodation-count" data-testid="accommodation-count">
+          <ClockIcon className="accommodation-count__icon" /> {presenter.accommodationCount}{" "}
+          {presenter.accommodationCount === 1 ? "person has" : "people have"} more time or no countdown on their own screen.
+        </p>
+      ) : null}
       {presenter.participants.length === 0 ? (
         <p className="muted">Nobody has joined yet.</p>
       ) : (

@@ -1,5 +1,6 @@
 import type { PollActivity } from "../manifest";
 import { BarChart } from "~/components/live/bar-chart";
+import { ChosenIcon } from "~/components/icons";
 import { useActivity, useRuntime } from "~/activities/runtime/context";
 import { ActivityError, answeredLine, LiveError, LiveSendRow, RevealButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";
 
@@ -47,7 +48,7 @@ export function SelfPacedPoll({ id }: { id: string }) {
               return (
                 <li key={o.id}>
                   <span className="bars__label">
-                    {o.text}
+                    {state.mine === o.id ? <ChosenIcon /> : null} {o.text}
                     {state.mine === o.id ? " (you)" : ""}
                   </span>
                   <span className="bars__track" aria-hidden="true">
@@ -103,8 +104,10 @@ function ParticipantPoll({ poll }: { poll: PollActivity }) {
   const chosen = typeof pending === "string" ? pending : mine?.kind === "poll" ? mine.optionId : null;
   const chosenText = poll.options.find((o) => o.id === chosen)?.text;
   const tally = live.tallies[poll.id];
+  const answered = live.answered[poll.id];
   return (
     <>
+      {answered !== undefined ? <p className="live-count live-count--participant">{answeredLine(answered, live.connectedCount)}</p> : null}
       <fetcher.Form method="post" action={actionPath}>
         <input type="hidden" name="intent" value="answer" />
         <input type="hidden" name="activityId" value={poll.id} />

@@ -2,6 +2,8 @@ import { Link } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import type { QuizActivity } from "../manifest";
 import { BarChart } from "~/components/live/bar-chart";
+import { CheckIcon, ChosenIcon, CrossIcon } from "~/components/icons";
+import { Verdict } from "~/components/verdict";
 import { isPinned, shuffled } from "~/activities/order/shuffle";
 import { useActivity, useRuntime, type RuntimeProgress } from "~/activities/runtime/context";
 import { ActivityError, answeredLine, LiveError, LiveSendRow, RevealButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";
@@ -86,7 +88,7 @@ function QuizResult({
   return (
     <div className="quiz__result">
       <p className={`score ${last.passed ? "score--pass" : "score--fail"}`} role="status">
-        {last.passed ? "Passed" : "Not yet"}: you scored <strong>{last.score}%</strong> (pass mark {quiz.passMark}%).
+        {last.passed ? <CheckIcon /> : <CrossIcon />} {last.passed ? "Passed" : "Not yet"}: you scored <strong>{last.score}%</strong> (pass mark {quiz.passMark}%).
         {progress.attempts > 1 ? ` Best so far: ${progress.bestScore}% over ${progress.attempts} attempts.` : null}
       </p>
       <ol className="question-results">
@@ -96,14 +98,14 @@ function QuizResult({
           return (
             <li key={q.id} className={right ? "question-result--right" : "question-result--wrong"}>
               <p className="question-result__prompt">
-                <span className={`tag ${right ? "tag--good" : "tag--bad"}`}>{right ? "Right" : "Not quite"}</span> {q.prompt}
+                <Verdict right={Boolean(right)}>{right ? "Right" : "Not quite"}</Verdict> {q.prompt}
               </p>
               <ul className="feedback-list">
                 {shuffled(q.options, seed, q.id, isPinned)
                   .filter((o) => chosen.includes(o.id))
                   .map((o) => (
                     <li key={o.id}>
-                      <strong>You chose:</strong> {o.text} — <span className="feedback">{o.feedback}</span>
+                      <ChosenIcon className="feedback-icon" /> <strong>You chose:</strong> {o.text} — <span className="feedback">{o.feedback}</span>
                     </li>
                   ))}
               </ul>
@@ -180,8 +182,10 @@ function QuizForm({ quiz }: { quiz: QuizActivity }) {
   const mine = live.responses[quiz.id];
   const answers = mine?.kind === "quiz" ? mine.answers : null;
   const sent = Boolean(answers) || (fetcher.state === "idle" && fetcher.data?.ok);
+  const answered = live.answered[quiz.id];
   return (
     <fetcher.Form method="post" action={actionPath} className="quiz__form">
+      {answered !== undefined ? <p className="live-count live-count--participant">{answeredLine(answered, live.connectedCount)}</p> : null}
       <input type="hidden" name="intent" value="answer" />
       <input type="hidden" name="activityId" value={quiz.id} />
       {quiz.questions.map((q, qi) => (
@@ -230,14 +234,15 @@ function RevealedQuiz({ quiz }: { quiz: QuizActivity }) {
           return (
             <li key={q.id}>
               <p className="question-result__prompt">
-                {chosen.length ? <span className={`tag ${gotIt ? "tag--good" : "tag--bad"}`}>{gotIt ? "Right" : "Not quite"}</span> : null} {q.prompt}
+                {chosen.length ? <Verdict right={gotIt}>{gotIt ? "Right" : "Not quite"}</Verdict> : null} {q.prompt}
               </p>
               <ul className="feedback-list">
                 {shuffled(q.options, seed, q.id, isPinned)
                   .filter((o) => o.correct || chosen.includes(o.id))
                   .map((o) => (
                     <li key={o.id}>
-                      <strong>{chosen.includes(o.id) ? "You chose:" : "Right answer:"}</strong> {o.text} — <span className="feedback">{o.feedback}</span>
+                      {o.correct ? <CheckIcon className="feedback-icon" /> : <CrossIcon className="feedback-icon" />}{" "}
+                      <strong>{chosen.includes(o.id) ? (o.correct ? "You chose (right):" : "You chose (not right):") : "Right answer:"}</strong> {o.text} — <span className="feedback">{o.feedback}</span>
                     </li>
                   ))}
               </ul>

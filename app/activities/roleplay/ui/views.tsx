@@ -1,5 +1,7 @@
 import { useContext, type ReactNode } from "react";
 import { CheckIcon } from "~/components/icons";
+import { PracticeTimer } from "~/components/practice-timer";
+import { accommodatedSeconds } from "~/auth/timing";
 import { RUBRIC_ITEMS } from "~/live/state";
 import { liveRoleVisible, RolePlayContext, useRuntime } from "~/activities/runtime/context";
 import { LiveError, PresenterButton, useLive, useLiveForm } from "~/activities/runtime/forms";
@@ -12,14 +14,14 @@ import { LiveError, PresenterButton, useLive, useLiveForm } from "~/activities/r
 export type RolePlayProps = { id: string; title: string; minutes: number; children?: ReactNode };
 
 export function SelfPacedRolePlay({ id, title, minutes, children }: RolePlayProps) {
+  const { timing } = useRuntime();
   return (
     <section className="activity roleplay" id={id} aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`} className="activity__title">
         Pair role-play: {title}
       </h2>
-      <p className="muted">
-        {minutes} minutes. Practise with a friend or in a live session: one of you takes each card.
-      </p>
+      <p className="muted">Practise with a friend or in a live session: one of you takes each card.</p>
+      <PracticeTimer minutes={minutes} timing={timing} />
       <div className="grid grid--2">{children}</div>
     </section>
   );
@@ -94,13 +96,21 @@ const ROLE_LABEL = { canvasser: "canvasser", resident: "resident", observer: "ob
 
 export function LiveRolePlay({ id, title, minutes, children }: RolePlayProps) {
   const { live } = useLive();
+  const { timing = "standard" } = useRuntime();
+  const mine = live.role === "participant" ? accommodatedSeconds(minutes * 60, timing) : minutes * 60;
   const card = live.roleCard?.activityId === id ? live.roleCard : null;
   return (
     <section className="activity roleplay roleplay--live" id={id} aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`} className="activity__title">
         Pair role-play: {title}
       </h2>
-      <p className="muted">{minutes} minutes.</p>
+      <p className="muted">
+        {mine === null
+          ? `About ${minutes} minutes for the room; no countdown on your screen (your setting).`
+          : mine !== minutes * 60
+            ? `${minutes} minutes for the room; ${Math.round(mine / 60)} minutes on your screen (your setting).`
+            : `${minutes} minutes.`}
+      </p>
       {live.role === "presenter" ? (
         <PairingControls activityId={id} minutes={minutes} />
       ) : card ? (

@@ -153,7 +153,7 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
       {current?.kind === "resident" ? (
         <div className="scenario__choices">
           <ResidentSays node={current} current />
-          <p className="scenario__prompt">{presenter ? `What does the room say? ${room.voters} voted so far.` : "What would you say?"}</p>
+          <p className="scenario__prompt">{presenter ? `What does the room say? ${room.voters} voted so far.` : `What would you say? ${room.voters} voted so far.`}</p>
           {presenter ? (
             <>
               <BarChart

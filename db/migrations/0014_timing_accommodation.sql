@@ -1,0 +1,2 @@
+ALTER TABLE "users" ADD COLUMN "timing" text DEFAULT 'standard' NOT NULL;--> statement-breakpoint
+ALTER TABLE "users" ADD CONSTRAINT "users_timing_known" CHECK ("users"."timing" in ('standard', 'double', 'triple', 'off'));
