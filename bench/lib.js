@@ -425,7 +425,8 @@ export function seedPostgres(url) {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: url },
     encoding: "utf8",
-    timeout: 120_000,
+    // Minutes, not seconds, on a machine other work shares (argon2 for the demo accounts).
+    timeout: 600_000,
   });
   if (result.status !== 0) throw new Error(`seeding ${url} failed:\n${result.stdout}\n${result.stderr}`);
 }

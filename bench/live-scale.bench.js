@@ -45,7 +45,7 @@ function summarise(values) {
 }
 
 /** Streams of `cookies.length` participants (or anonymous `count`) at `url`, spread over swarms of ≤ PER_SWARM. */
-async function openSwarms({ label, url, cookies = null, count, swarms: into }) {
+async function openSwarms({ label, url, cookies = null, count, swarms: into, greet = null }) {
   const made = [];
   for (let from = 0; from < count; from += PER_SWARM) {
     const size = Math.min(PER_SWARM, count - from);
@@ -54,8 +54,20 @@ async function openSwarms({ label, url, cookies = null, count, swarms: into }) {
     made.push(swarm);
     await swarm.call("open", { url, cookies: cookies ? cookies.slice(from, from + size) : null, count: size, concurrency: 50 });
   }
-  await Promise.all(made.map((s) => s.call("waitAny", { timeoutMs: 180_000 })));
-  return made;
+  if (!greet) {
+    await Promise.all(made.map((s) => s.call("waitAny", { timeoutMs: 180_000 })));
+    return made;
+  }
+  // The bare server sends nothing until asked: broadcast until every new stream has had an event.
+  for (let attempt = 1; ; attempt++) {
+    await greet();
+    try {
+      await Promise.all(made.map((s) => s.call("waitAny", { timeoutMs: 5_000 })));
+      return made;
+    } catch (error) {
+      if (attempt >= 10) throw error;
+    }
+  }
 }
 
 /** Send, then collect every stream's arrival of `step` across `swarms`: latencies in ms. */
@@ -122,19 +134,13 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
 
     const baseline = await startProcess({ label: "baseline SSE", script: "bench/baseline-sse.js", readyPath: "/health", openFiles: 2 * participants + 1024 });
     started.push(baseline);
-    // The bare server's clients need a first event to count as connected: one broadcast.
+    // The bare server's clients count as connected once they have had an event (greet).
     const broadcast = (to) => async () => {
       const res = await fetch(`${baseline.origin}/broadcast`, { method: "POST", body: payload.replace(/"stepIndex":\d+/, `"stepIndex":${to}`) });
       await res.arrayBuffer();
     };
     progress("bare SSE server up; opening its streams");
-    const baseSwarms = [];
-    const greetBaseline = setInterval(() => void broadcast(99)().catch(() => {}), 500);
-    try {
-      baseSwarms.push(...(await openSwarms({ label: "baseline streams", url: `${baseline.origin}/events`, count: participants, swarms })));
-    } finally {
-      clearInterval(greetBaseline);
-    }
+    const baseSwarms = await openSwarms({ label: "baseline streams", url: `${baseline.origin}/events`, count: participants, swarms, greet: broadcast(99) });
 
     let step = 0;
     let baseStep = 100;
@@ -175,12 +181,7 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
       t = performance.now();
       const swarmsB = await openSwarms({ label: "streams B", url: `${appB.origin}/live/${code}/events`, cookies: onB.map((p) => p.cookie), count: participants, swarms });
       result.connectMsB = round(performance.now() - t);
-      const greetMore = setInterval(() => void broadcast(99)().catch(() => {}), 500);
-      try {
-        baseSwarms.push(...(await openSwarms({ label: "more baseline streams", url: `${baseline.origin}/events`, count: participants, swarms })));
-      } finally {
-        clearInterval(greetMore);
-      }
+      baseSwarms.push(...(await openSwarms({ label: "more baseline streams", url: `${baseline.origin}/events`, count: participants, swarms, greet: broadcast(99) })));
       result.twoInstances = await measure([...swarmsA, ...swarmsB], baseSwarms, `${2 * participants} on two instances`);
       for (const s of swarmsB) {
         await s.call("close").catch(() => {});
