@@ -72,13 +72,36 @@ export function freePort() {
   });
 }
 
+/** This machine's hard limit on open files per process (`ulimit -Hn`); Infinity when unlimited. */
+export function hardOpenFileLimit() {
+  const out = spawnSync("/bin/sh", ["-c", "ulimit -Hn"], { encoding: "utf8" }).stdout.trim();
+  return out === "unlimited" ? Infinity : Number(out) || 1024;
+}
+
+/**
+ * How to run `node <script>` with room for `openFiles` open files: Node cannot raise its own
+ * limit, so a shell raises the soft limit to the hard one (`ulimit -n $(ulimit -Hn)`) and
+ * execs node (same pid, so stop() still reaches it). Typical soft limits are 1,024; the
+ * live scale bench needs ~5,000–10,000 per process. Refuses when the hard limit is too low.
+ */
+export function nodeCommand(script, args = [], openFiles = 0, nodeArgs = []) {
+  if (!openFiles) return [process.execPath, [...nodeArgs, script, ...args]];
+  const hard = hardOpenFileLimit();
+  if (hard < openFiles) {
+    throw new Error(`${script} needs ${openFiles} open files, but the hard limit (ulimit -Hn) is ${hard}: raise it (limits.conf, systemd LimitNOFILE, docker --ulimit nofile=…)`);
+  }
+  return ["/bin/sh", ["-c", 'ulimit -n "$(ulimit -Hn)" && exec "$0" "$@"', process.execPath, ...nodeArgs, script, ...args]];
+}
+
 /**
  * Start `node <script>` as its own process group listening on `port`, and wait until it
  * answers `readyPath` with any HTTP status (asked every `pollMs`). Returns { port, origin, url(), output(), stop() }.
+ * `openFiles`: raise its open-file limit first (see nodeCommand).
  */
-export async function startProcess({ label, script, args = [], env = {}, readyPath = "/", timeoutMs = 60_000, pollMs = 150 }) {
+export async function startProcess({ label, script, args = [], env = {}, readyPath = "/", timeoutMs = 60_000, pollMs = 150, openFiles = 0, nodeArgs = [] }) {
   const port = await freePort();
-  const child = spawn(process.execPath, [script, ...args], {
+  const [command, commandArgs] = nodeCommand(script, args, openFiles, nodeArgs);
+  const child = spawn(command, commandArgs, {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), ...env },
     detached: true,
@@ -133,16 +156,63 @@ export async function startProcess({ label, script, args = [], env = {}, readyPa
  * The built app (server.js, production mode) with extra env. Pass `DATABASE_URL` for
  * PostgreSQL, or `PGLITE_DIR` for the embedded database (DATABASE_URL is then cleared).
  */
-export function startApp({ env = {}, label = "app", timeoutMs = 90_000, pollMs } = {}) {
+export function startApp({ env = {}, label = "app", timeoutMs = 90_000, pollMs, openFiles = 0, nodeArgs = [] } = {}) {
   const dbEnv = env.DATABASE_URL ? {} : { DATABASE_URL: "" };
   return startProcess({
     label,
+    openFiles,
+    nodeArgs,
     script: "server.js",
     env: { NODE_ENV: "production", DOORSTEP_BENCH: "1", ...dbEnv, ...env },
     readyPath: "/favicon.ico",
     timeoutMs,
     pollMs,
   });
+}
+
+/**
+ * A bench/sse-swarm.js child: holds thousands of event streams or sends a burst of answers
+ * for the caller, with its own open-file limit. Returns { call(cmd, args), stop() }.
+ */
+export async function startSwarm({ label = "swarm", openFiles = 0 } = {}) {
+  const [command, commandArgs] = nodeCommand("bench/sse-swarm.js", [], openFiles);
+  const child = spawn(command, commandArgs, { cwd: ROOT, detached: true, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  const pending = new Map();
+  let nextId = 0;
+  let failure = null;
+  child.on("message", (message) => {
+    const waiter = pending.get(message.id);
+    if (!waiter) return;
+    pending.delete(message.id);
+    if (message.ok) waiter.resolve(message.result);
+    else waiter.reject(new Error(`${label}: ${message.error}`));
+  });
+  child.once("exit", (code, signal) => {
+    failure = new Error(`${label} exited (code ${code}, signal ${signal})`);
+    for (const waiter of pending.values()) waiter.reject(failure);
+    pending.clear();
+  });
+  await new Promise((resolve, reject) => {
+    child.once("message", resolve);
+    child.once("exit", () => reject(failure));
+    setTimeout(() => reject(new Error(`${label} did not start`)), 20_000).unref();
+  });
+  return {
+    call(cmd, args = {}) {
+      if (failure) return Promise.reject(failure);
+      const id = ++nextId;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        child.send({ id, cmd, ...args });
+      });
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      killGroup(child, "SIGKILL");
+    },
+  };
 }
 
 /** Baseline (a): a bare Node http server that answers every request with exactly `body`. */
@@ -355,7 +425,8 @@ export function seedPostgres(url) {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: url },
     encoding: "utf8",
-    timeout: 120_000,
+    // Minutes, not seconds, on a machine other work shares (argon2 for the demo accounts).
+    timeout: 600_000,
   });
   if (result.status !== 0) throw new Error(`seeding ${url} failed:\n${result.stdout}\n${result.stderr}`);
 }

@@ -30,12 +30,12 @@ export const description =
   "**Two instances**: 2,000 participants, 1,000 on each, step changed on one. PostgreSQL only: see docs/performance.md, Live sessions.";
 export const order = 50;
 
-const MODULE = "example"; // the authors' reference module: every activity, fixed ids
+export const MODULE = "example"; // the authors' reference module: every activity, fixed ids
 const ROUNDS = Number(process.env.LIVE_BENCH_ROUNDS ?? 5);
 const POLL_WINDOW_MS = 5_000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function percentile(sorted, p) {
+export function percentile(sorted, p) {
   if (!sorted.length) return null;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
@@ -45,7 +45,7 @@ function summarise(values) {
 }
 
 /** Steps and the poll of the reference module, read from its MDX. */
-function moduleShape() {
+export function moduleShape() {
   const source = readFileSync(path.join(ROOT, "content/modules", MODULE, "index.mdx"), "utf8");
   const steps = [...source.matchAll(/<Step id="([^"]+)"/g)].map((m) => m[1]);
   const pollStep = steps.findIndex((id) => {
@@ -58,7 +58,7 @@ function moduleShape() {
   return { steps, pollStep, pollId: poll[1], options };
 }
 
-const sameCounts = (x, y) => {
+export const sameCounts = (x, y) => {
   const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
   return [...keys].every((k) => (x[k] ?? 0) === (y[k] ?? 0));
 };
@@ -66,7 +66,7 @@ const sameCounts = (x, y) => {
 const sha256 = (s) => createHash("sha256").update(s).digest("hex");
 
 /** `count` activists with a live session cookie each, made in SQL. */
-async function makeParticipants(sql, count, tag) {
+export async function makeParticipants(sql, count, tag) {
   const people = [];
   for (let i = 0; i < count; i++) {
     const token = randomBytes(20).toString("base64url");
@@ -80,7 +80,7 @@ async function makeParticipants(sql, count, tag) {
   return people;
 }
 
-async function joinAll(sql, sessionId, people) {
+export async function joinAll(sql, sessionId, people) {
   for (let i = 0; i < people.length; i += 500) {
     await sql`insert into live_participants ${sql(people.slice(i, i + 500).map((p) => ({ session_id: sessionId, user_id: p.id })))} on conflict do nothing`;
   }

@@ -13,6 +13,9 @@
 //                                          own --warmup; the median round is reported)
 //   npm run bench -- --build               rebuild first (otherwise only when build/ is missing)
 //   npm run bench -- --no-docs             do not touch docs/performance.md
+//   npm run bench -- --only=live-scale --db=postgres --max-minutes=40
+//                                          optional (not in a plain run): 5,000 / 10,000
+//                                          participants and a 5,000-answer burst
 //
 // Results: a table on stdout, bench/out/results-<timestamp>.json, and one section per
 // bench in docs/performance.md (between `<!-- bench:<name> start/end -->` markers).
@@ -95,6 +98,11 @@ for (const file of files) {
   const name = file.slice(0, -".bench.js".length);
   if (only && !only.includes(name)) continue;
   const mod = await import(pathToFileURL(path.join(benchDir, file)).href);
+  // Heavy benches (bench/live-scale.bench.js) run only when named: --only=<name>.
+  if (mod.optional && !only) {
+    console.log(`bench/${file}: optional, run it with --only=${name}`);
+    continue;
+  }
   if (typeof mod.run !== "function") {
     console.error(`bench/${file} does not export \`async function run(ctx)\`; skipped.`);
     continue;

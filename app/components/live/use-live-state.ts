@@ -1,6 +1,7 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { LIVE_PING_EVENT, LIVE_STATE_EVENT, liveCheckInPath, type LiveView } from "~/live/state";
+import { liveCheckInPath, type LiveView } from "~/live/state";
+import { openSharedStream } from "./shared-stream";
 
 export type LiveConnection = "connecting" | "live" | "reconnecting" | "closed";
 
@@ -14,7 +15,8 @@ const held = (view: LiveView, clientNow: number): Held => ({ view, offsetMs: Dat
 
 /**
  * The live state of a session for this screen. The loader's state paints first (so the
- * page works without JavaScript); an EventSource then keeps it current. The browser
+ * page works without JavaScript); an EventSource then keeps it current, one per browser
+ * for all the tabs showing this screen (shared-stream.ts). The browser
  * reconnects by itself after a drop, sending Last-Event-ID, and gets the current state
  * at once. The newest version wins, whichever way it came (stream or loader revalidation).
  * If the stream cannot be kept open, the page re-asks the loader every few seconds.
@@ -36,58 +38,58 @@ export function useLiveState(initial: LiveView, as: "presenter" | "display" | "p
 
   useEffect(() => {
     if (typeof EventSource === "undefined" || ended) return;
-    const source = new EventSource(`/live/${code}/events${as === "participant" ? "" : `?as=${as}`}`);
-    source.onopen = () => setConnection("live");
-    source.onerror = () => setConnection(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
-    const onState = (event: MessageEvent<string>) => {
-      const now = Date.now();
-      let view: LiveView;
-      try {
-        view = JSON.parse(event.data) as LiveView;
-      } catch {
-        return;
-      }
-      setState((current) => (view.shared.version >= current.view.shared.version ? held(view, now) : current));
-    };
-    source.addEventListener(LIVE_STATE_EVENT, onState);
-    if (as !== "participant") {
-      return () => {
-        source.removeEventListener(LIVE_STATE_EVENT, onState);
-        source.close();
-      };
-    }
     const path = liveCheckInPath(code);
     const checkIn = () => {
       void fetch(path, { method: "POST", body: new URLSearchParams({ intent: "here" }), credentials: "same-origin" }).catch(() => {});
     };
     let pending: ReturnType<typeof setTimeout> | null = null;
-    const onPing = (event: MessageEvent<string>) => {
-      // The server says how widely to spread a room's answers.
-      const spread = Math.min(Math.max(Number(event.data) || 0, 0), 5_000);
-      if (pending) clearTimeout(pending);
-      pending = setTimeout(() => {
-        pending = null;
-        checkIn();
-      }, Math.random() * spread);
-    };
+    // Tabs of this screen share one stream (shared-stream.ts): only the tab holding it
+    // hears the pings, so a browser checks in once however many tabs it has open.
+    const stream = openSharedStream(`${code}:${as}`, `/live/${code}/events${as === "participant" ? "" : `?as=${as}`}`, {
+      onConnection: setConnection,
+      onState(data) {
+        const now = Date.now();
+        let view: LiveView;
+        try {
+          view = JSON.parse(data) as LiveView;
+        } catch {
+          return;
+        }
+        setState((current) => (view.shared.version >= current.view.shared.version ? held(view, now) : current));
+      },
+      onPing(data) {
+        if (as !== "participant") return;
+        // The server says how widely to spread a room's answers.
+        const spread = Math.min(Math.max(Number(data) || 0, 0), 5_000);
+        if (pending) clearTimeout(pending);
+        pending = setTimeout(() => {
+          pending = null;
+          checkIn();
+        }, Math.random() * spread);
+      },
+    });
+    if (as !== "participant") return () => stream.close();
     // Hidden for good (persisted = false), or into the back/forward cache: gone either
-    // way until it shows again. A beacon still goes out while the page unloads.
-    const leave = () => navigator.sendBeacon?.(path, new URLSearchParams({ intent: "leaving" }));
-    const onPageShow = (event: PageTransitionEvent) => {
-      if (event.persisted) checkIn();
+    // way until it shows again. A beacon still goes out while the page unloads, unless
+    // another tab of the session stays open: leaving is then not this tab's to say.
+    const leave = () => {
+      if (!stream.othersOpen()) navigator.sendBeacon?.(path, new URLSearchParams({ intent: "leaving" }));
+      stream.hide();
     };
-    source.addEventListener(LIVE_PING_EVENT, onPing);
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (!event.persisted) return;
+      stream.show();
+      checkIn();
+    };
     window.addEventListener("pagehide", leave);
     window.addEventListener("pageshow", onPageShow);
     return () => {
       if (pending) clearTimeout(pending);
-      source.removeEventListener(LIVE_STATE_EVENT, onState);
-      source.removeEventListener(LIVE_PING_EVENT, onPing);
       window.removeEventListener("pagehide", leave);
       window.removeEventListener("pageshow", onPageShow);
-      source.close();
       // Left the session's page within the app (or the session ended: then it is refused, harmlessly).
       leave();
+      stream.close();
     };
   }, [code, as, ended]);
 
