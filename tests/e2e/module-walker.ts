@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type Page } from "@playwright/test";
+import matter from "gray-matter";
 import { compileModuleSource } from "../../app/content/compile.server";
 import type { CompiledModule, QuizActivity, ScenarioActivity } from "../../app/content/manifest";
 
@@ -10,6 +11,23 @@ export async function loadModule(slug: string): Promise<CompiledModule> {
   const result = await compileModuleSource(slug, source);
   if (!result.ok) throw new Error(`${slug} does not compile: ${JSON.stringify(result.problems)}`);
   return result.module;
+}
+
+/** The six modules of the first edition, which several specs walk by name. */
+export const CORE = ["why-conversations", "conversation-shape", "listening-questions", "telling-your-story", "hard-moments", "conversation-to-action"];
+
+/**
+ * Every module a learner sees in the catalogue, in catalogue order, read from the content
+ * folder (synchronously, so specs can declare one test per module and `-g <slug>` picks one).
+ */
+export function publishedSlugs(): string[] {
+  const root = path.resolve("content/modules");
+  return readdirSync(root)
+    .filter((slug) => existsSync(path.join(root, slug, "index.mdx")))
+    .map((slug) => ({ slug, data: matter(readFileSync(path.join(root, slug, "index.mdx"), "utf8")).data as { order?: number; draft?: boolean } }))
+    .filter((m) => m.data.draft !== true)
+    .sort((a, b) => (a.data.order ?? 0) - (b.data.order ?? 0))
+    .map((m) => m.slug);
 }
 
 /** Choice indices from the start to the nearest ending with this outcome (breadth first). */
@@ -57,6 +75,27 @@ export async function playScenario(page: Page, scenario: ScenarioActivity, outco
   }
   await expect(section.locator(`.ending--${outcome}`)).toBeVisible();
   if (node.kind === "ending") await expect(section.locator(".ending h3")).toHaveText(node.title);
+}
+
+/**
+ * Replay a scenario taking the reply the author wrote first at every point (by its index,
+ * wherever the learner's own order shows it). Returns the ending's outcome.
+ */
+export async function playFirstReplies(page: Page, scenario: ScenarioActivity): Promise<"good" | "mixed" | "lost"> {
+  const section = page.locator(`#${scenario.id}`);
+  const replay = section.getByRole("button", { name: "Play it again" });
+  if (await replay.isVisible()) await replay.click();
+  else await section.getByRole("button", { name: "Knock on the door" }).click();
+  let node = scenario.nodes[scenario.start]!;
+  while (node.kind === "resident") {
+    await expect(section.locator(".line--current")).toContainText(node.says.slice(0, 30));
+    const first = node.choices[0]!;
+    await section.locator(`.choice-button[value="${first.index}"]`).click();
+    node = scenario.nodes[first.to]!;
+  }
+  await expect(section.locator(`.ending--${node.outcome}`)).toBeVisible();
+  await expect(section.locator(".ending h3")).toHaveText(node.title);
+  return node.outcome;
 }
 
 /** Take a module from its overview to "complete": every step, every quiz, every scenario. */
