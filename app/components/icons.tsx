@@ -112,3 +112,13 @@ export function SeenTick() {
     </span>
   );
 }
+
+/** A clock: beside "over" on the presenter's timings, so over-time is a shape and words, not a colour (issue 15). */
+export function ClockIcon({ className }: IconProps) {
+  return (
+    <Svg className={className}>
+      <circle cx="12" cy="12" r="8.5" />
+      <path d="M12 7.5V12l3 2" />
+    </Svg>
+  );
+}

@@ -216,6 +216,7 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
     rubric: rubric.map((r) => ({ canvasserName: names.get(r.canvasserId) ?? "?", observerName: names.get(r.observerId) ?? "?", items: r.items })),
     attendedCount: participants.filter((p) => p.attended === true).length,
     completionsRecorded,
+    timing: { startedAt: iso(session.createdAt)!, stepStartedAt: iso(session.stepStartedAt)!, endedAt: iso(session.endedAt) },
   };
 
   const byId = new Map(participants.map((p) => [p.userId, p]));
