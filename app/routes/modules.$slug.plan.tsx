@@ -31,9 +31,10 @@ function ActivityInPlan({ activity }: { activity: PlanActivity }) {
         <div className="plan-activity">
           <h4>Role-play: {activity.title}</h4>
           <p>
-            <strong>Pairing:</strong> “Pair up” makes random pairs of a canvasser ({activity.roles.find((r) => r.type === "canvasser")?.name ?? "canvasser"}) and a
-            resident ({activity.roles.find((r) => r.type === "resident")?.name ?? "resident"}); with an odd number, one group is a trio with an observer. “Make
-            trios” gives every group an observer with a checklist. Play {activity.minutes} min, then “Swap roles” and play again.
+            <strong>Pairing:</strong> “Pair participants” makes random pairs of the people connected: a canvasser (
+            {activity.roles.find((r) => r.type === "canvasser")?.name ?? "canvasser"}) and a resident ({activity.roles.find((r) => r.type === "resident")?.name ?? "resident"}
+            ); with an odd number, one group is a trio and its third person observes with a checklist. “Make trios” gives every group an observer. Play{" "}
+            {activity.minutes} min, then “Swap roles” and play again (trios rotate, so over three rounds everyone canvasses and everyone observes).
           </p>
           <p className="muted">On paper: hand out the role cards at the end of this plan, one of each per pair.</p>
         </div>

@@ -18,7 +18,7 @@ test("a trainer prints the session plan: timings, notes, materials, and one role
   await expect(page.getByTestId("plan-clock")).toHaveText(["0:00", "0:03", "0:07", "0:15"]);
   await expect(page.getByText(NOTE)).toBeVisible();
   await expect(page.getByText("Projector or a large screen for the presenter view")).toBeVisible();
-  await expect(page.getByText(/“Pair up” makes random pairs/)).toBeVisible();
+  await expect(page.getByText(/“Pair participants” makes random pairs/)).toBeVisible();
   await expect(page.getByRole("button", { name: "Print this plan" })).toBeVisible();
   await checkA11y(page, "session plan");
 
