@@ -6,6 +6,9 @@ import { checkA11y, DEMO, expect, signIn, test } from "./fixtures";
 // trainers may preview and run.
 
 const MODULE = "example";
+
+// Two sign-ins, an invite and a live session each: more than the default 30 s, fixtures included.
+test.describe.configure({ timeout: 150_000 });
 const NOTE = "who has knocked on a door before";
 
 test("a trainer prints the session plan: timings, notes, materials, and one role card per page", async ({ page }) => {
@@ -32,7 +35,6 @@ test("a trainer prints the session plan: timings, notes, materials, and one role
 });
 
 test("the presenter shows the current step's notes and elapsed against planned; a participant's page and data carry no notes", async ({ page: trainer, newPage, newActivist }) => {
-  test.setTimeout(120_000);
   await signIn(trainer, DEMO.trainer.email, DEMO.trainer.password);
   await trainer.goto(`/live/new?module=${MODULE}`);
   await trainer.getByRole("button", { name: "Start the session" }).click();
