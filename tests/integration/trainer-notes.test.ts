@@ -8,6 +8,7 @@ import { stopLive } from "~/live/hub.server";
 import { joinWithCode } from "~/live/joining.server";
 import { createLiveSession, setStep } from "~/live/lifecycle.server";
 import type { LiveView } from "~/live/state";
+import type { SessionPlan } from "~/live/plan.server";
 import { liveTiming } from "~/live/timing";
 import { moduleCodePath } from "~/mdx/module-code";
 import * as liveParticipant from "~/routes/live.$code._index";
@@ -148,7 +149,7 @@ describe("the printable session plan", () => {
     const admin = await makeUser("admin");
     const res = await run(modulePlan.loader, get(`/modules/${LIVE_MODULE}/plan`, admin.cookie), { slug: LIVE_MODULE });
     expect(res.status).toBe(200);
-    const { plan } = res.body as { plan: import("~/live/plan.server").SessionPlan };
+    const { plan } = res.body as { plan: SessionPlan };
     expect(plan.plannedMinutes).toBe(30);
     expect(plan.steps.map((s) => [s.id, s.startsAt, s.liveMinutes])).toEqual([
       ["welcome", 0, 5],
