@@ -616,6 +616,9 @@ export const liveSessions = pgTable(
     // When the trainer first moved past the first step: "present from the start" is
     // measured against it (docs/live.md).
     firstAdvancedAt: timestamp("first_advanced_at", { withTimezone: true }),
+    // When the current step was put on screen: the presenter's "elapsed on this step"
+    // against its planned minutes (issue 15), the same on every device and after a reload.
+    stepStartedAt: timestamp("step_started_at", { withTimezone: true }).notNull().defaultNow(),
     endedAt: timestamp("ended_at", { withTimezone: true }),
   },
   (t) => [

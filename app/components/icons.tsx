@@ -125,7 +125,7 @@ export function CrossIcon({ className }: IconProps) {
   );
 }
 
-/** A clock: timers and timing accommodations. */
+/** A clock: timers, timing accommodations, and "over" on the presenter's timings (a shape and words, not a colour). */
 export function ClockIcon({ className }: IconProps) {
   return (
     <Svg className={className}>

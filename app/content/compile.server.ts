@@ -7,7 +7,7 @@ import { extractManifest, type ContentProblem } from "./extract.server";
 import { frontmatterSchema, type CompiledModule, type ModuleManifest } from "./manifest";
 
 // Bump when the compiler or manifest shape changes, so cached output is not reused.
-export const ENGINE_VERSION = "2";
+export const ENGINE_VERSION = "3";
 
 export type CompileResult = { ok: true; module: CompiledModule } | { ok: false; problems: ContentProblem[] };
 

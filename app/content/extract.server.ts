@@ -7,6 +7,7 @@ import { reflectReader } from "../activities/reflect/extract";
 import { rolePlayReader } from "../activities/roleplay/extract";
 import { scenarioReader } from "../activities/scenario/extract";
 import type { Activity, ModuleManifest, StepInfo } from "./manifest";
+import { notesToHtml } from "./notes-html";
 
 export type { ContentProblem } from "../activities/reading/mdx-reader";
 
@@ -23,7 +24,7 @@ for (const r of ACTIVITY_READERS) for (const [part, place] of Object.entries(r.p
 const COMPONENTS = new Set(["Step", "Tip", "TrainerNotes", ...ACTIVITY_READERS.flatMap((r) => [r.tag, ...Object.keys(r.parts)])]);
 
 /** Step ids that would hide a module page with the same address (app/routes/modules.$slug.complete.tsx). */
-const RESERVED_STEP_IDS = ["complete"];
+const RESERVED_STEP_IDS = ["complete", "plan"];
 
 /**
  * Reads a module's MDX tree into a manifest (steps, activities, scenario graphs) and
@@ -58,7 +59,10 @@ export function extractManifest(tree: Root, moduleDefaults: { passMark: number }
         if (!isJsx(node) || node.name !== "Step") reader.problem(el, "<TrainerNotes> goes directly inside a <Step>, not inside another component.");
         const notes = markdownInside(el, source);
         if (!notes) reader.problem(el, "<TrainerNotes> is empty: write what the trainer should say or watch for, or remove it.");
-        else step.trainerNotes.push(notes);
+        else {
+          step.trainerNotes.push(notes);
+          step.trainerNotesHtml.push(notesToHtml((el as { children?: AnyNode[] }).children ?? []));
+        }
       } else {
         reader.problem(el, `<${name}> belongs inside ${(PLACES_OF_PART.get(name) ?? []).join(" or ")}.`);
       }
@@ -74,7 +78,7 @@ export function extractManifest(tree: Root, moduleDefaults: { passMark: number }
     }
     if (isJsx(node) && node.name === "Step") {
       const a = reader.attrs(node);
-      const step: StepInfo = { id: a.str("id"), title: a.str("title"), activityIds: [], trainerNotes: [] };
+      const step: StepInfo = { id: a.str("id"), title: a.str("title"), activityIds: [], trainerNotes: [], trainerNotesHtml: [] };
       const liveMinutes = a.num("liveMinutes");
       if (liveMinutes !== undefined) {
         if (Number.isInteger(liveMinutes) && liveMinutes >= 1 && liveMinutes <= 180) step.liveMinutes = liveMinutes;

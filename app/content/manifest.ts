@@ -49,12 +49,46 @@ export interface StepInfo {
    * compiled MDX, so the code sent to learners never carries them (issue 15).
    */
   trainerNotes: string[];
+  /** The same notes as HTML, made at compile time from a short list of safe elements (notes-html.ts). */
+  trainerNotesHtml: string[];
 }
 
 export interface ModuleManifest {
   steps: StepInfo[];
   activities: Record<string, Activity>;
 }
+
+// ---------------------------------------------------------------- what learners may see
+
+/**
+ * A step as a learner's page may carry it: no trainer notes (ADR 023). The `never` fields
+ * make a full StepInfo a type error wherever a LearnerStep is expected, so a loader that
+ * hands a learner the catalogue's step object does not compile.
+ */
+export type LearnerStep = Omit<StepInfo, "trainerNotes" | "trainerNotesHtml"> & { trainerNotes?: never; trainerNotesHtml?: never };
+export interface LearnerManifest {
+  steps: LearnerStep[];
+  activities: Record<string, Activity>;
+}
+
+/** The one way from a step to what a learner may see of it. */
+export function learnerStep(step: StepInfo | LearnerStep): LearnerStep {
+  const { trainerNotes: _notes, trainerNotesHtml: _html, ...rest } = step;
+  return rest;
+}
+
+export const learnerManifest = (m: ModuleManifest): LearnerManifest => ({ steps: m.steps.map(learnerStep), activities: m.activities });
+
+/** A step as trainers see it when preparing or presenting: its planned minutes and notes. */
+export interface TrainerStep {
+  id: string;
+  title: string;
+  liveMinutes: number | null;
+  notesHtml: string[];
+}
+
+export const trainerSteps = (m: ModuleManifest): TrainerStep[] =>
+  m.steps.map((s) => ({ id: s.id, title: s.title, liveMinutes: s.liveMinutes ?? null, notesHtml: s.trainerNotesHtml }));
 
 export interface CompiledModule {
   slug: string;

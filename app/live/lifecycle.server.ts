@@ -9,6 +9,7 @@ import { change, Refused, requireDriver, activityOnStep, type LiveActor, type Li
 import { refuse } from "../lib/result";
 import { generateJoinCode } from "./join-code";
 import { TIMER_MAX_SECONDS } from "./state";
+import { plannedTotal } from "./timing";
 
 // A session's life as the trainer drives it: start, move between steps, reveal answers,
 // the timer; and the list of a trainer's sessions. (Ending it: attendance.server.ts.)
@@ -29,7 +30,12 @@ export type CreateSessionInput = z.infer<typeof createSessionSchema>;
 export async function newSessionOptions(actor: LiveActor) {
   const groupRows = await listGroups();
   return {
-    modules: listModules({ includeDrafts: may.previewDrafts(actor.role) }).map((m) => ({ slug: m.slug, title: m.frontmatter.title, draft: m.frontmatter.draft })),
+    modules: listModules({ includeDrafts: may.previewDrafts(actor.role) }).map((m) => ({
+      slug: m.slug,
+      title: m.frontmatter.title,
+      draft: m.frontmatter.draft,
+      plannedMinutes: plannedTotal(m.manifest.steps.map((s) => s.liveMinutes ?? null)),
+    })),
     groups: groupRows.map((g) => ({ id: g.id, name: g.name })),
   };
 }
@@ -69,7 +75,8 @@ export async function setStep(code: string, actor: LiveActor, index: number) {
       patch: {
         stepIndex: index,
         firstAdvancedAt: index > 0 ? sql`coalesce(${liveSessions.firstAdvancedAt}, now())` : undefined,
-        ...(moved ? { timerEndsAt: null, timerSeconds: null } : {}),
+        // Re-sending the current step (a double click, a second device) keeps its clock.
+        ...(moved ? { timerEndsAt: null, timerSeconds: null, stepStartedAt: sql`now()` } : {}),
       },
     };
   });

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { liveParticipants, liveSessions, reflections } from "../../db/schema";
 import { getModule } from "../content/catalog.server";
-import type { ModuleManifest } from "../content/manifest";
+import { learnerManifest, trainerSteps, type LearnerManifest, type TrainerStep } from "../content/manifest";
 import { formatJoinCode } from "./join-code";
 import { joinQrSvg } from "./qr.server";
 import { touchPresence } from "./attendance.server";
@@ -19,7 +19,8 @@ export interface LiveModule {
   slug: string;
   title: string;
   hash: string;
-  manifest: ModuleManifest;
+  /** Loader data of participants' screens too: never the trainer notes (ADR 023). */
+  manifest: LearnerManifest;
 }
 
 /**
@@ -32,14 +33,22 @@ export interface WithModuleCode<T> {
   code: string;
 }
 
-function liveModule(slug: string): WithModuleCode<LiveModule> | null {
+function liveModule(slug: string): (WithModuleCode<LiveModule> & { trainer: TrainerStep[] }) | null {
   const module = getModule(slug);
-  return module ? { page: { slug: module.slug, title: module.frontmatter.title, hash: module.hash, manifest: module.manifest }, code: module.code } : null;
+  return module
+    ? {
+        page: { slug: module.slug, title: module.frontmatter.title, hash: module.hash, manifest: learnerManifest(module.manifest) },
+        code: module.code,
+        trainer: trainerSteps(module.manifest),
+      }
+    : null;
 }
 
 export interface PresenterPage {
   view: LiveView;
   module: LiveModule;
+  /** Per step: planned minutes and trainer notes. The presenter's page only. */
+  trainerSteps: TrainerStep[];
   join: { code: string; spaced: string; url: string; shortUrl: string; qrSvg: string };
 }
 
@@ -67,6 +76,7 @@ export async function presenterPage(
       page: {
         view,
         module: module.page,
+        trainerSteps: module.trainer,
         join: { code: session.code, spaced: formatJoinCode(session.code), url, shortUrl: `${origin.replace(/^https?:\/\//, "")}/join`, qrSvg: await joinQrSvg(url) },
       },
       code: module.code,

@@ -242,6 +242,7 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
     // A count, never names: who needs more time is theirs to tell (WCAG 2.2.1, issue 15).
     accommodationCount: participants.filter((p) => p.timing !== "standard").length,
     completionsRecorded,
+    timing: { startedAt: iso(session.createdAt)!, stepStartedAt: iso(session.stepStartedAt)!, endedAt: iso(session.endedAt) },
   };
 
   const byId = new Map(participants.map((p) => [p.userId, p]));

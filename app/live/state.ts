@@ -110,6 +110,8 @@ export interface LivePresenter {
   accommodationCount: number;
   /** Ended: live completions this session recorded; null while open. */
   completionsRecorded: number | null;
+  /** When the session and its current step started (and ended): elapsed against planned (issue 15). */
+  timing: { startedAt: string; stepStartedAt: string; endedAt: string | null };
 }
 
 export interface LiveView {

@@ -27,7 +27,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const page = await presenterPage(routeParam(params, "code"), user, origin, { kind: "display" });
   if (!page.ok) throw data(page.message, { status: page.status });
   primeModuleContent(page.value.page.module.hash, page.value.code);
-  return page.value.page;
+  // The room's screen: the trainer's notes stay on the presenter's and remote's devices.
+  const { trainerSteps: _notForTheRoom, ...room } = page.value.page;
+  return room;
 }
 
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {

@@ -6,6 +6,7 @@ import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
 import { liveModuleRuntime } from "~/mdx/live-runtime";
 import { EndSession, JoinPanel, ParticipantsPanel, StepControls, TimerControls } from "~/components/live/presenter";
+import { PresenterPlan } from "~/components/live/presenter-plan";
 import { ProjectorLinks } from "~/components/live/remote";
 import { useLiveState, type LiveConnection } from "~/components/live/use-live-state";
 import { env } from "~/lib/env.server";
@@ -109,6 +110,7 @@ export default function LivePresenter() {
           <ModuleContent hash={page.module.hash} runtime={liveModuleRuntime(view, page.module.manifest, { role: "presenter", actionPath })} />
         </div>
         <aside className="present-side" aria-label="Room">
+          <PresenterPlan shared={shared} presenter={presenter} trainerSteps={page.trainerSteps} offsetMs={offsetMs} />
           {presenter ? <ParticipantsPanel shared={shared} presenter={presenter} actionPath={actionPath} /> : null}
           {ended ? null : <EndSession actionPath={actionPath} />}
         </aside>

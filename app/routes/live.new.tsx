@@ -54,6 +54,7 @@ export default function NewLiveSession() {
                 <option key={m.slug} value={m.slug}>
                   {m.title}
                   {m.draft ? " (draft)" : ""}
+                  {m.plannedMinutes > 0 ? ` · ${m.plannedMinutes} min planned` : ""}
                 </option>
               ))}
             </select>

@@ -4,6 +4,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { stepShuffleSeeds } from "~/activities/order/shuffle.server";
 import { timingOf } from "~/auth/accommodations.server";
 import { requireUser } from "~/auth/guard.server";
+import { may } from "~/auth/policy";
+import { TrainerNotesAside } from "~/components/trainer-notes";
 import { SeenTick, StarIcon } from "~/components/icons";
 import { ProgressBar } from "~/components/progress-bar";
 import { visibleModule } from "~/content/catalog.server";
@@ -50,6 +52,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     shuffleSeeds: stepShuffleSeeds(user.id, activities, progress),
     retryQuizId: retry && step.activityIds.includes(retry) ? retry : null,
     timing: timing ?? null,
+    // Trainers and admins preparing a session; never anyone else's loader data (ADR 023).
+    trainer: may.runLive(user.role) ? { notesHtml: step.trainerNotesHtml, liveMinutes: step.liveMinutes ?? null } : null,
   };
 }
 
@@ -74,7 +78,7 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
 }
 
 export default function ModuleStep() {
-  const { module, step, steps, progress, formKeys, shuffleSeeds, retryQuizId, timing } = useLoaderData<typeof loader>();
+  const { module, step, steps, progress, formKeys, shuffleSeeds, retryQuizId, timing, trainer } = useLoaderData<typeof loader>();
   const previous = steps[step.index - 1];
   const next = steps[step.index + 1];
   const base = `/modules/${module.slug}`;
@@ -95,6 +99,7 @@ export default function ModuleStep() {
         </div>
       ) : null}
       <h1>{step.title}</h1>
+      {trainer ? <TrainerNotesAside notesHtml={trainer.notesHtml} liveMinutes={trainer.liveMinutes} /> : null}
       {/* Runs before the page's module scripts, so the code is there when React hydrates. */}
       <script src={moduleCodePath(module.slug, module.hash)} />
       <ModuleContent

@@ -7,6 +7,7 @@ import { ProgressBar } from "~/components/progress-bar";
 import { visibleModule } from "~/content/catalog.server";
 import { notFound } from "~/lib/http.server";
 import { moduleProgress } from "~/progress/read.server";
+import { plannedTotal } from "~/live/timing";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.module.title ?? "Module"} · Doorstep` }];
 
@@ -19,6 +20,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const resumeAt = steps.find((s) => !s.seen) ?? steps[0]!;
   return {
     canRunLive: may.runLive(user.role),
+    // Trainers only: how long the module runs live, by its steps' planned minutes.
+    plannedLiveMinutes: may.runLive(user.role) ? plannedTotal(module.manifest.steps.map((s) => s.liveMinutes ?? null)) : null,
     module: { slug: module.slug, ...module.frontmatter },
     steps,
     resumeAt: resumeAt.id,
@@ -29,7 +32,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export default function ModuleOverview() {
-  const { module, steps, resumeAt, started, percent, completion, canRunLive } = useLoaderData<typeof loader>();
+  const { module, steps, resumeAt, started, percent, completion, canRunLive, plannedLiveMinutes } = useLoaderData<typeof loader>();
   return (
     <article className="module-overview">
       <p className="muted">
@@ -65,7 +68,13 @@ export default function ModuleOverview() {
             Run this live
           </Link>
         ) : null}
+        {canRunLive ? (
+          <Link className="button button--secondary" to={`/modules/${module.slug}/plan`}>
+            Session plan
+          </Link>
+        ) : null}
       </p>
+      {plannedLiveMinutes ? <p className="muted">Run live: {plannedLiveMinutes} minutes planned.</p> : null}
       <h2>Steps</h2>
       <ol className="step-list">
         {steps.map((s) => (

@@ -100,7 +100,7 @@ describe("the learner's part", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     await openStep(learner, moduleOf("follow-up"), "why-follow-up");
     const view = await home(learner);
-    expect(view.learner.nextStep).toMatchObject({ kind: "continue", slug: "follow-up", stepId: "plan", stepNumber: 2, stepCount: 2 });
+    expect(view.learner.nextStep).toMatchObject({ kind: "continue", slug: "follow-up", stepId: "next-visit-plan", stepNumber: 2, stepCount: 2 });
     expect(view.learner.alsoInProgress.map((m) => m.slug)).toEqual(["doorstep-basics"]);
     expect(view.learner.upNext).toBeNull();
   });

@@ -327,8 +327,8 @@ describe("draft modules", () => {
         const list = (await run(catalogue.loader, get("/modules", user.cookie))).body as CatalogueBody;
         expect(list.modules.map((m) => m.slug), role).toEqual(canSee ? ["doorstep-basics", "follow-up", "draft-module"] : ["doorstep-basics", "follow-up"]);
         expect((await run(overview.loader, get("/modules/draft-module", user.cookie), { slug: "draft-module" })).status, role).toBe(expected);
-        expect((await view(user, "draft-module", "plan")).status, role).toBe(expected);
-        const reflect = await act(user, "draft-module", "plan", { intent: "reflect", activityId: "next-visit", body: "Flat 12" });
+        expect((await view(user, "draft-module", "next-visit-plan")).status, role).toBe(expected);
+        const reflect = await act(user, "draft-module", "next-visit-plan", { intent: "reflect", activityId: "next-visit", body: "Flat 12" });
         expect(reflect.status, role).toBe(expected);
         const written = await database().db.select().from(reflections).where(eq(reflections.userId, user.id));
         expect(written.length, role).toBe(canSee ? 1 : 0);
@@ -361,7 +361,7 @@ describe("catalogue, overview and /me", () => {
       "follow-up": { status: "in-progress", percent: 50, completedAt: null, how: null },
     });
     const beforeDone = Date.now();
-    await view(user, "follow-up", "plan");
+    await view(user, "follow-up", "next-visit-plan");
     const status = await statusOf();
     expect(status["follow-up"]).toMatchObject({ status: "complete", percent: 100, how: "self" });
     const completedAt = status["follow-up"]!.completedAt as Date;
@@ -393,7 +393,7 @@ describe("catalogue, overview and /me", () => {
     const empty = (await run(me.loader, get("/me", user.cookie))).body as MeBody;
     expect(empty).toEqual({ complete: [], inProgress: [], quizzes: [], endings: [], reflections: [] });
 
-    for (const step of ["why-follow-up", "plan"]) await view(user, "follow-up", step);
+    for (const step of ["why-follow-up", "next-visit-plan"]) await view(user, "follow-up", step);
     await view(user, "doorstep-basics", "check");
     await act(user, "doorstep-basics", "check", { intent: "quiz", activityId: "basics-quiz", attemptKey: key(), "answer.open": "b", "answer.listen": ["pitch"] }); // 0
     await act(user, "doorstep-basics", "check", { intent: "quiz", activityId: "basics-quiz", attemptKey: key(), ...RIGHT }); // 100
@@ -407,7 +407,7 @@ describe("catalogue, overview and /me", () => {
     await choose(user, good, "warm", 1, 0);
     await startRun(user); // an unfinished run is not an ending
     await act(user, "doorstep-basics", "wrap-up", { intent: "reflect", activityId: "my-why", body: "  Because my street deserves better.  " });
-    await act(user, "follow-up", "plan", { intent: "reflect", activityId: "next-visit", body: "Flat 12 and Flat 14" });
+    await act(user, "follow-up", "next-visit-plan", { intent: "reflect", activityId: "next-visit", body: "Flat 12 and Flat 14" });
 
     const record = (await run(me.loader, get("/me", user.cookie))).body as MeBody;
     expect(record.complete).toEqual([{ slug: "follow-up", title: "Following up (test fixture)", completedAt: expect.any(Date), how: "self" }]);
@@ -423,6 +423,6 @@ describe("catalogue, overview and /me", () => {
     const reflectionsBySlug = Object.fromEntries(record.reflections.map((r) => [r.moduleSlug, r]));
     expect(record.reflections).toHaveLength(2);
     expect(reflectionsBySlug["doorstep-basics"]).toMatchObject({ reflectId: "my-why", body: "Because my street deserves better.", prompt: "Why do you want to knock on doors?", stepId: "wrap-up" });
-    expect(reflectionsBySlug["follow-up"]).toMatchObject({ reflectId: "next-visit", body: "Flat 12 and Flat 14", prompt: "Who will you visit again this week?", stepId: "plan" });
+    expect(reflectionsBySlug["follow-up"]).toMatchObject({ reflectId: "next-visit", body: "Flat 12 and Flat 14", prompt: "Who will you visit again this week?", stepId: "next-visit-plan" });
   });
 });

@@ -123,7 +123,7 @@ describe("completion", () => {
     const module = moduleOf("follow-up");
     const user = await makeUser("activist");
     expect((await openStep(user, module, "why-follow-up")).completion).toBeNull();
-    expect((await openStep(user, module, "plan")).completion).toMatchObject({ how: "self", contentHash: module.hash });
+    expect((await openStep(user, module, "next-visit-plan")).completion).toMatchObject({ how: "self", contentHash: module.hash });
     expect(await completionsOf(user.id)).toEqual([expect.objectContaining({ moduleSlug: "follow-up", how: "self", contentHash: module.hash })]);
   });
 
@@ -131,7 +131,7 @@ describe("completion", () => {
     const module = moduleOf("follow-up");
     const user = await makeUser("activist");
     expect(await recordStepView(user.id, module, "why-follow-up")).toEqual({ ok: true, value: { completed: false } });
-    expect(await recordStepView(user.id, module, "plan")).toEqual({ ok: true, value: { completed: true } });
+    expect(await recordStepView(user.id, module, "next-visit-plan")).toEqual({ ok: true, value: { completed: true } });
     expect(await recordStepView(user.id, module, "nope")).toMatchObject({ ok: false, status: 404 });
   });
 

@@ -84,6 +84,8 @@ const ROUTES: RouteCase[] = [
   { file: "modules.$slug._index", path: "/modules/:slug", params: () => ({ slug: "doorstep-basics" }), allowed: SIGNED_IN },
   { file: "modules.$slug.$step", path: "/modules/:slug/:step", params: () => ({ slug: "doorstep-basics", step: "check" }), allowed: SIGNED_IN },
   { file: "modules.$slug.complete", path: "/modules/:slug/complete", params: () => ({ slug: "doorstep-basics" }), allowed: SIGNED_IN },
+  // The printable session plan carries trainer notes: trainers and admins only (issue 15).
+  { file: "modules.$slug.plan", path: "/modules/:slug/plan", params: () => ({ slug: "doorstep-basics" }), allowed: RUN_LIVE },
   { file: "me", path: "/me", allowed: SIGNED_IN },
   // Reports: organisers (their groups) and admins. Trainers pass the layout only for the
   // reports of their own live sessions; every organiser page still refuses them (403).

@@ -238,10 +238,10 @@ describe("manifest extraction", () => {
     const { frontmatter, manifest } = result.module;
     expect(frontmatter).toMatchObject({ title: "Doorstep basics (test fixture)", minutes: 10, order: 1, passMark: 80, draft: false, tags: ["test"] });
     expect(manifest.steps).toEqual([
-      { id: "intro", title: "Why we knock", activityIds: [], trainerNotes: [] },
-      { id: "check", title: "A quick check", activityIds: ["basics-quiz"], trainerNotes: [] },
-      { id: "practice", title: "A doorstep", activityIds: ["first-door"], trainerNotes: [] },
-      { id: "wrap-up", title: "Wrapping up", activityIds: ["feeling", "my-why"], trainerNotes: [] },
+      { id: "intro", title: "Why we knock", activityIds: [], trainerNotes: [], trainerNotesHtml: [] },
+      { id: "check", title: "A quick check", activityIds: ["basics-quiz"], trainerNotes: [], trainerNotesHtml: [] },
+      { id: "practice", title: "A doorstep", activityIds: ["first-door"], trainerNotes: [], trainerNotesHtml: [] },
+      { id: "wrap-up", title: "Wrapping up", activityIds: ["feeling", "my-why"], trainerNotes: [], trainerNotesHtml: [] },
     ]);
     expect(Object.keys(manifest.activities).sort()).toEqual(["basics-quiz", "feeling", "first-door", "my-why"]);
     expect(manifest.activities.feeling).toEqual({

@@ -6,7 +6,7 @@ import { quizLabel } from "~/reports/labels";
 
 const question = (id: string, prompt: string) => ({ id, prompt, multiple: false, explanation: "", options: [] });
 const manifest: ModuleManifest = {
-  steps: [{ id: "check", title: "A quick check", activityIds: ["two", "one"], trainerNotes: [] }],
+  steps: [{ id: "check", title: "A quick check", activityIds: ["two", "one"], trainerNotes: [], trainerNotesHtml: [] }],
   activities: {
     two: { kind: "quiz", id: "two", stepId: "check", passMark: 80, questions: [question("a", "First?"), question("b", "Second?")] },
     one: { kind: "quiz", id: "one", stepId: "check", passMark: 80, questions: [question("c", "Which of these is an open question?")] },

@@ -1,5 +1,5 @@
 import { Link, useFetcher } from "@remix-run/react";
-import type { ModuleManifest } from "~/content/manifest";
+import type { LearnerManifest } from "~/content/manifest";
 import type { LivePresenter, LiveShared } from "~/live/state";
 
 // The phone remote's own widgets (app/routes/live.$code.remote.tsx) and the presenter's
@@ -9,7 +9,7 @@ import type { LivePresenter, LiveShared } from "~/live/state";
 type Result = { ok: boolean; failure?: { message: string } } | undefined;
 
 /** Show or hide the results of the current step's polls and quizzes (a revealed quiz takes no more answers). */
-export function RevealControls({ shared, manifest, actionPath }: { shared: LiveShared; manifest: Pick<ModuleManifest, "steps" | "activities">; actionPath: string }) {
+export function RevealControls({ shared, manifest, actionPath }: { shared: LiveShared; manifest: LearnerManifest; actionPath: string }) {
   const ids = manifest.steps[shared.stepIndex]?.activityIds ?? [];
   const items = ids.flatMap((id) => {
     const activity = manifest.activities[id];

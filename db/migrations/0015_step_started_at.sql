@@ -1,0 +1,1 @@
+ALTER TABLE "live_sessions" ADD COLUMN "step_started_at" timestamp with time zone DEFAULT now() NOT NULL;
