@@ -30,8 +30,11 @@ export interface DatabaseHandle {
 
 export type DatabaseTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dataDir?: string; pglite?: PGlite };
 
-/** A statement no backend has started by then fails as "database unavailable" (db/stalled-queries.ts). */
-const QUERY_START_DEADLINE_MS = 5_000;
+/**
+ * A statement no backend has started by then fails as "database unavailable" (db/stalled-queries.ts).
+ * Long enough that a statement queued behind a busy pool waits its turn (ADR 010).
+ */
+const QUERY_START_DEADLINE_MS = 15_000;
 
 /** Seconds before the pool's next connection attempt after n failed ones: 50 ms doubling, at most 1 s. */
 export const reconnectDelaySeconds = (failures: number) => Math.min(0.05 * 2 ** failures, 1);
