@@ -187,6 +187,7 @@ describe("step page", () => {
         scenarios: own(whole.scenarios),
         polls: own(whole.polls),
         reflections: own(whole.reflections),
+        records: own(whole.records),
         completion: whole.completion,
       });
     }
