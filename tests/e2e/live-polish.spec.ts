@@ -111,7 +111,9 @@ test("live polish: clean join address, timer cleared on a step change, numbered 
   }
   await ana.locator(`#${scenario.id}`).getByRole("button", { name: `2. ${second.text}` }).click();
   const bars = room.locator(".bar-chart__row");
-  for (const [i, c] of first.choices.entries()) await expect(bars.nth(i).locator(".bar-chart__label")).toHaveText(`${i + 1}. ${c.text}`);
+  // The label may end with a shape-and-word marker ("most votes", "(you)"): issue 15's cues beside colour.
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  for (const [i, c] of first.choices.entries()) await expect(bars.nth(i).locator(".bar-chart__label")).toHaveText(new RegExp(`^\\s*${escape(`${i + 1}. ${c.text}`)}(\\s+(most votes|\\(you\\)))*\\s*$`));
   await expect(bars.nth(1).locator(".bar-chart__value")).toHaveAttribute("data-count", "1", { timeout: FOLLOW_MS });
   await expectLabelAboveBar(bars.nth(1));
   await checkA11y(trainer, "presenter scenario vote at 1280 px");
