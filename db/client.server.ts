@@ -12,6 +12,9 @@ import { withStartDeadline } from "./stalled-queries";
 
 /** One Drizzle type for both drivers, so domain code never knows which it got. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction from db().transaction(), or the database itself: what a write helper that may run inside either takes. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+export type Executor = Database | Transaction;
 
 export type Listener = (payload: string) => void;
 

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  date,
   check,
   index,
   integer,
@@ -15,11 +16,11 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { groupKinds, timingAccommodations, userRoles } from "./enums";
+import { contactResults, debriefOutcomes, fieldKinds, groupKinds, mailStatuses, timingAccommodations, userRoles } from "./enums";
 
 // ---------------------------------------------------------------- enums
 
-export { groupKinds, timingAccommodations, userRoles };
+export { contactResults, debriefOutcomes, fieldKinds, groupKinds, mailStatuses, timingAccommodations, userRoles };
 export type TimingAccommodation = (typeof timingAccommodations)[number];
 export const userRole = pgEnum("user_role", userRoles);
 
@@ -40,6 +41,9 @@ export const users = pgTable(
     // Timers as usual, ×2, ×3, or none (WCAG 2.2.1): text with a check rather than an
     // enum type, so a fifth choice is a one-line migration.
     timing: text("timing").$type<TimingAccommodation>().notNull().default("standard"),
+    // Reminders and nudges by email (issue 18); the unsubscribe link turns this off. Mail a
+    // person asked for (a sign-in link, a password reset) ignores it.
+    nudgeEmails: boolean("nudge_emails").notNull().default(true),
   },
   // Reports check "is this member an activist?" once per person in an organiser's scope:
   // answered from this index alone, without visiting the table (docs/performance.md).
@@ -711,3 +715,190 @@ export const liveNewcomers = pgTable("live_newcomers", {
 
 export type LiveSession = typeof liveSessions.$inferSelect;
 export type LiveParticipant = typeof liveParticipants.$inferSelect;
+
+// ---------------------------------------------------------------- field (issue 17)
+//
+// What happens at the door, as counts and codes only: how a resident may vote is special
+// category data, so no table here holds a resident's name, address or any free text about
+// them (docs/privacy.md). Every row names the canvasser (a volunteer) and an area (one of
+// their groups), so every figure can be scoped to the viewer's groups.
+
+export type FieldKind = (typeof fieldKinds)[number];
+export type ContactResult = (typeof contactResults)[number];
+export type DebriefOutcome = (typeof debriefOutcomes)[number];
+
+// A planned session on the doors or phones that activists log against.
+export const shifts = pgTable(
+  "shifts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    groupId: uuid("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<FieldKind>().notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    meetingPoint: text("meeting_point").notNull().default(""),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("shifts_group_day_idx").on(t.groupId, t.day), check("shifts_kind_known", sql`${t.kind} in ('doors', 'phones')`)],
+);
+
+// One activist's account of one shift, in counts. `attempts` is doors knocked or calls
+// made; contacts ⊆ attempts (someone answered), conversations ⊆ contacts, commitments ⊆
+// conversations.
+export const debriefs = pgTable(
+  "debriefs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    groupId: uuid("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    shiftId: uuid("shift_id").references(() => shifts.id, { onDelete: "set null" }),
+    day: date("day", { mode: "string" }).notNull(),
+    kind: text("kind").$type<FieldKind>().notNull(),
+    attempts: integer("attempts").notNull(),
+    contacts: integer("contacts").notNull(),
+    conversations: integer("conversations").notNull(),
+    commitments: integer("commitments").notNull(),
+    outcomes: jsonb("outcomes").$type<Partial<Record<DebriefOutcome, number>>>().notNull().default({}),
+    // Objection tags met (shared with scenarios' `tags`), and the one found hardest.
+    objections: jsonb("objections").$type<string[]>().notNull().default([]),
+    hardestObjection: text("hardest_objection"),
+    // "What I'd do differently": the activist's own line about their own practice.
+    differently: text("differently").notNull().default(""),
+    // The form's one-time key: a double submit or a retry records once.
+    formKey: text("form_key").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("debriefs_user_form_key_idx").on(t.userId, t.formKey),
+    index("debriefs_group_day_idx").on(t.groupId, t.day),
+    index("debriefs_user_day_idx").on(t.userId, t.day),
+    index("debriefs_shift_idx").on(t.shiftId),
+    check("debriefs_kind_known", sql`${t.kind} in ('doors', 'phones')`),
+    check(
+      "debriefs_counts_nest",
+      sql`${t.commitments} >= 0 and ${t.conversations} >= ${t.commitments} and ${t.contacts} >= ${t.conversations} and ${t.attempts} >= ${t.contacts}`,
+    ),
+  ],
+);
+
+// One CSV import of canvass results (app/field/import.server.ts).
+export const canvassImports = pgTable("canvass_imports", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  // Names the tool the file came from: with each row's external id, what makes a
+  // re-import of the same or an overlapping export add nothing twice.
+  source: text("source").notNull(),
+  fileName: text("file_name").notNull().default(""),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  status: text("status").notNull().default("running"),
+  mapping: jsonb("mapping").$type<Record<string, string>>().notNull().default({}),
+  rowsRead: integer("rows_read").notNull().default(0),
+  rowsAdded: integer("rows_added").notNull().default(0),
+  rowsAlreadyThere: integer("rows_already_there").notNull().default(0),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
+});
+
+// One contact attempt from a canvassing tool's export: a canvasser, an area, a day and
+// what came of it, in codes. Keyed by (source, external id) so imports are idempotent.
+export const canvassContacts = pgTable(
+  "canvass_contacts",
+  {
+    source: text("source").notNull(),
+    externalId: text("external_id").notNull(),
+    importId: uuid("import_id").references(() => canvassImports.id, { onDelete: "set null" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    groupId: uuid("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    result: text("result").$type<ContactResult>().notNull(),
+    support: smallint("support"),
+    commitment: boolean("commitment").notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.source, t.externalId] }),
+    index("canvass_contacts_group_day_idx").on(t.groupId, t.day),
+    index("canvass_contacts_user_day_idx").on(t.userId, t.day),
+    check("canvass_contacts_result_known", sql`${t.result} in ('no-answer', 'contact', 'conversation')`),
+    check("canvass_contacts_support_range", sql`${t.support} is null or ${t.support} between 1 and 5`),
+  ],
+);
+
+// Per canvasser, area and day, the sum of their debriefs and imported contacts: what the
+// impact report reads, so its pages cost the same at 5,000,000 contact rows as at 5,000.
+// Kept in step by app/field/daily.server.ts inside the transaction that writes the source
+// rows (and takes them away again when a debrief is deleted or retention removes it).
+export const fieldDaily = pgTable(
+  "field_daily",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    groupId: uuid("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    contacts: integer("contacts").notNull().default(0),
+    conversations: integer("conversations").notNull().default(0),
+    commitments: integer("commitments").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.groupId, t.day] }),
+    index("field_daily_group_day_idx").on(t.groupId, t.day),
+    index("field_daily_user_day_idx").on(t.userId, t.day),
+  ],
+);
+
+// ---------------------------------------------------------------- mail (issue 18)
+
+export type MailStatus = (typeof mailStatuses)[number];
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
+// The outgoing queue (app/mail/): a request only inserts a row, so a failing SMTP server
+// never fails the request that caused the mail; the sender retries with backoff.
+export const mailMessages = pgTable(
+  "mail_messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    toAddress: text("to_address").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    template: text("template").notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body").notNull(),
+    attachments: jsonb("attachments").$type<MailAttachment[]>().notNull().default([]),
+    // Holds a secret link (sign-in, reset): never logged; its body is wiped once sent.
+    sensitive: boolean("sensitive").notNull().default(false),
+    status: text("status").$type<MailStatus>().notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastError: text("last_error"),
+    // Same key, same mail: a reminder scheduled twice is queued once.
+    dedupeKey: text("dedupe_key").unique(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("mail_messages_due_idx").on(t.status, t.nextAttemptAt),
+    index("mail_messages_user_idx").on(t.userId, t.createdAt),
+    check("mail_messages_status_known", sql`${t.status} in ('queued', 'sending', 'sent', 'failed')`),
+  ],
+);
+
+export type Shift = typeof shifts.$inferSelect;
+export type Debrief = typeof debriefs.$inferSelect;
+export type CanvassContact = typeof canvassContacts.$inferSelect;
+export type MailMessage = typeof mailMessages.$inferSelect;
