@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 // One-way imports (docs/decisions/001): lib → db → domain folders → routes/components.
-const DOMAIN_FOLDERS = ["auth", "content", "progress", "live", "reports", "groups", "home", "demo"];
+const DOMAIN_FOLDERS = ["auth", "content", "progress", "live", "reports", "groups", "home", "demo", "field", "mail", "stats"];
 // Import paths (relative or `~/`) into anything above db: domain folders, routes and UI.
 const ABOVE_DB = [...DOMAIN_FOLDERS, "activities", "routes", "components", "mdx"].flatMap((folder) => [
   `**/${folder}`,

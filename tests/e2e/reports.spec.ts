@@ -91,9 +91,16 @@ test.describe("organiser reports", () => {
     // Sort by the module's column, then open the first person.
     await page.getByRole("columnheader", { name: new RegExp(escape(firstTitle.slice(0, 20))) }).getByRole("link").click();
     await expect(page).toHaveURL(/sort=m%3A|sort=m:/);
-    const first = rows.first().getByRole("rowheader").getByRole("link");
-    const name = ((await first.textContent()) ?? "").trim();
-    await first.click();
+    await expect(page.getByRole("columnheader", { name: new RegExp(escape(firstTitle.slice(0, 20))) })).toHaveAttribute("aria-sort", /ascending|descending/);
+    // Read the first person's name and address in one go, then follow that exact link: the
+    // sorted rows may still be replacing the unsorted ones, and a second lookup of "the
+    // first row" could then land on someone else (the flake seen in CI).
+    const { name, href } = await rows
+      .first()
+      .getByRole("rowheader")
+      .getByRole("link")
+      .evaluate((a) => ({ name: (a.textContent ?? "").trim(), href: a.getAttribute("href") ?? "" }));
+    await page.locator(`tbody a[href="${href}"]`).first().click();
     await expect(page).toHaveURL(/\/reports\/activists\/[^/?]+$/);
     await expect(page.getByRole("heading", { level: 2, name })).toBeVisible();
     const moduleTable = page.getByRole("table", { name: "Status of each published module" });
