@@ -22,6 +22,20 @@ export const ROLES = {
   administer: ["admin"],
   /** Invite people (organisers: activists, into their own groups; admins: anyone, anywhere). */
   invite: ["organiser", "admin"],
+  /** Log their own canvassing or phone-bank debriefs (issue 17). */
+  logShifts: ["activist", "trainer", "organiser", "admin"],
+  /** Plan shifts for their groups that activists log against (admins: any group). */
+  planShifts: ["trainer", "organiser", "admin"],
+  /** Import canvass results and read the impact report (organisers: their groups). */
+  seeImpact: ["organiser", "admin"],
+  /** Set up randomised evaluations and import election results. */
+  runEvaluations: ["organiser", "admin"],
+  /** Send nudges by email to people in a report's filtered view. */
+  sendNudges: ["organiser", "admin"],
+  /** Read the outbox of mail the instance queued or sent. */
+  readOutbox: ["admin"],
+  /** Schedule live sessions ahead and invite a group. */
+  scheduleSessions: ["trainer", "admin"],
 } as const satisfies Record<string, readonly UserRole[]>;
 
 export type Ability = keyof typeof ROLES;
@@ -41,6 +55,13 @@ export const may = {
   seeSessionReports: holds("seeSessionReports"),
   administer: holds("administer"),
   invite: holds("invite"),
+  logShifts: holds("logShifts"),
+  planShifts: holds("planShifts"),
+  seeImpact: holds("seeImpact"),
+  runEvaluations: holds("runEvaluations"),
+  sendNudges: holds("sendNudges"),
+  readOutbox: holds("readOutbox"),
+  scheduleSessions: holds("scheduleSessions"),
   /** The roles a person may hand out with an invite: an organiser onboards activists, not trainers or admins. */
   inviteRoles: (role: string): readonly UserRole[] => (role === "admin" ? ROLES.everyone : role === "organiser" ? ["activist"] : []),
   /** Admins present, steer and list every live session, not only their own. */
