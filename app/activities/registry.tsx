@@ -1,49 +1,93 @@
-import type { ReactNode } from "react";
-import { DisplayPoll } from "./poll/ui/display";
-import { DisplayQuiz } from "./quiz/ui/display";
-import { DisplayReflect } from "./reflect/ui/display";
-import { DisplayRolePlay } from "./roleplay/ui/display";
-import { DisplayScenario } from "./scenario/ui/display";
-import { LivePoll, SelfPacedPoll } from "./poll/ui/views";
-import { LiveQuiz, SelfPacedQuiz } from "./quiz/ui/views";
-import { DisplayRecord } from "./record/ui/display";
-import { LiveRecord, SelfPacedRecord } from "./record/ui/views";
-import { LiveReflect, SelfPacedReflect } from "./reflect/ui/views";
-import { Debrief, LiveRolePlay, Role, SelfPacedRolePlay } from "./roleplay/ui/views";
-import { LiveScenario, SelfPacedScenario } from "./scenario/ui/views";
+import { useSyncExternalStore } from "react";
+import type { Activity } from "~/content/manifest";
+import type { AnyActivityViews } from "./views";
 
 // Each activity kind's views, by the MDX tag authors write. The MDX components
 // (app/mdx/components.tsx) are built from this table; adding a kind is its folder plus
 // a line here and one in app/content/extract.server.ts (docs/authoring.md, "Adding an
 // activity kind"). The manifest readers are a separate, server-only table so the
 // browser bundle does not carry the MDX parser.
+//
+// A kind's views are their own chunk, loaded only by pages that show that kind (issue 18,
+// page weight: all six cost a phone 12 kB gzipped on every step, most of which shows one
+// kind or none). The server has them all from the start (./views.server.ts); the browser
+// loads a page's kinds before hydrating (app/entry.client.tsx) and on client navigations
+// (the routes' clientLoaders), so a first render never differs from the server's.
 
-/** A kind's views: self-paced, live (the presenter's or a participant's side) and the projector's. */
-export interface ActivityViews<Props extends { id: string }> {
-  SelfPaced: (props: Props) => JSX.Element | null;
-  Live: (props: Props) => JSX.Element | null;
-  /** The projector's read-only view in a live session: no forms, tallies in the author's order. */
-  Display: (props: Props) => JSX.Element | null;
-  /** Components for the tags authors write inside it, where the kind renders them itself (a role card). */
-  parts?: Record<string, (props: never) => JSX.Element | null>;
-}
+export const ACTIVITY_KINDS = {
+  Quiz: { kind: "quiz", load: () => import("./quiz/ui").then((m) => m.views) },
+  Scenario: { kind: "scenario", load: () => import("./scenario/ui").then((m) => m.views) },
+  Poll: { kind: "poll", load: () => import("./poll/ui").then((m) => m.views) },
+  RolePlay: { kind: "roleplay", load: () => import("./roleplay/ui").then((m) => m.views) },
+  Reflect: { kind: "reflect", load: () => import("./reflect/ui").then((m) => m.views) },
+  Record: { kind: "record", load: () => import("./record/ui").then((m) => m.views) },
+} as const satisfies Record<string, { kind: Activity["kind"]; load: () => Promise<AnyActivityViews> }>;
 
-/** Ties a kind's views to one props type, so a view that expects other props does not typecheck. */
-const kind = <Props extends { id: string }>(views: ActivityViews<Props>) => views;
+export type ActivityTag = keyof typeof ACTIVITY_KINDS;
 
 /** Tags that only carry content the kind reads from the manifest (./<kind>/extract.ts): rendered as nothing. */
-const READ_FROM_MANIFEST = ["Question", "Option", "Resident", "Choice", "Issue", "Expect"] as const;
+export const MANIFEST_ONLY_TAGS: readonly string[] = ["Question", "Option", "Resident", "Choice", "Issue", "Expect"];
 
-/** `<Ending>` holds the debrief the scenario view shows for the ending a run reached (scenario/ui/endings.tsx). */
-const Ending = ({ children }: { id: string; children?: ReactNode }) => <>{children}</>;
+/** Tags a kind renders itself, inside its own tag, and which kind they belong to. */
+export const ACTIVITY_PARTS: Readonly<Record<string, ActivityTag>> = { Role: "RolePlay", Debrief: "RolePlay", Ending: "Scenario" };
 
-export const ACTIVITY_VIEWS = {
-  Quiz: kind({ SelfPaced: SelfPacedQuiz, Live: LiveQuiz, Display: DisplayQuiz }),
-  Scenario: kind({ SelfPaced: SelfPacedScenario, Live: LiveScenario, Display: DisplayScenario, parts: { Ending } }),
-  Poll: kind({ SelfPaced: SelfPacedPoll, Live: LivePoll, Display: DisplayPoll }),
-  RolePlay: kind({ SelfPaced: SelfPacedRolePlay, Live: LiveRolePlay, Display: DisplayRolePlay, parts: { Role, Debrief } }),
-  Reflect: kind({ SelfPaced: SelfPacedReflect, Live: LiveReflect, Display: DisplayReflect }),
-  Record: kind({ SelfPaced: SelfPacedRecord, Live: LiveRecord, Display: DisplayRecord }),
+const TAG_OF_KIND = new Map<string, ActivityTag>(Object.entries(ACTIVITY_KINDS).map(([tag, { kind }]) => [kind, tag as ActivityTag]));
+
+const loaded = new Map<ActivityTag, AnyActivityViews>();
+const pending = new Map<ActivityTag, Promise<void>>();
+const listeners = new Set<() => void>();
+
+/** Server: every kind's views, imported statically (./views.server.ts). */
+export function provideActivityViews(tag: ActivityTag, views: AnyActivityViews) {
+  loaded.set(tag, views);
+}
+
+/** The tags of the activity kinds named (manifest kinds such as "quiz"); unknown kinds are ignored. */
+export function tagsOfKinds(kinds: Iterable<string>): ActivityTag[] {
+  return [...new Set([...kinds].flatMap((kind) => TAG_OF_KIND.get(kind) ?? []))];
+}
+
+/** The kinds of a set of activities (a module's), or of those on one step. */
+export const kindsOf = (activities: Record<string, { kind: string; stepId: string }> | undefined, stepId?: string) => [
+  ...new Set(
+    Object.values(activities ?? {})
+      .filter((a) => stepId === undefined || a.stepId === stepId)
+      .map((a) => a.kind),
+  ),
+];
+
+/** Loads the views of these kinds (manifest kinds) if this tab has not yet. */
+export function loadActivityViews(kinds: Iterable<string>): Promise<void> {
+  return Promise.all(
+    tagsOfKinds(kinds).map((tag) => {
+      if (loaded.has(tag)) return undefined;
+      let promise = pending.get(tag);
+      if (!promise) {
+        promise = ACTIVITY_KINDS[tag].load().then(
+          (views) => {
+            loaded.set(tag, views);
+            pending.delete(tag);
+            for (const listener of listeners) listener();
+          },
+          (error: unknown) => {
+            pending.delete(tag);
+            throw error;
+          },
+        );
+        pending.set(tag, promise);
+      }
+      return promise;
+    }),
+  ).then(() => undefined);
+}
+
+const subscribe = (listener: () => void) => {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 };
 
-export const MANIFEST_ONLY_TAGS: readonly string[] = READ_FROM_MANIFEST;
+/** A kind's views once loaded (always on the server); re-renders when they arrive. */
+export function useActivityViews(tag: ActivityTag): AnyActivityViews | undefined {
+  const get = () => loaded.get(tag);
+  return useSyncExternalStore(subscribe, get, get);
+}

@@ -1,5 +1,5 @@
-import type { ReactNode } from "react";
-import { ACTIVITY_VIEWS, MANIFEST_ONLY_TAGS, type ActivityViews } from "~/activities/registry";
+import { useEffect, type ReactNode } from "react";
+import { ACTIVITY_KINDS, ACTIVITY_PARTS, loadActivityViews, MANIFEST_ONLY_TAGS, useActivityViews, type ActivityTag } from "~/activities/registry";
 import { useRuntime } from "~/activities/runtime/context";
 import { LightbulbIcon } from "~/components/icons";
 
@@ -25,12 +25,29 @@ export function Tip({ title, children }: { title?: string; children?: ReactNode 
   );
 }
 
-/** The MDX component for a kind: its self-paced view, or in a live session its live one (the projector: its display view). */
-function modeSwitch<Props extends { id: string }>(views: ActivityViews<Props>) {
-  return function Activity(props: Props) {
+/**
+ * The MDX component for a kind: its self-paced view, or in a live session its live one (the
+ * projector: its display view). The views are the kind's own chunk (registry.tsx); pages
+ * load it before they render, so the placeholder shows only if that failed (it tries again).
+ */
+function modeSwitch(tag: ActivityTag) {
+  return function Activity(props: { id: string }) {
     const runtime = useRuntime();
+    const views = useActivityViews(tag);
+    useEffect(() => {
+      if (!views) loadActivityViews([ACTIVITY_KINDS[tag].kind]).catch(() => {});
+    }, [views]);
+    if (!views) return <p className="muted" role="status">Loading the activity…</p>;
     if (runtime.mode !== "live") return <views.SelfPaced {...props} />;
     return runtime.live?.role === "display" ? <views.Display {...props} /> : <views.Live {...props} />;
+  };
+}
+
+/** A tag a kind renders inside its own (a role card): the kind is loaded whenever its tag is. */
+function part(owner: ActivityTag, name: string) {
+  return function ActivityPart(props: Record<string, unknown>) {
+    const Part = useActivityViews(owner)?.parts?.[name] as ((props: Record<string, unknown>) => JSX.Element | null) | undefined;
+    return Part ? <Part {...props} /> : null;
   };
 }
 
@@ -40,6 +57,6 @@ export const mdxComponents: Record<string, (props: never) => ReactNode> = {
   Step,
   Tip,
   ...Object.fromEntries(MANIFEST_ONLY_TAGS.map((tag) => [tag, nothing])),
-  ...Object.fromEntries(Object.values(ACTIVITY_VIEWS).flatMap((views) => Object.entries(views.parts ?? {}))),
-  ...Object.fromEntries(Object.entries(ACTIVITY_VIEWS).map(([tag, views]) => [tag, modeSwitch(views as ActivityViews<{ id: string }>)])),
+  ...Object.fromEntries(Object.entries(ACTIVITY_PARTS).map(([name, owner]) => [name, part(owner, name)])),
+  ...Object.fromEntries(Object.keys(ACTIVITY_KINDS).map((tag) => [tag, modeSwitch(tag as ActivityTag)])),
 };

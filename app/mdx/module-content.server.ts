@@ -1,6 +1,8 @@
 import { getMDXComponent } from "mdx-bundler/client/index.js";
 import type { ModuleComponent } from "./module-code";
 import { rememberModuleContent } from "./module-content";
+// Every route that renders module content primes it here: the server's activity views come with it.
+import "~/activities/views.server";
 
 /**
  * Server: make the component of a hash available before rendering it (ADR 006). The server

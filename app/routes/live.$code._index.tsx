@@ -10,6 +10,7 @@ import { liveModuleRuntime } from "~/mdx/live-runtime";
 import { useLiveState } from "~/components/live/use-live-state";
 import { runParticipantCommand } from "~/live/commands.server";
 import { participantPage } from "~/live/pages.server";
+import { kindsOf, loadActivityViews } from "~/activities/registry";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
 import { primeModuleContent } from "~/mdx/module-content.server";
@@ -49,7 +50,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, actionRes
 // <script src> has loaded it by then.
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   const page = await serverLoader<typeof loader>();
-  await loadModuleCode(page.module.slug, page.module.hash);
+  await Promise.all([loadModuleCode(page.module.slug, page.module.hash), loadActivityViews(kindsOf(page.module.manifest.activities))]);
   return page;
 }
 

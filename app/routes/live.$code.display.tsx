@@ -9,6 +9,7 @@ import { env } from "~/lib/env.server";
 import { routeParam } from "~/lib/request.server";
 import { presenterPage } from "~/live/pages.server";
 import { liveModuleRuntime } from "~/mdx/live-runtime";
+import { kindsOf, loadActivityViews } from "~/activities/registry";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
 import { primeModuleContent } from "~/mdx/module-content.server";
@@ -34,7 +35,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   const page = await serverLoader<typeof loader>();
-  await loadModuleCode(page.module.slug, page.module.hash);
+  await Promise.all([loadModuleCode(page.module.slug, page.module.hash), loadActivityViews(kindsOf(page.module.manifest.activities))]);
   return page;
 }
 

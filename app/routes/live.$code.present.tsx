@@ -13,6 +13,7 @@ import { env } from "~/lib/env.server";
 import { runPresenterCommand } from "~/live/commands.server";
 import { presenterPage } from "~/live/pages.server";
 import type { LivePresenter as PresenterView } from "~/live/state";
+import { kindsOf, loadActivityViews } from "~/activities/registry";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
 import { primeModuleContent } from "~/mdx/module-content.server";
@@ -40,7 +41,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 // Client-side navigation and revalidation: the module's code script first (ADR 006).
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   const page = await serverLoader<typeof loader>();
-  await loadModuleCode(page.module.slug, page.module.hash);
+  await Promise.all([loadModuleCode(page.module.slug, page.module.hash), loadActivityViews(kindsOf(page.module.manifest.activities))]);
   return page;
 }
 

@@ -11,6 +11,7 @@ import { ProgressBar } from "~/components/progress-bar";
 import { visibleModule } from "~/content/catalog.server";
 import { activityFailure, notFound } from "~/lib/http.server";
 import { randomToken } from "~/lib/crypto.server";
+import { kindsOf, loadActivityViews } from "~/activities/registry";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
 import { primeModuleContent } from "~/mdx/module-content.server";
@@ -69,11 +70,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return { ok: true as const, completed: result.value.completed };
 }
 
-// Client-side navigation: make sure the module's code script has run before rendering. Not
+// Client-side navigation: make sure the module's code script has run, and its activities'
+// views are loaded (app/activities/registry.tsx), before rendering. Not
 // run on the first load (no `hydrate`): the page's own <script src> has loaded it by then.
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   const data = await serverLoader<typeof loader>();
-  await loadModuleCode(data.module.slug, data.module.hash);
+  await Promise.all([loadModuleCode(data.module.slug, data.module.hash), loadActivityViews(kindsOf(data.module.activities))]);
   return data;
 }
 

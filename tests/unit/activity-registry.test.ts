@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACTIVITY_VIEWS } from "~/activities/registry";
+import { ACTIVITY_KINDS, ACTIVITY_PARTS, type ActivityTag } from "~/activities/registry";
 import { ACTIVITY_READERS } from "~/content/extract.server";
 import { mdxComponents } from "~/mdx/components";
 
@@ -10,7 +10,16 @@ import { mdxComponents } from "~/mdx/components";
 
 describe("the activity kinds", () => {
   it("have a view for every kind the content engine reads, and no view without a reader", () => {
-    expect(Object.keys(ACTIVITY_VIEWS).sort()).toEqual(ACTIVITY_READERS.map((r) => r.tag).sort());
+    expect(Object.keys(ACTIVITY_KINDS).sort()).toEqual(ACTIVITY_READERS.map((r) => r.tag).sort());
+  });
+
+  it("load, for each tag, the views of the manifest kind that tag's reader produces, with exactly the parts the registry routes to it", async () => {
+    for (const [tag, entry] of Object.entries(ACTIVITY_KINDS)) {
+      const views = await entry.load();
+      expect([typeof views.SelfPaced, typeof views.Live, typeof views.Display], tag).toEqual(["function", "function", "function"]);
+      const routedHere = Object.entries(ACTIVITY_PARTS).filter(([, owner]) => owner === (tag as ActivityTag)).map(([name]) => name);
+      expect(Object.keys(views.parts ?? {}).sort(), tag).toEqual(routedHere.sort());
+    }
   });
 
   it("give authors an MDX component for every tag the engine accepts, and none it would refuse", () => {
