@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from "react";
 import type { Activity } from "~/content/manifest";
-import type { AnyActivityViews } from "./views";
+import type { AnyActivityViews } from "./runtime/views";
 
 // Each activity kind's views, by the MDX tag authors write. The MDX components
 // (app/mdx/components.tsx) are built from this table; adding a kind is its folder plus

@@ -1,5 +1,5 @@
 import { provideActivityViews, type ActivityTag } from "./registry";
-import type { AnyActivityViews } from "./views";
+import type { AnyActivityViews } from "./runtime/views";
 import { views as poll } from "./poll/ui";
 import { views as quiz } from "./quiz/ui";
 import { views as record } from "./record/ui";

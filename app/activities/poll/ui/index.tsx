@@ -1,4 +1,4 @@
-import { activityViews } from "../../views";
+import { activityViews } from "../../runtime/views";
 import { DisplayPoll } from "./display";
 import { LivePoll, SelfPacedPoll } from "./views";
 

@@ -1,4 +1,4 @@
-import { activityViews } from "../../views";
+import { activityViews } from "../../runtime/views";
 import { DisplayQuiz } from "./display";
 import { LiveQuiz, SelfPacedQuiz } from "./views";
 

@@ -1,4 +1,4 @@
-import { activityViews } from "../../views";
+import { activityViews } from "../../runtime/views";
 import { DisplayRecord } from "./display";
 import { LiveRecord, SelfPacedRecord } from "./views";
 

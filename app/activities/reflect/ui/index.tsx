@@ -1,4 +1,4 @@
-import { activityViews } from "../../views";
+import { activityViews } from "../../runtime/views";
 import { DisplayReflect } from "./display";
 import { LiveReflect, SelfPacedReflect } from "./views";
 

@@ -1,4 +1,4 @@
-import { activityViews } from "../../views";
+import { activityViews } from "../../runtime/views";
 import { DisplayRolePlay } from "./display";
 import { Debrief, LiveRolePlay, Role, SelfPacedRolePlay } from "./views";
 

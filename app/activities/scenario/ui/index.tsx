@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { activityViews } from "../../views";
+import { activityViews } from "../../runtime/views";
 import { DisplayScenario } from "./display";
 import { LiveScenario, SelfPacedScenario } from "./views";
 
