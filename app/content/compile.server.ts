@@ -4,6 +4,7 @@ import type { Root } from "mdast";
 import { bundleMDX } from "mdx-bundler";
 import remarkGfm from "remark-gfm";
 import { extractManifest, type ContentProblem } from "./extract.server";
+import { stepSlices } from "./step-code.server";
 import { frontmatterSchema, type CompiledModule, type ModuleManifest } from "./manifest";
 
 // Bump when the compiler or manifest shape changes, so cached output is not reused.
@@ -91,5 +92,6 @@ export async function compileModuleSource(slug: string, source: string): Promise
   if (problems.length || !manifest || !parsed.success) {
     return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
   }
-  return { ok: true, module: { slug, hash: contentHash(source), frontmatter: parsed.data, manifest, code } };
+  const stepSources = stepSlices(source, manifest.steps.map((s) => s.id)) ?? undefined;
+  return { ok: true, module: { slug, hash: contentHash(source), frontmatter: parsed.data, manifest, code, stepSources } };
 }

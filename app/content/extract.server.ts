@@ -114,7 +114,7 @@ function dedent(text: string): string {
 }
 
 /** Trainer notes never reach the compiled code that learners download. */
-function removeTrainerNotes(step: AnyNode) {
+export function removeTrainerNotes(step: AnyNode) {
   const holder = step as { children?: AnyNode[] };
   if (holder.children) holder.children = holder.children.filter((c) => !(isJsx(c) && c.name === "TrainerNotes"));
 }

@@ -97,6 +97,8 @@ export interface CompiledModule {
   manifest: ModuleManifest;
   /** mdx-bundler output: a function body evaluated by getMDXComponent. */
   code: string;
+  /** Each step's MDX, for its own smaller code (step-code.server.ts); absent where the file cannot be cut into steps. Server only. */
+  stepSources?: Record<string, string>;
 }
 
 export const quizzesOf = (m: ModuleManifest) => Object.values(m.activities).filter((a): a is QuizActivity => a.kind === "quiz");

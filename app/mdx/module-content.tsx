@@ -28,7 +28,7 @@ function mdxComponentFor(hash: string) {
 }
 
 /**
- * Renders a compiled module, known by its hash: primed on the server (`primeModuleContent`),
+ * Renders a compiled module (or one step's code, step-code.server.ts), known by its key: primed on the server (`primeModuleContent`),
  * or in the browser registered by the module's code script (`moduleCodePath`).
  */
 export function ModuleContent({ hash, runtime }: { hash: string; runtime: ModuleRuntime }) {

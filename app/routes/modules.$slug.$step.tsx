@@ -15,6 +15,7 @@ import { kindsOf, loadActivityViews } from "~/activities/registry";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
 import { primeModuleContent } from "~/mdx/module-content.server";
+import { stepModuleCode } from "~/content/step-code.server";
 import { stepActivities, viewStep } from "~/progress/read.server";
 import { handleActivitySubmission } from "~/progress/submissions.server";
 import { readForm, readQuery } from "~/lib/request.server";
@@ -39,13 +40,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const retry = readQuery(request).get("retry");
   // The compiled code is not loader data (ADR 006): the server renders from the component
   // primed here; the browser gets the code from its immutable script asset.
-  primeModuleContent(module.hash, module.code);
+  // Only this step's code (step-code.server.ts), where the module can be cut into steps.
+  const stepCode = await stepModuleCode(module, step.id);
+  primeModuleContent(stepCode.key, stepCode.code);
   // Only this step's activities (a scenario: only its learner's part of the graph): the MDX
   // renders no other step's, and every byte of loader data is encoded into the HTML (and
   // again on each client-side step change and after each answer).
   const activities = stepActivities(module, step, progress);
   return {
-    module: { slug: module.slug, title: module.frontmatter.title, hash: module.hash, activities, draft: module.frontmatter.draft },
+    module: { slug: module.slug, title: module.frontmatter.title, hash: module.hash, codeKey: stepCode.key, activities, draft: module.frontmatter.draft },
     step: { id: step.id, title: step.title, index },
     steps: module.manifest.steps.map((s) => ({ id: s.id, title: s.title, seen: progress.seenStepIds.includes(s.id) })),
     progress,
@@ -75,7 +78,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 // run on the first load (no `hydrate`): the page's own <script src> has loaded it by then.
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   const data = await serverLoader<typeof loader>();
-  await Promise.all([loadModuleCode(data.module.slug, data.module.hash), loadActivityViews(kindsOf(data.module.activities))]);
+  await Promise.all([loadModuleCode(data.module.slug, data.module.codeKey), loadActivityViews(kindsOf(data.module.activities))]);
   return data;
 }
 
@@ -103,9 +106,9 @@ export default function ModuleStep() {
       <h1>{step.title}</h1>
       {trainer ? <TrainerNotesAside notesHtml={trainer.notesHtml} liveMinutes={trainer.liveMinutes} /> : null}
       {/* Runs before the page's module scripts, so the code is there when React hydrates. */}
-      <script src={moduleCodePath(module.slug, module.hash)} />
+      <script src={moduleCodePath(module.slug, module.codeKey)} />
       <ModuleContent
-        hash={module.hash}
+        hash={module.codeKey}
         runtime={{
           mode: module.draft ? "preview" : "self",
           currentStepId: step.id,

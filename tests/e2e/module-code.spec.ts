@@ -56,7 +56,9 @@ test("an activist goes from the catalogue into a module and through its steps wi
   await page.getByRole("link", { name: "Start", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/modules/${module.slug}/${steps[0]!.id}$`));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(steps[0]!.title);
-  expect(await loadedCode(page)).toEqual([module.hash]);
+  // A step page loads its own step's code, not the whole module's (app/content/step-code.server.ts).
+  const stepKey = (index: number) => `${module.hash}.${steps[index]!.id}`;
+  expect(await loadedCode(page)).toEqual([stepKey(0)]);
 
   // The step's poll is live React, not just server HTML: answering shows the tally.
   const pollSection = page.locator(`#${poll.id}`);
@@ -70,7 +72,7 @@ test("an activist goes from the catalogue into a module and through its steps wi
   }
   await answerQuiz(page, quiz, "right");
   await expectSameDocument(page);
-  expect(await loadedCode(page)).toEqual([module.hash]);
+  expect((await loadedCode(page)).sort()).toEqual(Array.from({ length: quizStep + 1 }, (_, i) => stepKey(i)).sort());
   expect(errors).toEqual([]);
 });
 

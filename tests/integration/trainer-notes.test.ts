@@ -11,6 +11,7 @@ import type { LiveView } from "~/live/state";
 import type { SessionPlan } from "~/live/plan.server";
 import { liveTiming } from "~/live/timing";
 import { moduleCodePath } from "~/mdx/module-code";
+import { stepCodeKey } from "~/content/step-code.server";
 import * as liveParticipant from "~/routes/live.$code._index";
 import * as liveEvents from "~/routes/live.$code.events";
 import * as livePresent from "~/routes/live.$code.present";
@@ -112,6 +113,16 @@ describe("trainer notes never reach learners", () => {
     const body = await res.text();
     expect(body.length).toBeGreaterThan(100);
     expect(leaks(body)).toEqual([]);
+    // Each step's own code (what a self-paced step page downloads instead) is cut the same way.
+    for (const step of module.manifest.steps) {
+      const stepAddress = moduleCodePath(module.slug, stepCodeKey(module.hash, step.id));
+      const stepFile = stepAddress.split("/")[4]!;
+      const stepRes = (await moduleCode.loader({ request: get(stepAddress, activist.cookie), params: { slug: slug!, file: stepFile }, context: { clientIp: "192.0.2.10" } })) as Response;
+      expect(stepRes.status, step.id).toBe(200);
+      const stepBody = await stepRes.text();
+      expect(stepBody, step.id).toContain(`"${stepCodeKey(module.hash, step.id)}"`);
+      expect(leaks(stepBody), step.id).toEqual([]);
+    }
   });
 
   it("live: the participant page and its event stream carry no notes; the presenter's page has them", async () => {
