@@ -34,7 +34,8 @@ export interface DebriefInput {
   differently: string;
 }
 
-export type DebriefFormResult = { ok: true; value: DebriefInput } | { ok: false; errors: FieldErrors; values: Record<string, string> };
+/** `values`: what was posted, cut to size, to fill the form again beside its messages. */
+export type DebriefFormResult = { ok: true; value: DebriefInput; values: Record<string, string> } | { ok: false; errors: FieldErrors; values: Record<string, string> };
 
 const FORM_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -132,6 +133,7 @@ export function parseDebriefForm(form: FormData, today: string = todayInMovement
   if (Object.keys(errors).length > 0 || !kind) return { ok: false, errors, values };
   return {
     ok: true,
+    values,
     value: {
       formKey,
       shiftId: shiftRaw || null,
