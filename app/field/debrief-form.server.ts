@@ -62,6 +62,13 @@ function count(raw: string | undefined, label: string, errors: FieldErrors, fiel
   return n;
 }
 
+// A cheap net, not a guarantee: the field's hint asks for no residents' details, and these
+// are the ones a pattern can catch (UK postcodes, phone numbers, email addresses).
+const POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b/i;
+const PHONE = /(?:\d[\s-]?){9,}/;
+const EMAIL = /\S+@\S+\.\S+/;
+export const looksLikeContactDetails = (line: string) => POSTCODE.test(line) || PHONE.test(line) || EMAIL.test(line);
+
 /** `today` is the movement's date (tests pass their own). */
 export function parseDebriefForm(form: FormData, today: string = todayInMovement()): DebriefFormResult {
   const errors: FieldErrors = {};
@@ -129,6 +136,7 @@ export function parseDebriefForm(form: FormData, today: string = todayInMovement
   const differently = (raw("differently") ?? "").trim().replace(/\s+/g, " ");
   if (raw("differently") === undefined && form.getAll("differently").length > 1) errors.differently = "Write one line.";
   else if (differently.length > DIFFERENTLY_MAX) errors.differently = `Keep it to one line of at most ${DIFFERENTLY_MAX} characters (you wrote ${differently.length}).`;
+  else if (looksLikeContactDetails(differently)) errors.differently = "That looks like a postcode, phone number or email address. Leave out anything that could identify a resident.";
 
   if (Object.keys(errors).length > 0 || !kind) return { ok: false, errors, values };
   return {
