@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, isNull, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { debriefs, groups, memberships, shifts, users } from "../../db/schema";
-import { may } from "../auth/policy";
+import { may, reportReach } from "../auth/policy";
 import { objectionLabel } from "../content/objections";
 import { listGroups } from "../groups/groups.server";
 import type { FieldErrors } from "../lib/http.server";
@@ -22,7 +22,8 @@ interface Actor {
 /** The groups a person may plan shifts for: their own active groups, or every active group for admins. */
 export async function plannableGroups(actor: Actor): Promise<{ id: string; name: string }[]> {
   if (!may.planShifts(actor.role)) return [];
-  if (actor.role === "admin") return (await listGroups()).map((g) => ({ id: g.id, name: g.name }));
+  // Whoever reports on every group (admins) plans for every group.
+  if (reportReach(actor.role) === "everything") return (await listGroups()).map((g) => ({ id: g.id, name: g.name }));
   return loggableGroups(actor.id);
 }
 
@@ -134,7 +135,7 @@ export async function shiftReport(viewer: Actor, shiftId: string): Promise<Resul
     .innerJoin(groups, eq(groups.id, shifts.groupId))
     .where(eq(shifts.id, shiftId));
   if (!shift) return missing;
-  if (viewer.role !== "admin") {
+  if (reportReach(viewer.role) !== "everything") {
     const [member] = await db()
       .select({ userId: memberships.userId })
       .from(memberships)
