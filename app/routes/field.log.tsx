@@ -94,7 +94,8 @@ export default function LogShift() {
         </p>
       ) : (
         <Form method="post" className="card" noValidate>
-          <FormError message={errors.form} />
+          {/* Without JavaScript the page comes back scrolled to the top: say there is something below to fix. */}
+          <FormError message={errors.form ?? (failure ? "Nothing was saved yet. Check the answers marked below, then save again." : undefined)} />
           <input type="hidden" name="formKey" value={formKey} />
           {shift ? <input type="hidden" name="shiftId" value={shift.id} /> : null}
           <GroupSelectField

@@ -36,6 +36,7 @@ test.describe("field debriefs on a phone without JavaScript", () => {
     await page.getByLabel("The one you found hardest").selectOption({ label: "“They’re all the same”" });
     await page.getByLabel("What I’d do differently").fill("Agree with the true part before saying who I am.");
     await page.getByRole("button", { name: "Save debrief" }).click();
+    await expect(page.getByRole("alert").first()).toContainText("Nothing was saved yet");
     await expect(page.getByText("More people answered (45) than doors knocked (30).")).toBeVisible();
     await expect(page.getByLabel("Someone answered")).toHaveAttribute("aria-invalid", "true");
     await expect(page.getByLabel("“I haven’t got time”")).toBeChecked();
