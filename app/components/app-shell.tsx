@@ -21,6 +21,7 @@ export const NAV_ITEMS: NavItem[] = [
   { to: "/modules", label: "Modules", roles: ROLES.everyone },
   { to: "/me", label: "My record", roles: ROLES.everyone },
   { to: "/join", label: "Join", roles: ROLES.everyone },
+  { to: "/field", label: "Field", roles: ROLES.logShifts },
   { to: "/live", label: "Live", roles: ROLES.runLive },
   { to: "/reports", label: "Reports", roles: ROLES.seeReports },
   // Trainers only have reports of their own live sessions.

@@ -8,6 +8,9 @@ import { rolePlayReader } from "../activities/roleplay/extract";
 import { scenarioReader } from "../activities/scenario/extract";
 import type { Activity, ModuleManifest, StepInfo } from "./manifest";
 import { notesToHtml } from "./notes-html";
+import { OBJECTIONS } from "./objections";
+
+const OBJECTION_CODES: ReadonlySet<string> = new Set(OBJECTIONS.map((o) => o.code));
 
 export type { ContentProblem } from "../activities/reading/mdx-reader";
 
@@ -32,7 +35,7 @@ const RESERVED_STEP_IDS = ["complete", "plan"];
  * so checking and compiling read the file once.
  */
 export function extractManifest(tree: Root, moduleDefaults: { passMark: number }, source = ""): { manifest: ModuleManifest; problems: ContentProblem[] } {
-  const reader = createMdxReader(moduleDefaults);
+  const reader = createMdxReader(moduleDefaults, OBJECTION_CODES);
   const steps: StepInfo[] = [];
   const activities: Record<string, Activity> = {};
 

@@ -27,10 +27,10 @@ const MODULE = "conversation-to-action";
 
 /** What each role's menu lists, in order (app/components/app-shell.tsx). */
 const MENU: Record<DemoRole, string[]> = {
-  activist: ["Home", "Modules", "My record", "Join", "Account"],
-  trainer: ["Home", "Modules", "My record", "Join", "Live", "Reports", "Account"],
-  organiser: ["Home", "Modules", "My record", "Join", "Reports", "Invite", "Account"],
-  admin: ["Home", "Modules", "My record", "Join", "Live", "Reports", "Admin", "Account"],
+  activist: ["Home", "Modules", "My record", "Join", "Field", "Account"],
+  trainer: ["Home", "Modules", "My record", "Join", "Field", "Live", "Reports", "Account"],
+  organiser: ["Home", "Modules", "My record", "Join", "Field", "Reports", "Invite", "Account"],
+  admin: ["Home", "Modules", "My record", "Join", "Field", "Live", "Reports", "Admin", "Account"],
 };
 
 // Same set as tests/unit/no-emoji-icons.test.ts, for what the pages actually render.

@@ -17,6 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInvite } from "~/auth/invites.server";
 import { startSession } from "~/auth/session.server";
 import { loadCatalog, syncModulesTable } from "~/content/catalog.server";
+import { addDays, todayInMovement } from "~/field/debrief-fields";
+import { recordDebrief } from "~/field/debriefs.server";
+import { createShift } from "~/field/shifts.server";
 import { stopLive } from "~/live/hub.server";
 import { joinWithCode } from "~/live/joining.server";
 import { createLiveSession } from "~/live/lifecycle.server";
@@ -169,6 +172,24 @@ beforeAll(async () => {
   const joined = await joinWithCode(live.value.code, participant, "192.0.2.44");
   if (!joined.ok) throw new Error(joined.message);
   const invite = await createInvite({ groupId: group.id, role: "activist", createdBy: admin.id });
+  const shift = await createShift(organiser, { groupId: group.id, day: todayInMovement(), kind: "doors", meetingPoint: "The library" });
+  if (!shift.ok) throw new Error(shift.message);
+  const debrief = await recordDebrief(activist.id, {
+    formKey: "fuzz-debrief-key",
+    shiftId: shift.value.id,
+    groupId: group.id,
+    day: addDays(todayInMovement(), -1),
+    kind: "doors",
+    attempts: 10,
+    contacts: 4,
+    conversations: 2,
+    commitments: 1,
+    outcomes: { undecided: 1 },
+    objections: ["no-time"],
+    hardestObjection: "no-time",
+    differently: "",
+  });
+  if (!debrief.ok) throw new Error(debrief.message);
 
   const activityIds = matchesOf(/(?:Quiz|Scenario|Poll|RolePlay|Reflect)\s+id="([^"]+)"/g);
   for (const dir of readdirSync(contentDir)) {
@@ -182,7 +203,7 @@ beforeAll(async () => {
       code: [live.value.code, "ZZZZZZ"],
       slug: ["doorstep-basics", "live-demo", "no-such-module"],
       step: ["check", "intro", "no-such-step"],
-      id: [activist.id, live.value.id, group.id, "no-such-id"],
+      id: [activist.id, live.value.id, group.id, shift.value.id, debrief.value.id, "no-such-id"],
       token: [invite.token, "no-such-token"],
       table: ["weeks", "matrix", "activist-modules", "session-attendance", "modules", "no-such-table"],
       file: ["x.js", "no-such.js"],
@@ -194,6 +215,8 @@ beforeAll(async () => {
         activist.id,
         participant.id,
         group.id,
+        shift.value.id,
+        debrief.value.id,
         live.value.code,
         "0",
         "1",

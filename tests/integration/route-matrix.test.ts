@@ -25,6 +25,7 @@ const REPORTS: Who[] = ["organiser", "admin"];
 const SESSION_REPORTS: Who[] = ["trainer", "organiser", "admin"];
 const ADMIN: Who[] = ["admin"];
 const INVITE: Who[] = ["organiser", "admin"]; // organisers invite activists to their own groups
+const PLAN_SHIFTS: Who[] = ["trainer", "organiser", "admin"]; // their own groups; admins any (field.test.ts)
 
 const UNKNOWN_CODE = "ZZZZZZ"; // a well-formed join code no session has
 
@@ -113,6 +114,13 @@ const ROUTES: RouteCase[] = [
     allowed: SESSION_REPORTS,
     allowedStatus: 404,
   },
+  // Field (issue 17): everyone signed in logs their own shifts; planners plan them and read
+  // their reports. Whose debrief and which group's shift: field.test.ts.
+  { file: "field._index", path: "/field", allowed: SIGNED_IN },
+  { file: "field.log", path: "/field/log", allowed: SIGNED_IN },
+  { file: "field.debriefs.$id", path: "/field/debriefs/:id", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed: SIGNED_IN, allowedStatus: 404 },
+  { file: "field.shifts.new", path: "/field/shifts/new", allowed: PLAN_SHIFTS },
+  { file: "field.shifts.$id", path: "/field/shifts/:id", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed: PLAN_SHIFTS, allowedStatus: 404 },
 ];
 
 interface ActionCase {
@@ -147,6 +155,10 @@ const ACTIONS: ActionCase[] = [
   { file: "admin.invites", path: "/admin/invites", allowed: INVITE },
   { file: "admin.invites_.bulk", path: "/admin/invites/bulk", allowed: INVITE },
   { file: "admin.users_.$id", path: "/admin/users/:id", params: (u) => ({ id: u.activist.id }), allowed: ADMIN },
+  // An empty form: the caller's own 400 (no key, no area) or 400 (unknown intent); nothing is written.
+  { file: "field._index", path: "/field", allowed: SIGNED_IN },
+  { file: "field.log", path: "/field/log", allowed: SIGNED_IN },
+  { file: "field.shifts.new", path: "/field/shifts/new", allowed: PLAN_SHIFTS },
   // Last: signing out ends the caller's session. Anyone may sign out.
   { file: "logout", path: "/logout", allowed: EVERYONE },
 ];

@@ -29,6 +29,7 @@ const BROKEN_CASES: Record<string, { line: number; message: RegExp }[]> = {
   "quiz-no-correct": [{ line: 17, message: /^Question "no-answer" has no correct option/ }],
   "scenario-unreachable": [{ line: 17, message: /^Scenario "door": "orphan" cannot be reached from the start "hello"/ }],
   "scenario-dangling-choice": [{ line: 15, message: /^A choice in "hello" leads to "maybe", which is not a <Resident> or <Ending>/ }],
+  "scenario-unknown-tag": [{ line: 15, message: /^<Choice> has the unknown objection tag "too-pushy"\. Use one of: all-the-same, / }],
   "scenario-endless": [
     { line: 17, message: /^Scenario "door": from "round" no path ever reaches an <Ending>/ },
     { line: 20, message: /^Scenario "door": from "and-round" no path ever reaches an <Ending>/ },
@@ -310,6 +311,7 @@ describe("manifest extraction", () => {
       id: "door",
       says: "Hello? Can I help you?",
       mood: "curious",
+      tags: ["no-time"],
       choices: [
         { index: 0, to: "warm", feedback: "Good: you asked about them.", text: "Hi, I live down the road. What would you change round here?" },
         { index: 1, to: "closed", feedback: "Leading with the ask feels like selling.", text: "Will you sign our petition?" },
@@ -318,6 +320,15 @@ describe("manifest extraction", () => {
     expect(scenario.nodes.warm).toMatchObject({ kind: "resident", choices: [{ index: 0, to: "good" }, { index: 1, to: "door" }] });
     expect(scenario.nodes.good).toEqual({ kind: "ending", id: "good", outcome: "good", title: "She'll come on Thursday" });
     expect(scenario.nodes.closed).toEqual({ kind: "ending", id: "closed", outcome: "lost", title: "Door closed" });
+  });
+
+  it("reads objection tags on replies as a list of codes, and leaves untagged ones without", async () => {
+    const source = read(VALID, "doorstep-basics").replace('<Choice to="warm" ', '<Choice to="warm" tags=" cost-of-living, all-the-same,cost-of-living" ');
+    const result = await compileModuleSource("doorstep-basics", source);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const door = (result.module.manifest.activities["first-door"] as ScenarioActivity).nodes.door;
+    if (door?.kind !== "resident") throw new Error("door is not a resident line");
+    expect(door.choices.map((c) => c.tags)).toEqual([["cost-of-living", "all-the-same"], undefined]);
   });
 
   it("compiles the authors' example module cleanly", async () => {

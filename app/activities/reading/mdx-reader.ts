@@ -65,10 +65,19 @@ export interface MdxReader {
   defaults: { passMark: number };
   /** The activities read so far, by id: a kind that refers to an earlier one (a record to its scenario) looks it up here. */
   earlier: Map<string, { kind: string }>;
+  /**
+   * An element's `tags="code,code"`: objection codes from the vocabulary the reader was made
+   * with (app/content/objections.ts); an unknown one is a problem. [] when absent.
+   */
+  tags(el: JsxElement): string[];
   problems: ContentProblem[];
 }
 
-export function createMdxReader(defaults: { passMark: number }): MdxReader {
+/**
+ * `tagVocabulary` is handed in by app/content rather than imported here, so the activity
+ * folders never import app/content (which imports them: tests/unit/import-cycles.test.ts).
+ */
+export function createMdxReader(defaults: { passMark: number }, tagVocabulary: ReadonlySet<string> = new Set()): MdxReader {
   const problems: ContentProblem[] = [];
   const moduleIds = new Map<string, number>();
   const problem = (node: Positioned, message: string) => problems.push({ line: lineOf(node), message });
@@ -133,9 +142,24 @@ export function createMdxReader(defaults: { passMark: number }): MdxReader {
     }
   }
 
+  function tags(el: JsxElement): string[] {
+    const attr = (el.attributes as (MdxJsxAttribute | MdxJsxExpressionAttribute)[]).find((a) => a.type === "mdxJsxAttribute" && a.name === "tags");
+    if (!attr) return [];
+    if (typeof attr.value !== "string") {
+      problem(el, `<${el.name}> tags must be a quoted list of codes, like tags="cost-of-living,all-the-same".`);
+      return [];
+    }
+    const codes = [...new Set(attr.value.split(",").map((c) => c.trim()).filter(Boolean))];
+    for (const code of codes) {
+      if (!tagVocabulary.has(code)) problem(el, `<${el.name}> has the unknown objection tag "${code}". Use one of: ${[...tagVocabulary].join(", ")} (app/content/objections.ts).`);
+    }
+    return codes.filter((c) => tagVocabulary.has(c));
+  }
+
   return {
     problem,
     problemAtLine: (line, message) => problems.push({ line, message }),
+    tags,
     attrs,
     claimId,
     moduleIds,

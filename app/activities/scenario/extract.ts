@@ -2,8 +2,8 @@ import { childElements, lineOf, textOf, type ActivityReader, type JsxElement, ty
 import type { EndingOutcome, ScenarioActivity, ScenarioNode } from "./manifest";
 
 /**
- * <Scenario id title start setting?> holding <Resident id says mood?> (with <Choice to
- * feedback pinned?>reply</Choice>s) and <Ending id outcome title>. The graph is checked: every
+ * <Scenario id title start setting?> holding <Resident id says mood? tags?> (with <Choice to
+ * feedback pinned? tags?>reply</Choice>s) and <Ending id outcome title>. The graph is checked: every
  * node reachable from the start, every path able to reach an ending.
  */
 export const scenarioReader: ActivityReader<ScenarioActivity> = {
@@ -31,10 +31,12 @@ export const scenarioReader: ActivityReader<ScenarioActivity> = {
             const text = textOf(c);
             if (!text) reader.problem(c, `A <Choice> in "${nid}" needs the canvasser's reply as its text.`);
             choiceLines.push({ line: lineOf(c), to, from: nid });
-            return { index, to, feedback: cha.str("feedback"), text, ...(cha.flag("pinned") ? { pinned: true } : {}) };
+            const tags = reader.tags(c);
+            return { index, to, feedback: cha.str("feedback"), text, ...(cha.flag("pinned") ? { pinned: true } : {}), ...(tags.length ? { tags } : {}) };
           });
         if (choices.length === 0) reader.problem(child, `<Resident id="${nid}"> has no <Choice>: every resident line needs at least one reply (or make it an <Ending>).`);
-        nodes[nid] = { kind: "resident", id: nid, says: ca.str("says"), mood: ca.str("mood", false), choices };
+        const tags = reader.tags(child);
+        nodes[nid] = { kind: "resident", id: nid, says: ca.str("says"), mood: ca.str("mood", false), choices, ...(tags.length ? { tags } : {}) };
       } else if (child.name === "Ending") {
         const outcome = ca.str("outcome");
         if (outcome && !["good", "mixed", "lost"].includes(outcome)) reader.problem(child, `<Ending id="${nid}"> outcome must be good, mixed or lost (not "${outcome}").`);

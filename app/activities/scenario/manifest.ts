@@ -9,9 +9,12 @@ export interface ScenarioChoice {
   text: string;
   /** Shown last whatever the shuffle; absent unless the author pinned it. */
   pinned?: boolean;
+  /** Objection codes this reply answers (app/content/objections.ts); absent when untagged. */
+  tags?: string[];
 }
 export type ScenarioNode =
-  | { kind: "resident"; id: string; says: string; mood: string; choices: ScenarioChoice[] }
+  // `tags`: the objections this line raises, so a debrief can point back to it (docs/authoring.md).
+  | { kind: "resident"; id: string; says: string; mood: string; choices: ScenarioChoice[]; tags?: string[] }
   | { kind: "ending"; id: string; outcome: EndingOutcome; title: string };
 export interface ScenarioActivity {
   kind: "scenario";
