@@ -1,8 +1,6 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { requestEmailLink, SIGN_IN_LINK_MINUTES } from "~/auth/email-links.server";
-import { optionalUser } from "~/auth/guard.server";
 import { emailLinkFormSchema } from "~/auth/validation.server";
 import { EmailLinkRequest } from "~/components/email-link-request";
 import { publicOrigin } from "~/lib/env.server";
@@ -11,11 +9,7 @@ import { readForm } from "~/lib/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Email me a sign-in link · Doorstep" }];
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await optionalUser({ request, context })) throw redirect("/");
-  return null;
-}
-
+// No loader: the page is the same for everyone (asking for a link while signed in is harmless).
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const email = text(form, "email") ?? "";
