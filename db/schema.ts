@@ -894,6 +894,8 @@ export const mailMessages = pgTable(
   (t) => [
     index("mail_messages_due_idx").on(t.status, t.nextAttemptAt),
     index("mail_messages_user_idx").on(t.userId, t.createdAt),
+    // The sender's sweep looks for secret bodies still to wipe (ADR 029): few rows, read every round.
+    index("mail_messages_unwiped_secret_idx").on(t.createdAt).where(sql`${t.sensitive} and ${t.textBody} <> ''`),
     check("mail_messages_status_known", sql`${t.status} in ('queued', 'sending', 'sent', 'failed')`),
   ],
 );
