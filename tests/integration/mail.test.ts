@@ -259,6 +259,27 @@ describe("delivery when the SMTP server fails", () => {
   });
 });
 
+describe("several senders at once", () => {
+  it("deliver each mail exactly once, and take over a mail whose sender died mid-send", async () => {
+    const to = Array.from({ length: 12 }, (_, i) => `many-${i}-${Date.now()}@example.org`);
+    await database().db.transaction(async (tx) => {
+      for (const address of to) await enqueueMail(tx, { to: address, template: "test", subject: "One of many", text: "Hello", html: "<p>Hello</p>" });
+    });
+    // Two instances' rounds at the same moment (on PostgreSQL, two connections racing for rows).
+    const rounds = await Promise.all([send(), send(), send()]);
+    expect(rounds.reduce((n, r) => n + r.sent, 0)).toBe(to.length);
+    expect(received.map((m) => (Array.isArray(m.to) ? "" : m.to?.value[0]?.address)).sort()).toEqual([...to].sort());
+
+    // A sender that claimed a mail and died: its lease runs out, another sends it.
+    await enqueueMail(database().db, { to: "orphan@example.org", template: "test", subject: "Orphan", text: "Hello", html: "<p>Hello</p>" });
+    await database().db.update(mailMessages).set({ status: "sending", attempts: 1, nextAttemptAt: sql`now() + interval '5 minutes'` }).where(eq(mailMessages.toAddress, "orphan@example.org"));
+    expect(await send()).toMatchObject({ sent: 0 }); // still leased
+    await database().db.update(mailMessages).set({ nextAttemptAt: sql`now() - interval '1 second'` }).where(eq(mailMessages.toAddress, "orphan@example.org"));
+    expect(await send()).toMatchObject({ sent: 1 });
+    expect(await rowsTo("orphan@example.org")).toMatchObject([{ status: "sent", attempts: 2 }]);
+  });
+});
+
 describe("password reset by email", () => {
   it("sets a new password with the usual rules, ends every other session and spends the link", async () => {
     const user = await makeUser("trainer");
