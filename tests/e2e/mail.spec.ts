@@ -88,5 +88,17 @@ test("a volunteer on a phone signs in by an emailed link and resets their passwo
   await phone.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(phone.getByText("Wrong email or password.")).toBeVisible();
   await signIn(phone, newActivist.email, newPassword);
+
+  // Nudges can be turned off (and sign-in mail still arrives).
+  await phone.goto("/account");
+  const nudges = phone.getByRole("checkbox", { name: /Send me nudges and reminders/ });
+  await expect(nudges).toBeChecked();
+  await nudges.uncheck();
+  await phone.getByRole("button", { name: "Save email setting" }).click();
+  await expect(phone.getByText("Saved: no more nudges or reminders.")).toBeVisible();
+  await phone.reload();
+  await expect(phone.getByRole("checkbox", { name: /Send me nudges and reminders/ })).not.toBeChecked();
+  await checkA11y(phone, "/account (nudges off)");
+  await expectNoHorizontalScroll(phone, "/account");
   await context.close();
 });
