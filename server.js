@@ -181,6 +181,8 @@ async function shutdown(signal) {
   console.log(`${signal}: closing…`);
   // Live event streams never finish on their own: end them, then close the sockets.
   await hooks.stopLive?.().catch(() => {});
+  // A mail being sent finishes (and is recorded) before the database closes.
+  await hooks.stopMailSender?.().catch(() => {});
   server.closeAllConnections?.();
   server.close();
   await handle.close().catch(() => {});

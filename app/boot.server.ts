@@ -6,6 +6,7 @@ import { loadCatalog, syncModulesTable, watchContent } from "./content/catalog.s
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "./demo/seed.server";
 import { env } from "./lib/env.server";
 import { startLiveHub } from "./live/hub.server";
+import { startMailSender } from "./mail/sender.server";
 
 /**
  * Open the database, apply migrations and (embedded database only) seed demo data on
@@ -31,6 +32,9 @@ export async function boot(log: (line: string) => void = console.log): Promise<D
   log(handle.kind === "postgres" ? "Database: PostgreSQL (DATABASE_URL)" : `Database: embedded PGlite in ${config.PGLITE_DIR}`);
   // Live sessions: LISTEN before the first request, so no change is ever missed.
   await startLiveHub();
+  // Mail: queued in the database, delivered here in the background (ADR 029).
+  startMailSender();
+  log(config.SMTP_URL ? "Mail: SMTP (SMTP_URL)" : "Mail: no SMTP_URL, so mail goes to the outbox admins read at /admin/outbox");
 
   // Known demo passwords must never reach a real PostgreSQL unasked: only the embedded
   // database seeds itself; PostgreSQL gets demo data from an explicit `npm run db:seed`.

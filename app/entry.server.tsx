@@ -25,6 +25,7 @@ export { FORM_MAX_BYTES, hasControlCharacter } from "./lib/request.server";
 export { databaseHandle } from "../db/client.server";
 export { databaseUnavailableText, failedForDatabase, isDatabaseUnavailable } from "./lib/database-unavailable.server";
 export { stopLive } from "./live/hub.server";
+export { stopMailSender } from "./mail/sender.server";
 
 const ABORT_DELAY = 5_000;
 

@@ -894,9 +894,39 @@ export const mailMessages = pgTable(
   (t) => [
     index("mail_messages_due_idx").on(t.status, t.nextAttemptAt),
     index("mail_messages_user_idx").on(t.userId, t.createdAt),
+    // The sender's sweep looks for secret bodies still to wipe (ADR 029): few rows, read every round.
+    index("mail_messages_unwiped_secret_idx").on(t.createdAt).where(sql`${t.sensitive} and ${t.textBody} <> ''`),
     check("mail_messages_status_known", sql`${t.status} in ('queued', 'sending', 'sent', 'failed')`),
   ],
 );
+
+// Links sent by email (issue 18, ADR 029): sign in without a password, reset a password,
+// unsubscribe from nudges. Only sha256 of the token is kept, like sessions.id, so a leaked
+// table opens nothing. Sign-in and reset links work once (used_at); an unsubscribe link
+// may be followed again and only turns nudges off.
+export const emailLinkPurposes = ["sign-in", "reset", "unsubscribe"] as const;
+export type EmailLinkPurpose = (typeof emailLinkPurposes)[number];
+
+export const emailLinks = pgTable(
+  "email_links",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose").$type<EmailLinkPurpose>().notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("email_links_user_idx").on(t.userId, t.purpose),
+    index("email_links_expires_idx").on(t.expiresAt),
+    check("email_links_purpose_known", sql`${t.purpose} in ('sign-in', 'reset', 'unsubscribe')`),
+  ],
+);
+
+export type EmailLink = typeof emailLinks.$inferSelect;
 
 export type Shift = typeof shifts.$inferSelect;
 export type Debrief = typeof debriefs.$inferSelect;

@@ -54,3 +54,6 @@ export const userAccessFormSchema = z.object({
   role: roleSchema,
   groupIds: z.array(z.string().max(64)).max(500, "Too many groups selected."),
 });
+
+/** /login/link and /reset: where to send a sign-in or password reset link. */
+export const emailLinkFormSchema = z.object({ email: emailSchema });

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { setTiming, timingOf } from "~/auth/accommodations.server";
+import { nudgeEmailsOf, setNudgeEmails } from "~/auth/email-links.server";
 import { requireUser } from "~/auth/guard.server";
 import { endOtherSessions, listSessions } from "~/auth/session.server";
 import { TIMING_HINT, TIMING_LABEL, timingAccommodations } from "~/auth/timing";
@@ -13,10 +14,16 @@ export const meta: MetaFunction = () => [{ title: "Your account · Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, sessionId } = await requireUser({ request, context });
-  const [sessions, groups, timing] = await Promise.all([listSessions(user.id, sessionId), groupsOfUser(user.id), timingOf(user.id)]);
+  const [sessions, groups, timing, nudgeEmails] = await Promise.all([
+    listSessions(user.id, sessionId),
+    groupsOfUser(user.id),
+    timingOf(user.id),
+    nudgeEmailsOf(user.id),
+  ]);
   return {
     user,
     timing,
+    nudgeEmails,
     groups: groups.map((g) => g.name),
     sessions: sessions.map((s) => ({ key: s.id.slice(0, 12), createdAt: s.createdAt.toISOString(), userAgent: s.userAgent, current: s.current })),
   };
@@ -33,6 +40,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!saved.ok) return data({ kind: "timing" as const, ok: false as const, message: saved.message }, { status: saved.status });
     return { kind: "timing" as const, ok: true as const, message: `Saved: ${TIMING_LABEL[saved.value].toLowerCase()}.` };
   }
+  if (intent === "nudges") {
+    // A checkbox: present means on. Anything but one "on" (a tampered form) is refused.
+    const values = form.getAll("nudgeEmails");
+    invariantResponse(values.length === 0 || (values.length === 1 && values[0] === "on"), "Tick the box or leave it empty.");
+    await setNudgeEmails(user.id, values.length === 1);
+    return { kind: "nudges" as const, on: values.length === 1 };
+  }
   invariantResponse(intent === "sign-out-others", "Unknown action on the account page.");
   const ended = await endOtherSessions(user.id, sessionId);
   return { kind: "sessions" as const, ended };
@@ -46,7 +60,7 @@ function describeDevice(userAgent: string): string {
 }
 
 export default function Account() {
-  const { user, groups, sessions, timing } = useLoaderData<typeof loader>();
+  const { user, groups, sessions, timing, nudgeEmails } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const timingResult = result?.kind === "timing" ? result : null;
   const others = sessions.filter((s) => !s.current).length;
@@ -91,6 +105,25 @@ export default function Account() {
         ) : null}
         <button type="submit" className="button button--secondary">
           Save timer setting
+        </button>
+      </Form>
+      <h2 id="email-heading">Email</h2>
+      <Form method="post" className="card" aria-labelledby="email-heading">
+        <input type="hidden" name="intent" value="nudges" />
+        <label className="option">
+          <input type="checkbox" name="nudgeEmails" defaultChecked={nudgeEmails} />
+          <span>
+            Send me nudges and reminders
+            <span className="option__hint muted">From your organisers and trainers: a module to finish, a live session tomorrow. Sign-in and password emails you ask for always arrive.</span>
+          </span>
+        </label>
+        {result?.kind === "nudges" ? (
+          <div className="alert alert--success" role="status">
+            {result.on ? "Saved: nudges and reminders are on." : "Saved: no more nudges or reminders."}
+          </div>
+        ) : null}
+        <button type="submit" className="button button--secondary">
+          Save email setting
         </button>
       </Form>
       <h2>Where you're signed in</h2>

@@ -20,6 +20,8 @@ export default function AdminLayout() {
           <NavLink to="/admin/users">Users</NavLink>
           <NavLink to="/admin/groups">Groups</NavLink>
           <NavLink to="/admin/invites">Invites</NavLink>
+          {/* The outbox is admins' (ROLES.readOutbox); its route checks that itself. */}
+          <NavLink to="/admin/outbox">Outbox</NavLink>
         </nav>
       ) : null}
       <Outlet />

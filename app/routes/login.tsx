@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { signIn } from "~/auth/accounts.server";
 import { optionalUser } from "~/auth/guard.server";
 import { signInSchema } from "~/auth/validation.server";
@@ -48,6 +48,14 @@ export default function Login() {
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </Form>
+      <p className="button-row">
+        <Link to="/login/link" className="button button--secondary">
+          Email me a sign-in link
+        </Link>
+        <Link to="/reset" className="button button--secondary">
+          Forgot your password?
+        </Link>
+      </p>
       <p className="muted">New here? Ask your organiser or trainer for an invite link.</p>
     </div>
   );

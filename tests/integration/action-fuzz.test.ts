@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requestEmailLink, unsubscribeUrl } from "~/auth/email-links.server";
 import { createInvite } from "~/auth/invites.server";
 import { startSession } from "~/auth/session.server";
 import { loadCatalog, syncModulesTable } from "~/content/catalog.server";
@@ -190,6 +191,14 @@ beforeAll(async () => {
     differently: "",
   });
   if (!debrief.ok) throw new Error(debrief.message);
+  // Mailed links (sign-in, reset, unsubscribe): real tokens, read back from the queued mail.
+  const emailLinkTokens = [(await unsubscribeUrl(db(), participant.id, TEST_ORIGIN)).split("/").pop()!];
+  for (const purpose of ["sign-in", "reset"] as const) {
+    const asked = await requestEmailLink({ purpose, email: participant.email, ip: "192.0.2.45", origin: TEST_ORIGIN });
+    if (!asked.ok) throw new Error(asked.message);
+  }
+  const mailRows = (await rowsOf(await db().execute(sql`select id, text_body from mail_messages order by created_at`))) as { id: string; text_body: string }[];
+  for (const mail of mailRows) emailLinkTokens.push(...[...mail.text_body.matchAll(/\/(?:login\/link|reset)\/([A-Za-z0-9_-]{20,})/g)].map((m) => m[1]!));
 
   const activityIds = matchesOf(/(?:Quiz|Scenario|Poll|RolePlay|Reflect)\s+id="([^"]+)"/g);
   for (const dir of readdirSync(contentDir)) {
@@ -203,8 +212,8 @@ beforeAll(async () => {
       code: [live.value.code, "ZZZZZZ"],
       slug: ["doorstep-basics", "live-demo", "no-such-module"],
       step: ["check", "intro", "no-such-step"],
-      id: [activist.id, live.value.id, group.id, shift.value.id, debrief.value.id, "no-such-id"],
-      token: [invite.token, "no-such-token"],
+      id: [activist.id, live.value.id, group.id, shift.value.id, debrief.value.id, "no-such-id", ...mailRows.map((m) => m.id)],
+      token: [invite.token, "no-such-token", ...emailLinkTokens],
       table: ["weeks", "matrix", "activist-modules", "session-attendance", "modules", "no-such-table"],
       file: ["x.js", "no-such.js"],
       "*": ["no/such/page"],

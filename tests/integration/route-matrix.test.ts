@@ -66,6 +66,19 @@ const ROUTES: RouteCase[] = [
   { file: "admin.invites_.bulk", path: "/admin/invites/bulk", allowed: INVITE },
   // An invite link works for anyone holding it; an unknown token is a 404 for all.
   { file: "invite.$token", path: "/invite/:token", params: () => ({ token: "no-such-invite" }), allowed: EVERYONE, allowedStatus: 404 },
+  // Links mailed to people (ADR 029): anyone holding one may use it; an unknown one is a 404 for all.
+  { file: "login_.link_.$token", path: "/login/link/:token", params: () => ({ token: "no-such-link-token" }), allowed: EVERYONE, allowedStatus: 404 },
+  { file: "reset.$token", path: "/reset/:token", params: () => ({ token: "no-such-link-token" }), allowed: EVERYONE, allowedStatus: 404 },
+  { file: "unsubscribe.$token", path: "/unsubscribe/:token", params: () => ({ token: "no-such-link-token" }), allowed: EVERYONE, allowedStatus: 404 },
+  // The outbox holds sign-in links until they expire: admins only.
+  { file: "admin.outbox", path: "/admin/outbox", allowed: ADMIN },
+  {
+    file: "admin.outbox_.$id",
+    path: "/admin/outbox/:id",
+    params: () => ({ id: "00000000-0000-4000-8000-000000000000" }),
+    allowed: ADMIN,
+    allowedStatus: 404,
+  },
   { file: "live._index", path: "/live", allowed: RUN_LIVE },
   { file: "live.new", path: "/live/new", allowed: RUN_LIVE },
   // Per-session pages with a code nobody has: 404 for those let in. Who of those may see a
@@ -138,6 +151,12 @@ const ACTIONS: ActionCase[] = [
   { file: "$", path: "/no/such/page", allowed: EVERYONE },
   { file: "login", path: "/login", allowed: EVERYONE },
   { file: "invite.$token", path: "/invite/:token", params: () => ({ token: "no-such-invite" }), allowed: EVERYONE },
+  // Asking for a sign-in or reset link, using one, unsubscribing: public, the link is the proof.
+  { file: "login_.link", path: "/login/link", allowed: EVERYONE },
+  { file: "login_.link_.$token", path: "/login/link/:token", params: () => ({ token: "no-such-link-token" }), allowed: EVERYONE },
+  { file: "reset._index", path: "/reset", allowed: EVERYONE },
+  { file: "reset.$token", path: "/reset/:token", params: () => ({ token: "no-such-link-token" }), allowed: EVERYONE },
+  { file: "unsubscribe.$token", path: "/unsubscribe/:token", params: () => ({ token: "no-such-link-token" }), allowed: EVERYONE },
   { file: "join._index", path: "/join", allowed: EVERYONE }, // anonymous visitors are sent on to /join/:code
   // The newcomer form is public; "join as yourself" needs an account.
   { file: "join.$code", path: "/join/:code", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "join" }, allowed: SIGNED_IN },
