@@ -4,6 +4,16 @@
 
 export const PLACEHOLDERS = { firstName: "{first name}", nextModule: "{next module}" } as const;
 
+/** One person is nudged at most once in this many days, whoever sends (ADR 030). */
+export const PERSON_QUIET_DAYS = 3;
+
+export type LeftOutReason = "opted-out" | "archived" | "recently-nudged";
+export const LEFT_OUT_LABEL: Record<LeftOutReason, string> = {
+  "opted-out": "turned nudge emails off",
+  archived: "only in archived groups",
+  "recently-nudged": `already nudged in the last ${PERSON_QUIET_DAYS} days`,
+};
+
 export const SUBJECT_MAX = 150;
 export const BODY_MAX = 5000;
 

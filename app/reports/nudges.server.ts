@@ -8,7 +8,17 @@ import { accept, refuse, type Result } from "../lib/result";
 import { matrixFilterSchema, parseFilters, type MatrixFilters } from "./filter-schemas.server";
 import { ROLE_FILTER_LABEL, STATUS_LABEL, toQuery, type FilterErrors } from "./filters";
 import { matrixPeople, matrixSetup, type MatrixContext } from "./matrix.server";
-import { BODY_MAX, SUBJECT_MAX, escapeHtml, fillPlaceholders, isTemplateKey, unknownPlaceholders, type NudgePerson } from "./nudge-text";
+import {
+  BODY_MAX,
+  PERSON_QUIET_DAYS,
+  SUBJECT_MAX,
+  escapeHtml,
+  fillPlaceholders,
+  isTemplateKey,
+  unknownPlaceholders,
+  type LeftOutReason,
+  type NudgePerson,
+} from "./nudge-text";
 import { groupInScope, rows, type ReportModule, type Viewer } from "./scope.server";
 
 // Nudges from the reports (issue 18): an organiser emails the people a matrix filter shows.
@@ -16,8 +26,6 @@ import { groupInScope, rows, type ReportModule, type Viewer } from "./scope.serv
 // count on the compose page, the matrix's count and the mail that goes out are one set.
 // Throttles and the follow-up comparison are explained in ADR 030.
 
-/** One person is nudged at most once in this many days, whoever sends. */
-export const PERSON_QUIET_DAYS = 3;
 /** One organiser sends at most this many nudges an hour. */
 export const SENDER_HOURLY_LIMIT = 5;
 /** A nudge goes to at most this many people; a bigger filter is narrowed first. */
@@ -25,12 +33,6 @@ export const MAX_RECIPIENTS = 2000;
 /** The follow-up windows, in days after the nudge. */
 export const FOLLOW_UP_DAYS = [7, 14] as const;
 
-export type LeftOutReason = "opted-out" | "archived" | "recently-nudged";
-export const LEFT_OUT_LABEL: Record<LeftOutReason, string> = {
-  "opted-out": "turned nudge emails off",
-  archived: "only in archived groups",
-  "recently-nudged": `already nudged in the last ${PERSON_QUIET_DAYS} days`,
-};
 
 // ---------------------------------------------------------------- the filter
 

@@ -3,7 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
 import { readQuery } from "~/lib/request.server";
-import { LEFT_OUT_LABEL, nudgeReports, type FollowUpSide, type LeftOutReason } from "~/reports/nudges.server";
+import { LEFT_OUT_LABEL, type LeftOutReason } from "~/reports/nudge-text";
+import { nudgeReports, type FollowUpSide } from "~/reports/nudges.server";
 import { formatDifference, formatRate } from "~/stats/intervals";
 
 export const meta: MetaFunction = () => [{ title: "Nudges · Reports · Doorstep" }];

@@ -7,8 +7,8 @@ import { FormError } from "~/components/form-field";
 import { env } from "~/lib/env.server";
 import { fieldErrors, formFailure, text } from "~/lib/http.server";
 import { readForm, readQuery } from "~/lib/request.server";
-import { BODY_MAX, NUDGE_TEMPLATES, NUDGE_TEMPLATE_KEYS, PLACEHOLDERS, SUBJECT_MAX, fillPlaceholders, isTemplateKey } from "~/reports/nudge-text";
-import { LEFT_OUT_LABEL, nudgeAudience, nudgeMessageSchema, nudgeTarget, sendNudge, type LeftOutReason } from "~/reports/nudges.server";
+import { BODY_MAX, LEFT_OUT_LABEL, NUDGE_TEMPLATES, NUDGE_TEMPLATE_KEYS, PLACEHOLDERS, SUBJECT_MAX, fillPlaceholders, isTemplateKey, type LeftOutReason } from "~/reports/nudge-text";
+import { nudgeAudience, nudgeMessageSchema, nudgeTarget, sendNudge } from "~/reports/nudges.server";
 
 export const meta: MetaFunction = () => [{ title: "Nudge these people · Reports · Doorstep" }];
 
@@ -123,8 +123,9 @@ export default function NewNudge() {
         ))}
       </ul>
 
-      <Form method="post" action={`/reports/nudges/new${page.query}`} className="card" aria-labelledby="compose-heading">
-        <h3 id="compose-heading">Message</h3>
+      {/* Keyed by template: picking another one is a navigation, and the fields must take its text. */}
+      <Form key={page.template} method="post" action={`/reports/nudges/new${page.query}`} className="card" aria-labelledby="compose-heading">
+        <h3 id="compose-heading">Your message</h3>
         <FormError message={errors.form} />
         <input type="hidden" name="formKey" value={posted?.formKey || page.formKey} />
         <input type="hidden" name="template" value={posted?.template || page.template} />

@@ -28,7 +28,7 @@ let riverside = "";
 let hill = "";
 let olu: TestUser;
 let hana: TestUser;
-const people: Record<string, TestUser> = {};
+const people = {} as Record<"ann" | "ben" | "cal" | "dee" | "ola" | "hal", TestUser>;
 
 const query = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await db().execute(q));
 const count = async (q: ReturnType<typeof sql>) => Number((await query<{ n: number }>(q))[0]!.n);
@@ -142,7 +142,7 @@ describe("nudges from the matrix", () => {
   it("lets an organiser send at most 5 nudges an hour", async () => {
     // Four more real nudges, one person each (the quiet period keeps each to its own person).
     await db().execute(sql`update nudge_recipients set sent_at = now() - interval '4 days' where sent_at is not null`);
-    for (const [i, who] of ["cal", "ann", "dee"].entries()) {
+    for (const [i, who] of (["cal", "ann", "dee"] as const).entries()) {
       const res = await send(olu, `hourly-limit-form-key-${i}00`, `?q=${encodeURIComponent(people[who]!.name)}&role=activist`);
       expect(res.status, who).toBe(302);
     }
