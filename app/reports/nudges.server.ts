@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { db, rowsOf, type Transaction } from "../../db/client.server";
+import { reportReach } from "../auth/policy";
 import { enqueueMail } from "../mail/queue.server";
 import { unsubscribeLink } from "../mail/unsubscribe.server";
 import { comparisonNote, rateDifference, wilson, type Rate, type RateDifference } from "../stats/intervals";
@@ -328,7 +329,8 @@ const within = (days: number, column: SQL) => sql`${column} >= n.sent_at and ${c
  * and 14 days. Counted by SQL over the recipients' step views and completions.
  */
 export async function nudgeReports(viewer: Viewer, limit = 20): Promise<NudgeReport[]> {
-  const everything = viewer.role === "admin";
+  // Admins (reach: everything) see every nudge; an organiser the ones they sent.
+  const everything = reportReach(viewer.role) === "everything";
   const list = await rows<{ id: string; sentAt: string; open7: boolean; open14: boolean; senderName: string | null; filterLabel: string; filter: unknown; subject: string; recipients: number }>(sql`
     select n.id, to_char(n.sent_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "sentAt",
       now() < n.sent_at + interval '7 days' as open7, now() < n.sent_at + interval '14 days' as open14,
