@@ -64,3 +64,29 @@ test("an organiser filters the matrix, nudges those people, and sees the nudge w
   await expect(page.getByTestId("nudge-count")).toContainText("goes to 0 people");
   await expect(page.getByText(/already nudged in the last 3 days/)).toBeVisible();
 });
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the compose form previews, and a mistyped placeholder comes back beside the message with nothing sent", async ({ page }) => {
+    await page.goto("/login");
+    await signIn(page, DEMO.admin.email, DEMO.admin.password, { expectUrl: /\/$/ });
+    await page.goto("/reports/nudges/new?status=in-progress&role=all");
+    await expect(page.getByRole("heading", { level: 2, name: "Nudge these people" })).toBeVisible();
+    await page.getByLabel("Subject").fill("Hello {first name}");
+    await page.getByRole("button", { name: "Preview" }).click();
+    await expect(page.getByTestId("nudge-preview")).toContainText(/Subject: Hello \S+/);
+    await expect(page.getByTestId("nudge-preview")).not.toContainText("{first name}");
+    await expect(page.getByLabel("Subject")).toHaveValue("Hello {first name}");
+
+    await page.getByLabel("Message", { exact: true }).fill("Hi {firstname}, try {next module}.");
+    await page.getByRole("button", { name: /^Send to / }).click();
+    await expect(page).toHaveURL(/\/reports\/nudges\/new\?/);
+    const message = page.getByLabel("Message", { exact: true });
+    await expect(message).toHaveAttribute("aria-invalid", "true");
+    await expect(page.locator("#nudge-body-error")).toContainText("{firstname}");
+    await expect(message).toHaveValue("Hi {firstname}, try {next module}.");
+    await page.goto("/reports/nudges");
+    await expect(page.getByText("Hello {first name}")).toHaveCount(0);
+  });
+});
