@@ -14,6 +14,9 @@ export const LEFT_OUT_LABEL: Record<LeftOutReason, string> = {
   "recently-nudged": `already nudged in the last ${PERSON_QUIET_DAYS} days`,
 };
 
+/** A nudge goes to at most this many people; a bigger filter is narrowed first (ADR 030). */
+export const MAX_RECIPIENTS = 2000;
+
 export const SUBJECT_MAX = 150;
 export const BODY_MAX = 5000;
 

@@ -11,6 +11,7 @@ import { ROLE_FILTER_LABEL, STATUS_LABEL, toQuery, type FilterErrors } from "./f
 import { matrixPeople, matrixSetup, type MatrixContext } from "./matrix.server";
 import {
   BODY_MAX,
+  MAX_RECIPIENTS,
   PERSON_QUIET_DAYS,
   SUBJECT_MAX,
   escapeHtml,
@@ -29,8 +30,6 @@ import { groupInScope, rows, type ReportModule, type Viewer } from "./scope.serv
 
 /** One organiser sends at most this many nudges an hour. */
 export const SENDER_HOURLY_LIMIT = 5;
-/** A nudge goes to at most this many people; a bigger filter is narrowed first. */
-export const MAX_RECIPIENTS = 2000;
 /** The follow-up windows, in days after the nudge. */
 export const FOLLOW_UP_DAYS = [7, 14] as const;
 

@@ -7,7 +7,7 @@ import { FormError } from "~/components/form-field";
 import { env } from "~/lib/env.server";
 import { fieldErrors, formFailure, text } from "~/lib/http.server";
 import { readForm, readQuery } from "~/lib/request.server";
-import { BODY_MAX, LEFT_OUT_LABEL, NUDGE_TEMPLATES, NUDGE_TEMPLATE_KEYS, PLACEHOLDERS, SUBJECT_MAX, fillPlaceholders, isTemplateKey, type LeftOutReason } from "~/reports/nudge-text";
+import { BODY_MAX, LEFT_OUT_LABEL, MAX_RECIPIENTS, NUDGE_TEMPLATES, NUDGE_TEMPLATE_KEYS, PLACEHOLDERS, SUBJECT_MAX, fillPlaceholders, isTemplateKey, type LeftOutReason } from "~/reports/nudge-text";
 import { nudgeAudience, nudgeMessageSchema, nudgeTarget, sendNudge } from "~/reports/nudges.server";
 
 export const meta: MetaFunction = () => [{ title: "Nudge these people · Reports · Doorstep" }];
@@ -110,6 +110,12 @@ export default function NewNudge() {
           The filter shows {plural(audience.matched, "person", "people")}.{" "}
           {leftOut.length === 0 ? "Nobody is left out." : `Left out: ${leftOut.map(([reason, n]) => `${n.toLocaleString("en-GB")} ${LEFT_OUT_LABEL[reason]}`).join("; ")}.`}
         </p>
+        {audience.recipients > MAX_RECIPIENTS ? (
+          <p className="alert alert--error">
+            A nudge goes to at most {MAX_RECIPIENTS.toLocaleString("en-GB")} people. <Link to={matrixHref}>Narrow the filter</Link> to a group or a module
+            first.
+          </p>
+        ) : null}
       </section>
 
       <h3>Start from a template</h3>
@@ -174,7 +180,7 @@ export default function NewNudge() {
           <button type="submit" name="intent" value="preview" className="button button--secondary">
             Preview
           </button>
-          <button type="submit" name="intent" value="send" className="button" disabled={audience.recipients === 0}>
+          <button type="submit" name="intent" value="send" className="button" disabled={audience.recipients === 0 || audience.recipients > MAX_RECIPIENTS}>
             Send to {plural(audience.recipients, "person", "people")}
           </button>
         </div>

@@ -32,6 +32,13 @@ test("an organiser filters the matrix, nudges those people, and sees the nudge w
   await checkA11y(page, "compose a nudge");
   await expectNoHorizontalScroll(page, "compose a nudge");
 
+  // A mistyped placeholder is refused beside the message, and the page stays accessible.
+  await page.getByLabel("Message", { exact: true }).fill("Hi {firstname}");
+  await page.getByRole("button", { name: /^Send to / }).click();
+  await expect(page.locator("#nudge-body-error")).toContainText("{firstname}");
+  await expect(page.getByLabel("Message", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await checkA11y(page, "compose a nudge (refused)");
+
   // Pick a template (a plain link), edit it, preview it for one person.
   await page.getByRole("link", { name: "Before the next canvass" }).click();
   await expect(page.getByLabel("Subject")).toHaveValue("Ten minutes before the next canvass, {first name}?");
