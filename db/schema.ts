@@ -932,3 +932,55 @@ export type Shift = typeof shifts.$inferSelect;
 export type Debrief = typeof debriefs.$inferSelect;
 export type CanvassContact = typeof canvassContacts.$inferSelect;
 export type MailMessage = typeof mailMessages.$inferSelect;
+
+// ---------------------------------------------------------------- nudges (issue 18)
+
+// One nudge: an organiser's message to the people a report filter showed at that moment
+// (app/reports/nudges.server.ts). The filter is kept as JSON (to reopen it) and as the
+// label the organiser read, because group names and module titles change later.
+export const nudges = pgTable(
+  "nudges",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    senderId: text("sender_id").references(() => users.id, { onDelete: "set null" }),
+    sentAt: timestamp("sent_at", { withTimezone: true }).notNull().defaultNow(),
+    filter: jsonb("filter").$type<Record<string, string>>().notNull(),
+    filterLabel: text("filter_label").notNull(),
+    template: text("template").notNull(),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    recipientCount: integer("recipient_count").notNull(),
+    // The compose form's one-time key: a double submit or a retry sends one nudge.
+    formKey: text("form_key").notNull(),
+  },
+  (t) => [uniqueIndex("nudges_sender_form_key_idx").on(t.senderId, t.formKey), index("nudges_sender_sent_idx").on(t.senderId, t.sentAt)],
+);
+
+// Everyone the filter showed when the nudge went out. sent_at set: nudged. Null: left out
+// (left_out says why), and so the "not nudged" side of the follow-up comparison, taken
+// from the same filter at the same moment.
+export const nudgeRecipients = pgTable(
+  "nudge_recipients",
+  {
+    nudgeId: uuid("nudge_id")
+      .notNull()
+      .references(() => nudges.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The person's next module when the nudge went out; null when they had finished every one. */
+    moduleSlug: text("module_slug"),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    leftOut: text("left_out"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.nudgeId, t.userId] }),
+    // "Was this person nudged in the last 3 days?" (the per-person throttle).
+    index("nudge_recipients_user_sent_idx").on(t.userId, t.sentAt),
+    check("nudge_recipients_left_out_known", sql`${t.leftOut} is null or ${t.leftOut} in ('opted-out', 'archived', 'recently-nudged')`),
+    check("nudge_recipients_sent_or_left_out", sql`(${t.sentAt} is null) <> (${t.leftOut} is null)`),
+  ],
+);
+
+export type Nudge = typeof nudges.$inferSelect;
+export type NudgeRecipient = typeof nudgeRecipients.$inferSelect;

@@ -205,9 +205,16 @@ export interface MatrixPage {
 /** A person as the matrix lists them, before their cells are read. */
 type MatrixPerson = Pick<MatrixRow, "id" | "name" | "email" | "role">;
 
+/**
+ * FROM … WHERE for "the people this filter shows", as `u`: what the matrix counts and
+ * what a nudge goes to (nudges.server.ts), so the two can never disagree.
+ */
+export function matrixPeople(context: MatrixContext): SQL {
+  return sql`${peopleInScope(context.scope)} where ${matrixWhere(context)}`;
+}
+
 /** How many people the matrix's filters match, in this scope. */
-const matchingCount = (context: MatrixContext) =>
-  rows<{ n: number }>(sql`select count(*)::int as n from ${peopleInScope(context.scope)} where ${matrixWhere(context)}`);
+const matchingCount = (context: MatrixContext) => rows<{ n: number }>(sql`select count(*)::int as n from ${matrixPeople(context)}`);
 
 export async function matrixPage(context: MatrixContext): Promise<MatrixPage> {
   const { filters } = context;

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
-import { ROLES } from "~/auth/policy";
+import { may, ROLES } from "~/auth/policy";
 import { ExportLink, FilterErrorSummary, Pagination, SortHeader } from "~/components/chart-controls";
 import {
   CELL_STATUSES,
@@ -22,7 +22,7 @@ export const meta: MetaFunction = () => [{ title: "Activists · Reports · Doors
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context }, ROLES.seeReports);
   const view = await activistMatrix(user, parseFilters(matrixFilterSchema, readQuery(request)));
-  return view.ok ? view : data(view, { status: 400 });
+  return view.ok ? { ...view, canNudge: may.sendNudges(user.role) } : data(view, { status: 400 });
 }
 
 type FormValues = Partial<Record<keyof MatrixFilters, string>>;
@@ -196,7 +196,7 @@ function Cell({ cell }: { cell: MatrixCell }) {
   }
 }
 
-function MatrixResults({ view }: { view: Extract<MatrixView, { ok: true }> }) {
+function MatrixResults({ view }: { view: Extract<MatrixView, { ok: true }> & { canNudge: boolean } }) {
   const { filters, modules, page } = view;
   const query = (changes: Partial<Record<keyof MatrixFilters, string | number | undefined>>) => toQuery({ ...filters, ...changes });
   const sortHref = (sort: string, dir: "asc" | "desc") => `/reports/activists${query({ sort, dir, page: undefined })}`;
@@ -207,6 +207,13 @@ function MatrixResults({ view }: { view: Extract<MatrixView, { ok: true }> }) {
         {page.total.toLocaleString("en-GB")} {page.total === 1 ? "person matches" : "people match"}
       </h3>
       <ExportLink href={`/reports/export/matrix${exportQuery}`} label={`Download these ${page.total.toLocaleString("en-GB")} rows (CSV)`} />
+      {view.canNudge && page.total > 0 ? (
+        <p>
+          <Link className="button button--secondary" to={`/reports/nudges/new${exportQuery}`}>
+            Nudge these people by email
+          </Link>
+        </p>
+      ) : null}
       {page.rows.length === 0 ? (
         <p className="empty">{page.total === 0 ? "Nobody matches these filters. Try fewer filters, or clear them." : "There is nothing on this page."}</p>
       ) : (

@@ -23,6 +23,7 @@ export default function ReportsLayout() {
               Overview
             </NavLink>
             <NavLink to="/reports/activists">Activists</NavLink>
+            <NavLink to="/reports/nudges">Nudges</NavLink>
           </>
         ) : null}
         <NavLink to="/reports/sessions">Live sessions</NavLink>

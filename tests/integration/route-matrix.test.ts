@@ -26,6 +26,7 @@ const SESSION_REPORTS: Who[] = ["trainer", "organiser", "admin"];
 const ADMIN: Who[] = ["admin"];
 const INVITE: Who[] = ["organiser", "admin"]; // organisers invite activists to their own groups
 const PLAN_SHIFTS: Who[] = ["trainer", "organiser", "admin"]; // their own groups; admins any (field.test.ts)
+const NUDGE: Who[] = ["organiser", "admin"]; // email the people a report filter shows (their groups; admins all)
 
 const UNKNOWN_CODE = "ZZZZZZ"; // a well-formed join code no session has
 
@@ -111,6 +112,9 @@ const ROUTES: RouteCase[] = [
   { file: "reports.activists.$id", path: "/reports/activists/:id", params: () => ({ id: "no-such-person" }), allowed: REPORTS, allowedStatus: 404 },
   { file: "reports.modules.$slug", path: "/reports/modules/:slug", params: () => ({ slug: "doorstep-basics" }), allowed: REPORTS },
   { file: "reports.export.$table", path: "/reports/export/:table", params: () => ({ table: "weeks" }), allowed: REPORTS },
+  // Nudges: who may send, and to whom (scope, opt-outs, throttles), is nudges.test.ts.
+  { file: "reports.nudges._index", path: "/reports/nudges", allowed: NUDGE },
+  { file: "reports.nudges.new", path: "/reports/nudges/new", allowed: NUDGE },
   { file: "reports.sessions._index", path: "/reports/sessions", allowed: SESSION_REPORTS },
   // A session id nobody can see: 404 for those allowed in (the same answer as someone else's session).
   {
@@ -168,6 +172,8 @@ const ACTIONS: ActionCase[] = [
   { file: "live.$code.here", path: "/live/:code/here", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "here" }, allowed: SIGNED_IN },
   { file: "live.$code.present", path: "/live/:code/present", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "next" }, allowed: RUN_LIVE },
   { file: "live.$code.remote", path: "/live/:code/remote", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "next" }, allowed: RUN_LIVE },
+  // No intent: the organiser gets the route's own 400, and nothing is sent.
+  { file: "reports.nudges.new", path: "/reports/nudges/new", allowed: NUDGE },
   { file: "admin.groups", path: "/admin/groups", allowed: ADMIN },
   // No intent: the admin gets the route's own 400, and nothing about the group changes.
   { file: "admin.groups_.$id", path: "/admin/groups/:id", params: () => ({ id: groupId }), allowed: ADMIN },
