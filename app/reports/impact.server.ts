@@ -381,3 +381,8 @@ export async function canvasserImpact(viewer: Viewer, userId: string, filters: I
     objections,
   };
 }
+
+/** The groups the area filter offers (also when the filters in the URL were refused). */
+export async function impactGroupChoices(viewer: Viewer): Promise<{ total: number; groups: ScopeGroup[] }> {
+  return scopeGroups(await scopeOf(viewer));
+}
