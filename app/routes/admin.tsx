@@ -20,6 +20,7 @@ export default function AdminLayout() {
           <NavLink to="/admin/users">Users</NavLink>
           <NavLink to="/admin/groups">Groups</NavLink>
           <NavLink to="/admin/invites">Invites</NavLink>
+          <NavLink to="/admin/privacy">Privacy</NavLink>
         </nav>
       ) : null}
       <Outlet />
