@@ -63,6 +63,7 @@ const ROUTES: RouteCase[] = [
   { file: "admin.groups_.$id", path: "/admin/groups/:id", params: () => ({ id: groupId }), allowed: ADMIN },
   { file: "admin.invites", path: "/admin/invites", allowed: INVITE },
   { file: "admin.invites_.bulk", path: "/admin/invites/bulk", allowed: INVITE },
+  { file: "admin.privacy", path: "/admin/privacy", allowed: ADMIN },
   // An invite link works for anyone holding it; an unknown token is a 404 for all.
   { file: "invite.$token", path: "/invite/:token", params: () => ({ token: "no-such-invite" }), allowed: EVERYONE, allowedStatus: 404 },
   { file: "live._index", path: "/live", allowed: RUN_LIVE },
@@ -97,6 +98,10 @@ const ROUTES: RouteCase[] = [
   { file: "reports.activists.$id", path: "/reports/activists/:id", params: () => ({ id: "no-such-person" }), allowed: REPORTS, allowedStatus: 404 },
   { file: "reports.modules.$slug", path: "/reports/modules/:slug", params: () => ({ slug: "doorstep-basics" }), allowed: REPORTS },
   { file: "reports.export.$table", path: "/reports/export/:table", params: () => ({ table: "weeks" }), allowed: REPORTS },
+  // The impact report: ROLES.seeImpact (organisers, their groups; admins). Scoping in impact.test.ts.
+  { file: "reports.impact._index", path: "/reports/impact", allowed: REPORTS },
+  { file: "reports.impact.activists.$id", path: "/reports/impact/activists/:id", params: () => ({ id: "no-such-person" }), allowed: REPORTS, allowedStatus: 404 },
+  { file: "reports.export.$table", path: "/reports/export/:table", params: () => ({ table: "impact-rates" }), allowed: REPORTS },
   { file: "reports.sessions._index", path: "/reports/sessions", allowed: SESSION_REPORTS },
   // A session id nobody can see: 404 for those allowed in (the same answer as someone else's session).
   {
@@ -146,6 +151,7 @@ const ACTIONS: ActionCase[] = [
   { file: "admin.groups_.$id", path: "/admin/groups/:id", params: () => ({ id: groupId }), allowed: ADMIN },
   { file: "admin.invites", path: "/admin/invites", allowed: INVITE },
   { file: "admin.invites_.bulk", path: "/admin/invites/bulk", allowed: INVITE },
+  { file: "admin.privacy", path: "/admin/privacy", allowed: ADMIN },
   { file: "admin.users_.$id", path: "/admin/users/:id", params: (u) => ({ id: u.activist.id }), allowed: ADMIN },
   // Last: signing out ends the caller's session. Anyone may sign out.
   { file: "logout", path: "/logout", allowed: EVERYONE },
