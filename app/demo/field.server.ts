@@ -59,10 +59,11 @@ export async function seedDemoField(groupIds: Map<string, string>, options: { se
   const canvassers: Canvasser[] = people
     .map((p) => ({ id: p.id, groups: (typeof p.groups === "string" ? JSON.parse(p.groups) : p.groups) as string[], trainedOn: p.trainedOn }))
     .filter((p) => p.groups.some((g) => areas.includes(g)))
-    // About three in four activists go out at all.
-    .filter(() => random() < 0.75);
+    // About three in four activists go out at all; the few who finished every module are
+    // the keen ones and all go out (so both sides of the comparison have people).
+    .filter((p) => random() < 0.75 || p.trainedOn !== null);
   const knack = new Map(canvassers.map((c) => [c.id, (random() - 0.5) * 0.12]));
-  const keenness = new Map(canvassers.map((c) => [c.id, 0.25 + random() * 0.55]));
+  const keenness = new Map(canvassers.map((c) => [c.id, (c.trainedOn ? 0.45 : 0.25) + random() * 0.5]));
 
   const today = options.today ?? new Date();
   const dayOf = (daysAgo: number) => new Date(today.getTime() - daysAgo * 86_400_000).toISOString().slice(0, 10);
