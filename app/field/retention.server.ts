@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { db, rowsOf, type Executor } from "../../db/client.server";
 import { instanceSettings } from "../../db/schema";
 import { adjustFieldDaily, type FieldCounts } from "./daily.server";
+import { RETENTION_MAX_MONTHS, RETENTION_MIN_MONTHS } from "./retention";
 
 // Field retention (docs/privacy.md): an admin chooses how many months debriefs and
 // imported contacts are kept. Older rows are deleted and their counts taken out of
@@ -10,8 +11,7 @@ import { adjustFieldDaily, type FieldCounts } from "./daily.server";
 // record is gone, and a report for an old period shows nothing rather than half. Runs when
 // the setting is saved, at start-up and once a day (app/boot.server.ts).
 
-export const RETENTION_MIN_MONTHS = 1;
-export const RETENTION_MAX_MONTHS = 120;
+export { RETENTION_MAX_MONTHS, RETENTION_MIN_MONTHS } from "./retention";
 
 /**
  * One imported contact as field counts: every row is an attempt; a contact when someone
@@ -129,4 +129,11 @@ export const retentionFormSchema = z.object({
       .max(RETENTION_MAX_MONTHS, `Keep field records for at most ${RETENTION_MAX_MONTHS} months (ten years).`)
       .nullable(),
   ),
+  // Deleting is immediate and final, so a period needs an explicit yes (a typo of "1" for
+  // "12" would otherwise wipe eleven months of records).
+  confirm: z.literal("yes").optional(),
+}).superRefine((f, ctx) => {
+  if (f.months !== null && f.confirm !== "yes") {
+    ctx.addIssue({ code: "custom", path: ["confirm"], message: `Tick the box to confirm: records older than ${f.months} months are deleted at once and cannot be brought back.` });
+  }
 });

@@ -3,7 +3,8 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
 import { Field, FormError } from "~/components/form-field";
-import { fieldRetentionMonths, RETENTION_MAX_MONTHS, RETENTION_MIN_MONTHS, retentionFormSchema, setFieldRetention } from "~/field/retention.server";
+import { RETENTION_MAX_MONTHS, RETENTION_MIN_MONTHS } from "~/field/retention";
+import { fieldRetentionMonths, retentionFormSchema, setFieldRetention } from "~/field/retention.server";
 import { parseForm, text } from "~/lib/http.server";
 import { readForm } from "~/lib/request.server";
 
@@ -19,7 +20,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = await requireUser({ request, context }, ROLES.administer);
   const form = await readForm(request);
   const echo = { months: (text(form, "months") ?? "").slice(0, 20) };
-  const parsed = parseForm(retentionFormSchema, { months: text(form, "months") ?? "" }, echo);
+  const confirm = text(form, "confirm");
+  const parsed = parseForm(retentionFormSchema, { months: text(form, "months") ?? "", confirm: confirm === undefined || confirm === "" ? undefined : confirm }, echo);
   if (!parsed.ok) return parsed.response;
   const result = await setFieldRetention(parsed.value.months, user.id);
   return { ok: true as const, months: parsed.value.months, ...result };
@@ -56,6 +58,23 @@ export default function AdminPrivacy() {
           defaultValue={failure?.values?.months ?? (months === null ? "" : String(months))}
           error={failure?.errors.months}
         />
+        <div className={`field${failure?.errors.confirm ? " field--invalid" : ""}`}>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              name="confirm"
+              value="yes"
+              aria-invalid={failure?.errors.confirm ? true : undefined}
+              aria-describedby={failure?.errors.confirm ? "confirm-error" : undefined}
+            />
+            <span>I understand that saving a period deletes older debriefs and imported contacts at once, for good.</span>
+          </label>
+          {failure?.errors.confirm ? (
+            <p className="field__error" id="confirm-error">
+              {failure.errors.confirm}
+            </p>
+          ) : null}
+        </div>
         <button type="submit" className="button">
           Save
         </button>

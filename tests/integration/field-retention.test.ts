@@ -79,12 +79,16 @@ describe("field retention", () => {
     expect((await run(privacyRoute.loader, get("/admin/privacy", organiser.cookie))).status).toBe(403);
     expect((await run(privacyRoute.action, post("/admin/privacy", { months: "6" }, organiser.cookie))).status).toBe(403);
     for (const months of ["0", "121", "2.5", "many"]) {
-      const refused = await run(privacyRoute.action, post("/admin/privacy", { months }, admin.cookie));
+      const refused = await run(privacyRoute.action, post("/admin/privacy", { months, confirm: "yes" }, admin.cookie));
       expect(refused.status).toBe(400);
       expect((refused.body as { errors: Record<string, string> }).errors.months).toBeTruthy();
     }
+    // A period without the explicit yes is refused too: deleting cannot be undone.
+    const unconfirmed = await run(privacyRoute.action, post("/admin/privacy", { months: "24" }, admin.cookie));
+    expect(unconfirmed.status).toBe(400);
+    expect((unconfirmed.body as { errors: Record<string, string> }).errors.confirm).toContain("cannot be brought back");
     expect(await fieldRetentionMonths()).toBe(3); // unchanged by the refusals
-    const saved = await run(privacyRoute.action, post("/admin/privacy", { months: "24" }, admin.cookie));
+    const saved = await run(privacyRoute.action, post("/admin/privacy", { months: "24", confirm: "yes" }, admin.cookie));
     expect(saved.status).toBe(200);
     expect(await fieldRetentionMonths()).toBe(24);
     const cleared = await run(privacyRoute.action, post("/admin/privacy", { months: "" }, admin.cookie));
