@@ -37,7 +37,7 @@ type Rows = AsyncIterable<Cell[][]>;
 const line = (fields: Cell[]) => `${fields.map((f) => (f instanceof CsvFields ? f.text : csvField(f))).join(",")}\r\n`;
 
 /** A CSV ready to stream, or why not. */
-export type ExportResult = Result<{ filename: string; stream: ReadableStream<Uint8Array> }, 400 | 404>;
+export type ExportResult = Result<{ filename: string; stream: ReadableStream<Uint8Array> }, 400 | 403 | 404>;
 
 export interface StreamOptions {
   /**

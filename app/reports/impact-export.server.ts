@@ -2,6 +2,7 @@ import { canvasserImpact, canvasserRows, impactReport, objectionRows, type SideT
 import { impactFilterSchema } from "./impact-filters.server";
 import { parseFilters } from "./filter-schemas.server";
 import { findScopeGroup, scopeOf, type Viewer } from "./scope.server";
+import { may } from "../auth/policy";
 import { refuse, type Result } from "../lib/result";
 
 // CSV of every impact table, with the filters of the page it came from
@@ -11,13 +12,15 @@ import { refuse, type Result } from "../lib/result";
 export const IMPACT_TABLES = ["impact-rates", "impact-within", "impact-weeks", "impact-objections", "impact-canvassers", "impact-canvasser"] as const;
 
 type Cell = string | number | boolean | null | undefined;
-export type ImpactExport = Result<{ name: string; header: string[]; rows: Cell[][] }, 400 | 404>;
+export type ImpactExport = Result<{ name: string; header: string[]; rows: Cell[][] }, 400 | 403 | 404>;
 
 const round = (x: number | null, digits = 4) => (x === null || !Number.isFinite(x) ? null : Math.round(x * 10 ** digits) / 10 ** digits);
 const sideCells = (s: SideTotals): Cell[] => [s.people, s.attempts, s.contacts, s.conversations, s.commitments];
 const SIDE_HEADER = (prefix: string) => [`${prefix} people`, `${prefix} doors and calls`, `${prefix} contacts`, `${prefix} conversations`, `${prefix} commitments`];
 
 export async function exportImpactTable(viewer: Viewer, table: string, params: URLSearchParams): Promise<ImpactExport> {
+  // The export route lets in ROLES.seeReports; the impact tables are ROLES.seeImpact's.
+  if (!may.seeImpact(viewer.role)) return refuse(403, "The impact report is for organisers and admins.");
   const parsed = parseFilters(impactFilterSchema, params);
   if (!parsed.ok) return refuse(400, Object.values(parsed.errors)[0] ?? "One of the filters is not valid.");
   const filters = parsed.value;
