@@ -13,7 +13,23 @@ import {
 } from "../stats/intervals";
 import type { ImpactFilters } from "./impact-filters.server";
 import { practiceFor, type PracticeLink } from "./practice.server";
-import { coreModuleCount, coreModules, findScopeGroup, groupInScope, rows, scopeGroups, scopeOf, userInScope, type ReportScope, type ScopeGroup, type Viewer } from "./scope.server";
+import {
+  coreModuleCount,
+  coreModules,
+  findScopeGroup,
+  groupInScope,
+  jsonList,
+  rows,
+  scopeGroups,
+  scopeOf,
+  userInScope,
+  type ReportScope,
+  type ScopeGroup,
+  type Viewer,
+} from "./scope.server";
+
+/** A json column as an object: postgres.js parses json, PGlite may hand back the text. */
+const jsonValue = <T>(value: unknown): T => (typeof value === "string" ? JSON.parse(value) : value) as T;
 
 // The impact report (issue 17, docs/reports.md "Impact"): what canvassers achieved at the
 // door or on the phone, trained beside not-yet-trained, and the same people before and
@@ -162,43 +178,60 @@ export async function impactReport(viewer: Viewer, filters: ImpactFilters): Prom
   }
   const ctes = fieldCtes(scope, filters);
 
-  const [sideRows, activeRows, withinRows, weekRows, objections, canvassers, groups] = await Promise.all([
-    rows<Record<string, unknown> & { trained: boolean }>(sql`with ${ctes}
-      select trained, count(*)::int as people,
-             count(*) filter (where a > 0)::int as na, count(*) filter (where c > 0)::int as nc, count(*) filter (where v > 0)::int as nv,
-             sum(a) as a, sum(c) as c, sum(v) as v, sum(m) as m,
-             sum(a * a) as aa, sum(a * c) as ac, sum(c * c) as cc, sum(c * v) as cv, sum(v * v) as vv, sum(v * m) as vm, sum(m * m) as mm
-      from per group by trained`),
-    rows<{ active: number; trained: number }>(sql`with ${ctes}
-      select count(*)::int as active, count(*) filter (where t.on_day <= ${filters.to}::date)::int as trained
-      from (select user_id from f group by user_id having sum(attempts) > 0) p left join trained_on t on t.user_id = p.user_id`),
-    rows<Record<string, unknown>>(sql`with ${ctes},
+  // One statement for the side totals, the active count, the within-person changes and the
+  // weeks: the CTEs they share (the period's rows, training days, per-person sums) are
+  // computed once, where four statements read field_daily four times.
+  const [figureRows, objections, canvassers, groups] = await Promise.all([
+    rows<{ sides: unknown; active: unknown; within: unknown; weeks: unknown }>(sql`with ${ctes},
+      sides as (
+        select trained, count(*)::int as people,
+               count(*) filter (where a > 0)::int as na, count(*) filter (where c > 0)::int as nc, count(*) filter (where v > 0)::int as nv,
+               sum(a) as a, sum(c) as c, sum(v) as v, sum(m) as m,
+               sum(a * a) as aa, sum(a * c) as ac, sum(c * c) as cc, sum(c * v) as cv, sum(v * v) as vv, sum(v * m) as vm, sum(m * m) as mm
+        from per group by trained
+      ),
+      active as (
+        select count(*)::int as active, count(*) filter (where t.on_day <= ${filters.to}::date)::int as trained
+        from (select user_id from f group by user_id having sum(attempts) > 0) p left join trained_on t on t.user_id = p.user_id
+      ),
       wp as (
         select user_id,
                sum(a) filter (where not trained) as a0, sum(c) filter (where not trained) as c0, sum(v) filter (where not trained) as v0, sum(m) filter (where not trained) as m0,
                sum(a) filter (where trained) as a1, sum(c) filter (where trained) as c1, sum(v) filter (where trained) as v1, sum(m) filter (where trained) as m1
         from per group by user_id having bool_or(trained) and bool_or(not trained)
+      ),
+      within as (
+        select count(*)::int as people,
+               count(*) filter (where a0 > 0 and a1 > 0)::int as n_contact,
+               coalesce(sum(c1 / a1 - c0 / a0) filter (where a0 > 0 and a1 > 0), 0) as s_contact,
+               coalesce(sum((c1 / a1 - c0 / a0) ^ 2) filter (where a0 > 0 and a1 > 0), 0) as ss_contact,
+               count(*) filter (where c0 > 0 and c1 > 0)::int as n_conversation,
+               coalesce(sum(v1 / c1 - v0 / c0) filter (where c0 > 0 and c1 > 0), 0) as s_conversation,
+               coalesce(sum((v1 / c1 - v0 / c0) ^ 2) filter (where c0 > 0 and c1 > 0), 0) as ss_conversation,
+               count(*) filter (where v0 > 0 and v1 > 0)::int as n_commitment,
+               coalesce(sum(m1 / v1 - m0 / v0) filter (where v0 > 0 and v1 > 0), 0) as s_commitment,
+               coalesce(sum((m1 / v1 - m0 / v0) ^ 2) filter (where v0 > 0 and v1 > 0), 0) as ss_commitment
+        from wp
+      ),
+      weeks as (
+        select to_char(date_trunc('week', day::timestamp), 'YYYY-MM-DD') as week, trained, count(distinct user_id)::int as people,
+               sum(attempts)::float8 as a, sum(contacts)::float8 as c, sum(conversations)::float8 as v, sum(commitments)::float8 as m
+        from cf group by 1, 2
       )
-      select count(*)::int as people,
-             count(*) filter (where a0 > 0 and a1 > 0)::int as n_contact,
-             coalesce(sum(c1 / a1 - c0 / a0) filter (where a0 > 0 and a1 > 0), 0) as s_contact,
-             coalesce(sum((c1 / a1 - c0 / a0) ^ 2) filter (where a0 > 0 and a1 > 0), 0) as ss_contact,
-             count(*) filter (where c0 > 0 and c1 > 0)::int as n_conversation,
-             coalesce(sum(v1 / c1 - v0 / c0) filter (where c0 > 0 and c1 > 0), 0) as s_conversation,
-             coalesce(sum((v1 / c1 - v0 / c0) ^ 2) filter (where c0 > 0 and c1 > 0), 0) as ss_conversation,
-             count(*) filter (where v0 > 0 and v1 > 0)::int as n_commitment,
-             coalesce(sum(m1 / v1 - m0 / v0) filter (where v0 > 0 and v1 > 0), 0) as s_commitment,
-             coalesce(sum((m1 / v1 - m0 / v0) ^ 2) filter (where v0 > 0 and v1 > 0), 0) as ss_commitment
-      from wp`),
-    rows<Record<string, unknown> & { week: string; trained: boolean }>(sql`with ${ctes}
-      select to_char(date_trunc('week', day::timestamp), 'YYYY-MM-DD') as week, trained, count(distinct user_id)::int as people,
-             sum(attempts)::float8 as a, sum(contacts)::float8 as c, sum(conversations)::float8 as v, sum(commitments)::float8 as m
-      from cf group by 1, 2 order by 1, 2`),
+      select (select coalesce(json_agg(s), '[]'::json) from sides s) as sides,
+             (select row_to_json(x) from active x) as active,
+             (select row_to_json(w) from within w) as within,
+             (select coalesce(json_agg(w order by w.week, w.trained), '[]'::json) from weeks w) as weeks`),
     objectionRows(scope, filters),
     canvasserRows(scope, filters, 50),
     scopeGroups(scope),
   ]);
 
+  const figures = figureRows[0];
+  const sideRows = jsonList<Record<string, unknown> & { trained: boolean }>(figures?.sides);
+  const activeRows = figures?.active ? [jsonValue<{ active: number; trained: number }>(figures.active)] : [];
+  const withinRows = figures?.within ? [jsonValue<Record<string, unknown>>(figures.within)] : [];
+  const weekRows = jsonList<Record<string, unknown> & { week: string; trained: boolean }>(figures?.weeks);
   const side = (trained: boolean) => sideRows.find((r) => Boolean(r.trained) === trained);
   const t = side(true);
   const u = side(false);
