@@ -4,6 +4,7 @@ import { migrateDatabase } from "../db/migrate";
 import { users } from "../db/schema";
 import { loadCatalog, syncModulesTable, watchContent } from "./content/catalog.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "./demo/seed.server";
+import { startRetentionSchedule } from "./field/retention.server";
 import { env } from "./lib/env.server";
 import { startLiveHub } from "./live/hub.server";
 import { startMailSender } from "./mail/sender.server";
@@ -53,5 +54,7 @@ export async function boot(log: (line: string) => void = console.log): Promise<D
       for (const account of DEMO_ACCOUNTS) log(`  ${account.role.padEnd(9)} ${account.email}`);
     }
   }
+  // Field retention (docs/privacy.md): expired debriefs and contacts go now, then daily.
+  startRetentionSchedule(log);
   return handle;
 }

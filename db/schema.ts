@@ -858,6 +858,23 @@ export const fieldDaily = pgTable(
   ],
 );
 
+// Settings an admin changes for the whole instance: one row (id is always true). Field
+// retention: debriefs and imported contacts older than this many months are deleted, and
+// their counts taken out of field_daily (app/field/retention.server.ts); null keeps them.
+export const instanceSettings = pgTable(
+  "instance_settings",
+  {
+    id: boolean("id").primaryKey().default(true),
+    fieldRetentionMonths: integer("field_retention_months"),
+    updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("instance_settings_one_row", sql`${t.id}`),
+    check("instance_settings_retention_range", sql`${t.fieldRetentionMonths} is null or ${t.fieldRetentionMonths} between 1 and 120`),
+  ],
+);
+
 // ---------------------------------------------------------------- mail (issue 18)
 
 export type MailStatus = (typeof mailStatuses)[number];

@@ -3,6 +3,7 @@ import { db } from "../../db/client.server";
 import { groups, users, type GroupKind, type UserRole } from "../../db/schema";
 import { createAccount } from "../auth/accounts.server";
 import { createGroup } from "../groups/groups.server";
+import { seedDemoField } from "./field.server";
 import { seedDemoMovement } from "./movement.server";
 
 export const DEMO_PASSWORD = "doorstep-demo";
@@ -44,4 +45,6 @@ export async function seedDemo(): Promise<void> {
   const trainerEmail = DEMO_ACCOUNTS.find((a) => a.role === "trainer")!.email;
   const [trainer] = await db().select({ id: users.id, role: users.role }).from(users).where(eq(users.email, trainerEmail));
   await seedDemoMovement(groupIds, trainer ? { trainer } : {});
+  // Shifts, debriefs and an imported export, so the impact report has figures too.
+  await seedDemoField(groupIds);
 }

@@ -4,6 +4,7 @@ import { csvField, type FilterErrors } from "./filters";
 import { matrixExportBatches, matrixSetup, type CellStatus } from "./matrix.server";
 import { moduleGroupBatches, moduleScope, quizFigures, scenarioFigures } from "./module-report.server";
 import { groupTableBatches, moduleFigures, weeklyCompletions } from "./overview.server";
+import { exportImpactTable, IMPACT_TABLES } from "./impact-export.server";
 import { scopeOf, type Viewer } from "./scope.server";
 import { refuse, type Result } from "../lib/result";
 
@@ -22,6 +23,7 @@ export const EXPORT_TABLES = [
   "module-endings",
   "module-choices",
   "activist-modules",
+  ...IMPACT_TABLES,
 ] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
@@ -35,7 +37,7 @@ type Rows = AsyncIterable<Cell[][]>;
 const line = (fields: Cell[]) => `${fields.map((f) => (f instanceof CsvFields ? f.text : csvField(f))).join(",")}\r\n`;
 
 /** A CSV ready to stream, or why not. */
-export type ExportResult = Result<{ filename: string; stream: ReadableStream<Uint8Array> }, 400 | 404>;
+export type ExportResult = Result<{ filename: string; stream: ReadableStream<Uint8Array> }, 400 | 403 | 404>;
 
 export interface StreamOptions {
   /**
@@ -219,6 +221,11 @@ export async function exportTable(viewer: Viewer, table: string, params: URLSear
       );
     }
     default:
+      if ((IMPACT_TABLES as readonly string[]).includes(table)) {
+        const impact = await exportImpactTable(viewer, table, params);
+        if (!impact.ok) return impact;
+        return ok(impact.value.name, impact.value.header, once(async () => impact.value.rows));
+      }
       return refuse(404, `There is no report table “${table.slice(0, 40)}” to export.`);
   }
 }

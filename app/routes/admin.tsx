@@ -22,6 +22,7 @@ export default function AdminLayout() {
           <NavLink to="/admin/invites">Invites</NavLink>
           {/* The outbox is admins' (ROLES.readOutbox); its route checks that itself. */}
           <NavLink to="/admin/outbox">Outbox</NavLink>
+          <NavLink to="/admin/privacy">Privacy</NavLink>
         </nav>
       ) : null}
       <Outlet />

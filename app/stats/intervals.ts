@@ -73,6 +73,67 @@ export function meanInterval(values: readonly number[], z = Z95): MeanEstimate {
   return { n, mean, low: mean - half, high: mean + half };
 }
 
+/** The same interval from a summary (count, sum, sum of squares) that SQL can aggregate. */
+export function meanIntervalFromSums(n: number, sum: number, sumOfSquares: number, z = Z95): MeanEstimate {
+  if (n === 0) return { n, mean: null, low: -Infinity, high: Infinity };
+  const mean = sum / n;
+  if (n < 2) return { n, mean, low: -Infinity, high: Infinity };
+  // Rounding can leave a tiny negative where every value is the same.
+  const variance = Math.max(0, (sumOfSquares - (sum * sum) / n) / (n - 1));
+  const half = z * Math.sqrt(variance / n);
+  return { n, mean, low: mean - half, high: mean + half };
+}
+
+/**
+ * A rate pooled over people, each contributing many trials (a canvasser knocks on many
+ * doors): what a clustered rate needs, as sums SQL can aggregate. x is a person's trials,
+ * y their successes; `clusters` counts people with at least one trial.
+ */
+export interface ClusteredCounts {
+  successes: number;
+  trials: number;
+  clusters: number;
+  /** Σ x² over people. */
+  sumTrialsSquared: number;
+  /** Σ x·y over people. */
+  sumProducts: number;
+  /** Σ y² over people. */
+  sumSuccessesSquared: number;
+}
+
+/**
+ * How much wider than "every door independent" the rate's uncertainty is, because doors
+ * come in clusters (one canvasser's doors share their skill, their street, their day).
+ * The ratio estimator's between-person variance (Cochran 1977, §6.9, with n/(n−1)) over
+ * the binomial variance p(1−p)/trials. Never below 1: clustering does not make a rate
+ * more certain than independent trials would.
+ */
+export function designEffect(c: ClusteredCounts): number {
+  if (c.trials <= 0 || c.clusters < 2) return 1;
+  const p = c.successes / c.trials;
+  if (p <= 0 || p >= 1) return 1;
+  const residual = c.sumSuccessesSquared - 2 * p * c.sumProducts + p * p * c.sumTrialsSquared;
+  const between = ((c.clusters / (c.clusters - 1)) * Math.max(0, residual)) / (c.trials * c.trials);
+  return Math.max(1, between / ((p * (1 - p)) / c.trials));
+}
+
+export interface ClusteredRate extends Rate {
+  designEffect: number;
+  /** Trials ÷ design effect: how many independent trials the clustered ones are worth. */
+  effectiveTrials: number;
+}
+
+/**
+ * Wilson interval on the effective sample size: the successes and trials are divided by
+ * the design effect before the interval is taken (the rate itself is unchanged). With one
+ * trial per person this is the plain Wilson interval.
+ */
+export function clusteredWilson(c: ClusteredCounts, z = Z95): ClusteredRate {
+  const deff = designEffect(c);
+  const scaled = wilson(c.successes / deff, c.trials / deff, z);
+  return { ...scaled, successes: c.successes, trials: c.trials, rate: c.trials > 0 ? c.successes / c.trials : null, designEffect: deff, effectiveTrials: c.trials / deff };
+}
+
 /** True when the interval lies wholly on one side of zero (for differences). */
 export function excludesZero(interval: Interval): boolean {
   return interval.low > 0 || interval.high < 0;
@@ -84,6 +145,8 @@ export interface ComparisonDescription {
   /** People on each side, in the order named in `compares`. */
   people: readonly [number, number];
   randomised: boolean;
+  /** Within-person: both sides are the same people (before and after), so `people` is [n, n]. */
+  samePeople?: boolean;
 }
 
 export const NOT_RANDOMISED_CAVEAT =
@@ -95,7 +158,9 @@ export const NOT_RANDOMISED_CAVEAT =
  */
 export function comparisonNote(description: ComparisonDescription): string {
   const [a, b] = description.people;
-  const people = `${a.toLocaleString("en-GB")} ${a === 1 ? "person" : "people"} against ${b.toLocaleString("en-GB")}`;
+  const people = description.samePeople
+    ? `the same ${a.toLocaleString("en-GB")} ${a === 1 ? "person" : "people"} before and after`
+    : `${a.toLocaleString("en-GB")} ${a === 1 ? "person" : "people"} against ${b.toLocaleString("en-GB")}`;
   const base = `Compares ${description.compares}: ${people}.`;
   if (description.randomised) {
     return `${base} Randomised: people were assigned to each side at random before the period began, so a difference beyond the interval is likely caused by the difference in training.`;

@@ -81,7 +81,7 @@ const QUERY_KEYS = [
     ...matchesOf(/params\.get(?:All)?\("([^"]+)"\)/g),
     ...matchesOf(/query\.get(?:All)?\("([^"]+)"\)/g),
     // Report filter schemas name their keys as object properties.
-    ...["q", "gq", "group", "module", "status", "sort", "dir", "page", "from", "to", "role", "id", "slug", "weeks", "kind", "seat"],
+    ...["q", "gq", "group", "module", "status", "sort", "dir", "page", "from", "to", "role", "id", "slug", "weeks", "kind", "seat", "target"],
   ]),
 ].sort();
 
@@ -214,7 +214,7 @@ beforeAll(async () => {
       step: ["check", "intro", "no-such-step"],
       id: [activist.id, live.value.id, group.id, shift.value.id, debrief.value.id, "no-such-id", ...mailRows.map((m) => m.id)],
       token: [invite.token, "no-such-token", ...emailLinkTokens],
-      table: ["weeks", "matrix", "activist-modules", "session-attendance", "modules", "no-such-table"],
+      table: ["weeks", "matrix", "activist-modules", "session-attendance", "modules", "impact-rates", "impact-canvasser", "impact-objections", "no-such-table"],
       file: ["x.js", "no-such.js"],
       "*": ["no/such/page"],
     },

@@ -65,6 +65,7 @@ const ROUTES: RouteCase[] = [
   { file: "admin.groups_.$id", path: "/admin/groups/:id", params: () => ({ id: groupId }), allowed: ADMIN },
   { file: "admin.invites", path: "/admin/invites", allowed: INVITE },
   { file: "admin.invites_.bulk", path: "/admin/invites/bulk", allowed: INVITE },
+  { file: "admin.privacy", path: "/admin/privacy", allowed: ADMIN },
   // An invite link works for anyone holding it; an unknown token is a 404 for all.
   { file: "invite.$token", path: "/invite/:token", params: () => ({ token: "no-such-invite" }), allowed: EVERYONE, allowedStatus: 404 },
   // Links mailed to people (ADR 029): anyone holding one may use it; an unknown one is a 404 for all.
@@ -115,6 +116,10 @@ const ROUTES: RouteCase[] = [
   // Nudges: who may send, and to whom (scope, opt-outs, throttles), is nudges.test.ts.
   { file: "reports.nudges._index", path: "/reports/nudges", allowed: NUDGE },
   { file: "reports.nudges.new", path: "/reports/nudges/new", allowed: NUDGE },
+  // The impact report: ROLES.seeImpact (organisers, their groups; admins). Scoping in impact.test.ts.
+  { file: "reports.impact._index", path: "/reports/impact", allowed: REPORTS },
+  { file: "reports.impact.activists.$id", path: "/reports/impact/activists/:id", params: () => ({ id: "no-such-person" }), allowed: REPORTS, allowedStatus: 404 },
+  { file: "reports.export.$table", path: "/reports/export/:table", params: () => ({ table: "impact-rates" }), allowed: REPORTS },
   { file: "reports.sessions._index", path: "/reports/sessions", allowed: SESSION_REPORTS },
   // A session id nobody can see: 404 for those allowed in (the same answer as someone else's session).
   {
@@ -179,6 +184,7 @@ const ACTIONS: ActionCase[] = [
   { file: "admin.groups_.$id", path: "/admin/groups/:id", params: () => ({ id: groupId }), allowed: ADMIN },
   { file: "admin.invites", path: "/admin/invites", allowed: INVITE },
   { file: "admin.invites_.bulk", path: "/admin/invites/bulk", allowed: INVITE },
+  { file: "admin.privacy", path: "/admin/privacy", allowed: ADMIN },
   { file: "admin.users_.$id", path: "/admin/users/:id", params: (u) => ({ id: u.activist.id }), allowed: ADMIN },
   // An empty form: the caller's own 400 (no key, no area) or 400 (unknown intent); nothing is written.
   { file: "field._index", path: "/field", allowed: SIGNED_IN },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { comparisonNote, excludesZero, formatDifference, formatRate, meanInterval, rateDifference, wilson } from "~/stats/intervals";
+import { clusteredWilson, comparisonNote, designEffect, excludesZero, formatDifference, formatRate, meanInterval, meanIntervalFromSums, rateDifference, wilson } from "~/stats/intervals";
 
 describe("wilson", () => {
   it("matches the published values (Newcombe 1998, table I)", () => {
@@ -58,5 +58,53 @@ describe("wording", () => {
     expect(formatRate(wilson(81, 263))).toBe("31% (95% CI 26–37%)");
     expect(formatDifference(rateDifference(wilson(56, 70), wilson(48, 80)))).toBe("+20 points (95% CI +5 to +33)");
     expect(formatRate(wilson(0, 0))).toBe("no data");
+  });
+});
+
+describe("clustered rates", () => {
+  it("design effect: two people at 2 of 10 and 8 of 10 are worth far fewer than 20 independent doors", () => {
+    // p = 0.5; residuals −3 and +3; between-person variance 2/1 · 18 / 20² = 0.09;
+    // binomial variance 0.25 / 20 = 0.0125; design effect 7.2.
+    const c = { successes: 10, trials: 20, clusters: 2, sumTrialsSquared: 200, sumProducts: 100, sumSuccessesSquared: 68 };
+    expect(designEffect(c)).toBeCloseTo(7.2, 12);
+    const w = clusteredWilson(c);
+    const plain = wilson(10 / 7.2, 20 / 7.2);
+    expect(w.rate).toBe(0.5);
+    expect(w.low).toBeCloseTo(plain.low, 12);
+    expect(w.high).toBeCloseTo(plain.high, 12);
+    expect(w.high - w.low).toBeGreaterThan(wilson(10, 20).high - wilson(10, 20).low);
+    expect(w.effectiveTrials).toBeCloseTo(20 / 7.2, 12);
+  });
+
+  it("people who all convert at the same rate give a design effect of 1: the plain Wilson interval", () => {
+    // 3 of 10, 6 of 20, 9 of 30: every residual is zero.
+    const c = { successes: 18, trials: 60, clusters: 3, sumTrialsSquared: 100 + 400 + 900, sumProducts: 30 + 120 + 270, sumSuccessesSquared: 9 + 36 + 81 };
+    expect(designEffect(c)).toBe(1);
+    const w = clusteredWilson(c);
+    expect(w.low).toBeCloseTo(wilson(18, 60).low, 12);
+    expect(w.high).toBeCloseTo(wilson(18, 60).high, 12);
+  });
+
+  it("one person, no trials, or a rate of 0 or 1 leave nothing to adjust", () => {
+    expect(designEffect({ successes: 3, trials: 10, clusters: 1, sumTrialsSquared: 100, sumProducts: 30, sumSuccessesSquared: 9 })).toBe(1);
+    expect(designEffect({ successes: 0, trials: 0, clusters: 0, sumTrialsSquared: 0, sumProducts: 0, sumSuccessesSquared: 0 })).toBe(1);
+    expect(designEffect({ successes: 0, trials: 20, clusters: 2, sumTrialsSquared: 200, sumProducts: 0, sumSuccessesSquared: 0 })).toBe(1);
+    expect(clusteredWilson({ successes: 0, trials: 0, clusters: 0, sumTrialsSquared: 0, sumProducts: 0, sumSuccessesSquared: 0 }).rate).toBeNull();
+  });
+
+  it("the mean interval from SQL sums equals the one from the values", () => {
+    const values = [0.12, -0.05, 0.3, 0.08, 0.0, 0.21];
+    const fromValues = meanInterval(values);
+    const fromSums = meanIntervalFromSums(values.length, values.reduce((s, v) => s + v, 0), values.reduce((s, v) => s + v * v, 0));
+    expect(fromSums.mean!).toBeCloseTo(fromValues.mean!, 12);
+    expect(fromSums.low).toBeCloseTo(fromValues.low, 12);
+    expect(fromSums.high).toBeCloseTo(fromValues.high, 12);
+    expect(meanIntervalFromSums(1, 0.2, 0.04).low).toBe(-Infinity);
+  });
+
+  it("a within-person note says the same people are on both sides", () => {
+    const note = comparisonNote({ compares: "each canvasser's contact rate after training with their own before", people: [9, 9], randomised: false, samePeople: true });
+    expect(note).toContain("the same 9 people before and after");
+    expect(note).toContain("not its cause");
   });
 });

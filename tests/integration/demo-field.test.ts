@@ -1,0 +1,53 @@
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { seedDemo } from "~/demo/seed.server";
+import { impactReport } from "~/reports/impact.server";
+import { shiftDay } from "~/reports/impact-filters.server";
+import { db, rowsOf } from "../../db/client.server";
+import { installCatalog } from "../setup/content";
+import { withTestDatabase } from "../setup/database";
+
+// The demo movement's field data: the impact report must show something on first start,
+// with trained canvassers somewhat ahead, and the rollup must equal its sources exactly.
+
+withTestDatabase();
+
+const count = async (query: ReturnType<typeof sql>) => Number(rowsOf<{ n: number }>(await db().execute(query))[0]?.n ?? 0);
+
+describe("demo field data", () => {
+  it("seeds debriefs and an import whose rollup matches, shows trained canvassers ahead, and seeds once", async () => {
+    await installCatalog(path.resolve("content/modules"));
+    await seedDemo();
+    const debriefs = await count(sql`select count(*)::int as n from debriefs`);
+    const contacts = await count(sql`select count(*)::int as n from canvass_contacts`);
+    expect(debriefs).toBeGreaterThan(100);
+    expect(contacts).toBeGreaterThan(1000);
+    const mismatches = await count(sql`
+      with s as (
+        select user_id, group_id, day, sum(a) a, sum(c) c, sum(v) v, sum(m) m from (
+          select user_id, group_id, day, attempts a, contacts c, conversations v, commitments m from debriefs
+          union all
+          select user_id, group_id, day, 1, (result <> 'no-answer')::int, (result = 'conversation')::int, commitment::int from canvass_contacts) x
+        group by user_id, group_id, day)
+      select count(*)::int as n from s full join field_daily f using (user_id, group_id, day)
+      where f.attempts is distinct from s.a or f.contacts is distinct from s.c or f.conversations is distinct from s.v or f.commitments is distinct from s.m`);
+    expect(mismatches).toBe(0);
+
+    const [admin] = rowsOf<{ id: string }>(await db().execute(sql`select id from users where email = 'admin@doorstep.test'`));
+    const today = new Date().toISOString().slice(0, 10);
+    const result = await impactReport({ id: admin!.id, role: "admin" }, { from: shiftDay(today, -181), to: today, group: undefined, kind: undefined, target: undefined });
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const r = result.report;
+    expect(r.canvassers.active).toBeGreaterThan(20);
+    expect(r.sides.trained.people).toBeGreaterThanOrEqual(3);
+    expect(r.sides.untrained.people).toBeGreaterThan(3);
+    expect(r.within.people).toBeGreaterThan(0);
+    expect(r.objections.length).toBeGreaterThan(5);
+    const conversation = r.comparisons.find((c) => c.key === "conversation")!;
+    expect(conversation.difference.difference!).toBeGreaterThan(0);
+
+    await seedDemo();
+    expect(await count(sql`select count(*)::int as n from debriefs`)).toBe(debriefs);
+  }, 300_000);
+});
