@@ -8,11 +8,11 @@ import { may, ROLES } from "~/auth/policy";
 // ROLES.seeReports itself and still answers a trainer 403 (docs/reports.md, Who sees what).
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context }, ROLES.seeSessionReports);
-  return { organiserReports: may.seeReports(user.role) };
+  return { organiserReports: may.seeReports(user.role), imports: may.seeImpact(user.role) };
 }
 
 export default function ReportsLayout() {
-  const { organiserReports } = useLoaderData<typeof loader>();
+  const { organiserReports, imports } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Reports</h1>
@@ -26,6 +26,7 @@ export default function ReportsLayout() {
           </>
         ) : null}
         <NavLink to="/reports/sessions">Live sessions</NavLink>
+        {imports ? <NavLink to="/reports/imports">Canvass imports</NavLink> : null}
       </nav>
       <Outlet />
     </>
