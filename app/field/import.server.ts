@@ -175,6 +175,7 @@ const tooLargeMessage = () => `This file is larger than the ${IMPORT_MAX_BYTES /
 
 function readMultipart(request: Request, contentType: string, values: UploadValues, importId: string): Promise<{ bytes: number; rows: number } | undefined> {
   return new Promise((resolve, reject) => {
+    const body = Readable.fromWeb(request.body as WebReadableStream<Uint8Array>);
     let parser: busboy.Busboy;
     try {
       parser = busboy({ headers: { "content-type": contentType }, limits: { files: 1, fields: 5, fieldSize: 1024, fileSize: IMPORT_MAX_BYTES, parts: 8 } });
@@ -194,16 +195,18 @@ function readMultipart(request: Request, contentType: string, values: UploadValu
         return;
       }
       values.fileName = (hasControlCharacter(info.filename ?? "", "name") ? "" : (info.filename ?? "")).slice(0, 200);
-      filePromise = storeFile(stream, importId).catch((error: unknown) => {
-        stream.resume(); // read the rest, so busboy can finish
-        throw error;
+      filePromise = storeFile(stream, importId);
+      // A refused file is refused at once: the rest of the body is not worth reading.
+      filePromise.catch((error: unknown) => {
+        body.unpipe(parser);
+        body.destroy();
+        reject(error);
       });
     });
     parser.on("error", () => reject(new UploadProblem(400, "This upload could not be read (its multipart body is malformed or was cut off).")));
     parser.on("close", () => {
       filePromise.then((stored) => (problem ? reject(problem) : resolve(stored)), reject);
     });
-    const body = Readable.fromWeb(request.body as WebReadableStream<Uint8Array>);
     body.on("error", () => reject(new UploadProblem(400, "The upload was cut off before it finished.")));
     body.pipe(parser);
   });
@@ -698,6 +701,7 @@ async function pass(options: Pass): Promise<CheckSummary> {
     note(problem);
   }
   summary.preview.sort((a, b) => a.line - b.line);
+  summary.errors.sort((a, b) => a.line - b.line);
   return summary;
 }
 
