@@ -137,10 +137,6 @@ export async function uploadCanvassFile(importer: Importer, request: Request): P
   if (declared > IMPORT_MAX_BYTES + 64 * 1024) return { ok: false, status: 413, errors: { file: tooLargeMessage() }, values };
   if (!request.body) return { ok: false, status: 400, errors: { file: "Choose a CSV file to upload." }, values };
 
-  await db()
-    .delete(canvassImports)
-    .where(and(eq(canvassImports.status, "staged"), lt(canvassImports.createdAt, new Date(Date.now() - STAGED_TTL_MS))));
-
   const [row] = await db().insert(canvassImports).values({ source: "", createdBy: importer.id, status: "uploading" }).returning({ id: canvassImports.id });
   const importId = row!.id;
   const fail = async (status: 400 | 413 | 415, errors: Extract<UploadResult, { ok: false }>["errors"]): Promise<UploadResult> => {
@@ -168,6 +164,11 @@ export async function uploadCanvassFile(importer: Importer, request: Request): P
     .update(canvassImports)
     .set({ source: values.source, fileName: values.fileName, status: "staged", rowsTotal: stored!.rows - 1, byteSize: stored!.bytes })
     .where(eq(canvassImports.id, importId));
+  // Files uploaded and then left (never imported, never cancelled) go after a day; here,
+  // after a successful upload, so that a refused request changes nothing.
+  await db()
+    .delete(canvassImports)
+    .where(and(or(eq(canvassImports.status, "staged"), eq(canvassImports.status, "refused"), eq(canvassImports.status, "uploading")), lt(canvassImports.createdAt, new Date(Date.now() - STAGED_TTL_MS))));
   return { ok: true, id: importId };
 }
 

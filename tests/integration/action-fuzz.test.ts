@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInvite } from "~/auth/invites.server";
 import { startSession } from "~/auth/session.server";
 import { loadCatalog, syncModulesTable } from "~/content/catalog.server";
+import { uploadCanvassFile } from "~/field/import.server";
 import { stopLive } from "~/live/hub.server";
 import { joinWithCode } from "~/live/joining.server";
 import { createLiveSession } from "~/live/lifecycle.server";
@@ -169,6 +170,12 @@ beforeAll(async () => {
   const joined = await joinWithCode(live.value.code, participant, "192.0.2.44");
   if (!joined.ok) throw new Error(joined.message);
   const invite = await createInvite({ groupId: group.id, role: "activist", createdBy: admin.id });
+  // A staged canvass import (uploaded, not imported), so /reports/imports/:id gets past its 404.
+  const upload = new FormData();
+  upload.set("source", "FuzzTool");
+  upload.set("file", new Blob([`contact_id,canvasser_email,date,area,result\nz1,${activist.email},2026-05-02,${group.name},contact\n`]), "fuzz.csv");
+  const staged = await uploadCanvassFile(organiser, new Request(`${TEST_ORIGIN}/reports/imports/new`, { method: "POST", body: upload }));
+  if (!staged.ok) throw new Error(JSON.stringify(staged.errors));
 
   const activityIds = matchesOf(/(?:Quiz|Scenario|Poll|RolePlay|Reflect)\s+id="([^"]+)"/g);
   for (const dir of readdirSync(contentDir)) {
@@ -182,7 +189,7 @@ beforeAll(async () => {
       code: [live.value.code, "ZZZZZZ"],
       slug: ["doorstep-basics", "live-demo", "no-such-module"],
       step: ["check", "intro", "no-such-step"],
-      id: [activist.id, live.value.id, group.id, "no-such-id"],
+      id: [activist.id, live.value.id, group.id, staged.id, "no-such-id"],
       token: [invite.token, "no-such-token"],
       table: ["weeks", "matrix", "activist-modules", "session-attendance", "modules", "no-such-table"],
       file: ["x.js", "no-such.js"],

@@ -25,6 +25,7 @@ const REPORTS: Who[] = ["organiser", "admin"];
 const SESSION_REPORTS: Who[] = ["trainer", "organiser", "admin"];
 const ADMIN: Who[] = ["admin"];
 const INVITE: Who[] = ["organiser", "admin"]; // organisers invite activists to their own groups
+const IMPACT: Who[] = ["organiser", "admin"]; // import canvass results, read the impact report
 
 const UNKNOWN_CODE = "ZZZZZZ"; // a well-formed join code no session has
 
@@ -98,6 +99,10 @@ const ROUTES: RouteCase[] = [
   { file: "reports.modules.$slug", path: "/reports/modules/:slug", params: () => ({ slug: "doorstep-basics" }), allowed: REPORTS },
   { file: "reports.export.$table", path: "/reports/export/:table", params: () => ({ table: "weeks" }), allowed: REPORTS },
   { file: "reports.sessions._index", path: "/reports/sessions", allowed: SESSION_REPORTS },
+  // Canvass imports (issue 17): organisers their own imports, admins all; scoping in canvass-import.test.ts.
+  { file: "reports.imports._index", path: "/reports/imports", allowed: IMPACT },
+  { file: "reports.imports.new", path: "/reports/imports/new", allowed: IMPACT },
+  { file: "reports.imports.$id", path: "/reports/imports/:id", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed: IMPACT, allowedStatus: 404 },
   // A session id nobody can see: 404 for those allowed in (the same answer as someone else's session).
   {
     file: "reports.sessions.$id",
@@ -147,6 +152,9 @@ const ACTIONS: ActionCase[] = [
   { file: "admin.invites", path: "/admin/invites", allowed: INVITE },
   { file: "admin.invites_.bulk", path: "/admin/invites/bulk", allowed: INVITE },
   { file: "admin.users_.$id", path: "/admin/users/:id", params: (u) => ({ id: u.activist.id }), allowed: ADMIN },
+  // Not multipart: an allowed caller gets the upload's own 415, and nothing is stored.
+  { file: "reports.imports.new", path: "/reports/imports/new", allowed: IMPACT },
+  { file: "reports.imports.$id", path: "/reports/imports/:id", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), form: { intent: "cancel" }, allowed: IMPACT },
   // Last: signing out ends the caller's session. Anyone may sign out.
   { file: "logout", path: "/logout", allowed: EVERYONE },
 ];
