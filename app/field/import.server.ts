@@ -652,7 +652,8 @@ async function pass(options: Pass): Promise<CheckSummary> {
       }
     }
     summary.rows += lines.length;
-    if (good.length) {
+    // The check counts what is already there; the import learns it from ON CONFLICT instead.
+    if (good.length && !options.onBatch) {
       const existing = await db()
         .select({ externalId: canvassContacts.externalId })
         .from(canvassContacts)
@@ -666,6 +667,10 @@ async function pass(options: Pass): Promise<CheckSummary> {
     }
     await options.onBatch?.(good, { unknown, rows: lines.length });
     await options.onProgress?.(summary.rows);
+    // PGlite answers in-process, so a chain of its queries never waits on I/O: without this
+    // the job would hold the event loop until it ends, and no page (not even the progress
+    // bar) would be served meanwhile.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   let headerSeen = false;
