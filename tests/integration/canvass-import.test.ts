@@ -171,6 +171,17 @@ describe("canvass import", () => {
     expect((page.body as { sample: { header: string[] } }).sample.header[0]).toBe("contact_id");
   });
 
+  it("refuses a file over 50 MB with 413 and keeps none of it", async () => {
+    const { group, organiser, canvasser } = await world();
+    const line = `,${canvasser.email},2026-05-02,${group.name},contact,,\n`;
+    const lines = Math.ceil((50 * 1024 * 1024) / line.length) + 1000;
+    const huge = HEADER + "\n" + Array.from({ length: lines }, (_, i) => `h${i}${line}`).join("");
+    const refused = await upload(organiser, huge);
+    expect(refused.status).toBe(413);
+    expect(JSON.stringify(refused.body)).toMatch(/larger than the 50 MB/);
+    expect(await db().select({ id: canvassImports.id }).from(canvassImports).where(eq(canvassImports.createdBy, organiser.id))).toEqual([]);
+  }, 120_000);
+
   it("lets an admin import for any group and person", async () => {
     const { otherGroup, outsider } = await world();
     const admin = await makeUser("admin");
