@@ -27,6 +27,8 @@ export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 const CHUNK_CHARS = 256 * 1024;
 /** Lines per batch: one lookup of people and existing ids, and one write transaction. */
 const BATCH_ROWS = 1000;
+/** Text handed to the CSV parser at once (see stagedText). */
+const PARSE_SLICE_CHARS = 16 * 1024;
 /** A line longer than this is not a canvass result; csv-parse stops there instead of buffering it. */
 const MAX_RECORD_BYTES = 64 * 1024;
 /** Problems kept to show; every one is counted. */
@@ -328,7 +330,7 @@ async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<CsvRecor
   const parser = parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES });
   // pipeline: an error in the source (a bad encoding) reaches the loop below, and leaving
   // the loop early (the preview) stops reading the source.
-  pipeline(Readable.from(again()), parser, () => {});
+  pipeline(Readable.from(again(), { highWaterMark: 1 }), parser, () => {});
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     const lineBreaks = record.reduce((n, field) => n + countLines(field), 0);
     yield { line: info.lines - lineBreaks, fields: record };
@@ -359,7 +361,10 @@ async function* stagedText(importId: string): AsyncGenerator<string> {
       .from(canvassImportChunks)
       .where(and(eq(canvassImportChunks.importId, importId), eq(canvassImportChunks.seq, seq)));
     if (!chunk) return;
-    yield chunk.content;
+    // Fed to the parser a slice at a time: it parses everything it is given at once, and
+    // records waiting for a slow batch outlive V8's young generation, so a whole chunk's
+    // worth would be promoted (measured: +200 MB of heap at 100,000 lines, all garbage).
+    for (let at = 0; at < chunk.content.length; at += PARSE_SLICE_CHARS) yield chunk.content.slice(at, at + PARSE_SLICE_CHARS);
   }
 }
 
