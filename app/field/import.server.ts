@@ -859,11 +859,3 @@ async function insertContacts(tx: Executor, importId: string, source: string, go
   await adjustFieldDaily(tx, counts, 1);
   return added.size;
 }
-
-/** The saved mapping of an import, if it is complete. */
-export function savedMapping(record: CanvassImport, columns: number): ImportMapping | undefined {
-  const form = new FormData();
-  for (const [key, value] of Object.entries(record.mapping)) form.set(key, value);
-  const read = readMapping(form, columns);
-  return read.ok ? read.mapping : undefined;
-}
