@@ -82,8 +82,18 @@ function tooLarge(res) {
   res.set("Connection", "close");
   res.status(413).type("text/plain").send(`This request's body is larger than the ${Math.round(BODY_MAX_BYTES / 1024)} kB we accept, so it was refused.`);
 }
+// The one exception: a canvass results CSV (ADR 027) may be up to IMPORT_MAX_BYTES, and is
+// handed on unread, because its route streams it into the database itself and refuses it
+// there past that size (the declared length is still checked here, before a byte is read).
+const uploadTooLarge = (res) => {
+  res.set("Connection", "close");
+  res.status(413).type("text/plain").send(`This file is larger than the ${Math.round(hooks.IMPORT_MAX_BYTES / 1024 / 1024)} MB we accept, so it was refused.`);
+};
 app.use((req, res, next) => {
   if (req.method === "GET" || req.method === "HEAD") return next();
+  if (req.path === hooks.IMPORT_UPLOAD_PATH) {
+    return Number(req.get("content-length") ?? 0) > hooks.IMPORT_MAX_BYTES + 64 * 1024 ? uploadTooLarge(res) : next();
+  }
   const declared = req.get("content-length");
   if (declared !== undefined) return Number(declared) > BODY_MAX_BYTES ? tooLarge(res) : next();
   if (req.get("transfer-encoding") === undefined) return next(); // no body

@@ -802,7 +802,30 @@ export const canvassImports = pgTable("canvass_imports", {
   rowsAlreadyThere: integer("rows_already_there").notNull().default(0),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp("finished_at", { withTimezone: true }),
+  // Records in the staged file (counted while it was uploaded): the progress bar's maximum.
+  rowsTotal: integer("rows_total").notNull().default(0),
+  // Lines left out on the organiser's say-so (people we don't know, when they chose to skip them).
+  rowsSkipped: integer("rows_skipped").notNull().default(0),
+  // The first problems found, each naming its line; errorCount counts them all.
+  errors: jsonb("errors").$type<{ line: number; message: string }[]>().notNull().default([]),
+  errorCount: integer("error_count").notNull().default(0),
+  byteSize: integer("byte_size").notNull().default(0),
 });
+
+// The uploaded file between upload and import (ADR 027), as UTF-8 text in order, so the
+// mapping, the preview and the import each stream it again from any app instance. Deleted
+// when the import finishes or is cancelled.
+export const canvassImportChunks = pgTable(
+  "canvass_import_chunks",
+  {
+    importId: uuid("import_id")
+      .notNull()
+      .references(() => canvassImports.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    content: text("content").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+);
 
 // One contact attempt from a canvassing tool's export: a canvasser, an area, a day and
 // what came of it, in codes. Keyed by (source, external id) so imports are idempotent.

@@ -28,6 +28,7 @@ export default function ReportsLayout() {
           </>
         ) : null}
         <NavLink to="/reports/sessions">Live sessions</NavLink>
+        {impactReport ? <NavLink to="/reports/imports">Canvass imports</NavLink> : null}
       </nav>
       <Outlet />
     </>

@@ -21,6 +21,7 @@ import { loadCatalog, syncModulesTable } from "~/content/catalog.server";
 import { addDays, todayInMovement } from "~/field/debrief-fields";
 import { recordDebrief } from "~/field/debriefs.server";
 import { createShift } from "~/field/shifts.server";
+import { uploadCanvassFile } from "~/field/import.server";
 import { stopLive } from "~/live/hub.server";
 import { joinWithCode } from "~/live/joining.server";
 import { createLiveSession } from "~/live/lifecycle.server";
@@ -199,6 +200,12 @@ beforeAll(async () => {
   }
   const mailRows = (await rowsOf(await db().execute(sql`select id, text_body from mail_messages order by created_at`))) as { id: string; text_body: string }[];
   for (const mail of mailRows) emailLinkTokens.push(...[...mail.text_body.matchAll(/\/(?:login\/link|reset)\/([A-Za-z0-9_-]{20,})/g)].map((m) => m[1]!));
+  // A staged canvass import (uploaded, not imported), so /reports/imports/:id gets past its 404.
+  const upload = new FormData();
+  upload.set("source", "FuzzTool");
+  upload.set("file", new Blob([`contact_id,canvasser_email,date,area,result\nz1,${activist.email},2026-05-02,${group.name},contact\n`]), "fuzz.csv");
+  const staged = await uploadCanvassFile(organiser, new Request(`${TEST_ORIGIN}/reports/imports/new`, { method: "POST", body: upload }));
+  if (!staged.ok) throw new Error(JSON.stringify(staged.errors));
 
   const activityIds = matchesOf(/(?:Quiz|Scenario|Poll|RolePlay|Reflect)\s+id="([^"]+)"/g);
   for (const dir of readdirSync(contentDir)) {
@@ -212,7 +219,7 @@ beforeAll(async () => {
       code: [live.value.code, "ZZZZZZ"],
       slug: ["doorstep-basics", "live-demo", "no-such-module"],
       step: ["check", "intro", "no-such-step"],
-      id: [activist.id, live.value.id, group.id, shift.value.id, debrief.value.id, "no-such-id", ...mailRows.map((m) => m.id)],
+      id: [activist.id, live.value.id, group.id, shift.value.id, debrief.value.id, staged.id, "no-such-id", ...mailRows.map((m) => m.id)],
       token: [invite.token, "no-such-token", ...emailLinkTokens],
       table: ["weeks", "matrix", "activist-modules", "session-attendance", "modules", "impact-rates", "impact-canvasser", "impact-objections", "no-such-table"],
       file: ["x.js", "no-such.js"],

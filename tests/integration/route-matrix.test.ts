@@ -27,6 +27,7 @@ const ADMIN: Who[] = ["admin"];
 const INVITE: Who[] = ["organiser", "admin"]; // organisers invite activists to their own groups
 const PLAN_SHIFTS: Who[] = ["trainer", "organiser", "admin"]; // their own groups; admins any (field.test.ts)
 const NUDGE: Who[] = ["organiser", "admin"]; // email the people a report filter shows (their groups; admins all)
+const IMPACT: Who[] = ["organiser", "admin"]; // import canvass results, read the impact report
 
 const UNKNOWN_CODE = "ZZZZZZ"; // a well-formed join code no session has
 
@@ -121,6 +122,10 @@ const ROUTES: RouteCase[] = [
   { file: "reports.impact.activists.$id", path: "/reports/impact/activists/:id", params: () => ({ id: "no-such-person" }), allowed: REPORTS, allowedStatus: 404 },
   { file: "reports.export.$table", path: "/reports/export/:table", params: () => ({ table: "impact-rates" }), allowed: REPORTS },
   { file: "reports.sessions._index", path: "/reports/sessions", allowed: SESSION_REPORTS },
+  // Canvass imports (issue 17): organisers their own imports, admins all; scoping in canvass-import.test.ts.
+  { file: "reports.imports._index", path: "/reports/imports", allowed: IMPACT },
+  { file: "reports.imports.new", path: "/reports/imports/new", allowed: IMPACT },
+  { file: "reports.imports.$id", path: "/reports/imports/:id", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed: IMPACT, allowedStatus: 404 },
   // A session id nobody can see: 404 for those allowed in (the same answer as someone else's session).
   {
     file: "reports.sessions.$id",
@@ -190,6 +195,9 @@ const ACTIONS: ActionCase[] = [
   { file: "field._index", path: "/field", allowed: SIGNED_IN },
   { file: "field.log", path: "/field/log", allowed: SIGNED_IN },
   { file: "field.shifts.new", path: "/field/shifts/new", allowed: PLAN_SHIFTS },
+  // Not multipart: an allowed caller gets the upload's own 415, and nothing is stored.
+  { file: "reports.imports.new", path: "/reports/imports/new", allowed: IMPACT },
+  { file: "reports.imports.$id", path: "/reports/imports/:id", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), form: { intent: "cancel" }, allowed: IMPACT },
   // Last: signing out ends the caller's session. Anyone may sign out.
   { file: "logout", path: "/logout", allowed: EVERYONE },
 ];
