@@ -130,6 +130,8 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
     result.connectMsA = round(performance.now() - t);
     log(`  live-scale: ${participants} streams on A with their first state in ${result.connectMsA} ms`);
     const payload = (await swarmsA[0].call("last")).data;
+    // The baseline's streams count an event only by its step, so the template must have one.
+    if (!/"stepIndex":\d+/.test(payload ?? "")) throw new Error(`no state event to copy for the bare SSE server (got ${String(payload).slice(0, 80)})`);
     result.eventBytes = Buffer.byteLength(payload) + 40;
 
     const baseline = await startProcess({ label: "baseline SSE", script: "bench/baseline-sse.js", readyPath: "/health", openFiles: 2 * participants + 1024 });

@@ -14,7 +14,7 @@
 //   waitAny   { timeoutMs }                                    → every stream has had a step
 //   waitStep  { step, timeoutMs }                              → arrival times of `step`, one per stream
 //   clear     { step }                                         → forget `step` (to see it again)
-//   last      {}                                               → the first stream's last event data
+//   last      {}                                               → the first stream's last state event's data
 //   answer    { origin, path, items: [{ cookie, body }], windowMs } → { times, statuses }
 //   close     {}                                               → closes everything and exits
 import http from "node:http";
@@ -49,10 +49,13 @@ async function open({ url, cookies = null, count, concurrency = 100 }) {
       const first = streams.length === 0 && i === 0;
       const connection = await connectSse(url, {
         headers: cookies ? { Cookie: cookies[i] } : {},
-        onEvent: ({ data }) => {
+        onEvent: ({ event, data }) => {
           const at = now();
-          if (first) last = data;
           const match = /"stepIndex":(\d+)/.exec(data);
+          // Only a state event is a template for the bare server's broadcast: a ping (every
+          // heartbeat, 15 s) that arrived last carries no step, so the baseline's streams,
+          // which count only events with a step, would never see one.
+          if (first && event === "state" && match) last = data;
           if (match) seenStep(stream, Number(match[1]), at);
         },
       });
