@@ -213,6 +213,6 @@ async function bumpOpenSession(sessionId: string) {
       .set({ version: sql`${liveSessions.version} + 1` })
       .where(and(eq(liveSessions.id, sessionId), eq(liveSessions.status, "open")))
       .returning({ version: liveSessions.version });
-    if (row) await notify(tx, sessionId, row.version);
+    if (row) await notify(tx, sessionId, row.version, "answers");
   });
 }

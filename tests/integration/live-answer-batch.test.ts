@@ -1,10 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { answerBatchStats } from "~/live/answer-batch.server";
+import { LiveHub } from "~/live/hub.server";
 import { respond } from "~/live/answers.server";
 import { joinWithCode } from "~/live/joining.server";
 import { createLiveSession, setStep } from "~/live/lifecycle.server";
 import { liveState } from "~/live/state.server";
+import { databaseHandle } from "../../db/client.server";
 import { liveResponses } from "../../db/schema";
 import { LIVE_MODULE, STEP, withLiveCatalog } from "../fixtures/live-modules/setup";
 import { makeUser, type TestUser } from "../setup/fixtures";
@@ -28,7 +30,7 @@ async function roomOnPoll(n: number) {
   const people: TestUser[] = await Promise.all(Array.from({ length: n }, () => makeUser("activist")));
   for (const person of people) expect(await joinWithCode(code, person, freshIp())).toMatchObject({ ok: true });
   await setStep(code, trainer, STEP.poll);
-  return { code, id, people };
+  return { code, id, people, trainer };
 }
 
 const storedRows = (sessionId: string) =>
@@ -90,5 +92,52 @@ describe("answers stored by group commit", () => {
     const rows = await database().db.select().from(liveResponses).where(eq(liveResponses.sessionId, id));
     expect(rows).toHaveLength(20);
     expect(rows.every((r) => r.activityId === "confidence" && people.some((p) => p.id === r.userId))).toBe(true);
+  });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("pushes to a big room", () => {
+  // The room counts as big from 2 streams here; its tally window is long enough that a
+  // busy machine cannot blur "waited" and "went out".
+  async function hubWith(bigRoomClients: number) {
+    const hub = new LiveHub(databaseHandle(), { bigRoomClients, bigRoomTallyMs: 4_000, coalesceMs: 10 });
+    await hub.start();
+    return hub;
+  }
+
+  async function pushesAfterTwoAnswers(bigRoomClients: number) {
+    const { code, id, people, trainer } = await roomOnPoll(3);
+    const hub = await hubWith(bigRoomClients);
+    const streams = people.map((p) => hub.connect(id, { kind: "participant", userId: p.id }, new AbortController().signal));
+    try {
+      await sleep(200); // the first states (a greeting, not a push)
+      const start = hub.stats.pushes;
+      expect(await respond(code, people[0]!.id, { activityId: "confidence", optionId: "very" })).toMatchObject({ ok: true });
+      await expect.poll(() => hub.stats.pushes, { timeout: 3_000 }).toBe(start + 1); // the first change goes at once
+      await sleep(50);
+      expect(await respond(code, people[1]!.id, { activityId: "confidence", optionId: "nervous" })).toMatchObject({ ok: true });
+      await sleep(1_200);
+      const afterSecondAnswer = hub.stats.pushes - start;
+      // A trainer's change never waits for the tally window.
+      const stepAt = Date.now();
+      await setStep(code, trainer, STEP.poll + 1);
+      await expect.poll(() => hub.stats.pushes, { timeout: 3_000 }).toBeGreaterThan(start + afterSecondAnswer);
+      return { afterSecondAnswer, stepMs: Date.now() - stepAt };
+    } finally {
+      for (const s of streams) await s.body?.cancel();
+      await hub.stop();
+    }
+  }
+
+  it("pushes a tally change at most once per window in a big room, and a step change at once", async () => {
+    const big = await pushesAfterTwoAnswers(2);
+    expect(big.afterSecondAnswer).toBe(1);
+    expect(big.stepMs).toBeLessThan(2_500);
+  });
+
+  it("keeps the short window in a small room", async () => {
+    const small = await pushesAfterTwoAnswers(1_000);
+    expect(small.afterSecondAnswer).toBe(2);
   });
 });
