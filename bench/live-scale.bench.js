@@ -172,6 +172,7 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
     // ── 1. one instance
     progress("measuring one instance");
     if (phases.includes("one")) result.oneInstance = await measure(swarmsA, baseSwarms, `${participants} on one instance`);
+    if (process.env.DOORSTEP_LIVE_TRACE) log(appA.output().split("\n").filter((l) => l.startsWith("live:")).slice(-8).join("\n"));
 
     // ── 2. two instances: as many again on B; the baseline broadcasts to twice as many
     if (phases.includes("two")) {
