@@ -100,7 +100,9 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
     };
     // Diagnosis: LIVE_SCALE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles instance A.
     const nodeArgs = (process.env.LIVE_SCALE_NODE_ARGS ?? "").split(" ").filter(Boolean);
-    const appA = await startApp({ env: appEnv, label: "app A (live scale)", openFiles: participants + 1024, nodeArgs });
+    // A holds every stream and, during the burst, up to one connection per answer as well:
+    // at participants + 1,024 it ran out of descriptors and 3,087 of 5,000 answers' connections failed.
+    const appA = await startApp({ env: appEnv, label: "app A (live scale)", openFiles: participants + burst + 1024, nodeArgs });
     started.push(appA);
     const trainer = await signIn(appA.origin, DEMO_USERS.trainer);
     const created = await fetch(`${appA.origin}/live/new`, {

@@ -1,3 +1,4 @@
+import type { DirectEventStream } from "@remix-run/node";
 import { databaseHandle, type DatabaseHandle } from "../../db/client.server";
 import { describeError } from "../lib/log.server";
 import { announce, touchPresence } from "./attendance.server";
@@ -55,6 +56,14 @@ interface SessionClients {
 }
 
 const encoder = new TextEncoder();
+
+const STREAM_HEADERS: Record<string, string> = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-cache, no-transform",
+  Connection: "keep-alive",
+  // nginx: do not buffer this response.
+  "X-Accel-Buffering": "no",
+};
 
 export function sseEvent(version: number, data: string): string {
   return `id: ${version}\nevent: ${LIVE_STATE_EVENT}\ndata: ${data}\n\n`;
@@ -256,9 +265,10 @@ export class LiveHub {
    * connection's own signal (server.js), since Remix's request.signal can stop following
    * the connection once the Request is garbage collected (nodejs/undici#3644). A connection
    * that went away while the caller was still awaiting (closed already aborted, whose
-   * "abort" event will never fire again) is never registered.
+   * "abort" event will never fire again) is never registered. `openDirect` (server.js's
+   * socket) replaces the Response body when given.
    */
-  connect(sessionId: string, viewer: LiveViewer, closed: AbortSignal): Response {
+  connect(sessionId: string, viewer: LiveViewer, closed: AbortSignal, openDirect?: (headers: Record<string, string>) => DirectEventStream): Response {
     if (closed.aborted) return new Response(null, { status: 204 });
     let client: Client | null = null;
     const onClosed = () => client?.close();
@@ -273,10 +283,53 @@ export class LiveHub {
         this.sessions.delete(sessionId);
       }
     };
+    const register = (newClient: Client) => {
+      client = newClient;
+      let entry = this.sessions.get(sessionId);
+      if (!entry) {
+        entry = { clients: new Set(), lastPushAt: 0, timer: null, running: false, dirty: false, urgent: false, timerDue: 0, greeting: new Set(), greetTimer: null };
+        this.sessions.set(sessionId, entry);
+      }
+      entry.clients.add(newClient);
+      newClient.send(`retry: ${RETRY_MS}\n: connected\n\n`);
+      closed.addEventListener("abort", onClosed, { once: true });
+      entry.greeting.add(newClient);
+      const waiting = entry;
+      waiting.greetTimer ??= setTimeout(() => void this.greet(sessionId, waiting), GREET_BATCH_MS);
+    };
+    if (openDirect) {
+      // server.js's socket: each event is one write of a string, as a bare SSE server
+      // does, instead of an encode, an enqueue and Remix's async pipe per screen (ADR 025).
+      const direct = openDirect(STREAM_HEADERS);
+      let open = true;
+      register({
+        viewer,
+        version: 0,
+        lastShared: null,
+        lastMe: null,
+        closed,
+        send(chunk) {
+          if (!open) return;
+          if (direct.queuedBytes() > MAX_QUEUED_BYTES) {
+            this.close();
+            return;
+          }
+          direct.write(chunk);
+        },
+        close() {
+          if (!open) return;
+          open = false;
+          closed.removeEventListener("abort", onClosed);
+          remove();
+          direct.end();
+        },
+      });
+      return direct.response;
+    }
     const stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
         let open = true;
-        client = {
+        register({
           viewer,
           version: 0,
           lastShared: null,
@@ -301,30 +354,11 @@ export class LiveHub {
               // already closed by the other side
             }
           },
-        };
-        let entry = this.sessions.get(sessionId);
-        if (!entry) {
-          entry = { clients: new Set(), lastPushAt: 0, timer: null, running: false, dirty: false, urgent: false, timerDue: 0, greeting: new Set(), greetTimer: null };
-          this.sessions.set(sessionId, entry);
-        }
-        entry.clients.add(client);
-        client.send(`retry: ${RETRY_MS}\n: connected\n\n`);
-        closed.addEventListener("abort", onClosed, { once: true });
-        entry.greeting.add(client);
-        const waiting = entry;
-        waiting.greetTimer ??= setTimeout(() => void this.greet(sessionId, waiting), GREET_BATCH_MS);
+        });
       },
       cancel: () => client?.close(),
     });
-    return new Response(stream, {
-      headers: {
-        "Content-Type": "text/event-stream; charset=utf-8",
-        "Cache-Control": "no-cache, no-transform",
-        Connection: "keep-alive",
-        // nginx: do not buffer this response.
-        "X-Accel-Buffering": "no",
-      },
-    });
+    return new Response(stream, { headers: STREAM_HEADERS });
   }
 
   /** The first state for every screen that connected since the last greeting, from one read. */
