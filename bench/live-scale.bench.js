@@ -238,6 +238,8 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
       answers: burst,
       failed,
       statuses: [...new Set(answered.statuses)],
+      // Status 0: no answer at all; which network error, by code (ETIMEDOUT: the connection was never accepted).
+      errors: answered.errors,
       windowMs: round(answersDone - sent),
       answersPerSec: round((burst / (answersDone - sent)) * 1000, 1),
       ...summarise(answered.times),

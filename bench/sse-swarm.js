@@ -15,7 +15,7 @@
 //   waitStep  { step, timeoutMs }                              → arrival times of `step`, one per stream
 //   clear     { step }                                         → forget `step` (to see it again)
 //   last      {}                                               → the first stream's last state event's data
-//   answer    { origin, path, items: [{ cookie, body }], windowMs } → { times, statuses }
+//   answer    { origin, path, items: [{ cookie, body }], windowMs } → { times, statuses, errors: { code: count } }
 //   close     {}                                               → closes everything and exits
 import http from "node:http";
 import { connectMany, connectSse } from "./sse-client.js";
@@ -91,7 +91,7 @@ function post(origin, path, cookie, body) {
         response.on("end", () => resolve({ status: response.statusCode, ms: now() - started }));
       },
     );
-    request.on("error", () => resolve({ status: 0, ms: now() - started }));
+    request.on("error", (error) => resolve({ status: 0, ms: now() - started, error: error.code ?? error.message }));
     request.end(body);
   });
 }
@@ -126,7 +126,9 @@ const commands = {
         return post(origin, path, item.cookie, item.body);
       }),
     );
-    return { times: results.map((r) => r.ms), statuses: results.map((r) => r.status), windowMs: now() - start };
+    const errors = {};
+    for (const r of results) if (r.error) errors[r.error] = (errors[r.error] ?? 0) + 1;
+    return { times: results.map((r) => r.ms), statuses: results.map((r) => r.status), errors, windowMs: now() - start };
   },
   async close() {
     for (const s of streams) s.close?.();
