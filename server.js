@@ -161,6 +161,26 @@ function connectionClosed(res) {
   return controller.signal;
 }
 
+// The live event stream (app/live/hub.server.ts) writes each event straight to the socket,
+// one string per write as a bare SSE server does, rather than through a web ReadableStream
+// that Remix pipes to the socket chunk by chunk: with thousands of screens per instance
+// that pipe was most of the fan-out's cost (docs/decisions/025). The hub calls this from
+// the stream's loader; the Response it returns carries DIRECT_STREAM so that nothing more
+// is sent here. Not offered to single-fetch data requests, whose answer Remix encodes.
+const DIRECT_STREAM = "x-doorstep-direct-stream";
+function eventStreamOn(res) {
+  return (headers) => {
+    res.writeHead(200, headers);
+    res.flushHeaders();
+    return {
+      write: (chunk) => void res.write(chunk),
+      queuedBytes: () => res.writableLength,
+      end: () => res.end(),
+      response: new Response(null, { status: 200, headers: { [DIRECT_STREAM]: "1" } }),
+    };
+  };
+}
+
 // @remix-run/express's handler, except that a chunked body the limit above has already
 // read is handed to Remix from memory (the request stream itself has ended by then).
 const handleRequest = createRequestHandler(build, process.env.NODE_ENV);
@@ -168,7 +188,11 @@ app.all("*", async (req, res, next) => {
   try {
     let request = createRemixRequest(req, res);
     if (req.bufferedBody) request = new Request(request, { body: req.bufferedBody, duplex: "half" });
-    let response = await handleRequest(request, { clientIp: req.ip ?? "unknown", drained: () => drained(res), connectionClosed: connectionClosed(res) });
+    const openEventStream = req.method === "GET" && !req.path.endsWith(".data") ? eventStreamOn(res) : undefined;
+    let response = await handleRequest(request, { clientIp: req.ip ?? "unknown", drained: () => drained(res), connectionClosed: connectionClosed(res), openEventStream });
+    if (response.headers.has(DIRECT_STREAM)) return;
+    // A stream opened but not returned (cannot happen today): never answer twice.
+    if (res.headersSent) return void res.end();
     // Pages and data requests already answer 503 from entry.server; a resource route (a CSV
     // export, the live event stream, module code) has no such hook, so its 500 is turned
     // into the same plain-text 503 here (ADR 010).

@@ -100,7 +100,9 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
     };
     // Diagnosis: LIVE_SCALE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles instance A.
     const nodeArgs = (process.env.LIVE_SCALE_NODE_ARGS ?? "").split(" ").filter(Boolean);
-    const appA = await startApp({ env: appEnv, label: "app A (live scale)", openFiles: participants + 1024, nodeArgs });
+    // A holds every stream and, during the burst, up to one connection per answer as well:
+    // at participants + 1,024 it ran out of descriptors and 3,087 of 5,000 answers' connections failed.
+    const appA = await startApp({ env: appEnv, label: "app A (live scale)", openFiles: participants + burst + 1024, nodeArgs });
     started.push(appA);
     const trainer = await signIn(appA.origin, DEMO_USERS.trainer);
     const created = await fetch(`${appA.origin}/live/new`, {
@@ -130,6 +132,8 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
     result.connectMsA = round(performance.now() - t);
     log(`  live-scale: ${participants} streams on A with their first state in ${result.connectMsA} ms`);
     const payload = (await swarmsA[0].call("last")).data;
+    // The baseline's streams count an event only by its step, so the template must have one.
+    if (!/"stepIndex":\d+/.test(payload ?? "")) throw new Error(`no state event to copy for the bare SSE server (got ${String(payload).slice(0, 80)})`);
     result.eventBytes = Buffer.byteLength(payload) + 40;
 
     const baseline = await startProcess({ label: "baseline SSE", script: "bench/baseline-sse.js", readyPath: "/health", openFiles: 2 * participants + 1024 });
@@ -170,6 +174,7 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
     // ── 1. one instance
     progress("measuring one instance");
     if (phases.includes("one")) result.oneInstance = await measure(swarmsA, baseSwarms, `${participants} on one instance`);
+    if (process.env.DOORSTEP_LIVE_TRACE) log(appA.output().split("\n").filter((l) => l.startsWith("live:")).slice(-8).join("\n"));
 
     // ── 2. two instances: as many again on B; the baseline broadcasts to twice as many
     if (phases.includes("two")) {
@@ -233,6 +238,8 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
       answers: burst,
       failed,
       statuses: [...new Set(answered.statuses)],
+      // Status 0: no answer at all; which network error, by code (ETIMEDOUT: the connection was never accepted).
+      errors: answered.errors,
       windowMs: round(answersDone - sent),
       answersPerSec: round((burst / (answersDone - sent)) * 1000, 1),
       ...summarise(answered.times),

@@ -14,8 +14,8 @@
 //   waitAny   { timeoutMs }                                    → every stream has had a step
 //   waitStep  { step, timeoutMs }                              → arrival times of `step`, one per stream
 //   clear     { step }                                         → forget `step` (to see it again)
-//   last      {}                                               → the first stream's last event data
-//   answer    { origin, path, items: [{ cookie, body }], windowMs } → { times, statuses }
+//   last      {}                                               → the first stream's last state event's data
+//   answer    { origin, path, items: [{ cookie, body }], windowMs } → { times, statuses, errors: { code: count } }
 //   close     {}                                               → closes everything and exits
 import http from "node:http";
 import { connectMany, connectSse } from "./sse-client.js";
@@ -49,10 +49,13 @@ async function open({ url, cookies = null, count, concurrency = 100 }) {
       const first = streams.length === 0 && i === 0;
       const connection = await connectSse(url, {
         headers: cookies ? { Cookie: cookies[i] } : {},
-        onEvent: ({ data }) => {
+        onEvent: ({ event, data }) => {
           const at = now();
-          if (first) last = data;
           const match = /"stepIndex":(\d+)/.exec(data);
+          // Only a state event is a template for the bare server's broadcast: a ping (every
+          // heartbeat, 15 s) that arrived last carries no step, so the baseline's streams,
+          // which count only events with a step, would never see one.
+          if (first && event === "state" && match) last = data;
           if (match) seenStep(stream, Number(match[1]), at);
         },
       });
@@ -88,7 +91,7 @@ function post(origin, path, cookie, body) {
         response.on("end", () => resolve({ status: response.statusCode, ms: now() - started }));
       },
     );
-    request.on("error", () => resolve({ status: 0, ms: now() - started }));
+    request.on("error", (error) => resolve({ status: 0, ms: now() - started, error: error.code ?? error.message }));
     request.end(body);
   });
 }
@@ -123,7 +126,9 @@ const commands = {
         return post(origin, path, item.cookie, item.body);
       }),
     );
-    return { times: results.map((r) => r.ms), statuses: results.map((r) => r.status), windowMs: now() - start };
+    const errors = {};
+    for (const r of results) if (r.error) errors[r.error] = (errors[r.error] ?? 0) + 1;
+    return { times: results.map((r) => r.ms), statuses: results.map((r) => r.status), errors, windowMs: now() - start };
   },
   async close() {
     for (const s of streams) s.close?.();

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
-import { db, rowsOf } from "../../db/client.server";
-import { liveParticipants, liveResponses, liveSessions, type LiveAnswer } from "../../db/schema";
+import { db } from "../../db/client.server";
+import { liveSessions, type LiveAnswer } from "../../db/schema";
 import { getModule } from "../content/catalog.server";
 import type { CompiledModule } from "../content/manifest";
 import { scoreQuiz } from "../activities/quiz/scoring";
@@ -21,7 +21,7 @@ import {
 import { refuse } from "../lib/result";
 import { normaliseJoinCode } from "./join-code";
 import { roomOf, voteSlot } from "./scenario.server";
-import { SESSION_LIFETIME_HOURS } from "./state";
+import { storeAnswer } from "./answer-batch.server";
 
 // Participants answer: quizzes, polls and scenario votes. A burst path of its own (no
 // lock, no NOTIFY per answer; docs/decisions/004).
@@ -117,9 +117,11 @@ async function factsOf(code: string) {
  * Answers (quiz, poll, scenario votes) come in bursts: a whole room within seconds. So,
  * unlike the trainer's commands, they take no lock on the session row and send no NOTIFY
  * in their own transaction (PostgreSQL serialises the commits of notifying
- * transactions, fsync included). One INSERT … SELECT stores the answer only if, at that
- * moment, the person is a participant and the session is open, unexpired and on the
- * planned step (a quiz: not yet revealed; a vote: still the same run and turn). Only
+ * transactions, fsync included). The answer joins the next group commit
+ * (answer-batch.server.ts, docs/decisions/025): one INSERT … SELECT for every answer
+ * waiting, storing each only if, at that moment, the person is a participant and the
+ * session is open, unexpired and on the planned step (a quiz: not yet revealed; a vote:
+ * still the same run and turn). Only
  * when nothing was stored is the session read, to say why. Then this instance announces
  * "answers changed" at most every ANNOUNCE_MS (docs/decisions/004).
  */
@@ -150,23 +152,17 @@ async function answer(
     if (error instanceof Refused) return refuse(error.status, error.message);
     throw error;
   }
-  const revealedCheck = target.closedIfRevealed ? sql`and not (s.revealed @> jsonb_build_array(${target.activityId}::text))` : sql``;
-  const roomCheck = target.room
-    ? sql`and coalesce((s.scenarios -> ${target.activityId}::text ->> 'run')::int, 1) = ${target.room.run}
-          and coalesce(jsonb_array_length(s.scenarios -> ${target.activityId}::text -> 'path'), 0) = ${target.room.turn}`
-    : sql``;
-  const stored = await db().execute(sql`
-    insert into ${liveResponses} (session_id, activity_id, slot, user_id, answer)
-    select p.session_id, ${target.activityId}, ${target.slot}, p.user_id, ${JSON.stringify(target.answer)}::jsonb
-      from ${liveParticipants} p
-      join ${liveSessions} s on s.id = p.session_id
-     where p.session_id = ${facts.id} and p.user_id = ${userId}
-       and s.status = 'open' and s.step_index = ${target.stepIndex}
-       and s.created_at > now() - make_interval(hours => ${SESSION_LIFETIME_HOURS})
-       ${revealedCheck} ${roomCheck}
-    on conflict (session_id, activity_id, slot, user_id) do update set answer = excluded.answer, answered_at = now()
-    returning 1 as stored`);
-  if (rowsOf(stored).length === 0) return whyNotStored(facts.id, userId, target);
+  const stored = await storeAnswer({
+    sessionId: facts.id,
+    userId,
+    activityId: target.activityId,
+    slot: target.slot,
+    answer: target.answer,
+    stepIndex: target.stepIndex,
+    closedIfRevealed: Boolean(target.closedIfRevealed),
+    room: target.room ?? null,
+  });
+  if (!stored) return whyNotStored(facts.id, userId, target);
   announceAnswers(facts.id);
   return { ok: true, value: {} };
 }
@@ -217,6 +213,6 @@ async function bumpOpenSession(sessionId: string) {
       .set({ version: sql`${liveSessions.version} + 1` })
       .where(and(eq(liveSessions.id, sessionId), eq(liveSessions.status, "open")))
       .returning({ version: liveSessions.version });
-    if (row) await notify(tx, sessionId, row.version);
+    if (row) await notify(tx, sessionId, row.version, "answers");
   });
 }

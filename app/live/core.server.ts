@@ -168,9 +168,13 @@ async function bump(tx: Tx, sessionId: string, patch: SessionPatch = {}): Promis
   return row!.version;
 }
 
-export async function notify(executor: Tx | Database, sessionId: string, version: number) {
+/**
+ * `answers`: only answers changed (tallies), which a big room's hubs may push less often
+ * (hub.server.ts, BIG_ROOM_TALLY_MS); anything the trainer did goes out untagged.
+ */
+export async function notify(executor: Tx | Database, sessionId: string, version: number, kind: "answers" | null = null) {
   // Inside a transaction, PostgreSQL delivers the notification on commit (never on rollback).
-  await executor.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${`${sessionId}:${version}`})`);
+  await executor.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${`${sessionId}:${version}${kind ? `:${kind}` : ""}`})`);
 }
 
 export function requireDriver(session: SessionCore, actor: LiveActor) {

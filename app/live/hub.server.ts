@@ -1,3 +1,4 @@
+import type { DirectEventStream } from "@remix-run/node";
 import { databaseHandle, type DatabaseHandle } from "../../db/client.server";
 import { describeError } from "../lib/log.server";
 import { announce, touchPresence } from "./attendance.server";
@@ -11,8 +12,15 @@ import { buildViews, loadSnapshot, type LiveViews } from "./state.server";
 // is the only source of truth: on `<sessionId>:<version>` the hub re-reads the session
 // once and pushes each screen its own view. Bursts (a room answering a poll) are
 // coalesced: at most one push per session per COALESCE_MS, always of the latest state.
+// In a big room, a change of answers alone (a tally) waits up to BIG_ROOM_TALLY_MS: each
+// push re-reads thousands of participants, and during a burst of answers those reads
+// competed with the answers themselves (docs/decisions/025). The trainer's changes keep
+// the short window in every room.
 
 export const COALESCE_MS = 100;
+/** Streams of one session on this instance from which a room counts as big. */
+export const BIG_ROOM_CLIENTS = 1_000;
+export const BIG_ROOM_TALLY_MS = 250;
 /** New screens arriving together (a room joining, everyone reconnecting) share one read. */
 const GREET_BATCH_MS = 10;
 const RETRY_MS = 2_000;
@@ -38,12 +46,24 @@ interface SessionClients {
   timer: NodeJS.Timeout | null;
   running: boolean;
   dirty: boolean;
+  /** Whether the change waiting (dirty, or timer) includes more than answers. */
+  urgent: boolean;
+  /** When the pending timer fires (ms since epoch). */
+  timerDue: number;
   /** Screens that connected and still wait for their first state. */
   greeting: Set<Client>;
   greetTimer: NodeJS.Timeout | null;
 }
 
 const encoder = new TextEncoder();
+
+const STREAM_HEADERS: Record<string, string> = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-cache, no-transform",
+  Connection: "keep-alive",
+  // nginx: do not buffer this response.
+  "X-Accel-Buffering": "no",
+};
 
 export function sseEvent(version: number, data: string): string {
   return `id: ${version}\nevent: ${LIVE_STATE_EVENT}\ndata: ${data}\n\n`;
@@ -65,7 +85,13 @@ export class LiveHub {
 
   constructor(
     readonly handle: DatabaseHandle,
-    private readonly options: { coalesceMs?: number; heartbeatMs?: number; log?: (line: string) => void } = {},
+    private readonly options: {
+      coalesceMs?: number;
+      bigRoomClients?: number;
+      bigRoomTallyMs?: number;
+      heartbeatMs?: number;
+      log?: (line: string) => void;
+    } = {},
   ) {}
 
   async start(): Promise<void> {
@@ -96,30 +122,42 @@ export class LiveHub {
 
   private onNotify(payload: string) {
     this.stats.notifications++;
-    const sessionId = payload.split(":")[0] ?? "";
-    if (this.sessions.has(sessionId)) this.schedule(sessionId);
+    const [sessionId = "", , kind] = payload.split(":");
+    if (this.sessions.has(sessionId)) this.schedule(sessionId, kind !== "answers");
   }
 
-  private schedule(sessionId: string) {
+  private schedule(sessionId: string, urgent: boolean) {
     const entry = this.sessions.get(sessionId);
     if (!entry) return;
     if (entry.running) {
       entry.dirty = true; // push again when this one is done, with whatever is newest then
+      entry.urgent ||= urgent;
       return;
     }
-    if (entry.timer) return; // a push is already due and will read the newest state
-    const wait = entry.lastPushAt + (this.options.coalesceMs ?? COALESCE_MS) - Date.now();
+    entry.urgent ||= urgent;
+    const big = entry.clients.size >= (this.options.bigRoomClients ?? BIG_ROOM_CLIENTS);
+    const window = big && !entry.urgent ? (this.options.bigRoomTallyMs ?? BIG_ROOM_TALLY_MS) : (this.options.coalesceMs ?? COALESCE_MS);
+    const due = entry.lastPushAt + window;
+    if (entry.timer) {
+      if (due >= entry.timerDue) return; // a push is already due and will read the newest state
+      clearTimeout(entry.timer); // a trainer's change does not wait for a tally's window
+      entry.timer = null;
+    }
+    const wait = due - Date.now();
     if (wait <= 0) void this.push(sessionId, entry);
-    else
+    else {
+      entry.timerDue = due;
       entry.timer = setTimeout(() => {
         entry.timer = null;
         void this.push(sessionId, entry);
       }, wait);
+    }
   }
 
   private async push(sessionId: string, entry: SessionClients) {
     entry.running = true;
     entry.dirty = false;
+    entry.urgent = false;
     entry.lastPushAt = Date.now();
     try {
       const started = performance.now();
@@ -141,7 +179,7 @@ export class LiveHub {
       this.options.log?.(`live: push for session ${sessionId} failed: ${message(error)}`);
     } finally {
       entry.running = false;
-      if (entry.dirty && !this.stopped) this.schedule(sessionId);
+      if (entry.dirty && !this.stopped) this.schedule(sessionId, entry.urgent);
     }
   }
 
@@ -227,9 +265,10 @@ export class LiveHub {
    * connection's own signal (server.js), since Remix's request.signal can stop following
    * the connection once the Request is garbage collected (nodejs/undici#3644). A connection
    * that went away while the caller was still awaiting (closed already aborted, whose
-   * "abort" event will never fire again) is never registered.
+   * "abort" event will never fire again) is never registered. `openDirect` (server.js's
+   * socket) replaces the Response body when given.
    */
-  connect(sessionId: string, viewer: LiveViewer, closed: AbortSignal): Response {
+  connect(sessionId: string, viewer: LiveViewer, closed: AbortSignal, openDirect?: (headers: Record<string, string>) => DirectEventStream): Response {
     if (closed.aborted) return new Response(null, { status: 204 });
     let client: Client | null = null;
     const onClosed = () => client?.close();
@@ -244,10 +283,53 @@ export class LiveHub {
         this.sessions.delete(sessionId);
       }
     };
+    const register = (newClient: Client) => {
+      client = newClient;
+      let entry = this.sessions.get(sessionId);
+      if (!entry) {
+        entry = { clients: new Set(), lastPushAt: 0, timer: null, running: false, dirty: false, urgent: false, timerDue: 0, greeting: new Set(), greetTimer: null };
+        this.sessions.set(sessionId, entry);
+      }
+      entry.clients.add(newClient);
+      newClient.send(`retry: ${RETRY_MS}\n: connected\n\n`);
+      closed.addEventListener("abort", onClosed, { once: true });
+      entry.greeting.add(newClient);
+      const waiting = entry;
+      waiting.greetTimer ??= setTimeout(() => void this.greet(sessionId, waiting), GREET_BATCH_MS);
+    };
+    if (openDirect) {
+      // server.js's socket: each event is one write of a string, as a bare SSE server
+      // does, instead of an encode, an enqueue and Remix's async pipe per screen (ADR 025).
+      const direct = openDirect(STREAM_HEADERS);
+      let open = true;
+      register({
+        viewer,
+        version: 0,
+        lastShared: null,
+        lastMe: null,
+        closed,
+        send(chunk) {
+          if (!open) return;
+          if (direct.queuedBytes() > MAX_QUEUED_BYTES) {
+            this.close();
+            return;
+          }
+          direct.write(chunk);
+        },
+        close() {
+          if (!open) return;
+          open = false;
+          closed.removeEventListener("abort", onClosed);
+          remove();
+          direct.end();
+        },
+      });
+      return direct.response;
+    }
     const stream = new ReadableStream<Uint8Array>({
       start: (controller) => {
         let open = true;
-        client = {
+        register({
           viewer,
           version: 0,
           lastShared: null,
@@ -272,30 +354,11 @@ export class LiveHub {
               // already closed by the other side
             }
           },
-        };
-        let entry = this.sessions.get(sessionId);
-        if (!entry) {
-          entry = { clients: new Set(), lastPushAt: 0, timer: null, running: false, dirty: false, greeting: new Set(), greetTimer: null };
-          this.sessions.set(sessionId, entry);
-        }
-        entry.clients.add(client);
-        client.send(`retry: ${RETRY_MS}\n: connected\n\n`);
-        closed.addEventListener("abort", onClosed, { once: true });
-        entry.greeting.add(client);
-        const waiting = entry;
-        waiting.greetTimer ??= setTimeout(() => void this.greet(sessionId, waiting), GREET_BATCH_MS);
+        });
       },
       cancel: () => client?.close(),
     });
-    return new Response(stream, {
-      headers: {
-        "Content-Type": "text/event-stream; charset=utf-8",
-        "Cache-Control": "no-cache, no-transform",
-        Connection: "keep-alive",
-        // nginx: do not buffer this response.
-        "X-Accel-Buffering": "no",
-      },
-    });
+    return new Response(stream, { headers: STREAM_HEADERS });
   }
 
   /** The first state for every screen that connected since the last greeting, from one read. */

@@ -18,5 +18,5 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!access.ok) throw plainError(access.status, access.message);
   if (access.value.ended) return new Response(null, { status: 204 });
   const hub = await liveHub();
-  return hub.connect(access.value.sessionId, access.value.viewer, closed);
+  return hub.connect(access.value.sessionId, access.value.viewer, closed, context.openEventStream);
 }
