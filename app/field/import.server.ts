@@ -67,7 +67,7 @@ async function scopeOf(importer: Importer): Promise<Scope> {
 }
 
 // Organisers see the imports they made; admins every import.
-const visibleTo = (importer: Importer) => (importer.role === "admin" ? sql`true` : eq(canvassImports.createdBy, importer.id));
+const visibleTo = (importer: Importer) => (reportReach(importer.role) === "everything" ? sql`true` : eq(canvassImports.createdBy, importer.id));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
