@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { importJob } from "~/field/import.server";
+import { setFieldRetention } from "~/field/retention.server";
 import * as importPage from "~/routes/reports.imports.$id";
 import * as uploadPage from "~/routes/reports.imports.new";
 import { db } from "../../db/client.server";
@@ -82,6 +83,27 @@ describe("canvass import", () => {
       ["2026-05-02", 3, 2, 1, 1],
       ["2026-05-03", 1, 1, 1, 0],
     ]);
+  });
+
+  it("takes back exactly what it added when retention deletes the rows (importer and retention count contacts alike)", async () => {
+    const { group, organiser, canvasser, outsider } = await world();
+    const source = `Tool-${Math.random().toString(36).slice(2, 8)}`;
+    const file = [
+      HEADER,
+      `r1,${canvasser.email},2026-05-02,${group.name},no answer,,`,
+      `r2,${canvasser.email},2026-05-02,${group.name},conversation,1,yes`,
+      `r3,${canvasser.email},2026-05-02,${group.name},conversation,4,no`,
+      `r4,${canvasser.email},2026-05-09,${group.name},contact,,`,
+    ].join("\n");
+    await importFile(organiser, await uploaded(organiser, file, source));
+    expect((await dailyOf(canvasser.id)).map((r) => [r.day, r.attempts, r.contacts, r.conversations, r.commitments])).toEqual([
+      ["2026-05-02", 3, 2, 2, 1],
+      ["2026-05-09", 1, 1, 0, 0],
+    ]);
+    // Keep one month, as of a day well after May: every imported row is past it.
+    await setFieldRetention(1, outsider.id, new Date("2026-08-01T12:00:00Z"));
+    expect(await contactsOf(source)).toEqual([]);
+    expect(await dailyOf(canvasser.id)).toEqual([]);
   });
 
   it("names each bad line and writes nothing when any line has a problem", async () => {
