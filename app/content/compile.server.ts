@@ -72,6 +72,8 @@ export async function compileModuleSource(slug: string, source: string): Promise
       },
       esbuildOptions(options) {
         options.logLevel = "silent";
+        // Phones download this code (ADR 031): minified it is ~15–20% smaller gzipped.
+        options.minify = true;
         return options;
       },
     });

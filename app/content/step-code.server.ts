@@ -81,6 +81,7 @@ async function compileStep(slice: string): Promise<string> {
     },
     esbuildOptions(options) {
       options.logLevel = "silent";
+      options.minify = true; // as the whole module's (compile.server.ts)
       return options;
     },
   });
