@@ -6,6 +6,7 @@ import { may } from "../auth/policy";
 import { hasControlCharacter } from "../lib/request.server";
 import { accept, refuse, type Result } from "../lib/result";
 import { comparisonNote, meanDifference, meanInterval, type MeanEstimate } from "../stats/intervals";
+import { ELECTION_LABEL_MAX, SEATS_MAX } from "./elections";
 import { coreModuleCount, coreModules, groupInScope, rows, scopeOf, type Viewer } from "./scope.server";
 
 // Election results per seat and the swing against the region (issue 17 part 5, ADR 032,
@@ -14,10 +15,7 @@ import { coreModuleCount, coreModules, groupInScope, rows, scopeOf, type Viewer 
 // Every interval comes from app/stats/intervals.ts.
 
 export const ELECTION_TABLES = ["election-results"] as const;
-export const ELECTION_LABEL_MAX = 80;
 const NAME_MAX = 120;
-/** Far more seats than any one election has; a file longer than this is not a results table. */
-export const SEATS_MAX = 2000;
 /** Problems shown at once; every one is counted. */
 const PROBLEMS_KEPT = 50;
 

@@ -6,7 +6,8 @@ import { ROLES } from "~/auth/policy";
 import { ExportLink } from "~/components/chart-controls";
 import { Field, FormError } from "~/components/form-field";
 import { readForm, readQuery } from "~/lib/request.server";
-import { ELECTION_LABEL_MAX, electionReport, importElectionResults, listElections, SEATS_MAX, type ElectionReport, type SwingComparison } from "~/reports/elections.server";
+import { ELECTION_LABEL_MAX, SEATS_MAX } from "~/reports/elections";
+import { electionReport, importElectionResults, listElections, type ElectionReport, type SwingComparison } from "~/reports/elections.server";
 import { formatDay, toQuery } from "~/reports/filters";
 import type { MeanEstimate } from "~/stats/intervals";
 
