@@ -169,10 +169,18 @@ export async function importElectionResults(viewer: Viewer, form: FormData): Pro
     return refused({ results: `${parsed.total} problem${s} in the results, listed below by line. Nothing was stored.` }, parsed.errors, parsed.total);
   }
 
+  const stored = await storeElection(election, parsed.seats);
+  return { ok: true, election, seats: parsed.seats.length, ...stored };
+}
+
+/**
+ * Replaces an election's rows by `seats` in one transaction, each linked to the
+ * target-seat group of the same name. The caller has checked the seats (parseResults).
+ */
+export async function storeElection(election: string, seats: Omit<ParsedSeat, "line">[]): Promise<{ replaced: number; matched: number; unmatched: string[] }> {
   const targets = await db().select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.isTargetSeat, true));
   const byKey = new Map(targets.map((g) => [seatKey(g.name), g.id]));
-  const linked = parsed.seats.map((s) => ({ ...s, groupId: byKey.get(seatKey(s.seat)) ?? null }));
-
+  const linked = seats.map((s) => ({ ...s, groupId: byKey.get(seatKey(s.seat)) ?? null }));
   const replaced = await db().transaction(async (tx) => {
     // Two imports of the same election at once queue here instead of colliding on the
     // unique (election, seat) key halfway through.
@@ -183,14 +191,7 @@ export async function importElectionResults(viewer: Viewer, form: FormData): Pro
     );
     return gone.length;
   });
-  return {
-    ok: true,
-    election,
-    seats: linked.length,
-    replaced,
-    matched: linked.filter((s) => s.groupId).length,
-    unmatched: linked.filter((s) => !s.groupId).map((s) => s.seat),
-  };
+  return { replaced, matched: linked.filter((s) => s.groupId).length, unmatched: linked.filter((s) => !s.groupId).map((s) => s.seat) };
 }
 
 // ---------------------------------------------------------------- the report

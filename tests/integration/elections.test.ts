@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { DEMO_ELECTION, seedDemoElection } from "~/demo/elections.server";
 import { createGroup } from "~/groups/groups.server";
 import type { ElectionReport } from "~/reports/elections.server";
 import * as electionsRoute from "~/routes/reports.elections";
@@ -224,5 +225,22 @@ describe("the report", () => {
     expect(lines.find((l) => l.startsWith("south vale"))).toMatch(/not one of your groups/);
     expect((await csv(olu, "No such election")).status).toBe(404);
     expect((await csv(trainer, "Test GE")).status).toBe(403);
+  });
+});
+
+describe("the demo election", () => {
+  it("is seeded once, with the same figures every time", async () => {
+    await seedDemoElection();
+    const first = rowsOf<{ seat: string; previous: number; next: number }>(
+      await db().execute(sql`select seat, previous_share as previous, new_share as next from election_results where election = ${DEMO_ELECTION} order by seat`),
+    );
+    expect(first).toHaveLength(7);
+    await seedDemoElection();
+    const again = rowsOf<{ seat: string; previous: number; next: number }>(
+      await db().execute(sql`select seat, previous_share as previous, new_share as next from election_results where election = ${DEMO_ELECTION} order by seat`),
+    );
+    expect(again).toEqual(first);
+    const northgate = first.find((r) => r.seat === "Northgate")!;
+    expect(Number(northgate.next) - Number(northgate.previous)).toBeCloseTo(2.8, 10);
   });
 });
