@@ -260,16 +260,14 @@ export async function electionReport(viewer: Viewer, election: string): Promise<
              (sum((new_share - previous_share) * electorate) / nullif(sum(electorate), 0))::float8 as weighted_swing
       from r group by region
     ),
-    trained_people as (
-      select c.user_id from module_completions c
-      where c.module_slug in ${coreModules}
-      group by c.user_id having count(*) = ${coreModuleCount} and ${coreModuleCount} > 0
-    ),
+    -- Members of the linked groups in scope only: the completions read are theirs, not
+    -- the whole movement's.
     coverage as (
       select m.group_id, count(*)::int as trained
       from memberships m join users u on u.id = m.user_id and u.role = 'activist'
       where m.group_id in (select group_id from r where group_id is not null) and ${groupInScope(scope, sql`m.group_id`)}
-        and m.user_id in (select user_id from trained_people)
+        and ${coreModuleCount} > 0
+        and (select count(*) from module_completions c where c.user_id = m.user_id and c.module_slug in ${coreModules}) = ${coreModuleCount}
       group by m.group_id
     )
     select r.seat, r.region, r.electorate, r.previous_share::float8 as previous, r.new_share::float8 as next, g.name as "groupName",
@@ -317,9 +315,14 @@ export async function electionReport(viewer: Viewer, election: string): Promise<
   const without = known.filter((s) => s.trained === 0);
   const targetsWithout = without.filter((s) => s.groupName !== null).length;
   // Built from the data so the reader sees how unlike the two sides were chosen to be.
+  const chosen =
+    withTrained.length === 0
+      ? "no seat you can see has a trained activist yet, so one side is empty"
+      : `the ${withTrained.length} with trained activists ${withTrained.length === 1 ? "is a target seat" : "are all target seats"} the movement chose`;
   const caveat =
-    `Seats where organisers worked were not chosen at random: the ${withTrained.length} with trained activists are all target seats the movement chose, ` +
-    `while ${without.length - targetsWithout} of the ${without.length} without are not target seats at all; this shows a difference, not its cause. ` +
+    `Seats where organisers worked were not chosen at random: ${chosen}, ` +
+    (without.length === 0 ? "and no seat you can see is without one; " : `while ${without.length - targetsWithout} of the ${without.length} without are not target seats at all; `) +
+    `this shows a difference, not its cause. ` +
     `Training is counted as it stands today, not on polling day.`;
   const compare = (label: string, value: (s: SeatRow) => number, compares: string): SwingComparison => {
     const a = meanInterval(withTrained.map(value));

@@ -188,7 +188,7 @@ describe("the report", () => {
     expect(swing!.difference.high).toBeCloseTo(a.m - b.m + half, 8);
     expect(swing!.note).toMatch(/2 seats against 4/);
     expect(swing!.note).toMatch(/Seats where organisers worked were not chosen at random/);
-    expect(swing!.note).toMatch(/this shows a difference, not its cause/);
+    expect(swing!.note).toMatch(/the 2 with trained activists are all target seats the movement chose, while 4 of the 4 without are not target seats at all; this shows a difference, not its cause/);
   });
 
   it("scopes training coverage to an organiser's groups and leaves hidden seats out of the comparison", async () => {
@@ -200,6 +200,7 @@ describe("the report", () => {
     expect(r.comparisons[0]!.withTrained.n).toBe(1);
     expect(r.comparisons[0]!.withoutTrained.n).toBe(4);
     expect(r.comparisons[0]!.note).toMatch(/1 seat in groups you cannot see left out/);
+    expect(r.comparisons[0]!.note).toMatch(/the 1 with trained activists is a target seat the movement chose/);
   });
 
   it("answers an unknown election 404 and refuses activists and trainers", async () => {
