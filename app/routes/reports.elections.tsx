@@ -170,11 +170,11 @@ function ElectionResults({ report: r }: { report: ElectionReport }) {
             <tbody>
               {r.seats.map((s) => (
                 <tr key={s.seat}>
-                  <th scope="row" className="breakable">
+                  <th scope="row">
                     {s.seat}
                     {s.groupName ? <span className="muted"> (target seat)</span> : null}
                   </th>
-                  <td className="breakable">{s.region}</td>
+                  <td>{s.region}</td>
                   <td className="num">
                     {s.previous}% → {s.next}%
                   </td>
