@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   date,
+  doublePrecision,
   check,
   index,
   integer,
@@ -1024,3 +1025,34 @@ export const nudgeRecipients = pgTable(
 
 export type Nudge = typeof nudges.$inferSelect;
 export type NudgeRecipient = typeof nudgeRecipients.$inferSelect;
+
+// ---------------------------------------------------------------- election results
+
+// Published results per seat (issue 17 part 5, ADR 032): public figures, so the whole
+// movement shares one copy; only the training coverage beside them is scoped to the
+// viewer. Shares are the movement's party's, in percent. A re-import of an election
+// replaces all its rows in one transaction (app/reports/elections.server.ts).
+export const electionResults = pgTable(
+  "election_results",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    election: text("election").notNull(),
+    seat: text("seat").notNull(),
+    // The target-seat group of the same name (case and spaces ignored) when the results
+    // were imported; null when no target seat matched.
+    groupId: uuid("group_id").references(() => groups.id, { onDelete: "set null" }),
+    region: text("region").notNull(),
+    electorate: integer("electorate"),
+    previousShare: doublePrecision("previous_share").notNull(),
+    newShare: doublePrecision("new_share").notNull(),
+    importedAt: timestamp("imported_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("election_results_election_seat_idx").on(t.election, t.seat),
+    check("election_results_names_not_blank", sql`length(trim(${t.election})) > 0 and length(trim(${t.seat})) > 0 and length(trim(${t.region})) > 0`),
+    check("election_results_shares_are_percent", sql`${t.previousShare} between 0 and 100 and ${t.newShare} between 0 and 100`),
+    check("election_results_electorate_positive", sql`${t.electorate} is null or ${t.electorate} > 0`),
+  ],
+);
+
+export type ElectionResult = typeof electionResults.$inferSelect;

@@ -3,6 +3,7 @@ import { db } from "../../db/client.server";
 import { groups, users, type GroupKind, type UserRole } from "../../db/schema";
 import { createAccount } from "../auth/accounts.server";
 import { createGroup } from "../groups/groups.server";
+import { seedDemoElection } from "./elections.server";
 import { seedDemoField } from "./field.server";
 import { seedDemoMovement } from "./movement.server";
 
@@ -47,4 +48,6 @@ export async function seedDemo(): Promise<void> {
   await seedDemoMovement(groupIds, trainer ? { trainer } : {});
   // Shifts, debriefs and an imported export, so the impact report has figures too.
   await seedDemoField(groupIds);
+  // One election's results per seat, for the swing against the region.
+  await seedDemoElection();
 }

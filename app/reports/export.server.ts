@@ -4,6 +4,7 @@ import { csvField, type FilterErrors } from "./filters";
 import { matrixExportBatches, matrixSetup, type CellStatus } from "./matrix.server";
 import { moduleGroupBatches, moduleScope, quizFigures, scenarioFigures } from "./module-report.server";
 import { groupTableBatches, moduleFigures, weeklyCompletions } from "./overview.server";
+import { ELECTION_TABLES, exportElectionTable } from "./elections.server";
 import { exportImpactTable, IMPACT_TABLES } from "./impact-export.server";
 import { scopeOf, type Viewer } from "./scope.server";
 import { refuse, type Result } from "../lib/result";
@@ -24,6 +25,7 @@ export const EXPORT_TABLES = [
   "module-choices",
   "activist-modules",
   ...IMPACT_TABLES,
+  ...ELECTION_TABLES,
 ] as const;
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
@@ -225,6 +227,11 @@ export async function exportTable(viewer: Viewer, table: string, params: URLSear
         const impact = await exportImpactTable(viewer, table, params);
         if (!impact.ok) return impact;
         return ok(impact.value.name, impact.value.header, once(async () => impact.value.rows));
+      }
+      if ((ELECTION_TABLES as readonly string[]).includes(table)) {
+        const results = await exportElectionTable(viewer, params);
+        if (!results.ok) return results;
+        return ok(results.value.name, results.value.header, once(async () => results.value.rows));
       }
       return refuse(404, `There is no report table “${table.slice(0, 40)}” to export.`);
   }

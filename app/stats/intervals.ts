@@ -85,6 +85,23 @@ export function meanIntervalFromSums(n: number, sum: number, sumOfSquares: numbe
 }
 
 /**
+ * Difference of two independent means (a − b) with a normal-approximation 95% interval:
+ * each side's standard error is read back from its own interval and the two are added in
+ * quadrature (Welch's unpooled variance, with z rather than t). Used where the units are
+ * seats, not people (the election results). Unbounded when either side has fewer than two.
+ */
+export function meanDifference(a: MeanEstimate, b: MeanEstimate, z = Z95): MeanEstimate & { difference: number | null } {
+  const n = a.n + b.n;
+  if (a.mean === null || b.mean === null) return { n, mean: null, difference: null, low: -Infinity, high: Infinity };
+  const d = a.mean - b.mean;
+  if (!Number.isFinite(a.low) || !Number.isFinite(b.low)) return { n, mean: d, difference: d, low: -Infinity, high: Infinity };
+  const seA = (a.high - a.low) / (2 * z);
+  const seB = (b.high - b.low) / (2 * z);
+  const half = z * Math.sqrt(seA * seA + seB * seB);
+  return { n, mean: d, difference: d, low: d - half, high: d + half };
+}
+
+/**
  * A rate pooled over people, each contributing many trials (a canvasser knocks on many
  * doors): what a clustered rate needs, as sums SQL can aggregate. x is a person's trials,
  * y their successes; `clusters` counts people with at least one trial.
@@ -147,6 +164,10 @@ export interface ComparisonDescription {
   randomised: boolean;
   /** Within-person: both sides are the same people (before and after), so `people` is [n, n]. */
   samePeople?: boolean;
+  /** What `people` counts when it is not people (e.g. ["seat", "seats"]). */
+  unit?: readonly [singular: string, plural: string];
+  /** The not-randomised caveat in the comparison's own terms (default NOT_RANDOMISED_CAVEAT). */
+  caveat?: string;
 }
 
 export const NOT_RANDOMISED_CAVEAT =
@@ -158,14 +179,15 @@ export const NOT_RANDOMISED_CAVEAT =
  */
 export function comparisonNote(description: ComparisonDescription): string {
   const [a, b] = description.people;
+  const [one, many] = description.unit ?? ["person", "people"];
   const people = description.samePeople
-    ? `the same ${a.toLocaleString("en-GB")} ${a === 1 ? "person" : "people"} before and after`
-    : `${a.toLocaleString("en-GB")} ${a === 1 ? "person" : "people"} against ${b.toLocaleString("en-GB")}`;
+    ? `the same ${a.toLocaleString("en-GB")} ${a === 1 ? one : many} before and after`
+    : `${a.toLocaleString("en-GB")} ${a === 1 ? one : many} against ${b.toLocaleString("en-GB")}`;
   const base = `Compares ${description.compares}: ${people}.`;
   if (description.randomised) {
     return `${base} Randomised: people were assigned to each side at random before the period began, so a difference beyond the interval is likely caused by the difference in training.`;
   }
-  return `${base} Not randomised. ${NOT_RANDOMISED_CAVEAT}`;
+  return `${base} Not randomised. ${description.caveat ?? NOT_RANDOMISED_CAVEAT}`;
 }
 
 /** "42% (95% CI 35–49%)", or "no data" when there were no trials. */

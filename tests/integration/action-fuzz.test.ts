@@ -22,6 +22,7 @@ import { addDays, todayInMovement } from "~/field/debrief-fields";
 import { recordDebrief } from "~/field/debriefs.server";
 import { createShift } from "~/field/shifts.server";
 import { uploadCanvassFile } from "~/field/import.server";
+import { importElectionResults } from "~/reports/elections.server";
 import { stopLive } from "~/live/hub.server";
 import { joinWithCode } from "~/live/joining.server";
 import { createLiveSession } from "~/live/lifecycle.server";
@@ -206,6 +207,12 @@ beforeAll(async () => {
   upload.set("file", new Blob([`contact_id,canvasser_email,date,area,result\nz1,${activist.email},2026-05-02,${group.name},contact\n`]), "fuzz.csv");
   const staged = await uploadCanvassFile(organiser, new Request(`${TEST_ORIGIN}/reports/imports/new`, { method: "POST", body: upload }));
   if (!staged.ok) throw new Error(JSON.stringify(staged.errors));
+  // An imported election, so /reports/elections?election=… and its export get past their 404.
+  const results = new FormData();
+  results.set("election", "Fuzz GE");
+  results.set("results", `seat,region,previous,new,electorate\n${group.name},East,30,34,50000\nElsewhere,East,20,18,\n`);
+  const election = await importElectionResults(organiser, results);
+  if (!election.ok) throw new Error(JSON.stringify(election.errors));
 
   const activityIds = matchesOf(/(?:Quiz|Scenario|Poll|RolePlay|Reflect)\s+id="([^"]+)"/g);
   for (const dir of readdirSync(contentDir)) {
@@ -221,7 +228,7 @@ beforeAll(async () => {
       step: ["check", "intro", "no-such-step"],
       id: [activist.id, live.value.id, group.id, shift.value.id, debrief.value.id, staged.id, "no-such-id", ...mailRows.map((m) => m.id)],
       token: [invite.token, "no-such-token", ...emailLinkTokens],
-      table: ["weeks", "matrix", "activist-modules", "session-attendance", "modules", "impact-rates", "impact-canvasser", "impact-objections", "no-such-table"],
+      table: ["weeks", "matrix", "activist-modules", "session-attendance", "modules", "impact-rates", "impact-canvasser", "impact-objections", "election-results", "no-such-table"],
       file: ["x.js", "no-such.js"],
       "*": ["no/such/page"],
     },
@@ -245,6 +252,7 @@ beforeAll(async () => {
         "a",
         "b",
         activist.email,
+        "Fuzz GE",
       ]),
     ],
   };

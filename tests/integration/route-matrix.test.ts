@@ -28,6 +28,7 @@ const INVITE: Who[] = ["organiser", "admin"]; // organisers invite activists to 
 const PLAN_SHIFTS: Who[] = ["trainer", "organiser", "admin"]; // their own groups; admins any (field.test.ts)
 const NUDGE: Who[] = ["organiser", "admin"]; // email the people a report filter shows (their groups; admins all)
 const IMPACT: Who[] = ["organiser", "admin"]; // import canvass results, read the impact report
+const EVALUATE: Who[] = ["organiser", "admin"]; // import election results, read the swing against the region
 
 const UNKNOWN_CODE = "ZZZZZZ"; // a well-formed join code no session has
 
@@ -126,6 +127,10 @@ const ROUTES: RouteCase[] = [
   { file: "reports.imports._index", path: "/reports/imports", allowed: IMPACT },
   { file: "reports.imports.new", path: "/reports/imports/new", allowed: IMPACT },
   { file: "reports.imports.$id", path: "/reports/imports/:id", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed: IMPACT, allowedStatus: 404 },
+  // Election results (issue 17 part 5): ROLES.runEvaluations; coverage scoping in elections.test.ts.
+  { file: "reports.elections", path: "/reports/elections", allowed: EVALUATE },
+  // No ?election=: the export's own 400 for those let in.
+  { file: "reports.export.$table", path: "/reports/export/:table", params: () => ({ table: "election-results" }), allowed: REPORTS, allowedStatus: 400 },
   // A session id nobody can see: 404 for those allowed in (the same answer as someone else's session).
   {
     file: "reports.sessions.$id",
@@ -198,6 +203,8 @@ const ACTIONS: ActionCase[] = [
   // Not multipart: an allowed caller gets the upload's own 415, and nothing is stored.
   { file: "reports.imports.new", path: "/reports/imports/new", allowed: IMPACT },
   { file: "reports.imports.$id", path: "/reports/imports/:id", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), form: { intent: "cancel" }, allowed: IMPACT },
+  // An empty form: the import's own 400 (no election named); nothing is stored.
+  { file: "reports.elections", path: "/reports/elections", allowed: EVALUATE },
   // Last: signing out ends the caller's session. Anyone may sign out.
   { file: "logout", path: "/logout", allowed: EVERYONE },
 ];

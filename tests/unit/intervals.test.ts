@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clusteredWilson, comparisonNote, designEffect, excludesZero, formatDifference, formatRate, meanInterval, meanIntervalFromSums, rateDifference, wilson } from "~/stats/intervals";
+import { clusteredWilson, comparisonNote, designEffect, excludesZero, formatDifference, formatRate, meanDifference, meanInterval, meanIntervalFromSums, rateDifference, wilson } from "~/stats/intervals";
 
 describe("wilson", () => {
   it("matches the published values (Newcombe 1998, table I)", () => {
@@ -106,5 +106,33 @@ describe("clustered rates", () => {
     const note = comparisonNote({ compares: "each canvasser's contact rate after training with their own before", people: [9, 9], randomised: false, samePeople: true });
     expect(note).toContain("the same 9 people before and after");
     expect(note).toContain("not its cause");
+  });
+});
+
+describe("meanDifference", () => {
+  it("is Welch's unpooled interval with z: a − b ± z·√(s²a/na + s²b/nb)", () => {
+    const a = [4, 1, 2.5];
+    const b = [-2, 7, 6, 5, 3];
+    const m = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    const v = (xs: number[]) => xs.reduce((s, x) => s + (x - m(xs)) ** 2, 0) / (xs.length - 1);
+    const half = 1.959963984540054 * Math.sqrt(v(a) / a.length + v(b) / b.length);
+    const d = meanDifference(meanInterval(a), meanInterval(b));
+    expect(d.difference).toBeCloseTo(m(a) - m(b), 12);
+    expect(d.low).toBeCloseTo(m(a) - m(b) - half, 10);
+    expect(d.high).toBeCloseTo(m(a) - m(b) + half, 10);
+    expect(d.n).toBe(8);
+  });
+
+  it("has no interval when a side has one value, and no estimate when a side has none", () => {
+    const one = meanDifference(meanInterval([3]), meanInterval([1, 2]));
+    expect(one.difference).toBe(1.5);
+    expect(one.low).toBe(-Infinity);
+    expect(meanDifference(meanInterval([]), meanInterval([1, 2])).difference).toBeNull();
+  });
+
+  it("a note can count seats and carry its own caveat", () => {
+    const note = comparisonNote({ compares: "mean swing", people: [1, 6], randomised: false, unit: ["seat", "seats"], caveat: "Seats were chosen." });
+    expect(note).toContain("1 seat against 6");
+    expect(note).toMatch(/Not randomised\. Seats were chosen\.$/);
   });
 });
