@@ -8,11 +8,11 @@ import { may, ROLES } from "~/auth/policy";
 // ROLES.seeReports itself and still answers a trainer 403 (docs/reports.md, Who sees what).
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context }, ROLES.seeSessionReports);
-  return { organiserReports: may.seeReports(user.role), impactReport: may.seeImpact(user.role) };
+  return { organiserReports: may.seeReports(user.role), impactReport: may.seeImpact(user.role), evaluations: may.runEvaluations(user.role) };
 }
 
 export default function ReportsLayout() {
-  const { organiserReports, impactReport } = useLoaderData<typeof loader>();
+  const { organiserReports, impactReport, evaluations } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Reports</h1>
@@ -25,6 +25,7 @@ export default function ReportsLayout() {
             <NavLink to="/reports/activists">Activists</NavLink>
             <NavLink to="/reports/nudges">Nudges</NavLink>
             {impactReport ? <NavLink to="/reports/impact">Impact</NavLink> : null}
+            {evaluations ? <NavLink to="/reports/evaluations">Evaluations</NavLink> : null}
           </>
         ) : null}
         <NavLink to="/reports/sessions">Live sessions</NavLink>
