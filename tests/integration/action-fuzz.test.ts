@@ -25,6 +25,7 @@ import { uploadCanvassFile } from "~/field/import.server";
 import { stopLive } from "~/live/hub.server";
 import { joinWithCode } from "~/live/joining.server";
 import { createLiveSession } from "~/live/lifecycle.server";
+import { registerEvaluation, todayUtc } from "~/reports/evaluations.server";
 import { db } from "../../db/client.server";
 import { FIXTURE_MODULES } from "../setup/content";
 import { LIVE_MODULES_DIR } from "../fixtures/live-modules/setup";
@@ -207,6 +208,10 @@ beforeAll(async () => {
   const staged = await uploadCanvassFile(organiser, new Request(`${TEST_ORIGIN}/reports/imports/new`, { method: "POST", body: upload }));
   if (!staged.ok) throw new Error(JSON.stringify(staged.errors));
 
+  // A registered evaluation of the group, so /reports/evaluations/:id gets past its 404.
+  const evaluation = await registerEvaluation(organiser, { name: "Fuzz evaluation", groups: [group.id], outcome: "conversation", from: todayUtc(), to: addDays(todayUtc(), 30) });
+  if (!evaluation.ok) throw new Error(evaluation.message);
+
   const activityIds = matchesOf(/(?:Quiz|Scenario|Poll|RolePlay|Reflect)\s+id="([^"]+)"/g);
   for (const dir of readdirSync(contentDir)) {
     const text = readFileSync(path.join(contentDir, dir, "index.mdx"), "utf8");
@@ -219,7 +224,7 @@ beforeAll(async () => {
       code: [live.value.code, "ZZZZZZ"],
       slug: ["doorstep-basics", "live-demo", "no-such-module"],
       step: ["check", "intro", "no-such-step"],
-      id: [activist.id, live.value.id, group.id, shift.value.id, debrief.value.id, staged.id, "no-such-id", ...mailRows.map((m) => m.id)],
+      id: [activist.id, live.value.id, group.id, shift.value.id, debrief.value.id, staged.id, evaluation.value.id, "no-such-id", ...mailRows.map((m) => m.id)],
       token: [invite.token, "no-such-token", ...emailLinkTokens],
       table: ["weeks", "matrix", "activist-modules", "session-attendance", "modules", "impact-rates", "impact-canvasser", "impact-objections", "no-such-table"],
       file: ["x.js", "no-such.js"],
@@ -239,6 +244,11 @@ beforeAll(async () => {
         "2",
         "yes",
         "present",
+        "preview",
+        "register",
+        "conversation",
+        "module",
+        todayInMovement(),
         "activist",
         "admin",
         "branch",
