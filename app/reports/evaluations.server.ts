@@ -6,7 +6,7 @@ import { evaluationAssignments, evaluationGroups, evaluations, type EvaluationAr
 import { hasControlCharacter } from "../lib/request.server";
 import { accept, refuse, type Result } from "../lib/result";
 import { clusteredWilson, comparisonNote, rateDifference, wilson, type Rate, type RateDifference } from "../stats/intervals";
-import { RATE_LABEL } from "./impact.server";
+import { ARM_LABEL, GROUPS_MAX, NAME_MAX, OUTCOME_LABEL, PERIOD_MAX_DAYS } from "./evaluation-labels";
 import { coreModuleCount, coreModules, groupInScope, publishedModules, rows, scopeGroups, scopeOf, type ReportModule, type ReportScope, type ScopeGroup, type Viewer } from "./scope.server";
 
 // Randomised "train now / train later" evaluations (issue 17 part 4, ADR 033,
@@ -15,23 +15,11 @@ import { coreModuleCount, coreModules, groupInScope, publishedModules, rows, sco
 // (migration 0022's triggers refuse later changes). The result compares the arms as
 // assigned (intention to treat) with the intervals of app/stats/intervals.ts.
 
-export const OUTCOME_LABEL: Record<EvaluationOutcome, string> = {
-  contact: RATE_LABEL.contact,
-  conversation: RATE_LABEL.conversation,
-  commitment: RATE_LABEL.commitment,
-  module: "Completion of a module",
-};
-export const ARM_LABEL: Record<EvaluationArm, string> = { now: "Train now", later: "Train later" };
 const OUTCOME_MEANING: Record<Exclude<EvaluationOutcome, "module">, { y: string; x: string; words: string }> = {
   contact: { y: "contacts", x: "attempts", words: "contacts ÷ doors and calls" },
   conversation: { y: "conversations", x: "contacts", words: "conversations ÷ contacts" },
   commitment: { y: "commitments", x: "conversations", words: "commitments ÷ conversations" },
 };
-
-export const NAME_MAX = 120;
-export const GROUPS_MAX = 50;
-/** A period longer than a year would leave "train later" waiting too long to be fair to them. */
-export const PERIOD_MAX_DAYS = 366;
 
 const isoDay = z
   .string()

@@ -4,7 +4,8 @@ import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
 import { notFound } from "~/lib/http.server";
 import { readQuery, routeParam } from "~/lib/request.server";
-import { OUTCOME_LABEL, evaluationDetail } from "~/reports/evaluations.server";
+import { OUTCOME_LABEL } from "~/reports/evaluation-labels";
+import { evaluationDetail } from "~/reports/evaluations.server";
 import { formatDifference, formatRate } from "~/stats/intervals";
 
 export const meta: MetaFunction = () => [{ title: "Evaluation · Reports · Doorstep" }];

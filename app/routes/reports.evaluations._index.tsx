@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
-import { OUTCOME_LABEL, evaluationList } from "~/reports/evaluations.server";
+import { OUTCOME_LABEL } from "~/reports/evaluation-labels";
+import { evaluationList } from "~/reports/evaluations.server";
 
 export const meta: MetaFunction = () => [{ title: "Evaluations · Reports · Doorstep" }];
 

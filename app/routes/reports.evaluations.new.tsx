@@ -5,7 +5,8 @@ import { ROLES } from "~/auth/policy";
 import { FormError } from "~/components/form-field";
 import { fieldErrors, formFailure, text } from "~/lib/http.server";
 import { readForm, readQuery } from "~/lib/request.server";
-import { GROUPS_MAX, NAME_MAX, OUTCOME_LABEL, evaluationChoices, evaluationDraftSchema, previewEvaluation, registerEvaluation, todayUtc } from "~/reports/evaluations.server";
+import { GROUPS_MAX, NAME_MAX, OUTCOME_LABEL } from "~/reports/evaluation-labels";
+import { evaluationChoices, evaluationDraftSchema, previewEvaluation, registerEvaluation, todayUtc } from "~/reports/evaluations.server";
 import { peoplePerArm } from "~/stats/sample-size";
 
 export const meta: MetaFunction = () => [{ title: "New evaluation · Reports · Doorstep" }];
