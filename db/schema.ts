@@ -1050,8 +1050,12 @@ export const evaluations = pgTable(
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     registeredAt: timestamp("registered_at", { withTimezone: true }).notNull().defaultNow(),
     status: text("status").notNull().default("registered"),
+    // The new-evaluation form's one-time key: a double submit registers one evaluation, not
+    // two draws to choose between.
+    formKey: text("form_key").notNull(),
   },
   (t) => [
+    uniqueIndex("evaluations_creator_form_key_idx").on(t.createdBy, t.formKey),
     check("evaluations_name_not_blank", sql`length(trim(${t.name})) > 0`),
     check("evaluations_outcome_known", sql`${t.outcome} in ('contact', 'conversation', 'commitment', 'module')`),
     check("evaluations_module_outcome", sql`(${t.outcome} = 'module') = (${t.outcomeModule} is not null)`),

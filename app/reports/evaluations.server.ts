@@ -21,6 +21,8 @@ const OUTCOME_MEANING: Record<Exclude<EvaluationOutcome, "module">, { y: string;
   commitment: { y: "commitments", x: "conversations", words: "commitments ÷ conversations" },
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const isoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Give a date as YYYY-MM-DD.")
@@ -35,7 +37,7 @@ export const evaluationDraftSchema = z
       .max(NAME_MAX, `Keep the name under ${NAME_MAX} characters.`)
       .refine((s) => !hasControlCharacter(s, "name"), "The name holds characters we cannot store."),
     groups: z
-      .array(z.string().regex(/^[0-9a-f-]{36}$/i, "Pick groups from the list."))
+      .array(z.string().regex(UUID, "Pick groups from the list."))
       .min(1, "Pick at least one group.")
       .max(GROUPS_MAX, `Pick at most ${GROUPS_MAX} groups.`),
     outcome: z.enum(["contact", "conversation", "commitment", "module"], { message: "Pick an outcome from the list." }),
@@ -156,8 +158,23 @@ export async function previewEvaluation(viewer: Viewer, draft: EvaluationDraft):
   );
 }
 
-/** Registers the evaluation and its assignment in one transaction; returns its id. */
-export async function registerEvaluation(viewer: Viewer, draft: EvaluationDraft, seed = randomBytes(16).toString("hex")): Promise<Result<{ id: string }>> {
+export const FORM_KEY = /^[A-Za-z0-9_-]{16,64}$/;
+
+/**
+ * Registers the evaluation and its assignment in one transaction; returns its id. The
+ * form's one-time key makes a double submit return the evaluation the first one made
+ * (`repeated`), rather than a second draw to choose between.
+ */
+export async function registerEvaluation(
+  viewer: Viewer,
+  draft: EvaluationDraft,
+  formKey: string,
+  seed = randomBytes(16).toString("hex"),
+): Promise<Result<{ id: string; repeated: boolean }>> {
+  if (!FORM_KEY.test(formKey)) return refuse(400, "This form is out of date: reload the page.");
+  const earlier = async () => (await rows<{ id: string }>(sql`select id from evaluations where created_by = ${viewer.id} and form_key = ${formKey}`))[0];
+  const already = await earlier();
+  if (already) return accept({ id: already.id, repeated: true });
   const found = await strata(viewer, draft);
   if (!found.ok) return found;
   if (found.value.groups.every((g) => g.members.length < 2)) return refuse(400, "Those groups have fewer than two activists each: there is nobody to compare.", "groups");
@@ -172,15 +189,24 @@ export async function registerEvaluation(viewer: Viewer, draft: EvaluationDraft,
         periodEnd: draft.to,
         seed,
         createdBy: viewer.id,
+        formKey,
       })
+      .onConflictDoNothing()
       .returning({ id: evaluations.id });
-    const evaluationId = row!.id;
+    // A double submit that raced the check above: the first one's draw stands.
+    if (!row) return undefined;
+    const evaluationId = row.id;
     await tx.insert(evaluationGroups).values(found.value.groups.map((g) => ({ evaluationId, groupId: g.id })));
     const assigned = found.value.groups.flatMap((g) => splitStratum(seed, g.id, g.members).map((a) => ({ evaluationId, userId: a.userId, stratumGroupId: g.id, arm: a.arm })));
     for (let i = 0; i < assigned.length; i += 1000) await tx.insert(evaluationAssignments).values(assigned.slice(i, i + 1000));
     return evaluationId;
   });
-  return accept({ id });
+  if (id === undefined) {
+    const first = await earlier();
+    if (!first) return refuse(409, "This evaluation was being registered twice at once: reload the list.");
+    return accept({ id: first.id, repeated: true });
+  }
+  return accept({ id, repeated: false });
 }
 
 // ---------------------------------------------------------------- reading them back
@@ -239,7 +265,7 @@ const num = (v: unknown) => Number(v ?? 0);
 
 /** One evaluation with its result, or undefined when unknown or outside the viewer's reach. */
 export async function evaluationDetail(viewer: Viewer, id: string): Promise<EvaluationDetail | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!UUID.test(id)) return undefined;
   const scope = await scopeOf(viewer);
   const [evaluation] = await rows<EvaluationSummary>(sql`
     select ${summaryColumns} from evaluations e left join users u on u.id = e.created_by where e.id = ${id} and ${visible(scope)}`);
@@ -321,7 +347,7 @@ export interface TrainNowRow {
 
 /** The "train now" arm, to invite: only for an evaluation the viewer reaches. */
 export async function trainNowList(viewer: Viewer, id: string): Promise<TrainNowRow[] | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!UUID.test(id)) return undefined;
   const scope = await scopeOf(viewer);
   const [e] = await rows<{ id: string }>(sql`select e.id from evaluations e where e.id = ${id} and ${visible(scope)}`);
   if (!e) return undefined;

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
@@ -29,7 +30,7 @@ function sampleSize(query: URLSearchParams) {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context }, ROLES.runEvaluations);
   const choices = await evaluationChoices(user);
-  return { ...choices, today: todayUtc(), sampleSize: sampleSize(readQuery(request)) };
+  return { ...choices, today: todayUtc(), sampleSize: sampleSize(readQuery(request)), formKey: randomBytes(18).toString("base64url") };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -43,6 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     from: (text(form, "from") ?? "").slice(0, 20),
     to: (text(form, "to") ?? "").slice(0, 20),
     groups: groups.join(",").slice(0, 40 * (GROUPS_MAX + 1)),
+    formKey: (text(form, "formKey") ?? "").slice(0, 64),
   };
   const intent = text(form, "intent");
   if (intent !== "preview" && intent !== "register") return formFailure(400, { form: "Choose Preview or Register." }, values);
@@ -60,7 +62,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!preview.ok) return formFailure(preview.status, { [preview.field ?? "form"]: preview.message }, values);
     return { ok: true as const, values, preview: preview.value };
   }
-  const registered = await registerEvaluation(user, parsed.data);
+  const registered = await registerEvaluation(user, parsed.data, values.formKey);
   if (!registered.ok) return formFailure(registered.status, { [registered.field ?? "form"]: registered.message }, values);
   return redirect(`/reports/evaluations/${registered.value.id}?registered=1`);
 }
@@ -93,6 +95,7 @@ export default function NewEvaluation() {
       <Form method="post" className="card" aria-labelledby="design-heading">
         <h3 id="design-heading">The design</h3>
         <FormError message={errors.form} />
+        <input type="hidden" name="formKey" value={values?.formKey || page.formKey} />
         <div className={`field${errors.name ? " field--invalid" : ""}`}>
           <label htmlFor="evaluation-name">Name</label>
           <input

@@ -24,6 +24,7 @@ CREATE TABLE "evaluations" (
 	"created_by" text,
 	"registered_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"status" text DEFAULT 'registered' NOT NULL,
+	"form_key" text NOT NULL,
 	CONSTRAINT "evaluations_name_not_blank" CHECK (length(trim("evaluations"."name")) > 0),
 	CONSTRAINT "evaluations_outcome_known" CHECK ("evaluations"."outcome" in ('contact', 'conversation', 'commitment', 'module')),
 	CONSTRAINT "evaluations_module_outcome" CHECK (("evaluations"."outcome" = 'module') = ("evaluations"."outcome_module" is not null)),
@@ -39,7 +40,9 @@ ALTER TABLE "evaluation_groups" ADD CONSTRAINT "evaluation_groups_group_id_group
 ALTER TABLE "evaluations" ADD CONSTRAINT "evaluations_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "evaluation_assignments_user_idx" ON "evaluation_assignments" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "evaluation_groups_group_idx" ON "evaluation_groups" USING btree ("group_id");--> statement-breakpoint
-CREATE INDEX "evaluations_registered_idx" ON "evaluations" USING btree ("registered_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "evaluations_creator_form_key_idx" ON "evaluations" USING btree ("created_by","form_key");--> statement-breakpoint
+CREATE INDEX "evaluations_registered_idx" ON "evaluations" USING btree ("registered_at");
+--> statement-breakpoint
 -- Pre-registration (ADR 033): once an evaluation is registered its outcome, period, seed,
 -- groups and assignments cannot change. Only its status may move on, and created_by may
 -- become null when that account is deleted. Groups and assignments may be added only in
@@ -51,7 +54,7 @@ BEGIN
   IF NEW.id IS DISTINCT FROM OLD.id OR NEW.name IS DISTINCT FROM OLD.name OR NEW.outcome IS DISTINCT FROM OLD.outcome
      OR NEW.outcome_module IS DISTINCT FROM OLD.outcome_module OR NEW.period_start IS DISTINCT FROM OLD.period_start
      OR NEW.period_end IS DISTINCT FROM OLD.period_end OR NEW.seed IS DISTINCT FROM OLD.seed
-     OR NEW.registered_at IS DISTINCT FROM OLD.registered_at
+     OR NEW.registered_at IS DISTINCT FROM OLD.registered_at OR NEW.form_key IS DISTINCT FROM OLD.form_key
      OR (NEW.created_by IS DISTINCT FROM OLD.created_by AND NEW.created_by IS NOT NULL) THEN
     RAISE EXCEPTION 'evaluation % is registered: its design cannot change', OLD.id USING ERRCODE = 'check_violation';
   END IF;

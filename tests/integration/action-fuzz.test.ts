@@ -209,7 +209,7 @@ beforeAll(async () => {
   if (!staged.ok) throw new Error(JSON.stringify(staged.errors));
 
   // A registered evaluation of the group, so /reports/evaluations/:id gets past its 404.
-  const evaluation = await registerEvaluation(organiser, { name: "Fuzz evaluation", groups: [group.id], outcome: "conversation", from: todayUtc(), to: addDays(todayUtc(), 30) });
+  const evaluation = await registerEvaluation(organiser, { name: "Fuzz evaluation", groups: [group.id], outcome: "conversation", from: todayUtc(), to: addDays(todayUtc(), 30) }, "fuzz-evaluation-key-1");
   if (!evaluation.ok) throw new Error(evaluation.message);
 
   const activityIds = matchesOf(/(?:Quiz|Scenario|Poll|RolePlay|Reflect)\s+id="([^"]+)"/g);

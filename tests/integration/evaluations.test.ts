@@ -37,8 +37,10 @@ let cy: TestUser;
 let admin: TestUser;
 const activists = new Map<string, string[]>(); // group name → user ids
 
+let keys = 0;
 async function register(who: TestUser, fields: Record<string, string | string[]>) {
-  return run(newRoute.action, post("/reports/evaluations/new", { intent: "register", name: "Doorstep basics, spring", outcome: "conversation", from: FROM, to: TO, ...fields }, who.cookie));
+  const formKey = `evaluation-form-key-${++keys}`;
+  return run(newRoute.action, post("/reports/evaluations/new", { intent: "register", name: "Doorstep basics, spring", outcome: "conversation", from: FROM, to: TO, formKey, ...fields }, who.cookie));
 }
 
 beforeAll(async () => {
@@ -98,6 +100,15 @@ describe("registering an evaluation", () => {
     expect(splitStratum("seed-one", "g", [...people].reverse())).toEqual(one);
     expect(splitStratum("seed-two", "g", people)).not.toEqual(one);
     expect(one.filter((a) => a.arm === "now")).toHaveLength(10);
+  });
+
+  it("registers once when the same form is submitted twice", async () => {
+    const fields = { intent: "register", name: "Twice", groups: [B.id], outcome: "contact", from: FROM, to: TO, formKey: "double-submit-key-0001" };
+    const first = await run(newRoute.action, post("/reports/evaluations/new", fields, olu.cookie));
+    const second = await run(newRoute.action, post("/reports/evaluations/new", fields, olu.cookie));
+    expect(first.status).toBe(302);
+    expect(second.location).toBe(first.location);
+    expect(await q<{ n: number }>(sql`select count(*)::int as n from evaluations where name = 'Twice'`)).toEqual([{ n: 1 }]);
   });
 
   it("refuses a group the organiser does not organise, and writes nothing", async () => {
