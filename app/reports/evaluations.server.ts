@@ -211,9 +211,15 @@ export async function registerEvaluation(
 
 // ---------------------------------------------------------------- reading them back
 
-/** SQL: every group of evaluation `e` is one the viewer reaches (an admin: any). */
+/**
+ * SQL: every group of evaluation `e` is one the viewer reaches (an admin: any). One whose
+ * groups were all deleted belongs to nobody's groups, so only admins see it.
+ */
 const visible = (scope: ReportScope) =>
-  scope.all ? sql`true` : sql`not exists (select 1 from evaluation_groups eg where eg.evaluation_id = e.id and not ${groupInScope(scope, sql`eg.group_id`)})`;
+  scope.all
+    ? sql`true`
+    : sql`exists (select 1 from evaluation_groups eg where eg.evaluation_id = e.id)
+          and not exists (select 1 from evaluation_groups eg where eg.evaluation_id = e.id and not ${groupInScope(scope, sql`eg.group_id`)})`;
 
 export interface EvaluationSummary {
   id: string;

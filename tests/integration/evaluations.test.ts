@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { adjustFieldDaily } from "~/field/daily.server";
 import { splitStratum, todayUtc } from "~/reports/evaluations.server";
 import * as detailRoute from "~/routes/reports.evaluations.$id";
+import * as listRoute from "~/routes/reports.evaluations._index";
 import * as trainNowRoute from "~/routes/reports.evaluations.$id.train-now";
 import * as newRoute from "~/routes/reports.evaluations.new";
 import { db, rowsOf } from "../../db/client.server";
@@ -164,6 +165,10 @@ describe("once registered", () => {
     expect((await run(detailRoute.loader, get(`/reports/evaluations/${id}`, admin.cookie), { id })).status).toBe(200);
     expect((await run(detailRoute.loader, get(`/reports/evaluations/${id}`, cy.cookie), { id })).status).toBe(404);
     expect((await run(trainNowRoute.loader, get(`/reports/evaluations/${id}/train-now`, cy.cookie), { id })).status).toBe(404);
+    const listed = async (who: TestUser) => ((await run(listRoute.loader, get("/reports/evaluations", who.cookie))).body as { evaluations: { id: string }[] }).evaluations.map((e) => e.id);
+    expect(await listed(olu)).toContain(id);
+    expect(await listed(admin)).toContain(id);
+    expect(await listed(cy)).not.toContain(id);
   });
 
   it("exports exactly the train-now arm", async () => {
