@@ -1056,3 +1056,81 @@ export const electionResults = pgTable(
 );
 
 export type ElectionResult = typeof electionResults.$inferSelect;
+
+// ---------------------------------------------------------------- randomised evaluations (issue 17)
+
+export const evaluationOutcomes = ["contact", "conversation", "commitment", "module"] as const;
+export type EvaluationOutcome = (typeof evaluationOutcomes)[number];
+export const evaluationArms = ["now", "later"] as const;
+export type EvaluationArm = (typeof evaluationArms)[number];
+
+// A pre-registered "train now / train later" evaluation (ADR 033). A row exists only once
+// registered: the preview is never stored. Outcome, period, seed and the people assigned
+// are fixed by triggers in migration 0022, not only by the absence of an update path.
+export const evaluations = pgTable(
+  "evaluations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    outcome: text("outcome").$type<EvaluationOutcome>().notNull(),
+    /** The module whose completion is the outcome, when outcome is "module". */
+    outcomeModule: text("outcome_module"),
+    periodStart: date("period_start", { mode: "string" }).notNull(),
+    periodEnd: date("period_end", { mode: "string" }).notNull(),
+    /** The shuffle's seed: the assignment can be re-derived from it and the member lists. */
+    seed: text("seed").notNull(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    registeredAt: timestamp("registered_at", { withTimezone: true }).notNull().defaultNow(),
+    status: text("status").notNull().default("registered"),
+    // The new-evaluation form's one-time key: a double submit registers one evaluation, not
+    // two draws to choose between.
+    formKey: text("form_key").notNull(),
+  },
+  (t) => [
+    uniqueIndex("evaluations_creator_form_key_idx").on(t.createdBy, t.formKey),
+    check("evaluations_name_not_blank", sql`length(trim(${t.name})) > 0`),
+    check("evaluations_outcome_known", sql`${t.outcome} in ('contact', 'conversation', 'commitment', 'module')`),
+    check("evaluations_module_outcome", sql`(${t.outcome} = 'module') = (${t.outcomeModule} is not null)`),
+    check("evaluations_period_order", sql`${t.periodEnd} >= ${t.periodStart}`),
+    check("evaluations_status_known", sql`${t.status} in ('registered', 'stopped')`),
+    index("evaluations_registered_idx").on(t.registeredAt),
+  ],
+);
+
+export const evaluationGroups = pgTable(
+  "evaluation_groups",
+  {
+    evaluationId: uuid("evaluation_id")
+      .notNull()
+      .references(() => evaluations.id, { onDelete: "cascade" }),
+    groupId: uuid("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.evaluationId, t.groupId] }), index("evaluation_groups_group_idx").on(t.groupId)],
+);
+
+// Who was assigned where when the evaluation was registered. A person in two chosen
+// groups has one stratum: the first of them in group-id order.
+export const evaluationAssignments = pgTable(
+  "evaluation_assignments",
+  {
+    evaluationId: uuid("evaluation_id")
+      .notNull()
+      .references(() => evaluations.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    stratumGroupId: uuid("stratum_group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    arm: text("arm").$type<EvaluationArm>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.evaluationId, t.userId] }),
+    index("evaluation_assignments_user_idx").on(t.userId),
+    check("evaluation_assignments_arm_known", sql`${t.arm} in ('now', 'later')`),
+  ],
+);
+
+export type Evaluation = typeof evaluations.$inferSelect;

@@ -8,11 +8,16 @@ import { may, ROLES } from "~/auth/policy";
 // ROLES.seeReports itself and still answers a trainer 403 (docs/reports.md, Who sees what).
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context }, ROLES.seeSessionReports);
-  return { organiserReports: may.seeReports(user.role), impactReport: may.seeImpact(user.role), electionResults: may.runEvaluations(user.role) };
+  return {
+    organiserReports: may.seeReports(user.role),
+    impactReport: may.seeImpact(user.role),
+    electionResults: may.runEvaluations(user.role),
+    evaluations: may.runEvaluations(user.role),
+  };
 }
 
 export default function ReportsLayout() {
-  const { organiserReports, impactReport, electionResults } = useLoaderData<typeof loader>();
+  const { organiserReports, impactReport, electionResults, evaluations } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Reports</h1>
@@ -26,6 +31,7 @@ export default function ReportsLayout() {
             <NavLink to="/reports/nudges">Nudges</NavLink>
             {impactReport ? <NavLink to="/reports/impact">Impact</NavLink> : null}
             {electionResults ? <NavLink to="/reports/elections">Elections</NavLink> : null}
+            {evaluations ? <NavLink to="/reports/evaluations">Evaluations</NavLink> : null}
           </>
         ) : null}
         <NavLink to="/reports/sessions">Live sessions</NavLink>

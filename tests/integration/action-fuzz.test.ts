@@ -26,6 +26,7 @@ import { importElectionResults } from "~/reports/elections.server";
 import { stopLive } from "~/live/hub.server";
 import { joinWithCode } from "~/live/joining.server";
 import { createLiveSession } from "~/live/lifecycle.server";
+import { registerEvaluation, todayUtc } from "~/reports/evaluations.server";
 import { db } from "../../db/client.server";
 import { FIXTURE_MODULES } from "../setup/content";
 import { LIVE_MODULES_DIR } from "../fixtures/live-modules/setup";
@@ -214,6 +215,10 @@ beforeAll(async () => {
   const election = await importElectionResults(organiser, results);
   if (!election.ok) throw new Error(JSON.stringify(election.errors));
 
+  // A registered evaluation of the group, so /reports/evaluations/:id gets past its 404.
+  const evaluation = await registerEvaluation(organiser, { name: "Fuzz evaluation", groups: [group.id], outcome: "conversation", from: todayUtc(), to: addDays(todayUtc(), 30) }, "fuzz-evaluation-key-1");
+  if (!evaluation.ok) throw new Error(evaluation.message);
+
   const activityIds = matchesOf(/(?:Quiz|Scenario|Poll|RolePlay|Reflect)\s+id="([^"]+)"/g);
   for (const dir of readdirSync(contentDir)) {
     const text = readFileSync(path.join(contentDir, dir, "index.mdx"), "utf8");
@@ -226,7 +231,7 @@ beforeAll(async () => {
       code: [live.value.code, "ZZZZZZ"],
       slug: ["doorstep-basics", "live-demo", "no-such-module"],
       step: ["check", "intro", "no-such-step"],
-      id: [activist.id, live.value.id, group.id, shift.value.id, debrief.value.id, staged.id, "no-such-id", ...mailRows.map((m) => m.id)],
+      id: [activist.id, live.value.id, group.id, shift.value.id, debrief.value.id, staged.id, evaluation.value.id, "no-such-id", ...mailRows.map((m) => m.id)],
       token: [invite.token, "no-such-token", ...emailLinkTokens],
       table: ["weeks", "matrix", "activist-modules", "session-attendance", "modules", "impact-rates", "impact-canvasser", "impact-objections", "election-results", "no-such-table"],
       file: ["x.js", "no-such.js"],
@@ -246,6 +251,11 @@ beforeAll(async () => {
         "2",
         "yes",
         "present",
+        "preview",
+        "register",
+        "conversation",
+        "module",
+        todayInMovement(),
         "activist",
         "admin",
         "branch",

@@ -28,7 +28,7 @@ const INVITE: Who[] = ["organiser", "admin"]; // organisers invite activists to 
 const PLAN_SHIFTS: Who[] = ["trainer", "organiser", "admin"]; // their own groups; admins any (field.test.ts)
 const NUDGE: Who[] = ["organiser", "admin"]; // email the people a report filter shows (their groups; admins all)
 const IMPACT: Who[] = ["organiser", "admin"]; // import canvass results, read the impact report
-const EVALUATE: Who[] = ["organiser", "admin"]; // import election results, read the swing against the region
+const EVALUATE: Who[] = ["organiser", "admin"]; // election results and randomised evaluations (their groups; admins all)
 
 const UNKNOWN_CODE = "ZZZZZZ"; // a well-formed join code no session has
 
@@ -123,6 +123,11 @@ const ROUTES: RouteCase[] = [
   { file: "reports.impact.activists.$id", path: "/reports/impact/activists/:id", params: () => ({ id: "no-such-person" }), allowed: REPORTS, allowedStatus: 404 },
   { file: "reports.export.$table", path: "/reports/export/:table", params: () => ({ table: "impact-rates" }), allowed: REPORTS },
   { file: "reports.sessions._index", path: "/reports/sessions", allowed: SESSION_REPORTS },
+  // Randomised evaluations (issue 17 part 4): scoping and immutability in evaluations.test.ts.
+  { file: "reports.evaluations._index", path: "/reports/evaluations", allowed: EVALUATE },
+  { file: "reports.evaluations.new", path: "/reports/evaluations/new", allowed: EVALUATE },
+  { file: "reports.evaluations.$id", path: "/reports/evaluations/:id", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed: EVALUATE, allowedStatus: 404 },
+  { file: "reports.evaluations.$id.train-now", path: "/reports/evaluations/:id/train-now", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed: EVALUATE, allowedStatus: 404 },
   // Canvass imports (issue 17): organisers their own imports, admins all; scoping in canvass-import.test.ts.
   { file: "reports.imports._index", path: "/reports/imports", allowed: IMPACT },
   { file: "reports.imports.new", path: "/reports/imports/new", allowed: IMPACT },
@@ -189,6 +194,8 @@ const ACTIONS: ActionCase[] = [
   { file: "live.$code.remote", path: "/live/:code/remote", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "next" }, allowed: RUN_LIVE },
   // No intent: the organiser gets the route's own 400, and nothing is sent.
   { file: "reports.nudges.new", path: "/reports/nudges/new", allowed: NUDGE },
+  // No intent: the route's own 400, and nothing is registered.
+  { file: "reports.evaluations.new", path: "/reports/evaluations/new", allowed: EVALUATE },
   { file: "admin.groups", path: "/admin/groups", allowed: ADMIN },
   // No intent: the admin gets the route's own 400, and nothing about the group changes.
   { file: "admin.groups_.$id", path: "/admin/groups/:id", params: () => ({ id: groupId }), allowed: ADMIN },

@@ -1,0 +1,364 @@
+import { createHash, randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "../../db/client.server";
+import { evaluationAssignments, evaluationGroups, evaluations, type EvaluationArm, type EvaluationOutcome } from "../../db/schema";
+import { hasControlCharacter } from "../lib/request.server";
+import { accept, refuse, type Result } from "../lib/result";
+import { clusteredWilson, comparisonNote, rateDifference, wilson, type Rate, type RateDifference } from "../stats/intervals";
+import { ARM_LABEL, GROUPS_MAX, NAME_MAX, OUTCOME_LABEL, PERIOD_MAX_DAYS } from "./evaluation-labels";
+import { coreModuleCount, coreModules, groupInScope, publishedModules, rows, scopeGroups, scopeOf, type ReportModule, type ReportScope, type ScopeGroup, type Viewer } from "./scope.server";
+
+// Randomised "train now / train later" evaluations (issue 17 part 4, ADR 033,
+// docs/evaluation.md). An organiser picks groups they organise, an outcome and a period;
+// registering splits the groups' activists at random, group by group, and fixes all of it
+// (migration 0022's triggers refuse later changes). The result compares the arms as
+// assigned (intention to treat) with the intervals of app/stats/intervals.ts.
+
+const OUTCOME_MEANING: Record<Exclude<EvaluationOutcome, "module">, { y: string; x: string; words: string }> = {
+  contact: { y: "contacts", x: "attempts", words: "contacts ÷ doors and calls" },
+  conversation: { y: "conversations", x: "contacts", words: "conversations ÷ contacts" },
+  commitment: { y: "commitments", x: "conversations", words: "commitments ÷ conversations" },
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Give a date as YYYY-MM-DD.")
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "That is not a date in the calendar.");
+
+export const evaluationDraftSchema = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, "Give the evaluation a name.")
+      .max(NAME_MAX, `Keep the name under ${NAME_MAX} characters.`)
+      .refine((s) => !hasControlCharacter(s, "name"), "The name holds characters we cannot store."),
+    groups: z
+      .array(z.string().regex(UUID, "Pick groups from the list."))
+      .min(1, "Pick at least one group.")
+      .max(GROUPS_MAX, `Pick at most ${GROUPS_MAX} groups.`),
+    outcome: z.enum(["contact", "conversation", "commitment", "module"], { message: "Pick an outcome from the list." }),
+    module: z.string().max(200).optional(),
+    from: isoDay,
+    to: isoDay,
+  })
+  .superRefine((d, ctx) => {
+    if (d.outcome === "module" && !d.module) ctx.addIssue({ code: "custom", path: ["module"], message: "Pick the module whose completion is the outcome." });
+    if (d.from && d.to && d.to < d.from) ctx.addIssue({ code: "custom", path: ["to"], message: "The period must end on or after its first day." });
+    const days = (Date.parse(`${d.to}T00:00:00Z`) - Date.parse(`${d.from}T00:00:00Z`)) / 86_400_000;
+    if (days >= PERIOD_MAX_DAYS) ctx.addIssue({ code: "custom", path: ["to"], message: `Keep the period under ${PERIOD_MAX_DAYS} days.` });
+  });
+export type EvaluationDraft = z.infer<typeof evaluationDraftSchema>;
+
+// ---------------------------------------------------------------- the random split
+
+/**
+ * A stream of uniform integers from a seed and a label (here the group id): SHA-256 of
+ * seed, label and a counter, four bytes at a time, with rejection so every value is
+ * equally likely. Deterministic, so anyone with the seed and the member lists can re-derive
+ * the assignment (docs/evaluation.md).
+ */
+export function seededInts(seed: string, label: string): (below: number) => number {
+  let block = Buffer.alloc(0);
+  let at = 0;
+  let counter = 0;
+  const next32 = () => {
+    if (at + 4 > block.length) {
+      block = createHash("sha256").update(`${seed}:${label}:${counter++}`).digest();
+      at = 0;
+    }
+    const v = block.readUInt32BE(at);
+    at += 4;
+    return v;
+  };
+  return (below) => {
+    const limit = Math.floor(0x1_0000_0000 / below) * below;
+    for (;;) {
+      const v = next32();
+      if (v < limit) return v % below;
+    }
+  };
+}
+
+/**
+ * One stratum's split: its people in id order, shuffled (Fisher–Yates) by the stream for
+ * this seed and group; the first half train now, the second half later, and with an odd
+ * number the one in the middle goes to an arm drawn from the same stream.
+ */
+export function splitStratum(seed: string, groupId: string, userIds: readonly string[]): { userId: string; arm: EvaluationArm }[] {
+  const draw = seededInts(seed, groupId);
+  const people = [...userIds].sort();
+  for (let i = people.length - 1; i > 0; i--) {
+    const j = draw(i + 1);
+    [people[i], people[j]] = [people[j]!, people[i]!];
+  }
+  const half = Math.floor(people.length / 2);
+  const oddArm: EvaluationArm = draw(2) === 0 ? "now" : "later";
+  return people.map((userId, i) => ({ userId, arm: i < half ? "now" : i >= people.length - half ? "later" : oddArm }));
+}
+
+// ---------------------------------------------------------------- choices, preview, register
+
+export interface EvaluationChoices {
+  groups: { total: number; groups: ScopeGroup[] };
+  modules: ReportModule[];
+}
+
+export async function evaluationChoices(viewer: Viewer): Promise<EvaluationChoices> {
+  const [groups, modules] = await Promise.all([scopeOf(viewer).then((s) => scopeGroups(s)), publishedModules()]);
+  return { groups, modules };
+}
+
+export interface StratumPreview {
+  groupId: string;
+  groupName: string;
+  people: number;
+  now: number;
+  later: number;
+}
+
+/** Today as the server's UTC calendar day: the earliest a period may start. */
+export const todayUtc = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Each chosen group's activists, one stratum per person (the first chosen group in id
+ * order they belong to). Refuses a group outside the viewer's reach, a module that is not
+ * published, or a period that has already begun.
+ */
+async function strata(viewer: Viewer, draft: EvaluationDraft): Promise<Result<{ scope: ReportScope; groups: { id: string; name: string; members: string[] }[] }>> {
+  const scope = await scopeOf(viewer);
+  const ids = [...new Set(draft.groups.map((g) => g.toLowerCase()))].sort();
+  const found = await rows<{ id: string; name: string }>(sql`
+    select g.id, g.name from groups g where g.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and ${groupInScope(scope, sql`g.id`)}`);
+  if (found.length !== ids.length) return refuse(403, "One of those groups is not a group you organise. Pick groups from the list.", "groups");
+  if (draft.outcome === "module") {
+    const modules = await publishedModules();
+    if (!modules.some((m) => m.slug === draft.module)) return refuse(400, "That module is not published. Pick one from the list.", "module");
+  }
+  if (draft.from < todayUtc()) return refuse(400, "The period has to start today or later: an evaluation is registered before it begins.", "from");
+  const members = await rows<{ userId: string; groupId: string }>(sql`
+    select m.user_id as "userId", min(m.group_id::text) as "groupId"
+    from memberships m join users u on u.id = m.user_id
+    where m.group_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and u.role = 'activist'
+    group by m.user_id`);
+  const byGroup = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const m of members) byGroup.get(m.groupId)?.push(m.userId);
+  const names = new Map(found.map((g) => [g.id, g.name]));
+  return accept({ scope, groups: ids.map((id) => ({ id, name: names.get(id) ?? id, members: byGroup.get(id) ?? [] })) });
+}
+
+export async function previewEvaluation(viewer: Viewer, draft: EvaluationDraft): Promise<Result<StratumPreview[]>> {
+  const found = await strata(viewer, draft);
+  if (!found.ok) return found;
+  return accept(
+    found.value.groups.map((g) => ({ groupId: g.id, groupName: g.name, people: g.members.length, now: Math.floor(g.members.length / 2), later: Math.floor(g.members.length / 2) })),
+  );
+}
+
+export const FORM_KEY = /^[A-Za-z0-9_-]{16,64}$/;
+
+/**
+ * Registers the evaluation and its assignment in one transaction; returns its id. The
+ * form's one-time key makes a double submit return the evaluation the first one made
+ * (`repeated`), rather than a second draw to choose between.
+ */
+export async function registerEvaluation(
+  viewer: Viewer,
+  draft: EvaluationDraft,
+  formKey: string,
+  seed = randomBytes(16).toString("hex"),
+): Promise<Result<{ id: string; repeated: boolean }>> {
+  if (!FORM_KEY.test(formKey)) return refuse(400, "This form is out of date: reload the page.");
+  const earlier = async () => (await rows<{ id: string }>(sql`select id from evaluations where created_by = ${viewer.id} and form_key = ${formKey}`))[0];
+  const already = await earlier();
+  if (already) return accept({ id: already.id, repeated: true });
+  const found = await strata(viewer, draft);
+  if (!found.ok) return found;
+  if (found.value.groups.every((g) => g.members.length < 2)) return refuse(400, "Those groups have fewer than two activists each: there is nobody to compare.", "groups");
+  const id = await db().transaction(async (tx) => {
+    const [row] = await tx
+      .insert(evaluations)
+      .values({
+        name: draft.name,
+        outcome: draft.outcome,
+        outcomeModule: draft.outcome === "module" ? (draft.module ?? null) : null,
+        periodStart: draft.from,
+        periodEnd: draft.to,
+        seed,
+        createdBy: viewer.id,
+        formKey,
+      })
+      .onConflictDoNothing()
+      .returning({ id: evaluations.id });
+    // A double submit that raced the check above: the first one's draw stands.
+    if (!row) return undefined;
+    const evaluationId = row.id;
+    await tx.insert(evaluationGroups).values(found.value.groups.map((g) => ({ evaluationId, groupId: g.id })));
+    const assigned = found.value.groups.flatMap((g) => splitStratum(seed, g.id, g.members).map((a) => ({ evaluationId, userId: a.userId, stratumGroupId: g.id, arm: a.arm })));
+    for (let i = 0; i < assigned.length; i += 1000) await tx.insert(evaluationAssignments).values(assigned.slice(i, i + 1000));
+    return evaluationId;
+  });
+  if (id === undefined) {
+    const first = await earlier();
+    if (!first) return refuse(409, "This evaluation was being registered twice at once: reload the list.");
+    return accept({ id: first.id, repeated: true });
+  }
+  return accept({ id, repeated: false });
+}
+
+// ---------------------------------------------------------------- reading them back
+
+/**
+ * SQL: every group of evaluation `e` is one the viewer reaches (an admin: any). One whose
+ * groups were all deleted belongs to nobody's groups, so only admins see it.
+ */
+const visible = (scope: ReportScope) =>
+  scope.all
+    ? sql`true`
+    : sql`exists (select 1 from evaluation_groups eg where eg.evaluation_id = e.id)
+          and not exists (select 1 from evaluation_groups eg where eg.evaluation_id = e.id and not ${groupInScope(scope, sql`eg.group_id`)})`;
+
+export interface EvaluationSummary {
+  id: string;
+  name: string;
+  outcome: EvaluationOutcome;
+  outcomeModule: string | null;
+  periodStart: string;
+  periodEnd: string;
+  registeredAt: string;
+  status: string;
+  seed: string;
+  createdByName: string | null;
+  people: number;
+}
+
+const summaryColumns = sql`e.id, e.name, e.outcome, e.outcome_module as "outcomeModule", to_char(e.period_start, 'YYYY-MM-DD') as "periodStart",
+  to_char(e.period_end, 'YYYY-MM-DD') as "periodEnd", to_char(e.registered_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "registeredAt",
+  e.status, e.seed, u.name as "createdByName", (select count(*)::int from evaluation_assignments a where a.evaluation_id = e.id) as people`;
+
+export async function evaluationList(viewer: Viewer): Promise<EvaluationSummary[]> {
+  const scope = await scopeOf(viewer);
+  const found = await rows<EvaluationSummary>(sql`
+    select ${summaryColumns} from evaluations e left join users u on u.id = e.created_by
+    where ${visible(scope)} order by e.registered_at desc, e.id limit 200`);
+  return found.map((r) => ({ ...r, people: Number(r.people) }));
+}
+
+export interface ArmResult {
+  arm: EvaluationArm;
+  label: string;
+  people: number;
+  /** People in this arm who had completed every published module by the period's end. */
+  trained: number;
+  rate: Rate;
+}
+
+export interface EvaluationDetail {
+  evaluation: EvaluationSummary;
+  moduleTitle: string | null;
+  strata: StratumPreview[];
+  arms: [ArmResult, ArmResult];
+  /** train now − train later */
+  difference: RateDifference;
+  note: string;
+  periodOver: boolean;
+}
+
+const num = (v: unknown) => Number(v ?? 0);
+
+/** One evaluation with its result, or undefined when unknown or outside the viewer's reach. */
+export async function evaluationDetail(viewer: Viewer, id: string): Promise<EvaluationDetail | undefined> {
+  if (!UUID.test(id)) return undefined;
+  const scope = await scopeOf(viewer);
+  const [evaluation] = await rows<EvaluationSummary>(sql`
+    select ${summaryColumns} from evaluations e left join users u on u.id = e.created_by where e.id = ${id} and ${visible(scope)}`);
+  if (!evaluation) return undefined;
+  evaluation.people = num(evaluation.people);
+  const [strataRows, armRows, modules] = await Promise.all([
+    rows<{ groupId: string; groupName: string; now: number; later: number }>(sql`
+      select g.id as "groupId", g.name as "groupName",
+             count(a.user_id) filter (where a.arm = 'now')::int as now, count(a.user_id) filter (where a.arm = 'later')::int as later
+      from evaluation_groups eg join groups g on g.id = eg.group_id
+      left join evaluation_assignments a on a.evaluation_id = eg.evaluation_id and a.stratum_group_id = eg.group_id
+      where eg.evaluation_id = ${id} group by g.id, g.name order by g.name, g.id`),
+    armFigures(evaluation),
+    evaluation.outcome === "module" ? publishedModules() : Promise.resolve([]),
+  ]);
+  const arm = (which: EvaluationArm): ArmResult => {
+    const r = armRows.find((x) => x.arm === which);
+    const rate =
+      evaluation.outcome === "module"
+        ? wilson(num(r?.completed), num(r?.people))
+        : clusteredWilson({ successes: num(r?.y), trials: num(r?.x), clusters: num(r?.clusters), sumTrialsSquared: num(r?.xx), sumProducts: num(r?.xy), sumSuccessesSquared: num(r?.yy) });
+    return { arm: which, label: ARM_LABEL[which], people: num(r?.people), trained: num(r?.trained), rate };
+  };
+  const arms: [ArmResult, ArmResult] = [arm("now"), arm("later")];
+  const moduleTitle = evaluation.outcomeModule ? (modules.find((m) => m.slug === evaluation.outcomeModule)?.title ?? evaluation.outcomeModule) : null;
+  const outcomeWords =
+    evaluation.outcome === "module"
+      ? `the share who completed “${moduleTitle}” between ${evaluation.periodStart} and ${evaluation.periodEnd}`
+      : `the ${OUTCOME_LABEL[evaluation.outcome].toLowerCase()} (${OUTCOME_MEANING[evaluation.outcome].words}) in the evaluation's groups, ${evaluation.periodStart} to ${evaluation.periodEnd}`;
+  return {
+    evaluation,
+    moduleTitle,
+    strata: strataRows.map((s) => ({ ...s, now: num(s.now), later: num(s.later), people: num(s.now) + num(s.later) })),
+    arms,
+    difference: rateDifference(arms[0].rate, arms[1].rate),
+    note: comparisonNote({ compares: `${outcomeWords}, of people assigned to train now with people assigned to train later`, people: [arms[0].people, arms[1].people], randomised: true }),
+    periodOver: evaluation.periodEnd < todayUtc(),
+  };
+}
+
+type ArmRow = { arm: EvaluationArm; people: number; trained: number; completed: number; clusters: number; x: number; y: number; xx: number; xy: number; yy: number };
+
+/**
+ * Per arm, as assigned: people, how many trained by the period's end (compliance), and the
+ * outcome's sums. Door rates count field work in the evaluation's groups during the period;
+ * the sums of squares and products are what clusteredWilson needs (each person's doors are
+ * a cluster, ADR 028).
+ */
+function armFigures(e: EvaluationSummary): Promise<ArmRow[]> {
+  const meaning = e.outcome === "module" ? { y: "commitments", x: "conversations" } : OUTCOME_MEANING[e.outcome];
+  const y = sql.raw(`fd.${meaning.y}`);
+  const x = sql.raw(`fd.${meaning.x}`);
+  return rows<ArmRow>(sql`
+    with a as (select user_id, arm from evaluation_assignments where evaluation_id = ${e.id}),
+    per as (
+      select a.user_id, a.arm,
+             coalesce((select sum(${x})::float8 from field_daily fd
+                       where fd.user_id = a.user_id and fd.day between ${e.periodStart}::date and ${e.periodEnd}::date
+                         and fd.group_id in (select group_id from evaluation_groups where evaluation_id = ${e.id})), 0) as x,
+             coalesce((select sum(${y})::float8 from field_daily fd
+                       where fd.user_id = a.user_id and fd.day between ${e.periodStart}::date and ${e.periodEnd}::date
+                         and fd.group_id in (select group_id from evaluation_groups where evaluation_id = ${e.id})), 0) as y,
+             exists (select 1 from module_completions c where c.user_id = a.user_id and c.module_slug = ${e.outcomeModule ?? ""}
+                       and (c.completed_at at time zone 'UTC')::date between ${e.periodStart}::date and ${e.periodEnd}::date) as completed,
+             (select count(*) from module_completions c where c.user_id = a.user_id and c.module_slug in ${coreModules}
+                       and (c.completed_at at time zone 'UTC')::date <= ${e.periodEnd}::date) = ${coreModuleCount} and ${coreModuleCount} > 0 as trained
+      from a
+    )
+    select arm, count(*)::int as people, count(*) filter (where trained)::int as trained, count(*) filter (where completed)::int as completed,
+           count(*) filter (where x > 0)::int as clusters, sum(x) as x, sum(y) as y, sum(x * x) as xx, sum(x * y) as xy, sum(y * y) as yy
+    from per group by arm`);
+}
+
+export interface TrainNowRow {
+  name: string;
+  email: string;
+  group: string;
+}
+
+/** The "train now" arm, to invite: only for an evaluation the viewer reaches. */
+export async function trainNowList(viewer: Viewer, id: string): Promise<TrainNowRow[] | undefined> {
+  if (!UUID.test(id)) return undefined;
+  const scope = await scopeOf(viewer);
+  const [e] = await rows<{ id: string }>(sql`select e.id from evaluations e where e.id = ${id} and ${visible(scope)}`);
+  if (!e) return undefined;
+  return rows<TrainNowRow>(sql`
+    select u.name, u.email, g.name as "group"
+    from evaluation_assignments a join users u on u.id = a.user_id join groups g on g.id = a.stratum_group_id
+    where a.evaluation_id = ${id} and a.arm = 'now' order by g.name, u.name, u.id`);
+}

@@ -1,0 +1,49 @@
+import { DEMO, checkA11y, expect, expectNoHorizontalScroll, signIn, test, uniqueName } from "./fixtures";
+
+// Issue 17 part 4: an organiser sets up a randomised "train now / train later" evaluation
+// on a phone, previews the split, registers it and sees the timestamp and the arms. The
+// demo movement gives the organiser Riverside Branch and its activists.
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+const addDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+test("an organiser sets up an evaluation, registers it and sees the timestamp and the arms", async ({ page }) => {
+  await signIn(page, DEMO.organiser.email, DEMO.organiser.password);
+  await page.goto("/reports/evaluations");
+  await expect(page.getByRole("heading", { level: 2, name: "Randomised evaluations" })).toBeVisible();
+  await checkA11y(page, "evaluations list");
+  await page.getByRole("link", { name: "New evaluation" }).click();
+  await expect(page).toHaveURL(/\/reports\/evaluations\/new$/);
+  await expect(page.getByTestId("sample-size")).toContainText("people in each arm");
+
+  const name = uniqueName("Spring doors");
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("checkbox", { name: /Riverside/ }).first().check();
+  await page.getByRole("radio", { name: "Conversation rate" }).check();
+  await page.getByLabel("Period starts").fill(addDays(1));
+  await page.getByLabel("Period ends").fill(addDays(42));
+  await page.getByRole("button", { name: "Preview the split" }).click();
+  const preview = page.getByTestId("evaluation-preview");
+  await expect(preview).toContainText("Riverside");
+  await checkA11y(page, "new evaluation with preview");
+  await expectNoHorizontalScroll(page, "new evaluation with preview");
+
+  // Register by keyboard.
+  const register = page.getByRole("button", { name: "Register" });
+  await register.focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/reports\/evaluations\/[0-9a-f-]{36}\?registered=1/);
+  await expect(page.getByRole("status")).toContainText("Registered at");
+  await expect(page.getByTestId("registered-at")).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
+  const arms = page.getByTestId("evaluation-arms");
+  await expect(arms.getByRole("rowheader", { name: /Riverside/ }).first()).toBeVisible();
+  await expect(page.getByTestId("evaluation-note")).toContainText("Randomised:");
+  await expect(page.getByText("intention to treat")).toBeVisible();
+  await expect(page.getByRole("link", { name: /train now.*CSV/i })).toBeVisible();
+  await checkA11y(page, "registered evaluation");
+  await expectNoHorizontalScroll(page, "registered evaluation");
+
+  await page.goto("/reports/evaluations");
+  await expect(page.getByRole("link", { name })).toBeVisible();
+});
