@@ -21,7 +21,10 @@ export function escapeIcsText(value: string): string {
     .replace(/;/g, "\\;")
     .replace(/,/g, "\\,")
     .replace(/\r\n|\r|\n/g, "\\n")
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
+    // Other control characters are not allowed in TEXT at all: dropped.
+    .split("")
+    .filter((c) => c === "\t" || (c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f))
+    .join("");
 }
 
 /** 20261205T180000Z */
