@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db, rowsOf, type Executor } from "../../db/client.server";
 import { groups, memberships, modules, scheduledSessions, sessionRsvps, users, type ScheduledSession } from "../../db/schema";
@@ -355,7 +355,7 @@ export async function listUpcoming(actor: LiveActor, scope: "mine" | "reach", no
     .where(
       and(
         isNull(scheduledSessions.cancelledAt),
-        gt(sql`${scheduledSessions.startsAt} + make_interval(mins => ${scheduledSessions.minutes})`, now),
+        sql`${scheduledSessions.startsAt} + make_interval(mins => ${scheduledSessions.minutes}) > ${now.toISOString()}::timestamptz`,
         scope === "reach" && may.runAnyLiveSession(actor.role) ? undefined : mine,
       ),
     )
