@@ -1,0 +1,57 @@
+import { DEMO, checkA11y, expect, expectNoHorizontalScroll, signIn, signOut, test } from "./fixtures";
+
+// Issue 18 part 4 on a phone: the trainer schedules a session for Riverside Branch (the
+// demo trainer and activist are both in it), the activist says they're coming, the
+// trainer sees the sign-up. No JavaScript is needed for any of the forms.
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+const ahead = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+test("a trainer schedules a session, a member replies I'm coming, the trainer sees the sign-up", async ({ page }) => {
+  await signIn(page, DEMO.trainer.email, DEMO.trainer.password);
+  await page.goto("/live");
+  await page.getByRole("link", { name: "Schedule one ahead" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Schedule a live session" })).toBeVisible();
+  await checkA11y(page, "schedule form");
+  await expectNoHorizontalScroll(page, "schedule form");
+
+  const moduleSelect = page.getByLabel("Module", { exact: true });
+  await moduleSelect.selectOption((await moduleSelect.locator("option").nth(1).getAttribute("value"))!);
+  const groupSelect = page.getByLabel("Group", { exact: true });
+  await groupSelect.selectOption({ label: "Riverside Branch" });
+  // In the past: refused beside the date, nothing scheduled.
+  await page.getByLabel("Date", { exact: true }).fill("2020-01-01");
+  await page.getByLabel("Start time (UK time)").fill("18:30");
+  await page.getByLabel("Place", { exact: true }).fill("Room 2, The Library");
+  await page.getByRole("button", { name: "Schedule and invite the group" }).click();
+  await expect(page.locator(".field--invalid").filter({ hasText: "Choose a time in the future." })).toBeVisible();
+  await checkA11y(page, "schedule form (refused)");
+
+  await page.getByLabel("Date", { exact: true }).fill(ahead(21));
+  await page.getByRole("button", { name: "Schedule and invite the group" }).click();
+  await expect(page).toHaveURL(/\/live\/scheduled\/[0-9a-f-]{36}$/);
+  const sessionUrl = new URL(page.url()).pathname;
+  await expect(page.getByRole("heading", { level: 2, name: "Replies" })).toBeVisible();
+  await expect(page.getByText(/0 coming, 0 can't make it/)).toBeVisible();
+  await checkA11y(page, "scheduled session (trainer)");
+  await signOut(page);
+
+  await signIn(page, DEMO.activist.email, DEMO.activist.password);
+  await page.goto("/");
+  await page.locator(`a[href="${sessionUrl}"]`).first().click();
+  await expect(page).toHaveURL(new RegExp(`${sessionUrl}$`));
+  await expect(page.getByText("You haven't replied yet.")).toBeVisible();
+  await expect(page.getByRole("link", { name: /Add to your calendar/ })).toHaveAttribute("href", `${sessionUrl}/ics`);
+  await page.getByRole("button", { name: "I'm coming" }).click();
+  await expect(page.getByRole("status")).toContainText("you're on the list");
+  await expect(page.getByText("You said you're coming.")).toBeVisible();
+  await checkA11y(page, "scheduled session (member)");
+  await expectNoHorizontalScroll(page, "scheduled session (member)");
+  await signOut(page);
+
+  await signIn(page, DEMO.trainer.email, DEMO.trainer.password);
+  await page.goto(sessionUrl);
+  await expect(page.getByText(/1 coming, 0 can't make it/)).toBeVisible();
+  await expect(page.getByRole("listitem").filter({ hasText: DEMO.activist.name })).toBeVisible();
+});
