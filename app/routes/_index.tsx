@@ -12,13 +12,15 @@ export const meta: MetaFunction = () => [{ title: "Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await optionalUser({ request, context });
-  if (!current) return { user: null, home: null, upcoming: [] };
+  if (!current) return { user: null, home: null };
   const [home, upcoming] = await Promise.all([homeView(current.user), listUpcoming(current.user, "mine")]);
   return { user: { name: current.user.name, role: current.user.role }, home, upcoming };
 }
 
 export default function Home() {
-  const { user, home, upcoming } = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const { user, home } = loaded;
+  const upcoming = ("upcoming" in loaded ? loaded.upcoming : undefined) ?? [];
   const [params] = useSearchParams();
   if (!user || !home) return <Landing />;
   const firstName = user.name.split(" ")[0];
