@@ -1134,3 +1134,55 @@ export const evaluationAssignments = pgTable(
 );
 
 export type Evaluation = typeof evaluations.$inferSelect;
+
+// Live sessions planned ahead (issue 18 part 4, ADR 034): the group is invited by email
+// with an .ics, reminded the day before, and followed up once the live session it became ends.
+export const scheduledSessions = pgTable(
+  "scheduled_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    moduleSlug: text("module_slug").notNull(),
+    groupId: uuid("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    trainerId: text("trainer_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    minutes: integer("minutes").notNull(),
+    /** A meeting place, or an https call link: exactly one. */
+    place: text("place"),
+    callUrl: text("call_url"),
+    // The site the invitation linked to: the follow-up is queued when the session ends,
+    // from a live command that has no request of its own to take an origin from.
+    origin: text("origin").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    liveSessionId: uuid("live_session_id")
+      .unique()
+      .references(() => liveSessions.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    index("scheduled_sessions_group_starts_idx").on(t.groupId, t.startsAt),
+    index("scheduled_sessions_trainer_starts_idx").on(t.trainerId, t.startsAt),
+    check("scheduled_sessions_minutes_range", sql`${t.minutes} between 15 and 480`),
+    check("scheduled_sessions_place_or_call", sql`(${t.place} is null) <> (${t.callUrl} is null)`),
+  ],
+);
+
+export const sessionRsvps = pgTable(
+  "session_rsvps",
+  {
+    scheduledSessionId: uuid("scheduled_session_id")
+      .notNull()
+      .references(() => scheduledSessions.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    coming: boolean("coming").notNull(),
+    answeredAt: timestamp("answered_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.scheduledSessionId, t.userId] })],
+);
+
+export type ScheduledSession = typeof scheduledSessions.$inferSelect;

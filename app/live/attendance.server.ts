@@ -4,6 +4,7 @@ import { liveParticipants, liveSessions, moduleCompletions } from "../../db/sche
 import { change, findLiveSession, MESSAGES, notify, Refused, requireDriver, type LiveActor, type LiveResult } from "./core.server";
 import { refuse } from "../lib/result";
 import { connectedWindowSeconds } from "./presence.server";
+import { queueFollowUps } from "./scheduled.server";
 import { LATE_JOIN_GRACE_MINUTES } from "./state";
 
 // Who is here and who attended: presence check-ins, the trainer's present/absent marks,
@@ -53,6 +54,9 @@ export async function endSession(code: string, actor: LiveActor) {
          where p.session_id = ${s.id} and p.attended
         on conflict do nothing
         returning user_id`);
+      // A session planned ahead follows its attendees up by email, in this same transaction:
+      // the mail exists exactly when the session ended (ADR 034).
+      await queueFollowUps(tx, s.id);
       const [counts] = await tx
         .select({ attended: sql<number>`count(*) filter (where ${liveParticipants.attended})::int`, total: sql<number>`count(*)::int` })
         .from(liveParticipants)

@@ -205,6 +205,17 @@ export interface SessionReport {
   quizzes: SessionQuizFigure[];
   scenarios: SessionScenarioFigure[];
   rubrics: SessionRubricFigure[];
+  /** Sessions scheduled ahead (ADR 034): who said they were coming against who attended. Counts only. */
+  signUps: SessionSignUps | null;
+}
+
+export interface SessionSignUps {
+  scheduledId: string;
+  saidYes: number;
+  saidNo: number;
+  yesAndCame: number;
+  yesNotCame: number;
+  cameWithoutYes: number;
 }
 
 interface SessionRow {
@@ -268,7 +279,7 @@ export async function sessionReport(viewer: Viewer, sessionId: string): Promise<
   const session = await findSession(access, sessionId);
   if (!session) return undefined;
   const id = session.id;
-  const [people, respondents, polls, quizzes, votes, ticks, checklists, observed] = await Promise.all([
+  const [people, respondents, polls, quizzes, votes, ticks, checklists, observed, signUps] = await Promise.all([
     attendeeRows(access, id),
     rows<{ activityId: string; n: number }>(sql`
       select activity_id as "activityId", count(*)::int as n from live_responses
@@ -301,6 +312,20 @@ export async function sessionReport(viewer: Viewer, sessionId: string): Promise<
         from live_rubric_ticks t join users c on c.id = t.canvasser_id join users o on o.id = t.observer_id
        where t.session_id = ${id}::uuid and ${access.named(sql`t.canvasser_id`)} and ${access.named(sql`t.observer_id`)}
        order by t.activity_id, t.round, c.name`),
+    // "Came" is the attendance decided at the end; before that nobody has attended yet.
+    rows<SessionSignUps>(sql`
+      select sc.id::text as "scheduledId",
+             (select count(*)::int from session_rsvps r where r.scheduled_session_id = sc.id and r.coming) as "saidYes",
+             (select count(*)::int from session_rsvps r where r.scheduled_session_id = sc.id and not r.coming) as "saidNo",
+             (select count(*)::int from session_rsvps r join live_participants p on p.session_id = sc.live_session_id and p.user_id = r.user_id and p.attended
+               where r.scheduled_session_id = sc.id and r.coming) as "yesAndCame",
+             (select count(*)::int from session_rsvps r
+               where r.scheduled_session_id = sc.id and r.coming
+                 and not exists (select 1 from live_participants p where p.session_id = sc.live_session_id and p.user_id = r.user_id and p.attended)) as "yesNotCame",
+             (select count(*)::int from live_participants p
+               where p.session_id = sc.live_session_id and p.attended
+                 and not exists (select 1 from session_rsvps r where r.scheduled_session_id = sc.id and r.user_id = p.user_id and r.coming)) as "cameWithoutYes"
+        from scheduled_sessions sc where sc.live_session_id = ${id}::uuid`),
   ]);
 
   const module = getModule(session.moduleSlug);
@@ -340,6 +365,16 @@ export async function sessionReport(viewer: Viewer, sessionId: string): Promise<
     quizzes: module ? quizFigures(module, quizzes, respondentsOf) : [],
     scenarios: module ? scenarioFigures(module, session.scenarios, votes) : [],
     rubrics: module ? rubricFigures(module, ticks, checklists, observed) : [],
+    signUps: signUps[0]
+      ? {
+          scheduledId: signUps[0].scheduledId,
+          saidYes: Number(signUps[0].saidYes),
+          saidNo: Number(signUps[0].saidNo),
+          yesAndCame: Number(signUps[0].yesAndCame),
+          yesNotCame: Number(signUps[0].yesNotCame),
+          cameWithoutYes: Number(signUps[0].cameWithoutYes),
+        }
+      : null,
   };
 }
 

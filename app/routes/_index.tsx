@@ -5,17 +5,22 @@ import { may, reportReach } from "~/auth/policy";
 import { LearnerSection } from "~/components/home/learner-home";
 import { AdminSection, OrganiserSection, TrainerSection } from "~/components/home/role-sections";
 import { homeView, type HomeView } from "~/home/home.server";
+import { UpcomingSessions } from "~/components/upcoming-sessions";
+import { listUpcoming } from "~/live/scheduled.server";
 
 export const meta: MetaFunction = () => [{ title: "Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await optionalUser({ request, context });
   if (!current) return { user: null, home: null };
-  return { user: { name: current.user.name, role: current.user.role }, home: await homeView(current.user) };
+  const [home, upcoming] = await Promise.all([homeView(current.user), listUpcoming(current.user, "mine")]);
+  return { user: { name: current.user.name, role: current.user.role }, home, upcoming };
 }
 
 export default function Home() {
-  const { user, home } = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const { user, home } = loaded;
+  const upcoming = ("upcoming" in loaded ? loaded.upcoming : undefined) ?? [];
   const [params] = useSearchParams();
   if (!user || !home) return <Landing />;
   const firstName = user.name.split(" ")[0];
@@ -29,6 +34,7 @@ export default function Home() {
       ) : null}
       <h1>Hello, {firstName}</h1>
       <GroupLine groups={home.groups} role={user.role} />
+      {upcoming.length ? <UpcomingSessions sessions={upcoming} headingLevel="h2" /> : null}
       {home.sections.map((section) => (
         <RoleSection key={section} section={section} home={home} />
       ))}

@@ -4,27 +4,34 @@ import { requireUser } from "~/auth/guard.server";
 import { may, ROLES } from "~/auth/policy";
 import { formatJoinCode } from "~/live/join-code";
 import { listTrainerSessions } from "~/live/lifecycle.server";
+import { listUpcoming } from "~/live/scheduled.server";
+import { UpcomingSessions } from "~/components/upcoming-sessions";
 
 export const meta: MetaFunction = () => [{ title: "Live sessions · Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context }, ROLES.runLive);
-  return { sessions: await listTrainerSessions(user), isAdmin: may.runAnyLiveSession(user.role) };
+  const [sessions, upcoming] = await Promise.all([listTrainerSessions(user), listUpcoming(user, "reach")]);
+  return { sessions, upcoming, isAdmin: may.runAnyLiveSession(user.role) };
 }
 
 const when = (d: Date | string) => new Date(d).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
 export default function LiveSessions() {
-  const { sessions, isAdmin } = useLoaderData<typeof loader>();
+  const { sessions, upcoming, isAdmin } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Live sessions</h1>
       <p className="lede">Run a module with a room: everyone joins with a code and follows your screen.</p>
-      <p>
+      <p className="button-row">
         <Link className="button" to="/live/new">
           Start a live session
         </Link>
+        <Link className="button button--secondary" to="/live/scheduled/new">
+          Schedule one ahead
+        </Link>
       </p>
+      {upcoming.length ? <UpcomingSessions sessions={upcoming} headingLevel="h2" /> : null}
       <h2>{isAdmin ? "All sessions" : "Your sessions"}</h2>
       {sessions.length ? (
         <p>

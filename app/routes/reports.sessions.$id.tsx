@@ -73,6 +73,17 @@ export default function SessionReportPage() {
           <dt>Completions recorded</dt>
           <dd>{counts.completions}</dd>
         </div>
+        {report.signUps ? (
+          <div>
+            <dt>Sign-ups (scheduled ahead)</dt>
+            <dd>
+              {report.signUps.saidYes} said yes, {report.signUps.saidNo} said no.{" "}
+              {open
+                ? "Compared with attendance once the session ends."
+                : `${report.signUps.yesAndCame} said yes and came, ${report.signUps.yesNotCame} said yes and didn't, ${report.signUps.cameWithoutYes} came without saying yes.`}
+            </dd>
+          </div>
+        ) : null}
       </dl>
       {open ? (
         <p className="alert" role="status">

@@ -27,6 +27,7 @@ import { stopLive } from "~/live/hub.server";
 import { joinWithCode } from "~/live/joining.server";
 import { createLiveSession } from "~/live/lifecycle.server";
 import { registerEvaluation, todayUtc } from "~/reports/evaluations.server";
+import { createScheduledSession } from "~/live/scheduled.server";
 import { db } from "../../db/client.server";
 import { FIXTURE_MODULES } from "../setup/content";
 import { LIVE_MODULES_DIR } from "../fixtures/live-modules/setup";
@@ -175,6 +176,13 @@ beforeAll(async () => {
   if (!live.ok) throw new Error(live.message);
   const joined = await joinWithCode(live.value.code, participant, "192.0.2.44");
   if (!joined.ok) throw new Error(joined.message);
+  // A scheduled session the activist, participant and trainer are invited to / run, a month ahead.
+  const scheduled = await createScheduledSession(
+    trainer,
+    { moduleSlug: "live-demo", groupId: group.id, date: addDays(todayInMovement(), 30), time: "18:00", minutes: 60, place: "The library", callUrl: undefined },
+    TEST_ORIGIN,
+  );
+  if (!scheduled.ok) throw new Error(scheduled.message);
   const invite = await createInvite({ groupId: group.id, role: "activist", createdBy: admin.id });
   const shift = await createShift(organiser, { groupId: group.id, day: todayInMovement(), kind: "doors", meetingPoint: "The library" });
   if (!shift.ok) throw new Error(shift.message);
@@ -231,7 +239,7 @@ beforeAll(async () => {
       code: [live.value.code, "ZZZZZZ"],
       slug: ["doorstep-basics", "live-demo", "no-such-module"],
       step: ["check", "intro", "no-such-step"],
-      id: [activist.id, live.value.id, group.id, shift.value.id, debrief.value.id, staged.id, evaluation.value.id, "no-such-id", ...mailRows.map((m) => m.id)],
+      id: [activist.id, live.value.id, scheduled.value.id, group.id, shift.value.id, debrief.value.id, staged.id, evaluation.value.id, "no-such-id", ...mailRows.map((m) => m.id)],
       token: [invite.token, "no-such-token", ...emailLinkTokens],
       table: ["weeks", "matrix", "activist-modules", "session-attendance", "modules", "impact-rates", "impact-canvasser", "impact-objections", "election-results", "no-such-table"],
       file: ["x.js", "no-such.js"],
@@ -246,6 +254,7 @@ beforeAll(async () => {
         shift.value.id,
         debrief.value.id,
         live.value.code,
+        scheduled.value.id,
         "0",
         "1",
         "2",

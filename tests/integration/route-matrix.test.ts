@@ -31,6 +31,8 @@ const IMPACT: Who[] = ["organiser", "admin"]; // import canvass results, read th
 const EVALUATE: Who[] = ["organiser", "admin"]; // election results and randomised evaluations (their groups; admins all)
 
 const UNKNOWN_CODE = "ZZZZZZ"; // a well-formed join code no session has
+const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
+const SCHEDULE: Who[] = ["trainer", "admin"]; // schedule sessions ahead for their own groups; admins any
 
 // A real group for /admin/groups/:id, made before the rows are run.
 let groupId = "";
@@ -85,6 +87,11 @@ const ROUTES: RouteCase[] = [
   },
   { file: "live._index", path: "/live", allowed: RUN_LIVE },
   { file: "live.new", path: "/live/new", allowed: RUN_LIVE },
+  { file: "live.scheduled.new", path: "/live/scheduled/new", allowed: SCHEDULE },
+  // A scheduled session is seen by its group's members, its trainer and admins; an unknown id
+  // is the same 404 for every signed-in person (members vs outsiders: scheduled-sessions.test.ts).
+  { file: "live.scheduled.$id", path: "/live/scheduled/:id", params: () => ({ id: UNKNOWN_ID }), allowed: SIGNED_IN, allowedStatus: 404 },
+  { file: "live.scheduled.$id.ics", path: "/live/scheduled/:id/ics", params: () => ({ id: UNKNOWN_ID }), allowed: SIGNED_IN, allowedStatus: 404 },
   // Per-session pages with a code nobody has: 404 for those let in. Who of those may see a
   // real session (participants, its trainer, admins) is live-routes.test.ts.
   { file: "live.$code._index", path: "/live/:code", params: () => ({ code: UNKNOWN_CODE }), allowed: SIGNED_IN, allowedStatus: 404 },
@@ -188,6 +195,10 @@ const ACTIONS: ActionCase[] = [
   { file: "account", path: "/account", allowed: SIGNED_IN },
   { file: "modules.$slug.$step", path: "/modules/:slug/:step", params: () => ({ slug: "doorstep-basics", step: "check" }), allowed: SIGNED_IN },
   { file: "live.new", path: "/live/new", allowed: RUN_LIVE },
+  // An empty form: the trainer's own 400 beside the fields; nothing is scheduled.
+  { file: "live.scheduled.new", path: "/live/scheduled/new", allowed: SCHEDULE },
+  // An unknown id: every signed-in person gets the same 404 (scoping: scheduled-sessions.test.ts).
+  { file: "live.scheduled.$id", path: "/live/scheduled/:id", params: () => ({ id: UNKNOWN_ID }), form: { intent: "yes" }, allowed: SIGNED_IN },
   { file: "live.$code._index", path: "/live/:code", params: () => ({ code: UNKNOWN_CODE }), allowed: SIGNED_IN },
   { file: "live.$code.here", path: "/live/:code/here", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "here" }, allowed: SIGNED_IN },
   { file: "live.$code.present", path: "/live/:code/present", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "next" }, allowed: RUN_LIVE },
