@@ -121,9 +121,15 @@ export function OfflineSupport() {
   } else if (sent) {
     text = `Back online: ${answersLine(sent)} given offline ${sent === 1 ? "was" : "were"} sent.`;
   }
+  // The region is always there so a change is announced; the status inside appears only
+  // with something to say (pages use their own role="status" messages too).
   return (
-    <div role="status" className={text ? "alert alert--info offline-notice" : "offline-notice--empty"} data-testid="offline-notice">
-      {text}
+    <div aria-live="polite" data-testid="offline-notice">
+      {text ? (
+        <p role="status" className="alert alert--info">
+          {text}
+        </p>
+      ) : null}
     </div>
   );
 }

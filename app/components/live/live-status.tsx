@@ -46,7 +46,7 @@ export function LiveStatusBar({
         <LiveTimer timer={timer} serverNow={shared.serverNow} offsetMs={offsetMs} extended={timing === "double" || timing === "triple"} />
       )}
       {ended ? null : (
-        <p className={`live-bar__connection live-bar__connection--${connection}`} role="status">
+        <p className={`live-bar__connection live-bar__connection--${connection}`} aria-live="polite">
           <DotIcon className="live-bar__dot" /> {CONNECTION_TEXT[connection]}
         </p>
       )}
