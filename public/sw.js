@@ -1,4 +1,4 @@
-// Doorstep's service worker (issue 18 part 5, ADR 035, docs/offline.md). Hand-written and
+// Doorstep's service worker (issue 18 part 5, ADR 035, docs/offline.md), scope /modules/. Hand-written and
 // small on purpose: it only makes module pages a learner has opened (or saved) keep
 // working with no signal. Nothing else goes through it: reports, admin, live sessions,
 // sign-in and every POST go straight to the network, as without it.

@@ -76,7 +76,10 @@ export function OfflineSupport() {
   useEffect(() => {
     if ("serviceWorker" in navigator) {
       // A failed registration (private mode, old browser) just means no offline pages.
-      navigator.serviceWorker.register("/sw.js", { scope: "/", updateViaCache: "none" }).catch(() => undefined);
+      // Scope /modules/: only module pages are controlled. A live page under the worker lost
+      // its "leaving" beacon when its tab closed (tests/e2e/live-tabs.spec.ts), and no other
+      // page has anything to gain from it.
+      navigator.serviceWorker.register("/sw.js", { scope: "/modules/", updateViaCache: "none" }).catch(() => undefined);
     }
     setOnline(navigator.onLine);
     setWaiting(readQueue().length);
