@@ -74,11 +74,11 @@ export function OfflineSupport() {
   }, []);
 
   useEffect(() => {
-    if ("serviceWorker" in navigator) {
+    if ("serviceWorker" in navigator && location.pathname.startsWith("/modules")) {
       // A failed registration (private mode, old browser) just means no offline pages.
-      // Scope /modules/: only module pages are controlled. A live page under the worker lost
-      // its "leaving" beacon when its tab closed (tests/e2e/live-tabs.spec.ts), and no other
-      // page has anything to gain from it.
+      // Registered from, and scoped to, module pages only: no other page gains from it, and
+      // a live page that registered it lost its "leaving" beacon when its last tab closed
+      // (tests/e2e/live-tabs.spec.ts).
       navigator.serviceWorker.register("/sw.js", { scope: "/modules/", updateViaCache: "none" }).catch(() => undefined);
     }
     setOnline(navigator.onLine);
