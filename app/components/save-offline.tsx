@@ -48,20 +48,27 @@ export function SaveForOffline({ slug, stepIds, kinds }: { slug: string; stepIds
     }
   }
 
+  const message =
+    save.state === "saving"
+      ? `Saving… ${save.done} of ${stepIds.length} steps`
+      : save.state === "saved"
+        ? `Saved: all ${stepIds.length} steps work on this device with no signal.`
+        : save.state === "failed"
+          ? "Could not save it all: check your connection and try again."
+          : null;
   return (
     <div className="save-offline">
       <button type="button" className="button button--secondary" onClick={() => void run()} disabled={save.state === "saving"}>
         {save.state === "saved" ? "Save again" : "Save for offline"}
       </button>
-      <p role="status" className="muted">
-        {save.state === "saving"
-          ? `Saving… ${save.done} of ${stepIds.length} steps`
-          : save.state === "saved"
-            ? `Saved: all ${stepIds.length} steps work on this device with no signal.`
-            : save.state === "failed"
-              ? "Could not save it all: check your connection and try again."
-              : null}
-      </p>
+      {/* Always there, so progress is announced; the status inside only with something to say. */}
+      <div aria-live="polite">
+        {message ? (
+          <p role="status" className="muted">
+            {message}
+          </p>
+        ) : null}
+      </div>
     </div>
   );
 }

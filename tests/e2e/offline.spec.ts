@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, signIn, signOut, test } from "./fixtures";
+import { checkA11y, expect, signIn, signOut, test } from "./fixtures";
 import { loadModule } from "./module-walker";
 
 // Modules that keep working offline (issue 18 part 5, ADR 035): a learner on a phone saves a
@@ -41,6 +41,7 @@ test("a learner completes a step offline on a phone; the answer is stored once o
   }
   await section.getByRole("button", { name: "Check answers" }).click();
   await expect(notice).toHaveText("You're offline: 1 answer will be sent when you're back online.");
+  await checkA11y(page, "step with an answer waiting offline");
   // Still waiting after a reload from the cache: the queue outlives the page.
   await page.reload();
   await expect(page.getByTestId("offline-notice")).toHaveText("You're offline: 1 answer will be sent when you're back online.");
@@ -64,6 +65,7 @@ test("a saved module opens step by step with no signal, and signing out empties 
 
   await signIn(page, newActivist.email, newActivist.password);
   await saveModule(page, module.slug, steps.length);
+  await checkA11y(page, "module overview, saved for offline");
   // Saving ahead is not reading: no step counts as seen.
   await page.reload();
   await expect(page.getByRole("link", { name: "Start", exact: true })).toBeVisible();
