@@ -4,6 +4,7 @@ import { optionalUser } from "./auth/guard.server";
 import { AppShell } from "./components/app-shell";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { useNonce } from "./components/nonce";
+import { OfflineSupport } from "./components/offline";
 import styles from "./styles/app.css?url";
 
 export const links: LinksFunction = () => [
@@ -44,6 +45,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 export default function App() {
   return (
     <AppShell>
+      <OfflineSupport />
       <Outlet />
     </AppShell>
   );

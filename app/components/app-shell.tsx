@@ -3,6 +3,7 @@ import { useEffect, useRef } from "react";
 import type { UserRole } from "../../db/schema";
 import { may, ROLES } from "~/auth/policy";
 import { HomeIcon, MenuIcon } from "./icons";
+import { clearOfflineData } from "./offline";
 
 interface ShellUser {
   name: string;
@@ -109,7 +110,7 @@ function UserBlock({ user }: { user: ShellUser }) {
         </span>{" "}
         <span className="role-badge">{ROLE_LABEL[user.role]}</span>
       </span>
-      <Form method="post" action="/logout">
+      <Form method="post" action="/logout" onSubmit={clearOfflineData}>
         <button type="submit" className="button button--quiet">
           Sign out
         </button>

@@ -28,6 +28,7 @@ export function cspNonce(): string {
  * - img-src data: for images an author inlines in a module; the live join QR code is an
  *   inline <svg> element, which needs nothing.
  * - connect-src 'self': Remix's data requests and the live pages' EventSource.
+ * - worker-src 'self': the offline service worker at /sw.js (ADR 035), and nothing else.
  * - frame-ancestors 'none': no page may be framed (clickjacking on forms and live votes).
  */
 export function contentSecurityPolicy(nonce: string): string {
@@ -39,6 +40,7 @@ export function contentSecurityPolicy(nonce: string): string {
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

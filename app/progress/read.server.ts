@@ -140,6 +140,12 @@ export async function moduleProgress(userId: string, module: CompiledModule): Pr
 /** What the step page shows: the steps seen, the completion, and its own step's activities. */
 export type StepProgress = Omit<ModuleProgress, "percent">;
 
+/** A step page's progress without recording a view: for "Save for offline" (ADR 035). */
+export async function peekStep(userId: string, module: CompiledModule): Promise<StepProgress> {
+  const { percent: _percent, ...progress } = await moduleProgress(userId, module);
+  return progress;
+}
+
 /**
  * The step page's GET in one statement: record the view, record the completion if this
  * view finishes the module (the completion rule, requirementsMet, with its own `seen`), and

@@ -48,8 +48,8 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
 const CONNECTION: Record<LiveConnection, string> = {
   connecting: "connecting…",
   live: "live",
-  reconnecting: "reconnecting…",
-  closed: "offline (refreshing every few seconds)",
+  reconnecting: "connection dropped: reconnecting by itself…",
+  closed: "connection lost: trying again every few seconds",
 };
 
 const people = (n: number) => `${n} ${n === 1 ? "person" : "people"}`;

@@ -16,7 +16,8 @@ import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
 import { primeModuleContent } from "~/mdx/module-content.server";
 import { stepModuleCode } from "~/content/step-code.server";
-import { stepActivities, viewStep } from "~/progress/read.server";
+import { peekStep, stepActivities, viewStep } from "~/progress/read.server";
+import { OFFLINE_SAVE_HEADER } from "~/lib/offline";
 import { handleActivitySubmission } from "~/progress/submissions.server";
 import { readForm, readQuery } from "~/lib/request.server";
 
@@ -34,7 +35,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const step = module.manifest.steps[index]!;
   // Only a step with a timer asks for the learner's timing accommodation.
   const timed = step.activityIds.some((id) => module.manifest.activities[id]?.kind === "roleplay");
-  const [progress, timing] = await Promise.all([viewStep(user.id, module, step), timed ? timingOf(user.id) : undefined]);
+  // "Save for offline" fetches every step ahead of time (ADR 035): reading them must not
+  // count as having seen them, nor complete a module of reading-only steps.
+  const saving = request.headers.get(OFFLINE_SAVE_HEADER) === "1";
+  const [progress, timing] = await Promise.all([saving ? peekStep(user.id, module) : viewStep(user.id, module, step), timed ? timingOf(user.id) : undefined]);
   // Fresh one-time keys each render: a resubmitted form reuses its key and is recognised.
   const formKeys = Object.fromEntries(step.activityIds.map((id) => [id, randomToken()]));
   const retry = readQuery(request).get("retry");

@@ -8,6 +8,8 @@ import { visibleModule } from "~/content/catalog.server";
 import { notFound } from "~/lib/http.server";
 import { moduleProgress } from "~/progress/read.server";
 import { plannedTotal } from "~/live/timing";
+import { kindsOf } from "~/activities/registry";
+import { SaveForOffline } from "~/components/save-offline";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.module.title ?? "Module"} · Doorstep` }];
 
@@ -24,6 +26,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     plannedLiveMinutes: may.runLive(user.role) ? plannedTotal(module.manifest.steps.map((s) => s.liveMinutes ?? null)) : null,
     module: { slug: module.slug, ...module.frontmatter },
     steps,
+    // What "Save for offline" loads ahead: every kind of activity the module shows.
+    kinds: kindsOf(module.manifest.activities),
     resumeAt: resumeAt.id,
     started: progress.seenStepIds.length > 0,
     percent: progress.percent,
@@ -32,7 +36,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export default function ModuleOverview() {
-  const { module, steps, resumeAt, started, percent, completion, canRunLive, plannedLiveMinutes } = useLoaderData<typeof loader>();
+  const { module, steps, kinds, resumeAt, started, percent, completion, canRunLive, plannedLiveMinutes } = useLoaderData<typeof loader>();
   return (
     <article className="module-overview">
       <p className="muted">
@@ -74,6 +78,7 @@ export default function ModuleOverview() {
           </Link>
         ) : null}
       </p>
+      <SaveForOffline slug={module.slug} stepIds={steps.map((s) => s.id)} kinds={kinds} />
       {plannedLiveMinutes ? <p className="muted">Run live: {plannedLiveMinutes} minutes planned.</p> : null}
       <h2>Steps</h2>
       <ol className="step-list">

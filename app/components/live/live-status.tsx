@@ -8,8 +8,8 @@ import type { LiveConnection } from "./use-live-state";
 const CONNECTION_TEXT: Record<LiveConnection, string> = {
   connecting: "Connecting…",
   live: "Live",
-  reconnecting: "Reconnecting…",
-  closed: "Offline: refreshing every few seconds",
+  reconnecting: "Connection dropped: reconnecting by itself…",
+  closed: "Connection lost: trying again every few seconds",
 };
 
 /** The strip at the top of a participant's screen: module, step, timer, connection. */
@@ -46,7 +46,7 @@ export function LiveStatusBar({
         <LiveTimer timer={timer} serverNow={shared.serverNow} offsetMs={offsetMs} extended={timing === "double" || timing === "triple"} />
       )}
       {ended ? null : (
-        <p className={`live-bar__connection live-bar__connection--${connection}`}>
+        <p className={`live-bar__connection live-bar__connection--${connection}`} aria-live="polite">
           <DotIcon className="live-bar__dot" /> {CONNECTION_TEXT[connection]}
         </p>
       )}

@@ -28,6 +28,8 @@ const held = (view: LiveView, clientNow: number): Held => ({ view, offsetMs: Dat
 export function useLiveState(initial: LiveView, as: "presenter" | "display" | "participant"): Held & { connection: LiveConnection } {
   const [state, setState] = useState<Held>(() => ({ view: initial, offsetMs: 0 }));
   const [connection, setConnection] = useState<LiveConnection>("connecting");
+  // Bumped to open the stream again after the browser gave it up (below).
+  const [attempt, setAttempt] = useState(0);
   const code = initial.shared.code;
   const ended = state.view.shared.status === "ended";
 
@@ -91,7 +93,20 @@ export function useLiveState(initial: LiveView, as: "presenter" | "display" | "p
       leave();
       stream.close();
     };
-  }, [code, as, ended]);
+  }, [code, as, ended, attempt]);
+
+  // A stream the browser gave up on (closed, not reconnecting) is opened again as soon as
+  // the network is back, and every 15 s meanwhile: a dropped session recovers on its own.
+  useEffect(() => {
+    if (connection !== "closed" || ended) return;
+    const retry = () => setAttempt((n) => n + 1);
+    window.addEventListener("online", retry);
+    const timer = setTimeout(retry, 15_000);
+    return () => {
+      window.removeEventListener("online", retry);
+      clearTimeout(timer);
+    };
+  }, [connection, ended]);
 
   const revalidator = useRevalidator();
   const polling = !ended && connection === "closed";

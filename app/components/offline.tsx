@@ -1,0 +1,183 @@
+import { useRevalidator } from "@remix-run/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+
+// Offline support in the browser (ADR 035, docs/offline.md): registers the service worker
+// (public/sw.js), keeps answers given with no signal and sends them when it returns. All of
+// it is an enhancement: without JavaScript, or without a service worker, nothing changes.
+
+const QUEUE_KEY = "doorstep:offline-answers";
+/** The service worker's cache (public/sw.js names it too). */
+const CACHE = "doorstep-offline-v1";
+
+/** An activity answer kept while offline: where it posts and its fields (one-time form key included). */
+export interface QueuedAnswer {
+  action: string;
+  fields: [string, string][];
+}
+
+/** A module step's address: the only form posts kept offline (activity answers). */
+export const STEP_ACTION = /^\/modules\/[^/]+\/[^/.]+$/;
+
+function readQueue(): QueuedAnswer[] {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(QUEUE_KEY) ?? "[]");
+    return Array.isArray(parsed) ? (parsed as QueuedAnswer[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function writeQueue(queue: QueuedAnswer[]) {
+  if (queue.length) localStorage.setItem(QUEUE_KEY, JSON.stringify(queue));
+  else localStorage.removeItem(QUEUE_KEY);
+}
+
+export const answersLine = (n: number) => `${n} ${n === 1 ? "answer" : "answers"}`;
+
+/** The service worker, the offline answer queue and the notice saying what is waiting. */
+export function OfflineSupport() {
+  // null until mounted: the server cannot know, and the first render must match its HTML.
+  const [online, setOnline] = useState<boolean | null>(null);
+  const [waiting, setWaiting] = useState(0);
+  const [sent, setSent] = useState(0);
+  const sending = useRef(false);
+  const revalidator = useRevalidator();
+  // A ref, so the effect below (listeners, registration) runs once, not on every render.
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
+
+  const replay = useCallback(async () => {
+    if (sending.current || !navigator.onLine) return;
+    sending.current = true;
+    let delivered = 0;
+    try {
+      // In order, one at a time, each removed once the server has answered: a 4xx for a
+      // key already used is fine, the one-time form key made the first one count.
+      for (let queue = readQueue(); queue.length; queue = readQueue()) {
+        const [first] = queue;
+        try {
+          await fetch(first!.action, { method: "POST", body: new URLSearchParams(first!.fields), credentials: "same-origin" });
+        } catch {
+          break; // still no network: keep it for the next `online`
+        }
+        writeQueue(readQueue().slice(1));
+        setWaiting(readQueue().length);
+        delivered += 1;
+      }
+    } finally {
+      sending.current = false;
+    }
+    if (delivered) {
+      setSent(delivered);
+      revalidate.current();
+    }
+  }, []);
+
+  useEffect(() => {
+    if ("serviceWorker" in navigator && location.pathname.startsWith("/modules")) {
+      // A failed registration (private mode, old browser) just means no offline pages.
+      // Registered from, and scoped to, module pages only: no other page gains from it, and
+      // a live page that registered it lost its "leaving" beacon when its last tab closed
+      // (tests/e2e/live-tabs.spec.ts).
+      navigator.serviceWorker.register("/sw.js", { scope: "/modules/", updateViaCache: "none" }).catch(() => undefined);
+    }
+    setOnline(navigator.onLine);
+    setWaiting(readQueue().length);
+
+    function onSubmit(event: SubmitEvent) {
+      if (navigator.onLine) return;
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+      const action = new URL(form.action, location.href);
+      if (action.origin !== location.origin || !STEP_ACTION.test(action.pathname)) return;
+      // Captured on window, before React's own listener on the document: the fetcher never
+      // starts a request that would fail, and the answer waits here instead.
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      const fields = [...new FormData(form, event.submitter)].flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : []));
+      const queue = [...readQueue(), { action: action.pathname, fields }];
+      writeQueue(queue);
+      setWaiting(queue.length);
+      setSent(0);
+    }
+    const wentOnline = () => {
+      setOnline(true);
+      void replay();
+    };
+    const wentOffline = () => setOnline(false);
+    window.addEventListener("submit", onSubmit, true);
+    window.addEventListener("online", wentOnline);
+    window.addEventListener("offline", wentOffline);
+    void replay();
+    return () => {
+      window.removeEventListener("submit", onSubmit, true);
+      window.removeEventListener("online", wentOnline);
+      window.removeEventListener("offline", wentOffline);
+    };
+  }, [replay]);
+
+  let text: string | null = null;
+  if (online === false) {
+    text = waiting ? `You're offline: ${answersLine(waiting)} will be sent when you're back online.` : "You're offline: saved module pages still work, and answers will be sent when you're back online.";
+  } else if (waiting) {
+    text = `Sending ${answersLine(waiting)} given offline…`;
+  } else if (sent) {
+    text = `Back online: ${answersLine(sent)} given offline ${sent === 1 ? "was" : "were"} sent.`;
+  }
+  // The region is always there so a change is announced; the status inside appears only
+  // with something to say (pages use their own role="status" messages too).
+  return (
+    <div aria-live="polite" data-testid="offline-notice">
+      {text ? (
+        <p role="status" className="alert alert--info">
+          {text}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Empties the offline cache and answer queue: on sign-out, so a shared phone keeps nothing of the last person. */
+export function clearOfflineData() {
+  try {
+    localStorage.removeItem(QUEUE_KEY);
+  } catch {
+    // storage disabled: nothing was kept
+  }
+  if ("caches" in window) void caches.delete(CACHE);
+  navigator.serviceWorker?.controller?.postMessage({ type: "clear" });
+}
+
+/** Whether this browser can keep pages offline at all (no button offering what cannot work). */
+export const canSaveOffline = () => typeof window !== "undefined" && "serviceWorker" in navigator && "caches" in window;
+
+/**
+ * Puts these addresses into the offline cache, straight from the page (so it works before
+ * the service worker controls the tab). Only plain successful answers are kept, as the
+ * worker does; a redirect (to sign-in) or an error fails the save rather than caching it.
+ */
+export async function saveForOffline(urls: readonly string[], headers: Record<string, string> = {}): Promise<void> {
+  const cache = await caches.open(CACHE);
+  await Promise.all(
+    [...new Set(urls)].map(async (url) => {
+      const response = await fetch(url, { credentials: "same-origin", headers });
+      if (!response.ok || response.redirected) throw new Error(`${url}: ${response.status}`);
+      await cache.put(url, response);
+    }),
+  );
+}
+
+/** The same-origin scripts, styles and module code a page's HTML names. */
+export function assetsOf(html: string, slug: string): string[] {
+  const found = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, "&"));
+  return found.filter((url) => url.startsWith("/build/") || url.startsWith(`/modules/${slug}/code/`));
+}
+
+/** The /build/ files this tab has loaded so far (entry, routes, activity views loaded on demand). */
+export function loadedBuildFiles(): string[] {
+  return performance
+    .getEntriesByType("resource")
+    .map((entry) => new URL(entry.name))
+    .filter((url) => url.origin === location.origin && url.pathname.startsWith("/build/"))
+    .map((url) => url.pathname);
+}

@@ -1,0 +1,74 @@
+import { useEffect, useState } from "react";
+import { loadActivityViews } from "~/activities/registry";
+import { OFFLINE_SAVE_HEADER } from "~/lib/offline";
+import { assetsOf, canSaveOffline, loadedBuildFiles, saveForOffline } from "./offline";
+
+// "Save for offline" on a module's overview (ADR 035): every step page, the data a
+// client-side step change asks for, the module's code and the activity views it shows,
+// put into the offline cache before a journey without signal.
+
+// The two data requests of a client-side step change (Remix single fetch): the root's,
+// and the step route's own, which it asks for apart because it has a clientLoader.
+const SAVING = { [OFFLINE_SAVE_HEADER]: "1" };
+const STEP_DATA_ROUTES = ["root", "routes/modules.$slug.$step"];
+
+function dataUrl(path: string, routeId?: string) {
+  const url = new URL(`${path}.data`, location.origin);
+  if (routeId) url.searchParams.set("_routes", routeId);
+  return url.pathname + url.search;
+}
+
+type SaveState = { state: "idle" } | { state: "saving"; done: number } | { state: "saved" } | { state: "failed" };
+
+export function SaveForOffline({ slug, stepIds, kinds }: { slug: string; stepIds: string[]; kinds: string[] }) {
+  const [supported, setSupported] = useState(false);
+  const [save, setSave] = useState<SaveState>({ state: "idle" });
+  useEffect(() => setSupported(canSaveOffline()), []);
+  if (!supported) return null;
+
+  async function run() {
+    setSave({ state: "saving", done: 0 });
+    try {
+      await loadActivityViews(kinds);
+      const base = `/modules/${slug}`;
+      const assets: string[] = [];
+      let done = 0;
+      for (const id of stepIds) {
+        const path = `${base}/${id}`;
+        await saveForOffline([path, ...STEP_DATA_ROUTES.map((routeId) => dataUrl(path, routeId))], SAVING);
+        const page = await caches.match(path);
+        assets.push(...assetsOf((await page?.text()) ?? "", slug));
+        done += 1;
+        setSave({ state: "saving", done });
+      }
+      await saveForOffline([base, dataUrl(base), ...assets, ...loadedBuildFiles()]);
+      setSave({ state: "saved" });
+    } catch {
+      setSave({ state: "failed" });
+    }
+  }
+
+  const message =
+    save.state === "saving"
+      ? `Saving… ${save.done} of ${stepIds.length} steps`
+      : save.state === "saved"
+        ? `Saved: all ${stepIds.length} steps work on this device with no signal.`
+        : save.state === "failed"
+          ? "Could not save it all: check your connection and try again."
+          : null;
+  return (
+    <div className="save-offline">
+      <button type="button" className="button button--secondary" onClick={() => void run()} disabled={save.state === "saving"}>
+        {save.state === "saved" ? "Save again" : "Save for offline"}
+      </button>
+      {/* Always there, so progress is announced; the status inside only with something to say. */}
+      <div aria-live="polite">
+        {message ? (
+          <p role="status" className="muted">
+            {message}
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}

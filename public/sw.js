@@ -1,0 +1,79 @@
+// Doorstep's service worker (issue 18 part 5, ADR 035, docs/offline.md), scope /modules/. Hand-written and
+// small on purpose: it only makes module pages a learner has opened (or saved) keep
+// working with no signal. Nothing else goes through it: reports, admin, live sessions,
+// sign-in and every POST go straight to the network, as without it.
+
+const CACHE = "doorstep-offline-v1";
+
+self.addEventListener("install", () => {
+  self.skipWaiting();
+});
+
+self.addEventListener("activate", (event) => {
+  // An older version's cache holds pages rendered by an older build: drop it.
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((key) => key.startsWith("doorstep-") && key !== CACHE).map((key) => caches.delete(key))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "clear") event.waitUntil(caches.delete(CACHE));
+});
+
+/** Content-hashed files: the same address never changes, so the cached copy is always right. */
+function immutable(url) {
+  return url.pathname.startsWith("/build/") || /^\/modules\/[^/]+\/code\/[^/]+\.js$/.test(url.pathname);
+}
+
+/** A learner's module pages and their data (Remix's `<path>.data`), and route discovery. */
+function modulePage(url) {
+  return url.pathname === "/modules" || url.pathname === "/modules.data" || url.pathname.startsWith("/modules/") || url.pathname === "/__manifest";
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (immutable(url)) event.respondWith(cacheFirst(request));
+  else if (modulePage(url)) event.respondWith(networkFirst(request));
+});
+
+/** Keeps only a plain, successful answer: never a redirect (to sign-in, say) or an error page. */
+async function keep(request, response) {
+  if (!response.ok || response.redirected || response.type !== "basic") return;
+  if ((response.headers.get("Cache-Control") || "").includes("no-store")) return;
+  const cache = await caches.open(CACHE);
+  await cache.put(request, response);
+}
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request, { ignoreVary: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  await keep(request, response.clone());
+  return response;
+}
+
+async function networkFirst(request) {
+  try {
+    const response = await fetch(request);
+    await keep(request, response.clone());
+    return response;
+  } catch (error) {
+    // No network: the copy from the last visit (or from "Save for offline"), if any.
+    const cached = await caches.match(request, { ignoreVary: true });
+    if (cached) return cached;
+    if (request.mode === "navigate") return offlinePage();
+    throw error;
+  }
+}
+
+function offlinePage() {
+  const html = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline · Doorstep</title></head>
+<body><main><h1>You're offline</h1><p>This page was not saved on this phone. Pages of modules you have opened, or saved with “Save for offline”, still work: go back and try one of those, or try again when you have a signal.</p></main></body></html>`;
+  return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": "default-src 'none'" } });
+}

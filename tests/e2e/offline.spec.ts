@@ -1,0 +1,90 @@
+import type { Page } from "@playwright/test";
+import { checkA11y, expect, signIn, signOut, test } from "./fixtures";
+import { loadModule } from "./module-walker";
+
+// Modules that keep working offline (issue 18 part 5, ADR 035): a learner on a phone saves a
+// module, loses the signal, keeps going through its steps and answers a quiz; the answer
+// waits, then arrives once when the signal is back.
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+/** Saves the module from its overview and waits until the service worker controls the page. */
+async function saveModule(page: Page, slug: string, steps: number) {
+  await page.goto(`/modules/${slug}`);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await page.getByRole("button", { name: "Save for offline" }).click();
+  await expect(page.getByText(`Saved: all ${steps} steps work on this device with no signal.`)).toBeVisible({ timeout: 20_000 });
+}
+
+test("a learner completes a step offline on a phone; the answer is stored once on reconnecting", async ({ page, context, newActivist }) => {
+  test.setTimeout(90_000);
+  const module = await loadModule("why-conversations");
+  const steps = module.manifest.steps;
+  const quizStep = steps.findIndex((s) => s.activityIds.some((id) => module.manifest.activities[id]?.kind === "quiz"));
+  const quiz = module.manifest.activities[steps[quizStep]!.activityIds.find((id) => module.manifest.activities[id]?.kind === "quiz")!];
+  if (quiz?.kind !== "quiz" || quizStep < 1) throw new Error("no quiz after the first step");
+
+  await signIn(page, newActivist.email, newActivist.password);
+  await saveModule(page, module.slug, steps.length);
+  await page.goto(`/modules/${module.slug}/${steps[quizStep - 1]!.id}`);
+  await expect(page.evaluate(() => navigator.serviceWorker.controller !== null)).resolves.toBe(true);
+
+  await context.setOffline(true);
+  const notice = page.getByTestId("offline-notice");
+  await expect(notice).toContainText("You're offline");
+  await page.getByRole("link", { name: /^Next:/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(steps[quizStep]!.title);
+
+  const section = page.locator(`#${quiz.id}`);
+  for (const question of quiz.questions) {
+    for (const option of question.options.filter((o) => o.correct)) await section.locator(`input[name="answer.${question.id}"][value="${option.id}"]`).check();
+  }
+  await section.getByRole("button", { name: "Check answers" }).click();
+  await expect(notice).toHaveText("You're offline: 1 answer will be sent when you're back online.");
+  await checkA11y(page, "step with an answer waiting offline");
+  // Still waiting after a reload from the cache: the queue outlives the page.
+  await page.reload();
+  await expect(page.getByTestId("offline-notice")).toHaveText("You're offline: 1 answer will be sent when you're back online.");
+
+  await context.setOffline(false);
+  await expect(page.getByTestId("offline-notice")).toHaveText("Back online: 1 answer given offline was sent.");
+  await expect(section.locator(".score")).toContainText("Passed");
+
+  // Once, not twice: a fresh page (which would send anything still queued) shows a single attempt.
+  await page.reload();
+  await expect(section.locator(".score")).toContainText("Passed");
+  await expect(section).not.toContainText("attempts");
+  await expect(page.getByTestId("offline-notice")).toHaveText("");
+  expect(await page.evaluate(() => localStorage.getItem("doorstep:offline-answers"))).toBeNull();
+});
+
+test("a saved module opens step by step with no signal, and signing out empties the offline cache", async ({ page, context, newActivist }) => {
+  test.setTimeout(90_000);
+  const module = await loadModule("conversation-shape");
+  const steps = module.manifest.steps;
+
+  await signIn(page, newActivist.email, newActivist.password);
+  await saveModule(page, module.slug, steps.length);
+  await checkA11y(page, "module overview, saved for offline");
+  // Saving ahead is not reading: no step counts as seen.
+  await page.reload();
+  await expect(page.getByRole("link", { name: "Start", exact: true })).toBeVisible();
+
+  await context.setOffline(true);
+  await page.getByRole("link", { name: "Start", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(steps[0]!.title);
+  for (let index = 1; index < steps.length; index++) {
+    await page.getByRole("link", { name: /^Next:/ }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(steps[index]!.title);
+  }
+  // A full page load of a saved step works too (the service worker answers the navigation).
+  await page.goto(`/modules/${module.slug}/${steps[1]!.id}`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(steps[1]!.title);
+
+  await context.setOffline(false);
+  await page.goto(`/modules/${module.slug}`);
+  // On a phone, Sign out is in the header's Menu.
+  await page.locator("summary.site-menu__button").click();
+  await signOut(page);
+  await expect.poll(() => page.evaluate(async () => (await caches.keys()).length)).toBe(0);
+});
