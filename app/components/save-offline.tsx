@@ -1,5 +1,4 @@
 import { useEffect, useState } from "react";
-import { loadActivityViews } from "~/activities/registry";
 import { OFFLINE_SAVE_HEADER } from "~/lib/offline";
 import { assetsOf, canSaveOffline, loadedBuildFiles, saveForOffline } from "./offline";
 
@@ -20,7 +19,11 @@ function dataUrl(path: string, routeId?: string) {
 
 type SaveState = { state: "idle" } | { state: "saving"; done: number } | { state: "saved" } | { state: "failed" };
 
-export function SaveForOffline({ slug, stepIds, kinds }: { slug: string; stepIds: string[]; kinds: string[] }) {
+/**
+ * `loadKinds` loads the module's activity views (the route passes the registry's loader:
+ * components sit below activities, so they do not import it themselves).
+ */
+export function SaveForOffline({ slug, stepIds, loadKinds }: { slug: string; stepIds: string[]; loadKinds: () => Promise<void> }) {
   const [supported, setSupported] = useState(false);
   const [save, setSave] = useState<SaveState>({ state: "idle" });
   useEffect(() => setSupported(canSaveOffline()), []);
@@ -29,7 +32,7 @@ export function SaveForOffline({ slug, stepIds, kinds }: { slug: string; stepIds
   async function run() {
     setSave({ state: "saving", done: 0 });
     try {
-      await loadActivityViews(kinds);
+      await loadKinds();
       const base = `/modules/${slug}`;
       const assets: string[] = [];
       let done = 0;

@@ -9,6 +9,7 @@ import { notFound } from "~/lib/http.server";
 import { moduleProgress } from "~/progress/read.server";
 import { plannedTotal } from "~/live/timing";
 import { kindsOf } from "~/activities/registry";
+import { loadActivityViews } from "~/activities/registry";
 import { SaveForOffline } from "~/components/save-offline";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.module.title ?? "Module"} · Doorstep` }];
@@ -78,7 +79,7 @@ export default function ModuleOverview() {
           </Link>
         ) : null}
       </p>
-      <SaveForOffline slug={module.slug} stepIds={steps.map((s) => s.id)} kinds={kinds} />
+      <SaveForOffline slug={module.slug} stepIds={steps.map((s) => s.id)} loadKinds={() => loadActivityViews(kinds)} />
       {plannedLiveMinutes ? <p className="muted">Run live: {plannedLiveMinutes} minutes planned.</p> : null}
       <h2>Steps</h2>
       <ol className="step-list">
