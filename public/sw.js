@@ -67,9 +67,30 @@ async function networkFirst(request) {
     // No network: the copy from the last visit (or from "Save for offline"), if any.
     const cached = await caches.match(request, { ignoreVary: true });
     if (cached) return cached;
+    if (new URL(request.url).pathname === "/__manifest") return offlineManifest(request);
     if (request.mode === "navigate") return offlinePage();
     throw error;
   }
+}
+
+/**
+ * Remix asks /__manifest?p=…&version=… which routes the links on a page lead to, and the
+ * set of paths (so the address) depends on which links rendered and when: offline, the exact
+ * address is rarely the one kept. Any kept answer of the same build will do (module pages
+ * share one route), and with none, an empty answer: no new routes, so Remix navigates with
+ * the routes it knows instead of failing the navigation.
+ */
+async function offlineManifest(request) {
+  const version = new URL(request.url).searchParams.get("version");
+  const cache = await caches.open(CACHE);
+  for (const key of await cache.keys()) {
+    const url = new URL(key.url);
+    if (url.pathname === "/__manifest" && url.searchParams.get("version") === version) {
+      const kept = await cache.match(key);
+      if (kept) return kept;
+    }
+  }
+  return new Response("{}", { headers: { "Content-Type": "application/json" } });
 }
 
 function offlinePage() {
