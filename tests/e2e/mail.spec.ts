@@ -62,6 +62,9 @@ test("a volunteer on a phone signs in by an emailed link and resets their passwo
   await phone.context().clearCookies();
   await phone.goto("/login");
   await phone.getByRole("link", { name: "Forgot your password?" }).click();
+  // /login has an Email field too: fill only once the reset page has replaced it (a CI run
+  // filled the sign-in form's field just before the navigation finished).
+  await expect(phone.getByRole("heading", { level: 1 })).toHaveText("Reset your password");
   await phone.getByLabel("Email").fill(newActivist.email);
   await phone.getByRole("button", { name: "Email me a reset link" }).click();
   await expect(phone.getByRole("status")).toContainText("a password reset link");
