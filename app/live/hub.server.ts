@@ -297,10 +297,8 @@ export class LiveHub {
       const waiting = entry;
       waiting.greetTimer ??= setTimeout(() => void this.greet(sessionId, waiting), GREET_BATCH_MS);
     };
-    if (openDirect) {
-      // server.js's socket: each event is one write of a string, as a bare SSE server
-      // does, instead of an encode, an enqueue and Remix's async pipe per screen (ADR 025).
-      const direct = openDirect(STREAM_HEADERS);
+    /** One screen over either transport: drops a screen that stops reading, and closes once. */
+    const registerOver = (transport: { backlogged: () => boolean; write: (chunk: string) => void; end: () => void }) => {
       let open = true;
       register({
         viewer,
@@ -310,52 +308,41 @@ export class LiveHub {
         closed,
         send(chunk) {
           if (!open) return;
-          if (direct.queuedBytes() > MAX_QUEUED_BYTES) {
+          if (transport.backlogged()) {
             this.close();
             return;
           }
-          direct.write(chunk);
+          transport.write(chunk);
         },
         close() {
           if (!open) return;
           open = false;
           closed.removeEventListener("abort", onClosed);
           remove();
-          direct.end();
+          transport.end();
         },
       });
+    };
+    if (openDirect) {
+      // server.js's socket: each event is one write of a string, as a bare SSE server
+      // does, instead of an encode, an enqueue and Remix's async pipe per screen (ADR 025).
+      const direct = openDirect(STREAM_HEADERS);
+      registerOver({ backlogged: () => direct.queuedBytes() > MAX_QUEUED_BYTES, write: (chunk) => direct.write(chunk), end: () => direct.end() });
       return direct.response;
     }
     const stream = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        let open = true;
-        register({
-          viewer,
-          version: 0,
-          lastShared: null,
-          lastMe: null,
-          closed,
-          send(chunk) {
-            if (!open) return;
-            if ((controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) {
-              this.close();
-              return;
-            }
-            controller.enqueue(encoder.encode(chunk));
-          },
-          close() {
-            if (!open) return;
-            open = false;
-            closed.removeEventListener("abort", onClosed);
-            remove();
+      start: (controller) =>
+        registerOver({
+          backlogged: () => (controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES,
+          write: (chunk) => controller.enqueue(encoder.encode(chunk)),
+          end: () => {
             try {
               controller.close();
             } catch {
               // already closed by the other side
             }
           },
-        });
-      },
+        }),
       cancel: () => client?.close(),
     });
     return new Response(stream, { headers: STREAM_HEADERS });
