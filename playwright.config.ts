@@ -111,7 +111,8 @@ export default defineConfig({
     },
     // A server already on the port would carry an old database: refuse it.
     reuseExistingServer: false,
-    timeout: 90_000,
+    // Seeding the demo movement on PGlite takes ~30 s on a quiet machine and minutes on a busy one.
+    timeout: 240_000,
     stdout: "ignore",
     stderr: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },

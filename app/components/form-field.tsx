@@ -85,6 +85,41 @@ export function GroupSelectField({
   );
 }
 
+/** One choice among a few, as radio buttons under a legend, with its error tied to the group. */
+export function ChoiceField<T extends string>({
+  legend,
+  name,
+  choices,
+  labels,
+  defaultValue,
+  error,
+}: {
+  legend: string;
+  name: string;
+  choices: readonly T[];
+  labels: Record<T, string>;
+  defaultValue?: string | undefined;
+  error?: string | undefined;
+}) {
+  const errorId = `${useId()}-error`;
+  return (
+    <fieldset aria-describedby={error ? errorId : undefined}>
+      <legend>{legend}</legend>
+      {choices.map((choice) => (
+        <label key={choice} className="option">
+          <input type="radio" name={name} value={choice} defaultChecked={defaultValue === choice} />
+          <span>{labels[choice]}</span>
+        </label>
+      ))}
+      {error ? (
+        <p className="field__error" id={errorId}>
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
 /** The password a person chooses (sign-up, newcomer's first password): one rule, one hint. */
 export function NewPasswordField({ label, error }: { label: string; error?: string | undefined }) {
   return (

@@ -3,7 +3,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
-import { FormError, GroupSelectField } from "~/components/form-field";
+import { ChoiceField, Field, FormError, GroupSelectField } from "~/components/form-field";
 import { OBJECTIONS } from "~/content/objections";
 import { debriefOutcomes, DIFFERENTLY_MAX, fieldKinds, formatDay, KIND_LABEL, OUTCOME_LABEL, todayInMovement, COUNT_MAX } from "~/field/debrief-fields";
 import { parseDebriefForm } from "~/field/debrief-form.server";
@@ -105,38 +105,8 @@ export default function LogShift() {
             defaultValue={values.groupId || shift?.groupId || (areas.length === 1 ? areas[0]!.id : "")}
             error={errors.groupId}
           />
-          <div className={`field${errors.day ? " field--invalid" : ""}`}>
-            <label htmlFor="day">Date</label>
-            <input
-              id="day"
-              name="day"
-              type="date"
-              max={today}
-              required
-              defaultValue={values.day || shift?.day || today}
-              aria-invalid={errors.day ? true : undefined}
-              aria-describedby={errors.day ? "day-error" : undefined}
-            />
-            {errors.day ? (
-              <p className="field__error" id="day-error">
-                {errors.day}
-              </p>
-            ) : null}
-          </div>
-          <fieldset aria-describedby={errors.kind ? "kind-error" : undefined}>
-            <legend>Where were you?</legend>
-            {fieldKinds.map((k) => (
-              <label key={k} className="option">
-                <input type="radio" name="kind" value={k} defaultChecked={kind === k} />
-                <span>{KIND_LABEL[k]}</span>
-              </label>
-            ))}
-            {errors.kind ? (
-              <p className="field__error" id="kind-error">
-                {errors.kind}
-              </p>
-            ) : null}
-          </fieldset>
+          <Field label="Date" name="day" type="date" max={today} required defaultValue={values.day || shift?.day || today} error={errors.day} />
+          <ChoiceField legend="Where were you?" name="kind" choices={fieldKinds} labels={KIND_LABEL} defaultValue={kind} error={errors.kind} />
 
           <fieldset>
             <legend>What you counted</legend>

@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
-import { Field, FormError, GroupSelectField } from "~/components/form-field";
+import { ChoiceField, Field, FormError, GroupSelectField } from "~/components/form-field";
 import { fieldKinds, KIND_LABEL, MEETING_POINT_MAX, todayInMovement } from "~/field/debrief-fields";
 import { createShift, parseShiftForm, plannableGroups } from "~/field/shifts.server";
 import { formFailure } from "~/lib/http.server";
@@ -43,20 +43,7 @@ export default function NewShift() {
           <FormError message={errors.form} />
           <GroupSelectField label="Group" groups={groups} emptyLabel="Choose a group" defaultValue={values.groupId || (groups.length === 1 ? groups[0]!.id : "")} error={errors.groupId} />
           <Field label="Date" name="day" type="date" min={today} required defaultValue={values.day || today} error={errors.day} />
-          <fieldset aria-describedby={errors.kind ? "shift-kind-error" : undefined}>
-            <legend>On the doors or the phones?</legend>
-            {fieldKinds.map((k) => (
-              <label key={k} className="option">
-                <input type="radio" name="kind" value={k} defaultChecked={kind === k} />
-                <span>{KIND_LABEL[k]}</span>
-              </label>
-            ))}
-            {errors.kind ? (
-              <p className="field__error" id="shift-kind-error">
-                {errors.kind}
-              </p>
-            ) : null}
-          </fieldset>
+          <ChoiceField legend="On the doors or the phones?" name="kind" choices={fieldKinds} labels={KIND_LABEL} defaultValue={kind} error={errors.kind} />
           <Field
             label="Meeting point"
             name="meetingPoint"
