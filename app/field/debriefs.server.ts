@@ -7,7 +7,6 @@ import { groupsOfUser } from "../groups/groups.server";
 import { accept, refuse, type Result } from "../lib/result";
 import { adjustFieldDaily } from "./daily.server";
 import { isUuid, type DebriefInput } from "./debrief-form.server";
-import type { DebriefOutcome, FieldKind } from "./debrief-fields";
 
 // An activist's shift debriefs: counts and codes they log after canvassing or phone
 // banking (issue 17). Each one is added to, and on delete taken from, field_daily in the
@@ -89,21 +88,8 @@ export async function deleteDebrief(userId: string, debriefId: string): Promise<
   });
 }
 
-export interface DebriefSummary {
-  id: string;
-  day: string;
-  kind: FieldKind;
-  areaName: string;
-  shiftId: string | null;
-  attempts: number;
-  contacts: number;
-  conversations: number;
-  commitments: number;
-  outcomes: Partial<Record<DebriefOutcome, number>>;
-  objections: string[];
-  hardestObjection: string | null;
-  differently: string;
-}
+/** A saved debrief as its owner reads it: what was logged, less the form's own bookkeeping. */
+export type DebriefSummary = Omit<DebriefInput, "formKey" | "groupId"> & { id: string; areaName: string };
 
 const summaryColumns = {
   id: debriefs.id,
