@@ -778,6 +778,9 @@ export const debriefs = pgTable(
   (t) => [
     uniqueIndex("debriefs_user_form_key_idx").on(t.userId, t.formKey),
     index("debriefs_group_day_idx").on(t.groupId, t.day),
+    // The impact report's whole-movement objections read the partial weeks at a period's
+    // ends from debriefs by day alone (ADR 038).
+    index("debriefs_day_idx").on(t.day),
     index("debriefs_user_day_idx").on(t.userId, t.day),
     index("debriefs_shift_idx").on(t.shiftId),
     check("debriefs_kind_known", sql`${t.kind} in ('doors', 'phones')`),
@@ -880,6 +883,37 @@ export const fieldDaily = pgTable(
     index("field_daily_group_day_idx").on(t.groupId, t.day),
     index("field_daily_user_day_idx").on(t.userId, t.day),
   ],
+);
+
+// Per area and ISO week (Monday): how many debriefs were logged, and how many of them met
+// each objection code. Kept by triggers on debriefs (migration 0024; ADR 038), so every
+// writer, a cascade from a deleted person or group, and retention all keep it equal to
+// the debriefs it counts. The impact report reads whole weeks here and only the partial
+// weeks at either end of a period from debriefs, instead of expanding every debrief's
+// objections (docs/performance.md, "Impact report").
+export const fieldDebriefWeeks = pgTable(
+  "field_debrief_weeks",
+  {
+    groupId: uuid("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    week: date("week", { mode: "string" }).notNull(),
+    debriefs: integer("debriefs").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.week] })],
+);
+
+export const fieldObjectionWeeks = pgTable(
+  "field_objection_weeks",
+  {
+    groupId: uuid("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    week: date("week", { mode: "string" }).notNull(),
+    code: text("code").notNull(),
+    debriefs: integer("debriefs").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.week, t.code] })],
 );
 
 // Settings an admin changes for the whole instance: one row (id is always true). Field

@@ -61,12 +61,13 @@ export async function exportImpactTable(viewer: Viewer, table: string, params: U
       value: {
         name: `impact-canvassers-${period}`,
         header: ["Canvasser", "Trained on", "Days out", "Doors and calls", "Contacts", "Conversations", "Commitments"],
-        rows: found.rows.map((c) => [c.name, c.trainedOn, c.days, c.attempts, c.contacts, c.conversations, c.commitments]),
+        rows: found.map((c) => [c.name, c.trainedOn, c.days, c.attempts, c.contacts, c.conversations, c.commitments]),
       },
     };
   }
 
-  const result = await impactReport(viewer, filters);
+  // Only the table asked for: the rates and before/after tables need no weeks, objections or list.
+  const result = await impactReport(viewer, filters, { weeks: table === "impact-weeks", objections: false, canvassers: 0 });
   if (!result.ok) return refuse(400, Object.values(result.errors)[0] ?? "One of the filters is not valid.");
   const r = result.report;
   if (table === "impact-rates") {

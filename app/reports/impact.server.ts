@@ -11,7 +11,7 @@ import {
   type Rate,
   type RateDifference,
 } from "../stats/intervals";
-import type { ImpactFilters } from "./impact-filters.server";
+import { shiftDay, type ImpactFilters } from "./impact-filters.server";
 import { practiceFor, type PracticeLink } from "./practice.server";
 import {
   coreModuleCount,
@@ -166,7 +166,69 @@ function fieldCtes(scope: ReportScope, f: ImpactFilters, extraWhere: SQL = sql`t
     )`;
 }
 
-export async function impactReport(viewer: Viewer, filters: ImpactFilters): Promise<ImpactResult> {
+/** Which of the page's parts to compute: a CSV of one table needs only its own. */
+export interface ImpactParts {
+  weeks: boolean;
+  objections: boolean;
+  /** How many canvassers to list (most doors first); 0 lists none. */
+  canvassers: number;
+}
+// The period's rows hashed by person (and by person and week) fit in memory at 50,000
+// activists with this much; the default 4 MB spilled each hash to disk (ADR 038).
+const FIGURE_WORK_MEM = "64MB";
+const WHOLE_PAGE: ImpactParts = { weeks: true, objections: true, canvassers: 50 };
+
+/** The area part of a WHERE clause on field_daily `fd`, joining groups only when a filter needs them. */
+function fieldArea(scope: ReportScope, f: ImpactFilters): { join: SQL; where: SQL } {
+  const needsGroup = Boolean(f.kind || f.target === "1");
+  return { join: needsGroup ? sql`join groups g on g.id = fd.group_id` : sql``, where: areaWhere(scope, f, sql`fd.group_id`) };
+}
+
+/**
+ * CTEs of the page's figures, one pass over the period's field_daily rows (ADR 038):
+ * `t`, each trained person's training day, found from learner_totals (kept by triggers,
+ * ADR 005: only the few thousand people with every published module complete) and their
+ * completions by primary key; `f`, the period's rows in the area, each marked trained or
+ * not; `per`, each person's sums on each side. Everything else is computed from `per`
+ * (tens of thousands of rows) rather than from `f` again.
+ */
+function figureCtes(scope: ReportScope, f: ImpactFilters, weeks = false): SQL {
+  const area = fieldArea(scope, f);
+  const narrowed = !scope.all || f.group || f.kind || f.target;
+  return sql`f0 as (
+      select fd.user_id, fd.day, fd.attempts, fd.contacts, fd.conversations, fd.commitments
+      from field_daily fd ${area.join}
+      where ${area.where} and fd.day between ${f.from}::date and ${f.to}::date
+    ),
+    t as (
+      select lt.user_id,
+             (select (max(c.completed_at) at time zone 'UTC')::date from module_completions c where c.user_id = lt.user_id and c.module_slug in ${coreModules}) as on_day
+      from learner_totals lt
+      where lt.core_completed = ${coreModuleCount} and ${coreModuleCount} > 0
+        ${narrowed ? sql`and lt.user_id in (select user_id from f0)` : sql``}
+    ),
+    f as (
+      select f0.*, coalesce(t.on_day < f0.day, false) as trained
+      from f0 left join t on t.user_id = f0.user_id
+    ),
+    ${
+      weeks
+        ? // Each person once per week and side; the weekly trend and the per-person sums both
+          // come from it, so the period's rows are hashed once (ADR 038).
+          sql`pw as (
+      select user_id, date_trunc('week', day::timestamp) as week, trained,
+             sum(attempts)::float8 as a, sum(contacts)::float8 as c, sum(conversations)::float8 as v, sum(commitments)::float8 as m
+      from f group by 1, 2, 3
+    ),
+    per as (select user_id, trained, sum(a) as a, sum(c) as c, sum(v) as v, sum(m) as m from pw group by user_id, trained)`
+        : sql`per as (
+      select user_id, trained, sum(attempts)::float8 as a, sum(contacts)::float8 as c, sum(conversations)::float8 as v, sum(commitments)::float8 as m
+      from f group by user_id, trained
+    )`
+    }`;
+}
+
+export async function impactReport(viewer: Viewer, filters: ImpactFilters, parts: ImpactParts = WHOLE_PAGE): Promise<ImpactResult> {
   const scope = await scopeOf(viewer);
   let areaLabel = "every group you can see";
   if (filters.group) {
@@ -176,13 +238,14 @@ export async function impactReport(viewer: Viewer, filters: ImpactFilters): Prom
   } else if (filters.kind || filters.target) {
     areaLabel = `${filters.target ? "target seats" : "every group"}${filters.kind ? ` of kind ${filters.kind}` : ""} you can see`;
   }
-  const ctes = fieldCtes(scope, filters);
+  const ctes = figureCtes(scope, filters, parts.weeks);
+  const area = fieldArea(scope, filters);
 
-  // One statement for the side totals, the active count, the within-person changes and the
-  // weeks: the CTEs they share (the period's rows, training days, per-person sums) are
-  // computed once, where four statements read field_daily four times.
-  const [figureRows, objections, canvassers, groups] = await Promise.all([
-    rows<{ sides: unknown; active: unknown; within: unknown; weeks: unknown }>(sql`with ${ctes},
+  // One statement for every figure: the period's rows are read once, and the side totals,
+  // the active count, the within-person changes, the canvasser list and the weeks come
+  // from the per-person sums or that one read.
+  const [figureRows, objections, groups] = await Promise.all([
+    rows<{ sides: unknown; active: unknown; within: unknown; weeks: unknown; top: unknown; canvassers: unknown }>(sql`with ${ctes},
       sides as (
         select trained, count(*)::int as people,
                count(*) filter (where a > 0)::int as na, count(*) filter (where c > 0)::int as nc, count(*) filter (where v > 0)::int as nv,
@@ -190,15 +253,16 @@ export async function impactReport(viewer: Viewer, filters: ImpactFilters): Prom
                sum(a * a) as aa, sum(a * c) as ac, sum(c * c) as cc, sum(c * v) as cv, sum(v * v) as vv, sum(v * m) as vm, sum(m * m) as mm
         from per group by trained
       ),
+      person as (
+        select user_id, sum(a) as a, sum(c) as c, sum(v) as v, sum(m) as m,
+               sum(a) filter (where not trained) as a0, sum(c) filter (where not trained) as c0, sum(v) filter (where not trained) as v0, sum(m) filter (where not trained) as m0,
+               sum(a) filter (where trained) as a1, sum(c) filter (where trained) as c1, sum(v) filter (where trained) as v1, sum(m) filter (where trained) as m1,
+               bool_or(trained) and bool_or(not trained) as both_sides
+        from per group by user_id
+      ),
       active as (
         select count(*)::int as active, count(*) filter (where t.on_day <= ${filters.to}::date)::int as trained
-        from (select user_id from f group by user_id having sum(attempts) > 0) p left join trained_on t on t.user_id = p.user_id
-      ),
-      wp as (
-        select user_id,
-               sum(a) filter (where not trained) as a0, sum(c) filter (where not trained) as c0, sum(v) filter (where not trained) as v0, sum(m) filter (where not trained) as m0,
-               sum(a) filter (where trained) as a1, sum(c) filter (where trained) as c1, sum(v) filter (where trained) as v1, sum(m) filter (where trained) as m1
-        from per group by user_id having bool_or(trained) and bool_or(not trained)
+        from person p left join t on t.user_id = p.user_id where p.a > 0
       ),
       within as (
         select count(*)::int as people,
@@ -211,21 +275,40 @@ export async function impactReport(viewer: Viewer, filters: ImpactFilters): Prom
                count(*) filter (where v0 > 0 and v1 > 0)::int as n_commitment,
                coalesce(sum(m1 / v1 - m0 / v0) filter (where v0 > 0 and v1 > 0), 0) as s_commitment,
                coalesce(sum((m1 / v1 - m0 / v0) ^ 2) filter (where v0 > 0 and v1 > 0), 0) as ss_commitment
-        from wp
-      ),
-      weeks as (
-        select to_char(date_trunc('week', day::timestamp), 'YYYY-MM-DD') as week, trained, count(distinct user_id)::int as people,
-               sum(attempts)::float8 as a, sum(contacts)::float8 as c, sum(conversations)::float8 as v, sum(commitments)::float8 as m
-        from cf group by 1, 2
+        from person where both_sides
       )
+      ${parts.canvassers > 0 ? sql`,
+      top as (
+        select p.user_id, u.name, p.a, p.c, p.v, p.m
+        from person p join users u on u.id = p.user_id
+        where p.a >= coalesce((select a from person order by a desc offset ${parts.canvassers - 1} limit 1), 0)
+        order by p.a desc, u.name, p.user_id limit ${parts.canvassers}
+      ),
+      top_rows as (
+        select top.user_id as id, top.name, to_char(t.on_day, 'YYYY-MM-DD') as "trainedOn", top.a, top.c, top.v, top.m,
+               (select count(distinct fd.day)::int from field_daily fd ${area.join}
+                where fd.user_id = top.user_id and ${area.where} and fd.day between ${filters.from}::date and ${filters.to}::date) as days
+        from top left join t on t.user_id = top.user_id
+      )` : sql``}
+      ${parts.weeks ? sql`,
+      weeks as (
+        select to_char(week, 'YYYY-MM-DD') as week, trained, count(*)::int as people, sum(a) as a, sum(c) as c, sum(v) as v, sum(m) as m
+        from pw group by pw.week, pw.trained
+      )` : sql``}
       select (select coalesce(json_agg(s), '[]'::json) from sides s) as sides,
              (select row_to_json(x) from active x) as active,
              (select row_to_json(w) from within w) as within,
-             (select coalesce(json_agg(w order by w.week, w.trained), '[]'::json) from weeks w) as weeks`),
-    objectionRows(scope, filters),
-    canvasserRows(scope, filters, 50),
+             ${parts.weeks ? sql`(select coalesce(json_agg(w order by w.week, w.trained), '[]'::json) from weeks w)` : sql`'[]'::json`} as weeks,
+             ${parts.canvassers > 0 ? sql`(select coalesce(json_agg(r order by r.a desc, r.name, r.id), '[]'::json) from top_rows r)` : sql`'[]'::json`} as top,
+             (select count(*)::int from person) as canvassers`, { workMem: FIGURE_WORK_MEM }),
+    parts.objections ? objectionRows(scope, filters) : Promise.resolve([]),
     scopeGroups(scope),
   ]);
+  const topRows = jsonList<Record<string, unknown> & { id: string; name: string; trainedOn: string | null }>(figureRows[0]?.top);
+  const canvassers = {
+    rows: topRows.map((r): CanvasserRow => ({ id: r.id, name: r.name, trainedOn: r.trainedOn, days: num(r.days), ...totals(r), people: 1 })),
+    total: num(figureRows[0]?.canvassers),
+  };
 
   const figures = figureRows[0];
   const sideRows = jsonList<Record<string, unknown> & { trained: boolean }>(figures?.sides);
@@ -307,43 +390,82 @@ export async function impactReport(viewer: Viewer, filters: ImpactFilters): Prom
   };
 }
 
-/** Objection codes met per area in the period, most frequent first within each area. */
+/**
+ * The whole ISO weeks (Monday to Sunday) inside a period, as [first Monday, last Monday];
+ * first > last when no whole week fits.
+ */
+export function wholeWeeks(from: string, to: string): { first: string; last: string } {
+  const weekday = (d: string) => (new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
+  const first = weekday(from) === 0 ? from : shiftDay(from, 7 - weekday(from));
+  const last = shiftDay(to, -weekday(to) - (weekday(to) === 6 ? 0 : 7));
+  return { first, last };
+}
+
+/**
+ * Objection codes met per area in the period, most frequent first within each area. Whole
+ * weeks come from the weekly rollups the debrief triggers keep (migration 0024, ADR 038);
+ * only the days of a partial week at either end are counted from debriefs, so the figures
+ * are the same as counting every debrief of the period. One canvasser's come from their
+ * own debriefs (an index range on user and day).
+ */
 export async function objectionRows(scope: ReportScope, f: ImpactFilters, userId?: string): Promise<ObjectionRow[]> {
-  const who = userId ? sql`d.user_id = ${userId}` : sql`true`;
+  const { first, last } = wholeWeeks(f.from, f.to);
+  // Days read from debriefs: all of the period for one canvasser, else those outside [first, last + 6].
+  const rolled = !userId && first <= last;
+  // As two day ranges, so debriefs_day_idx serves them when no group narrows the area.
+  const rawDays = userId
+    ? sql`d.user_id = ${userId}`
+    : rolled
+      ? sql`(d.day < ${first}::date or d.day > ${shiftDay(last, 6)}::date)`
+      : sql`true`;
   const found = await rows<{ groupId: string; groupName: string; code: string; times: number; debriefs: number }>(sql`
     with d as (
-      select d.id, d.group_id, g.name, d.objections
+      select d.id, d.group_id, d.objections
       from debriefs d join groups g on g.id = d.group_id
-      where ${areaWhere(scope, f, sql`d.group_id`)} and d.day between ${f.from}::date and ${f.to}::date and ${who}
+      where ${areaWhere(scope, f, sql`d.group_id`)} and d.day between ${f.from}::date and ${f.to}::date and ${rawDays}
     ),
-    per_area as (select group_id, count(*)::int as debriefs from d group by group_id)
-    select d.group_id as "groupId", d.name as "groupName", o.code, count(distinct d.id)::int as times, pa.debriefs
-    from d
-    cross join lateral jsonb_array_elements_text(case when jsonb_typeof(d.objections) = 'array' then d.objections else '[]'::jsonb end) o(code)
-    join per_area pa on pa.group_id = d.group_id
-    group by d.group_id, d.name, o.code, pa.debriefs
-    order by d.name, d.group_id, times desc, o.code`);
+    counted as (
+      -- code '' carries the area's count of debriefs; the rest, each code's.
+      select group_id, code, sum(n)::int as n from (
+        select group_id, '' as code, count(*) as n from d group by group_id
+        union all
+        select d.group_id, o.code, count(distinct d.id)
+        from d cross join lateral jsonb_array_elements_text(case when jsonb_typeof(d.objections) = 'array' then d.objections else '[]'::jsonb end) o(code)
+        where o.code <> ''
+        group by d.group_id, o.code
+        ${
+          rolled
+            ? sql`union all
+        select w.group_id, '', sum(w.debriefs) from field_debrief_weeks w join groups g on g.id = w.group_id
+        where ${areaWhere(scope, f, sql`w.group_id`)} and w.week between ${first}::date and ${last}::date group by w.group_id
+        union all
+        select w.group_id, w.code, sum(w.debriefs) from field_objection_weeks w join groups g on g.id = w.group_id
+        where ${areaWhere(scope, f, sql`w.group_id`)} and w.week between ${first}::date and ${last}::date and w.code <> '' group by w.group_id, w.code`
+            : sql``
+        }
+      ) x group by group_id, code
+    ),
+    per_area as (
+      select group_id, code, n as times, max(n) filter (where code = '') over (partition by group_id) as debriefs from counted
+    )
+    select pa.group_id as "groupId", g.name as "groupName", pa.code, pa.times, pa.debriefs
+    from per_area pa join groups g on g.id = pa.group_id
+    where pa.code <> '' and pa.times > 0
+    order by g.name, pa.group_id, pa.times desc, pa.code`);
   return found.map((r) => ({ ...r, times: num(r.times), debriefs: num(r.debriefs), label: objectionLabel(r.code), practice: practiceFor(r.code) }));
 }
 
-/** Canvassers in the area and period, the most doors and calls first. */
-export async function canvasserRows(scope: ReportScope, f: ImpactFilters, limit?: number): Promise<{ rows: CanvasserRow[]; total: number }> {
-  const ctes = fieldCtes(scope, f);
-  const [found, count] = await Promise.all([
-    rows<Record<string, unknown> & { id: string; name: string; trainedOn: string | null }>(sql`with ${ctes}
-      select cf.user_id as id, u.name, to_char(min(cf.on_day), 'YYYY-MM-DD') as "trainedOn", count(distinct cf.day)::int as days,
-             count(distinct cf.user_id)::int as people,
-             sum(cf.attempts)::float8 as a, sum(cf.contacts)::float8 as c, sum(cf.conversations)::float8 as v, sum(cf.commitments)::float8 as m
-      from cf join users u on u.id = cf.user_id
-      group by cf.user_id, u.name
-      order by a desc, u.name, cf.user_id
-      ${limit ? sql`limit ${limit}` : sql``}`),
-    rows<{ n: number }>(sql`with ${ctes} select count(distinct user_id)::int as n from f`),
-  ]);
-  return {
-    rows: found.map((r) => ({ id: r.id, name: r.name, trainedOn: r.trainedOn, days: num(r.days), ...totals(r), people: 1 })),
-    total: num(count[0]?.n),
-  };
+/** Every canvasser in the area and period, the most doors and calls first (the CSV). */
+export async function canvasserRows(scope: ReportScope, f: ImpactFilters): Promise<CanvasserRow[]> {
+  const ctes = figureCtes(scope, f);
+  const found = await rows<Record<string, unknown> & { id: string; name: string; trainedOn: string | null }>(sql`with ${ctes},
+    days as (select user_id, count(distinct day)::int as days from f group by user_id)
+    select p.user_id as id, u.name, to_char(t.on_day, 'YYYY-MM-DD') as "trainedOn", d.days,
+           sum(p.a) as a, sum(p.c) as c, sum(p.v) as v, sum(p.m) as m
+    from per p join users u on u.id = p.user_id join days d on d.user_id = p.user_id left join t on t.user_id = p.user_id
+    group by p.user_id, u.name, t.on_day, d.days
+    order by a desc, u.name, p.user_id`, { workMem: FIGURE_WORK_MEM });
+  return found.map((r) => ({ id: r.id, name: r.name, trainedOn: r.trainedOn, days: num(r.days), ...totals(r), people: 1 }));
 }
 
 // ---------------------------------------------------------------- one canvasser

@@ -126,14 +126,16 @@ export const coreModuleCount = sql`(select count(*)::int from modules md where n
  * query over a few hundred thousand rows crosses jit_above_cost, and compiling it took
  * ~300 ms of a ~500 ms query at 50,000 activists (docs/performance.md, Reports). (A
  * bigger work_mem was tried too and made the slowest query slower: with room to hash,
- * the planner gives up reading step views in primary-key order.)
+ * the planner gives up reading step views in primary-key order.) A query that hashes a
+ * few hundred thousand rows may ask for more (`workMem`), for its own transaction only.
  */
-export async function rows<T>(query: SQL): Promise<T[]> {
+export async function rows<T>(query: SQL, options: { workMem?: string } = {}): Promise<T[]> {
   const handle = databaseHandle();
   const result: unknown =
     handle.kind === "postgres"
       ? await handle.db.transaction(async (tx) => {
           await tx.execute(sql`select set_config('jit', 'off', true)`);
+          if (options.workMem) await tx.execute(sql`select set_config('work_mem', ${options.workMem}, true)`);
           return tx.execute(query);
         })
       : await handle.db.execute(query);

@@ -15,5 +15,7 @@ import { db, type Database } from "../../db/client.server";
 export async function rebuildReportSummaries(database: Database = db()): Promise<void> {
   await database.transaction(async (tx) => {
     await tx.execute(sql`select report_rebuild_summaries()`);
+    // The impact report's objection counts per area and week (migration 0024).
+    await tx.execute(sql`select field_rebuild_objection_weeks()`);
   });
 }
