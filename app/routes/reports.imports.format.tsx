@@ -53,24 +53,25 @@ export default function ImportFormat() {
           <thead>
             <tr>
               <th scope="col">Column</th>
-              <th scope="col">Needed</th>
-              <th scope="col">What it holds</th>
-              <th scope="col">Header names recognised</th>
+              <th scope="col">What it holds, and the header names recognised</th>
             </tr>
           </thead>
           <tbody>
             {IMPORT_FIELDS.map((f) => (
               <tr key={f.key}>
                 <th scope="row">{f.label}</th>
-                <td>{f.required ? "Yes" : "No"}</td>
-                <td>{f.hint}</td>
                 <td>
-                  {f.names.map((name, i) => (
-                    <span key={name}>
-                      {i > 0 ? ", " : ""}
-                      <code>{name}</code>
-                    </span>
-                  ))}
+                  <strong>{f.required ? "Required." : "Optional."}</strong> {f.hint}
+                  <br />
+                  <span className="muted">
+                    Header:{" "}
+                    {f.names.map((name, i) => (
+                      <span key={name}>
+                        {i > 0 ? ", " : ""}
+                        <code>{name}</code>
+                      </span>
+                    ))}
+                  </span>
                 </td>
               </tr>
             ))}
