@@ -11,11 +11,12 @@ import type { LiveActor } from "../live/core.server";
 import { joinWithCode } from "../live/joining.server";
 import { createLiveSession, reveal, setStep } from "../live/lifecycle.server";
 import { advanceScenario } from "../live/scenario.server";
-import { answerPoll, chooseReply, recordStepView, startScenario, submitQuiz } from "../progress/record.server";
+import { answerPoll, chooseReply, recordStepViews, startScenario, submitQuiz } from "../progress/record.server";
 
 // A small demo movement, so an organiser's first look at /reports shows realistic
-// figures: about 60 activists across the demo groups, each somewhere between "not
-// started" and "trained", with quiz attempts (some failed first), scenario runs and a
+// figures: about 60 activists across the demo groups, about half of them trained (every
+// published module complete) on days spread over the last months and the rest somewhere
+// short of that, with quiz attempts (some failed first), scenario runs and a
 // few live-session completions. Progress goes through the same domain functions as a
 // learner's clicks and a trainer's live session (join, answer, vote, end → attendance and
 // live completions); only the clock is moved afterwards (every write stamps now(), and a
@@ -53,6 +54,18 @@ interface Plan {
   gapDays: number;
 }
 
+/**
+ * Each constituency's share of the movement and the chance that one of its activists has
+ * finished every module ("trained", ADR 028). Northgate is the target seat that lags, but
+ * every target seat has some trained activists, so the elections page has seats on both
+ * sides of its comparison.
+ */
+const CONSTITUENCIES: { name: string; share: number; trained: number }[] = [
+  { name: "Northgate", share: 0.4, trained: 0.36 },
+  { name: "Eastfield", share: 0.42, trained: 0.6 },
+  { name: "Hillcrest", share: 0.18, trained: 0.5 },
+];
+
 /** Who is in the movement and how far each person got: a pure function of the seed. */
 export function movementPlan(size: number, moduleCount: number, seed = 20250301): Plan[] {
   const random = prng(seed);
@@ -61,20 +74,25 @@ export function movementPlan(size: number, moduleCount: number, seed = 20250301)
   for (let i = 0; i < size; i++) {
     const first = FIRST[i % FIRST.length]!;
     const last = LAST[(i * 7 + Math.floor(i / FIRST.length)) % LAST.length]!;
-    // Northgate is the target seat that lags: fewer of its activists get far.
-    const constituency = random() < 0.45 ? "Northgate" : "Eastfield";
+    let roll = random();
+    const constituency = CONSTITUENCIES.find((c) => (roll -= c.share) < 0) ?? CONSTITUENCIES[0]!;
     const other = pick(["Riverside Branch", "Riverside Branch", "City Tenants Union", "University Campus", null]);
-    const keen = random() ** 0.7;
-    const reach = constituency === "Northgate" ? keen * 0.9 : keen;
-    const complete = reach < 0.2 ? 0 : Math.min(moduleCount, Math.floor(reach * (moduleCount + 1)));
+    const trained = moduleCount > 0 && random() < constituency.trained;
+    const gapDays = 2 + Math.floor(random() * (trained ? 7 : 12));
+    // The trained finish on a day spread over the field data's five months (and a little
+    // before it), so most of them have days out both before and after it: the within-person
+    // comparison needs both. The rest stop somewhere short of the last module.
+    const finishedDaysAgo = 12 + Math.floor(random() * 150);
+    const keen = random();
+    const complete = trained ? moduleCount : keen < 0.22 ? 0 : Math.min(moduleCount - 1, Math.floor(keen * moduleCount));
     plans.push({
       name: `${first} ${last}`,
       email: `${first}.${last}.${String(i + 1).padStart(2, "0")}@${MOVEMENT_EMAIL_DOMAIN}`.toLowerCase(),
-      groups: other ? [constituency, other] : [constituency],
+      groups: other ? [constituency.name, other] : [constituency.name],
       complete,
       nextStarted: complete < moduleCount && random() < 0.6,
-      startedDaysAgo: 8 + Math.floor(random() * 170),
-      gapDays: 2 + Math.floor(random() * 12),
+      startedDaysAgo: trained ? finishedDaysAgo + (moduleCount - 1) * gapDays : 8 + Math.floor(random() * 170),
+      gapDays,
     });
   }
   return plans;
@@ -236,8 +254,10 @@ async function playRoomScenario(code: string, trainer: LiveActor, room: LiveAtte
 /** A learner going through the first `steps` steps: views, quizzes, scenarios, polls. */
 async function workThrough(userId: string, module: CompiledModule, random: () => number, steps: number) {
   const stepIds = module.manifest.steps.slice(0, steps).map((s) => s.id);
+  // Every step's view first, in one go (seeding time); the activities after them still
+  // meet the last requirement, so the completion is recorded where a learner's would be.
+  await recordStepViews(userId, module, stepIds);
   for (const stepId of stepIds) {
-    await recordStepView(userId, module, stepId);
     const step = module.manifest.steps.find((s) => s.id === stepId)!;
     for (const activityId of step.activityIds) {
       const activity = module.manifest.activities[activityId];

@@ -12,7 +12,8 @@ export const DEMO_PASSWORD = "doorstep-demo";
 export const DEMO_GROUPS: { name: string; kind: GroupKind; isTargetSeat: boolean }[] = [
   { name: "Riverside Branch", kind: "branch", isTargetSeat: false },
   { name: "Northgate", kind: "constituency", isTargetSeat: true },
-  { name: "Eastfield", kind: "constituency", isTargetSeat: false },
+  { name: "Eastfield", kind: "constituency", isTargetSeat: true },
+  { name: "Hillcrest", kind: "constituency", isTargetSeat: true },
   { name: "City Tenants Union", kind: "union", isTargetSeat: false },
   { name: "University Campus", kind: "campus", isTargetSeat: false },
 ];

@@ -10,7 +10,7 @@ import { hasControlCharacter } from "../lib/request.server";
 import { logError } from "../lib/log.server";
 import { accept, refuse, type Result } from "../lib/result";
 import { adjustFieldDaily, type FieldCounts } from "./daily.server";
-import { IMPORT_FIELDS, type CheckSummary, type ImportFieldKey, type ImportStatus, type LineProblem, type PersonBy } from "./import-format";
+import { IMPORT_FIELDS, RESULT_SPELLINGS, headerKey, type CheckSummary, type ImportFieldKey, type ImportStatus, type LineProblem, type PersonBy } from "./import-format";
 
 // Canvass results from another tool, as CSV (issue 17, ADR 027). Four steps, each streamed
 // so 100,000 lines cost the same memory as 100: upload (checked for encoding, kept as text
@@ -388,22 +388,14 @@ export async function stagedSample(importId: string): Promise<{ header: string[]
 
 // ------------------------------------------------------------------ mapping
 
-const GUESSES: Record<ImportFieldKey, RegExp> = {
-  externalId: /^(external[ _-]?id|contact[ _-]?id|id|record[ _-]?id|attempt[ _-]?id)$/i,
-  person: /^(email|canvasser|canvasser[ _-]?(email|id)|volunteer|volunteer[ _-]?(email|id)|person|person[ _-]?id|user[ _-]?id)$/i,
-  date: /^(date|day|contact[ _-]?date|canvass[ _-]?date|contacted[ _-]?at|timestamp)$/i,
-  area: /^(area|group|branch|ward|turf|constituency|area[ _-]?name)$/i,
-  result: /^(result|contact[ _-]?result|outcome|status)$/i,
-  support: /^(support|support[ _-]?level|support[ _-]?score|id[ _-]?score)$/i,
-  commitment: /^(commitment|committed|pledge|commit)$/i,
-};
 
 /** A first mapping from the header's names; the organiser checks and corrects it. */
 export function guessMapping(header: string[], saved?: Record<string, string>): Record<string, string> {
   if (saved && Object.keys(saved).length) return saved;
   const mapping: Record<string, string> = { personBy: "email" };
   for (const field of IMPORT_FIELDS) {
-    const at = header.findIndex((name) => GUESSES[field.key].test(name.trim()));
+    const names = new Set<string>(field.names.map(headerKey));
+    const at = header.findIndex((name) => names.has(headerKey(name)));
     mapping[field.key] = at < 0 ? "" : String(at);
   }
   if (mapping.person && /id$/i.test(header[Number(mapping.person)] ?? "")) mapping.personBy = "id";
@@ -461,24 +453,6 @@ export function readMapping(form: FormData, columns: number): MappingResult {
 
 // ------------------------------------------------------------------ one line → one contact
 
-const RESULT_WORDS: Record<string, ContactResult> = {
-  "no-answer": "no-answer",
-  "no answer": "no-answer",
-  noanswer: "no-answer",
-  "not home": "no-answer",
-  "not-home": "no-answer",
-  nh: "no-answer",
-  na: "no-answer",
-  contact: "contact",
-  contacted: "contact",
-  answered: "contact",
-  refused: "contact",
-  "wrong number": "contact",
-  conversation: "conversation",
-  canvassed: "conversation",
-  spoke: "conversation",
-  talked: "conversation",
-};
 const YES = new Set(["yes", "y", "true", "1", "x"]);
 const NO = new Set(["", "no", "n", "false", "0"]);
 
@@ -529,7 +503,7 @@ export function parseLine(record: CsvRecord, mapping: ImportMapping, columns: nu
   const area = at(mapping.area);
   if (!area) return problem("names no area.");
   const resultText = at(mapping.result);
-  const result = RESULT_WORDS[resultText.toLowerCase().replace(/_/g, "-").replace(/\s+/g, " ")] ?? RESULT_WORDS[resultText.toLowerCase().replace(/[-_]/g, " ")];
+  const result = RESULT_SPELLINGS[resultText.toLowerCase().replace(/_/g, "-").replace(/\s+/g, " ")] ?? RESULT_SPELLINGS[resultText.toLowerCase().replace(/[-_]/g, " ")];
   if (!result) return problem(`the contact result ${shown(resultText)} is not one we know (use no-answer, contact or conversation).`);
   let support: number | null = null;
   if (mapping.support !== null) {

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
-import { pollAnswers, quizAttempts, recordEntries, reflections, scenarioRuns, type RecordEntryValue, type ScenarioMove } from "../../db/schema";
+import { pollAnswers, quizAttempts, recordEntries, reflections, scenarioRuns, stepViews, type RecordEntryValue, type ScenarioMove } from "../../db/schema";
 import type { CompiledModule } from "../content/manifest";
 import { refuse, type Result } from "../lib/result";
 import { completeIfDone } from "./completion.server";
@@ -22,6 +22,26 @@ export const REFLECTION_MAX = 5000;
 export async function recordStepView(userId: string, module: CompiledModule, stepId: string): Promise<ProgressResult<{ completed: boolean }>> {
   if (!module.manifest.steps.some((s) => s.id === stepId)) return refuse(404, `Module “${module.frontmatter.title}” has no step "${stepId}".`);
   return { ok: true, value: { completed: await completeIfDone(userId, module, stepId) } };
+}
+
+/**
+ * Several steps seen at once (the demo movement's learners): one insert for all but the
+ * last, then the last as recordStepView records it, so the completion rule runs once
+ * instead of once a step. The same rows and the same completion as one call per step.
+ */
+export async function recordStepViews(userId: string, module: CompiledModule, stepIds: string[]): Promise<ProgressResult<{ completed: boolean }>> {
+  const unknown = stepIds.find((id) => !module.manifest.steps.some((s) => s.id === id));
+  if (unknown !== undefined) return refuse(404, `Module “${module.frontmatter.title}” has no step "${unknown}".`);
+  const last = stepIds.at(-1);
+  if (last === undefined) return { ok: true, value: { completed: false } };
+  const before = stepIds.slice(0, -1);
+  if (before.length > 0) {
+    await db()
+      .insert(stepViews)
+      .values(before.map((stepId) => ({ userId, moduleSlug: module.slug, stepId })))
+      .onConflictDoNothing();
+  }
+  return { ok: true, value: { completed: await completeIfDone(userId, module, last) } };
 }
 
 // ---------------------------------------------------------------- quizzes

@@ -156,6 +156,9 @@ function Mapping() {
       </div>
 
       <h3>Which column is which</h3>
+      <p className="muted">
+        What each column holds and the spellings read: <Link to="/reports/imports/format">the file format</Link>.
+      </p>
       <Form method="post" className="card" noValidate>
         <FormError message={result && !result.ok ? result.message : undefined} />
         {IMPORT_FIELDS.map((field) => {

@@ -21,7 +21,8 @@ export default function CanvassImports() {
       <h2>Canvass imports</h2>
       <p>
         Results from the canvassing tool your movement already uses, as CSV: each line one door knocked or call made, by one of your canvassers, in one of
-        your groups. Importing the same file twice, or an export that overlaps an earlier one, adds nothing twice. <Link to="/reports/imports/new">Import a file</Link>
+        your groups. Importing the same file twice, or an export that overlaps an earlier one, adds nothing twice. <Link to="/reports/imports/new">Import a file</Link>{" "}
+        · <Link to="/reports/imports/format">The file format and samples</Link>
       </p>
       {imports.length === 0 ? (
         <p>No imports yet.</p>

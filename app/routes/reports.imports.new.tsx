@@ -31,7 +31,7 @@ export default function NewCanvassImport() {
       <h2>Import canvass results</h2>
       <p>
         Export the results from your canvassing tool as CSV (UTF-8, a header line, one contact attempt a line). Next you pick which column is which and see
-        what the first lines will become; nothing is stored until you import. The format and sample files are in <code>docs/import.md</code>.
+        what the first lines will become; nothing is stored until you import. <Link to="/reports/imports/format">The format, with sample files</Link>.
       </p>
       <p>
         If a canvasser also logged this shift in a debrief, the rollup will count both: import only shifts that were not debriefed.

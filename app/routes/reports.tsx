@@ -16,28 +16,61 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+interface Section {
+  to: string;
+  label: string;
+  end?: boolean;
+}
+
+// Eight sections did not fit a phone's row of tabs (the last ones were cut off), so they
+// come in two labelled groups of links that wrap: every section and the current one stay
+// visible at 390 px, with no scrolling and no script (ADR 040).
 export default function ReportsLayout() {
   const { organiserReports, impactReport, electionResults, evaluations } = useLoaderData<typeof loader>();
+  const training: Section[] = [
+    ...(organiserReports
+      ? [
+          { to: "/reports", label: "Overview", end: true },
+          { to: "/reports/activists", label: "Activists" },
+          { to: "/reports/nudges", label: "Nudges" },
+        ]
+      : []),
+    { to: "/reports/sessions", label: "Live sessions" },
+  ];
+  const field: Section[] = [
+    ...(organiserReports && impactReport ? [{ to: "/reports/impact", label: "Impact" }] : []),
+    ...(impactReport ? [{ to: "/reports/imports", label: "Canvass imports" }] : []),
+    ...(organiserReports && electionResults ? [{ to: "/reports/elections", label: "Elections" }] : []),
+    ...(organiserReports && evaluations ? [{ to: "/reports/evaluations", label: "Evaluations" }] : []),
+  ];
   return (
     <>
       <h1>Reports</h1>
-      <nav aria-label="Report sections" className="tabs">
-        {organiserReports ? (
-          <>
-            <NavLink to="/reports" end>
-              Overview
-            </NavLink>
-            <NavLink to="/reports/activists">Activists</NavLink>
-            <NavLink to="/reports/nudges">Nudges</NavLink>
-            {impactReport ? <NavLink to="/reports/impact">Impact</NavLink> : null}
-            {electionResults ? <NavLink to="/reports/elections">Elections</NavLink> : null}
-            {evaluations ? <NavLink to="/reports/evaluations">Evaluations</NavLink> : null}
-          </>
-        ) : null}
-        <NavLink to="/reports/sessions">Live sessions</NavLink>
-        {impactReport ? <NavLink to="/reports/imports">Canvass imports</NavLink> : null}
+      <nav aria-label="Report sections" className="section-nav">
+        <SectionGroup id="reports-nav-training" label="Training" sections={training} />
+        <SectionGroup id="reports-nav-field" label="Field" sections={field} />
       </nav>
       <Outlet />
     </>
+  );
+}
+
+function SectionGroup({ id, label, sections }: { id: string; label: string; sections: Section[] }) {
+  if (sections.length === 0) return null;
+  return (
+    <div className="section-nav__group">
+      <span className="section-nav__label" id={id}>
+        {label}
+      </span>
+      <ul aria-labelledby={id}>
+        {sections.map((s) => (
+          <li key={s.to}>
+            <NavLink to={s.to} end={s.end}>
+              {s.label}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -19,8 +19,8 @@ test("organiser imports election results on a phone, fixes a line, and reads swi
   await page.goto("/reports");
   await page.getByRole("navigation", { name: "Report sections" }).getByRole("link", { name: "Elections" }).click();
   await expect(page.getByRole("heading", { name: "Election results", level: 2 })).toBeVisible();
-  // The demo election, shown first: Northgate's small swing against its region's.
-  await expect(page.getByRole("row", { name: /Northgate/ })).toContainText("+2.8");
+  // The demo election, shown first: Northgate's small fall against its region's.
+  await expect(page.getByRole("row", { name: /Northgate/ })).toContainText("−3.0");
   await checkA11y(page, "elections, the demo election");
 
   await page.getByRole("textbox", { name: "Election", exact: true }).fill(election);

@@ -2,6 +2,8 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { seedDemo } from "~/demo/seed.server";
+import { DEMO_ELECTION } from "~/demo/elections.server";
+import { electionReport } from "~/reports/elections.server";
 import { impactReport } from "~/reports/impact.server";
 import { shiftDay } from "~/reports/impact-filters.server";
 import { db, rowsOf } from "../../db/client.server";
@@ -40,12 +42,26 @@ describe("demo field data", () => {
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     const r = result.report;
     expect(r.canvassers.active).toBeGreaterThan(20);
-    expect(r.sides.trained.people).toBeGreaterThanOrEqual(3);
-    expect(r.sides.untrained.people).toBeGreaterThan(3);
-    expect(r.within.people).toBeGreaterThan(0);
+    // A good share trained, on days spread over the period: both sides have people, and
+    // most of the trained were out both before and after their training day.
+    const share = r.canvassers.trained / r.canvassers.active;
+    expect(share).toBeGreaterThan(0.35);
+    expect(share).toBeLessThan(0.7);
+    expect(r.sides.trained.people).toBeGreaterThanOrEqual(15);
+    expect(r.sides.untrained.people).toBeGreaterThanOrEqual(15);
+    expect(r.within.people).toBeGreaterThanOrEqual(10);
     expect(r.objections.length).toBeGreaterThan(5);
     const conversation = r.comparisons.find((c) => c.key === "conversation")!;
     expect(conversation.difference.difference!).toBeGreaterThan(0);
+
+    // The demo election has seats on both sides: every demo target seat has trained
+    // activists, the seats without a target-seat group have none.
+    const election = await electionReport({ id: admin!.id, role: "admin" }, DEMO_ELECTION);
+    if (!election.ok) throw new Error("the demo election is missing");
+    const withTrained = election.value.seats.filter((s) => (s.trained ?? 0) > 0).map((s) => s.seat);
+    expect(withTrained.sort()).toEqual(["Eastfield", "Hillcrest", "Northgate"]);
+    expect(election.value.comparisons[0]!.withTrained.n).toBe(3);
+    expect(election.value.comparisons[0]!.withoutTrained.n).toBe(4);
 
     await seedDemo();
     expect(await count(sql`select count(*)::int as n from debriefs`)).toBe(debriefs);

@@ -139,6 +139,8 @@ const ROUTES: RouteCase[] = [
   { file: "reports.imports._index", path: "/reports/imports", allowed: IMPACT },
   { file: "reports.imports.new", path: "/reports/imports/new", allowed: IMPACT },
   { file: "reports.imports.$id", path: "/reports/imports/:id", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed: IMPACT, allowedStatus: 404 },
+  { file: "reports.imports.format", path: "/reports/imports/format", allowed: IMPACT },
+  { file: "reports.imports.samples.$file", path: "/reports/imports/samples/:file", params: () => ({ file: "canvass-results.csv" }), allowed: IMPACT },
   // Election results (issue 17 part 5): ROLES.runEvaluations; coverage scoping in elections.test.ts.
   { file: "reports.elections", path: "/reports/elections", allowed: EVALUATE },
   // No ?election=: the export's own 400 for those let in.
