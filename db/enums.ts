@@ -12,4 +12,6 @@ export const contactResults = ["no-answer", "contact", "conversation"] as const;
 // Outcome counts a debrief may carry, keyed by these codes (support 1 = strong support).
 export const debriefOutcomes = ["support-1", "support-2", "support-3", "support-4", "support-5", "undecided", "not-interested"] as const;
 // The lifecycle of a queued email (app/mail/).
-export const mailStatuses = ["queued", "sending", "sent", "failed"] as const;
+// "skipped": not sent on purpose, with skip_reason (opted out since it was queued, the
+// session it was about was changed or cancelled).
+export const mailStatuses = ["queued", "sending", "sent", "failed", "skipped"] as const;

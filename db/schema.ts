@@ -961,6 +961,11 @@ export const mailMessages = pgTable(
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     lastError: text("last_error"),
+    // A reminder, nudge or follow-up: the sender checks users.nudge_emails again at send
+    // time, so opting out after it was queued still stops it (ADR 037).
+    honoursOptOut: boolean("honours_opt_out").notNull().default(false),
+    /** Why a "skipped" mail was not sent, for /admin/outbox. */
+    skipReason: text("skip_reason"),
     // Same key, same mail: a reminder scheduled twice is queued once.
     dedupeKey: text("dedupe_key").unique(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -971,7 +976,7 @@ export const mailMessages = pgTable(
     index("mail_messages_user_idx").on(t.userId, t.createdAt),
     // The sender's sweep looks for secret bodies still to wipe (ADR 029): few rows, read every round.
     index("mail_messages_unwiped_secret_idx").on(t.createdAt).where(sql`${t.sensitive} and ${t.textBody} <> ''`),
-    check("mail_messages_status_known", sql`${t.status} in ('queued', 'sending', 'sent', 'failed')`),
+    check("mail_messages_status_known", sql`${t.status} in ('queued', 'sending', 'sent', 'failed', 'skipped')`),
   ],
 );
 
@@ -1192,6 +1197,10 @@ export const scheduledSessions = pgTable(
     origin: text("origin").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    // The .ics SEQUENCE: 0 as invited, +1 on each edit and on cancelling (RFC 5545 §3.8.7.4),
+    // so calendars apply an update or a cancellation over the event they already hold.
+    sequence: integer("sequence").notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     liveSessionId: uuid("live_session_id")
       .unique()
       .references(() => liveSessions.id, { onDelete: "set null" }),

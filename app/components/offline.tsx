@@ -1,5 +1,6 @@
 import { useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { OFFLINE_SAVE_HEADER } from "~/lib/offline";
 
 // Offline support in the browser (ADR 035, docs/offline.md): registers the service worker
 // (public/sw.js), keeps answers given with no signal and sends them when it returns. All of
@@ -79,7 +80,11 @@ export function OfflineSupport() {
       // Registered from, and scoped to, module pages only: no other page gains from it, and
       // a live page that registered it lost its "leaving" beacon when its last tab closed
       // (tests/e2e/live-tabs.spec.ts).
-      navigator.serviceWorker.register("/sw.js", { scope: "/modules/", updateViaCache: "none" }).catch(() => undefined);
+      const firstVisit = !navigator.serviceWorker.controller;
+      navigator.serviceWorker
+        .register("/sw.js", { scope: "/modules/", updateViaCache: "none" })
+        .then(() => (firstVisit ? navigator.serviceWorker.ready.then(keepThisPage) : undefined))
+        .catch(() => undefined);
     }
     setOnline(navigator.onLine);
     setWaiting(readQueue().length);
@@ -165,6 +170,47 @@ export async function saveForOffline(urls: readonly string[], headers: Record<st
       await cache.put(url, response);
     }),
   );
+}
+
+// The two data requests of a client-side step change (Remix single fetch): the root's,
+// and the step route's own, which it asks for apart because it has a clientLoader.
+export const STEP_DATA_ROUTES = ["root", "routes/modules.$slug.$step"];
+
+export function dataUrl(path: string, routeId?: string) {
+  const url = new URL(`${path}.data`, location.origin);
+  if (routeId) url.searchParams.set("_routes", routeId);
+  return url.pathname + url.search;
+}
+
+/**
+ * The module page that first registered the worker, and the scripts and module code it
+ * loaded, came over the network before the worker was there to keep them: kept now, so
+ * the page a learner started on works offline like the ones after it (issue 18: "every
+ * module a learner has started"). With the "saving" header the step is not recorded as
+ * viewed twice. A failure only means this one page is not kept.
+ */
+async function keepThisPage() {
+  const path = location.pathname;
+  const data = /^\/modules\/[^/]+\/[^/]+$/.test(path) ? STEP_DATA_ROUTES.map((routeId) => dataUrl(path, routeId)) : [dataUrl(path)];
+  const cache = await caches.open(CACHE);
+  const page = [path, ...data];
+  const assets = loadedAssets();
+  await Promise.all(
+    [...page, ...assets].map(async (url) => {
+      if (await cache.match(url)) return;
+      const response = await fetch(url, { credentials: "same-origin", headers: page.includes(url) ? { [OFFLINE_SAVE_HEADER]: "1" } : {} });
+      if (response.ok && !response.redirected) await cache.put(url, response);
+    }),
+  ).catch(() => undefined);
+}
+
+/** Scripts, styles and module code this tab loaded (same origin, content-hashed). */
+function loadedAssets(): string[] {
+  return performance
+    .getEntriesByType("resource")
+    .map((entry) => new URL(entry.name))
+    .filter((url) => url.origin === location.origin && (url.pathname.startsWith("/build/") || /^\/modules\/[^/]+\/code\/[^/]+\.js$/.test(url.pathname)))
+    .map((url) => url.pathname);
 }
 
 /** The same-origin scripts, styles and module code a page's HTML names. */

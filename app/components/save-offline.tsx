@@ -1,21 +1,12 @@
 import { useEffect, useState } from "react";
 import { OFFLINE_SAVE_HEADER } from "~/lib/offline";
-import { assetsOf, canSaveOffline, loadedBuildFiles, saveForOffline } from "./offline";
+import { assetsOf, canSaveOffline, dataUrl, loadedBuildFiles, saveForOffline, STEP_DATA_ROUTES } from "./offline";
 
 // "Save for offline" on a module's overview (ADR 035): every step page, the data a
 // client-side step change asks for, the module's code and the activity views it shows,
 // put into the offline cache before a journey without signal.
 
-// The two data requests of a client-side step change (Remix single fetch): the root's,
-// and the step route's own, which it asks for apart because it has a clientLoader.
 const SAVING = { [OFFLINE_SAVE_HEADER]: "1" };
-const STEP_DATA_ROUTES = ["root", "routes/modules.$slug.$step"];
-
-function dataUrl(path: string, routeId?: string) {
-  const url = new URL(`${path}.data`, location.origin);
-  if (routeId) url.searchParams.set("_routes", routeId);
-  return url.pathname + url.search;
-}
 
 type SaveState = { state: "idle" } | { state: "saving"; done: number } | { state: "saved" } | { state: "failed" };
 

@@ -1,11 +1,11 @@
-import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db, rowsOf, type Executor } from "../../db/client.server";
-import { groups, memberships, modules, scheduledSessions, sessionRsvps, users, type ScheduledSession } from "../../db/schema";
+import { groups, mailMessages, memberships, modules, scheduledSessions, sessionRsvps, users, type ScheduledSession } from "../../db/schema";
 import { unsubscribeUrl } from "../auth/email-links.server";
 import { may } from "../auth/policy";
 import { getModule, listModules } from "../content/catalog.server";
-import { refuse, type Result } from "../lib/result";
+import { accept, refuse, type Result } from "../lib/result";
 import { calendarInvite } from "../mail/ics";
 import { enqueueMail } from "../mail/queue.server";
 import { composeMail } from "../mail/templates";
@@ -24,10 +24,8 @@ const REMINDER_HOURS = 24;
 
 const blankToUndefined = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
 
-export const scheduleSchema = z
-  .object({
+const sessionFields = {
     moduleSlug: z.string({ error: "Choose a module." }).trim().min(1, "Choose a module.").max(100),
-    groupId: z.string({ error: "Choose a group." }).trim().max(64).pipe(z.uuid("Choose a group from the list.")),
     date: z.string({ error: "Give the date." }).trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Give the date as yyyy-mm-dd."),
     time: z.string({ error: "Give the start time." }).trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Give the start time as hh:mm (24-hour)."),
     minutes: z.coerce
@@ -42,12 +40,21 @@ export const scheduleSchema = z
       .optional()
       .transform(blankToUndefined)
       .pipe(z.url({ protocol: /^https$/, error: "A call link starts with https://." }).optional()),
-  })
-  .superRefine((v, ctx) => {
-    if (!v.place && !v.callUrl) ctx.addIssue({ code: "custom", path: ["place"], message: "Give a place to meet or a call link." });
-    if (v.place && v.callUrl) ctx.addIssue({ code: "custom", path: ["callUrl"], message: "Give a place or a call link, not both." });
-  });
+};
+
+function placeOrCall(v: { place?: string | undefined; callUrl?: string | undefined }, ctx: z.RefinementCtx) {
+  if (!v.place && !v.callUrl) ctx.addIssue({ code: "custom", path: ["place"], message: "Give a place to meet or a call link." });
+  if (v.place && v.callUrl) ctx.addIssue({ code: "custom", path: ["callUrl"], message: "Give a place or a call link, not both." });
+}
+
+export const scheduleSchema = z
+  .object({ ...sessionFields, groupId: z.string({ error: "Choose a group." }).trim().max(64).pipe(z.uuid("Choose a group from the list.")) })
+  .superRefine(placeOrCall);
 export type ScheduleInput = z.infer<typeof scheduleSchema>;
+
+/** Editing changes everything but the group: a different group is a different invitation list. */
+export const editSchema = z.object(sessionFields).superRefine(placeOrCall);
+export type EditInput = z.infer<typeof editSchema>;
 
 /** yyyy-mm-dd + hh:mm on a London wall clock → the instant. Null for a date that doesn't exist. */
 export function londonTime(date: string, time: string): Date | null {
@@ -71,6 +78,16 @@ function offsetMinutes(at: Date): number {
   );
   const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
   return Math.round((asUtc - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
+}
+
+/** An instant as the London wall clock shows it: yyyy-mm-dd and hh:mm, for a form's values. */
+export function londonParts(at: Date): { date: string; time: string } {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", { timeZone: MOVEMENT_TIME_ZONE, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" })
+      .formatToParts(at)
+      .map((x) => [x.type, x.value]),
+  );
+  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
 }
 
 /** "Saturday 5 December 2026, 18:00" in London. */
@@ -116,6 +133,8 @@ function inviteMail(s: { moduleTitle: string; startsAt: Date; minutes: number; p
 
 function calendarFile(s: ScheduledSession, moduleTitle: string, pageUrl: string, stamp: Date) {
   return calendarInvite({
+    sequence: s.sequence,
+    method: s.cancelledAt ? "CANCEL" : "REQUEST",
     uid: `${s.id}@doorstep`,
     startsAt: s.startsAt,
     minutes: s.minutes,
@@ -165,21 +184,27 @@ export async function createScheduledSession(actor: LiveActor & { name: string }
         attachments: [{ filename: "doorstep-session.ics", contentType: "text/calendar; charset=utf-8; method=REQUEST", content: ics }],
         dedupeKey: `session-invitation:${s.id}:${m.id}`,
       });
-      // A reminder is an extra, like a nudge: it honours the opt-out and carries the link
-      // to turn it off. Within a day of the start the invitation is the reminder.
-      if (m.nudgeEmails && reminderAt.getTime() > now.getTime()) {
-        const mail = composeMail({
-          subject: `Tomorrow: ${moduleTitle}, live`,
-          greeting: `Hello ${m.name},`,
-          paragraphs: [`A reminder: “${moduleTitle}” runs live on ${londonLabel(startsAt)} (UK time).`, s.place ? `Where: ${s.place}` : `Join the call: ${s.callUrl}`],
-          action: { label: "See the session", url: pageUrl },
-          unsubscribeUrl: await unsubscribeUrl(tx, m.id, origin),
-        });
-        await enqueueMail(tx, { to: m.email, userId: m.id, template: "session-reminder", ...mail, dedupeKey: `session-reminder:${s.id}:${m.id}`, notBefore: reminderAt });
-      }
+      if (m.nudgeEmails && reminderAt.getTime() > now.getTime()) await queueReminder(tx, s, moduleTitle, m, `session-reminder:${s.id}:${m.id}`);
     }
     return { ok: true as const, value: { id: s.id, invited: members.length } };
   });
+}
+
+/**
+ * A reminder is an extra, like a nudge: it honours the opt-out (again at send time) and
+ * carries the link to turn it off. Within a day of the start the invitation (or the
+ * "changed" mail) is the reminder, so none is queued.
+ */
+async function queueReminder(tx: Executor, s: ScheduledSession, moduleTitle: string, person: { id: string; name: string; email: string }, dedupeKey: string) {
+  const mail = composeMail({
+    subject: `Tomorrow: ${moduleTitle}, live`,
+    greeting: `Hello ${person.name},`,
+    paragraphs: [`A reminder: “${moduleTitle}” runs live on ${londonLabel(s.startsAt)} (UK time).`, s.place ? `Where: ${s.place}` : `Join the call: ${s.callUrl}`],
+    action: { label: "See the session", url: pageUrlOf(s.origin, s.id) },
+    unsubscribeUrl: await unsubscribeUrl(tx, person.id, s.origin),
+  });
+  const notBefore = new Date(s.startsAt.getTime() - REMINDER_HOURS * 60 * 60_000);
+  await enqueueMail(tx, { to: person.email, userId: person.id, template: "session-reminder", honoursOptOut: true, ...mail, dedupeKey, notBefore });
 }
 
 // ---------------------------------------------------------------- one scheduled session
@@ -310,12 +335,187 @@ export async function startScheduled(actor: LiveActor, id: string): Promise<Resu
   return again?.liveCode ? { ok: true, value: { code: again.liveCode } } : refuse(409, "Starting the session clashed with another start. Reload the page.");
 }
 
+// ---------------------------------------------------------------- changing and cancelling
+
+/** The calendar file of a change or cancellation, as a mail attachment. */
+const icsAttachment = (content: string, method: "REQUEST" | "CANCEL") => ({
+  filename: "doorstep-session.ics",
+  contentType: `text/calendar; charset=utf-8; method=${method}`,
+  content,
+});
+
+/**
+ * Who hears about a change or a cancellation: everyone who was sent an invitation (the
+ * people with the event in their calendar, even if they have since left the group) and
+ * everyone who said they are coming. Like the invitation, it ignores the opt-out: it is
+ * about an event they were invited to, not an extra.
+ */
+async function invitedPeople(tx: Executor, sessionId: string) {
+  return rowsOf<{ id: string; name: string; email: string; nudge_emails: boolean }>(
+    await tx.execute(sql`
+      select u.id, u.name, u.email, u.nudge_emails from ${users} u
+       where u.id in (
+         select m.user_id from ${mailMessages} m where m.template = 'session-invitation' and m.dedupe_key like ${`session-invitation:${sessionId}:%`}
+         union
+         select r.user_id from ${sessionRsvps} r where r.scheduled_session_id = ${sessionId} and r.coming)
+       order by u.id`),
+  );
+}
+
+/** Reminders not yet sent for this session stop here: changed (a new one replaces it) or cancelled. */
+async function skipQueuedReminders(tx: Executor, sessionId: string, reason: string) {
+  await tx
+    .update(mailMessages)
+    .set({ status: "skipped", skipReason: reason })
+    .where(and(eq(mailMessages.status, "queued"), eq(mailMessages.template, "session-reminder"), like(mailMessages.dedupeKey, `session-reminder:${sessionId}:%`)));
+}
+
+/** Why a session can no longer be changed or cancelled, or null while it can. */
+function closedReason(found: NonNullable<Awaited<ReturnType<typeof visibleSession>>>, now: Date): string | null {
+  const s = found.session;
+  if (s.cancelledAt) return "This session was cancelled: it can't be changed.";
+  if (found.liveCode) return "This session has started: change it in the room, or end it from the live session.";
+  if (s.startsAt.getTime() + s.minutes * 60_000 < now.getTime()) return "This session is over: it can't be changed.";
+  return null;
+}
+
+class ChangedMeanwhile extends Error {}
+
+/** The form's starting values: the session as saved, on a London wall clock. */
+export async function scheduledEditForm(actor: LiveActor, id: string, now = new Date()) {
+  const found = await visibleSession(actor, id);
+  if (!found) return refuse(404, UNKNOWN);
+  if (!found.manages || !may.scheduleSessions(actor.role)) return refuse(403, "Only the session's trainer or an admin can change it.");
+  const s = found.session;
+  const wall = londonParts(s.startsAt);
+  return accept({
+    id: s.id,
+    moduleTitle: getModule(s.moduleSlug)?.frontmatter.title ?? s.moduleSlug,
+    groupName: found.groupName,
+    closed: closedReason(found, now),
+    values: { moduleSlug: s.moduleSlug, date: wall.date, time: wall.time, minutes: String(s.minutes), place: s.place ?? "", callUrl: s.callUrl ?? "" },
+    modules: listModules({ includeDrafts: false }).map((m) => ({ slug: m.slug, title: m.frontmatter.title })),
+  });
+}
+
+/**
+ * A change of module, time, length, place or link. One transaction: the session (SEQUENCE
+ * + 1), a "changed" mail with the updated .ics (same UID) to everyone invited, and the
+ * reminders moved to the new time (queued ones skipped, new ones queued).
+ */
+export async function editScheduledSession(actor: LiveActor, id: string, input: EditInput, now = new Date()): Promise<Result<{ notified: number }, 400 | 403 | 404 | 409>> {
+  const found = await visibleSession(actor, id);
+  if (!found) return refuse(404, UNKNOWN);
+  if (!found.manages || !may.scheduleSessions(actor.role)) return refuse(403, "Only the session's trainer or an admin can change it.");
+  const closed = closedReason(found, now);
+  if (closed) return refuse(409, closed);
+  const module = getModule(input.moduleSlug);
+  if (!module || module.frontmatter.draft) return refuse(400, "Choose a published module from the list.", "moduleSlug");
+  const startsAt = londonTime(input.date, input.time);
+  if (!startsAt) return refuse(400, "That date doesn't exist.", "date");
+  if (startsAt.getTime() <= now.getTime()) return refuse(400, "Choose a time in the future.", "date");
+  if (startsAt.getTime() > now.getTime() + 366 * 24 * 60 * 60_000) return refuse(400, "Schedule at most a year ahead.", "date");
+  const before = found.session;
+  const after = { moduleSlug: module.slug, startsAt, minutes: input.minutes, place: input.place ?? null, callUrl: input.callUrl ?? null };
+  const changes = [
+    before.moduleSlug !== after.moduleSlug ? "module" : null,
+    before.startsAt.getTime() !== startsAt.getTime() ? "time" : null,
+    before.minutes !== after.minutes ? "length" : null,
+    before.place !== after.place || before.callUrl !== after.callUrl ? "place" : null,
+  ].filter((c): c is string => c !== null);
+  if (changes.length === 0) return refuse(400, "Nothing was changed, so nobody was told. Change a field, or go back.");
+
+  const moduleTitle = module.frontmatter.title;
+  return db()
+    .transaction(async (tx) => {
+      const [row] = await tx
+        .update(scheduledSessions)
+        .set({ ...after, sequence: sql`${scheduledSessions.sequence} + 1`, updatedAt: now })
+        // Cancelled or started since the page was read: the change would land on a session that is no longer open.
+        .where(and(eq(scheduledSessions.id, id), isNull(scheduledSessions.cancelledAt), isNull(scheduledSessions.liveSessionId)))
+        .returning();
+      if (!row) throw new ChangedMeanwhile();
+      const pageUrl = pageUrlOf(row.origin, row.id);
+      const ics = icsAttachment(calendarFile(row, moduleTitle, pageUrl, now), "REQUEST");
+      const was = changes.includes("time") ? ` (it was ${londonLabel(before.startsAt)})` : "";
+      const people = await invitedPeople(tx, id);
+      const reminderDue = row.startsAt.getTime() - REMINDER_HOURS * 60 * 60_000 > now.getTime();
+      await skipQueuedReminders(tx, id, "The session was changed: a reminder for the new details replaced this one.");
+      for (const p of people) {
+        const mail = composeMail({
+          subject: `Changed: ${moduleTitle}, ${londonLabel(row.startsAt)}`,
+          greeting: `Hello ${p.name},`,
+          paragraphs: [
+            `The live session “${moduleTitle}” for ${found.groupName} has changed. It is now on ${londonLabel(row.startsAt)} (UK time)${was}, for ${row.minutes} minutes.`,
+            row.place ? `Where: ${row.place}` : `Join the call: ${row.callUrl}`,
+            "The attached calendar file updates the event already in your calendar.",
+          ],
+          action: { label: "See the session and reply", url: pageUrl },
+        });
+        await enqueueMail(tx, { to: p.email, userId: p.id, template: "session-update", ...mail, attachments: [ics], dedupeKey: `session-update:${id}:${row.sequence}:${p.id}` });
+        if (p.nudge_emails && reminderDue) await queueReminder(tx, row, moduleTitle, p, `session-reminder:${id}:${p.id}:${row.sequence}`);
+      }
+      return accept({ notified: people.length });
+    })
+    .catch((error: unknown) => {
+      if (error instanceof ChangedMeanwhile) return refuse(409, "This session was cancelled or started while you were editing it. Nothing was changed.");
+      throw error;
+    });
+}
+
+/**
+ * Cancel before it starts: SEQUENCE + 1, a cancellation with METHOD:CANCEL to everyone
+ * invited and everyone who said yes, the queued reminders skipped. Cancelling twice is
+ * harmless (nothing more is sent).
+ */
+export async function cancelScheduledSession(actor: LiveActor, id: string, now = new Date()): Promise<Result<{ notified: number; already: boolean }, 403 | 404 | 409>> {
+  const found = await visibleSession(actor, id);
+  if (!found) return refuse(404, UNKNOWN);
+  if (!found.manages || !may.scheduleSessions(actor.role)) return refuse(403, "Only the session's trainer or an admin can cancel it.");
+  if (found.session.cancelledAt) return accept({ notified: 0, already: true });
+  const closed = closedReason(found, now);
+  if (closed) return refuse(409, closed.replace("can't be changed", "can't be cancelled"));
+  const moduleTitle = getModule(found.session.moduleSlug)?.frontmatter.title ?? found.session.moduleSlug;
+  return db()
+    .transaction(async (tx) => {
+      const [row] = await tx
+        .update(scheduledSessions)
+        .set({ cancelledAt: now, sequence: sql`${scheduledSessions.sequence} + 1`, updatedAt: now })
+        .where(and(eq(scheduledSessions.id, id), isNull(scheduledSessions.cancelledAt), isNull(scheduledSessions.liveSessionId)))
+        .returning();
+      if (!row) throw new ChangedMeanwhile();
+      const pageUrl = pageUrlOf(row.origin, row.id);
+      const ics = icsAttachment(calendarFile(row, moduleTitle, pageUrl, now), "CANCEL");
+      await skipQueuedReminders(tx, id, "The session was cancelled.");
+      const people = await invitedPeople(tx, id);
+      for (const p of people) {
+        const mail = composeMail({
+          subject: `Cancelled: ${moduleTitle}, ${londonLabel(row.startsAt)}`,
+          greeting: `Hello ${p.name},`,
+          paragraphs: [
+            `The live session “${moduleTitle}” for ${found.groupName} on ${londonLabel(row.startsAt)} (UK time) is cancelled. Sorry for the change of plan.`,
+            "The attached calendar file removes it from your calendar. You can still take the module in your own time.",
+          ],
+          action: { label: "Open the module", url: `${row.origin}/modules/${encodeURIComponent(row.moduleSlug)}` },
+        });
+        await enqueueMail(tx, { to: p.email, userId: p.id, template: "session-cancelled", ...mail, attachments: [ics], dedupeKey: `session-cancelled:${id}:${p.id}` });
+      }
+      return accept({ notified: people.length, already: false });
+    })
+    .catch(async (error: unknown) => {
+      if (!(error instanceof ChangedMeanwhile)) throw error;
+      // Another click cancelled it first: the same outcome. Started meanwhile: refused.
+      const again = await visibleSession(actor, id);
+      return again?.session.cancelledAt ? accept({ notified: 0, already: true }) : refuse(409, "This session was started while you were cancelling it. Nothing was cancelled.");
+    });
+}
+
 /** The invitation's calendar file, for downloading from the page. */
 export async function scheduledIcs(actor: LiveActor, id: string): Promise<Result<string, 404>> {
   const found = await visibleSession(actor, id);
   if (!found) return refuse(404, UNKNOWN);
   const s = found.session;
-  return { ok: true, value: calendarFile(s, getModule(s.moduleSlug)?.frontmatter.title ?? s.moduleSlug, pageUrlOf(s.origin, s.id), s.createdAt) };
+  return { ok: true, value: calendarFile(s, getModule(s.moduleSlug)?.frontmatter.title ?? s.moduleSlug, pageUrlOf(s.origin, s.id), s.updatedAt) };
 }
 
 // ---------------------------------------------------------------- upcoming
@@ -408,7 +608,7 @@ export async function queueFollowUps(tx: Executor, liveSessionId: string): Promi
       ...(p.next_slug ? { action: { label: `Start ${p.next_title ?? "the next module"}`, url: `${s.origin}/modules/${encodeURIComponent(p.next_slug)}` } } : {}),
       unsubscribeUrl: await unsubscribeUrl(tx, p.id, s.origin),
     });
-    if (await enqueueMail(tx, { to: p.email, userId: p.id, template: "session-follow-up", ...mail, dedupeKey: `session-follow-up:${s.id}:${p.id}` })) queued++;
+    if (await enqueueMail(tx, { to: p.email, userId: p.id, template: "session-follow-up", honoursOptOut: true, ...mail, dedupeKey: `session-follow-up:${s.id}:${p.id}` })) queued++;
   }
   return queued;
 }

@@ -12,6 +12,10 @@ export interface CalendarEvent {
   location?: string;
   url?: string;
   stamp: Date;
+  /** Raised on each change (RFC 5545 §3.8.7.4): a calendar keeps the highest it has seen. Default 0. */
+  sequence?: number;
+  /** REQUEST adds or updates the event; CANCEL removes it (RFC 5546). Default REQUEST. */
+  method?: "REQUEST" | "CANCEL";
 }
 
 /** TEXT values: backslash first, then `;` `,` and newlines (RFC 5545 §3.3.11). */
@@ -62,9 +66,10 @@ export function calendarInvite(event: CalendarEvent): string {
     "VERSION:2.0",
     "PRODID:-//Doorstep//Live sessions//EN",
     "CALSCALE:GREGORIAN",
-    "METHOD:REQUEST",
+    `METHOD:${event.method ?? "REQUEST"}`,
     "BEGIN:VEVENT",
     `UID:${event.uid}`,
+    `SEQUENCE:${event.sequence ?? 0}`,
     `DTSTAMP:${icsTime(event.stamp)}`,
     `DTSTART:${icsTime(event.startsAt)}`,
     `DTEND:${icsTime(ends)}`,
@@ -73,6 +78,7 @@ export function calendarInvite(event: CalendarEvent): string {
     ...(event.location ? [`LOCATION:${escapeIcsText(event.location)}`] : []),
     // URL is a URI value, not TEXT: not escaped, but never with a line break in it.
     ...(event.url ? [`URL:${event.url.replace(/[\r\n]/g, "")}`] : []),
+    `STATUS:${event.method === "CANCEL" ? "CANCELLED" : "CONFIRMED"}`,
     "END:VEVENT",
     "END:VCALENDAR",
   ];

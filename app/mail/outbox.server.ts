@@ -21,6 +21,7 @@ export interface OutboxEntry {
   createdAt: Date;
   sentAt: Date | null;
   lastError: string | null;
+  skipReason: string | null;
 }
 
 const entryColumns = {
@@ -33,6 +34,7 @@ const entryColumns = {
   createdAt: mailMessages.createdAt,
   sentAt: mailMessages.sentAt,
   lastError: mailMessages.lastError,
+  skipReason: mailMessages.skipReason,
 };
 
 export async function listOutbox(): Promise<OutboxEntry[]> {
@@ -68,7 +70,7 @@ export async function outboxCounts(): Promise<Record<MailStatus, number>> {
     .select({ status: mailMessages.status, n: sql<number>`count(*)::int` })
     .from(mailMessages)
     .groupBy(mailMessages.status);
-  const counts: Record<MailStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0 };
+  const counts: Record<MailStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
   for (const row of rows) counts[row.status] = row.n;
   return counts;
 }

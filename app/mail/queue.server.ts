@@ -22,6 +22,11 @@ export interface OutgoingMail {
   dedupeKey?: string;
   /** Not before this time (a reminder the day before). Default: now. */
   notBefore?: Date;
+  /**
+   * A reminder, nudge or follow-up (carries an unsubscribe link): skipped at send time if
+   * the person has turned these off since it was queued. Never for sign-in or reset mail.
+   */
+  honoursOptOut?: boolean;
 }
 
 /** Queues one mail; false when a mail with the same dedupe key was already queued. */
@@ -38,6 +43,7 @@ export async function enqueueMail(exec: Executor, mail: OutgoingMail): Promise<b
       attachments: mail.attachments ?? [],
       sensitive: mail.sensitive ?? false,
       dedupeKey: mail.dedupeKey ?? null,
+      honoursOptOut: mail.honoursOptOut ?? false,
       nextAttemptAt: mail.notBefore ?? sql`now()`,
     })
     .onConflictDoNothing({ target: mailMessages.dedupeKey })

@@ -1,7 +1,7 @@
 import { and, eq, inArray, lte, or, sql } from "drizzle-orm";
 import nodemailer, { type Transporter } from "nodemailer";
 import { db } from "../../db/client.server";
-import { emailLinks, mailMessages, type MailMessage } from "../../db/schema";
+import { emailLinks, mailMessages, users, type MailMessage } from "../../db/schema";
 import { env } from "../lib/env.server";
 import { describeError, logError } from "../lib/log.server";
 
@@ -15,7 +15,12 @@ import { describeError, logError } from "../lib/log.server";
 // LEASE_SECONDS ahead, so rows of an instance that died mid-send are taken again later.
 //
 // The log gets one line per attempt (to, template, status), never a body: a sign-in or
-// reset body is a key to someone's account.
+// reset body is a key to someone's account. The one exception is outbox mode (no SMTP_URL,
+// local use): there the log line also carries the message's links, as issue 18 asks, so a
+// developer can follow a sign-in link from the terminal (ADR 037). With SMTP, never.
+//
+// A reminder, nudge or follow-up (honours_opt_out) is checked against users.nudge_emails
+// again at send time: turning them off between queueing and sending stops it ("skipped").
 
 export const MAX_ATTEMPTS = 8;
 export const BACKOFF_BASE_SECONDS = 30;
@@ -46,6 +51,7 @@ export interface RoundReport {
   sent: number;
   retrying: number;
   failed: number;
+  skipped: number;
 }
 
 const transports = new Map<string, Transporter>();
@@ -91,11 +97,32 @@ const WIPED = { textBody: "", htmlBody: "", attachments: [] };
 const logLine = (m: MailMessage, status: string, extra = "") =>
   `mail ${m.id.slice(0, 8)} to=${m.toAddress} template=${m.template} status=${status} attempt=${m.attempts}${extra}`;
 
+export const OPTED_OUT_REASON = "They turned off reminders and nudges after this was queued.";
+
+/** The links in a body, once each, in order: what outbox mode prints to the log. */
+export function linksIn(text: string): string[] {
+  return [...new Set(text.match(/https?:\/\/[^\s<>"]+/g) ?? [])];
+}
+
 async function sendOne(message: MailMessage, smtpUrl: string | undefined, from: string, log: (line: string) => void): Promise<keyof RoundReport> {
+  if (message.honoursOptOut && message.userId) {
+    // One statement, so the answer is the preference as it is now, not as it was when queued.
+    const skipped = await db()
+      .update(mailMessages)
+      .set({ status: "skipped", skipReason: OPTED_OUT_REASON, lastError: null })
+      .where(and(eq(mailMessages.id, message.id), sql`exists (select 1 from ${users} u where u.id = ${mailMessages.userId} and not u.nudge_emails)`))
+      .returning({ id: mailMessages.id });
+    if (skipped.length > 0) {
+      log(logLine(message, "skipped", " reason=opted-out"));
+      return "skipped";
+    }
+  }
   if (!smtpUrl) {
     await db().update(mailMessages).set({ status: "sent", sentAt: sql`now()`, lastError: null }).where(eq(mailMessages.id, message.id));
-    // The link line points at the outbox page (admins only), not at the secret link itself.
-    log(logLine(message, "sent", ` (outbox: read it at /admin/outbox/${message.id})`));
+    // Outbox mode is local use with nothing installed: the links go to the terminal so a
+    // sign-in link can be followed from it (issue 18). With SMTP_URL set this never happens.
+    const links = linksIn(message.textBody);
+    log(logLine(message, "sent", ` (outbox: /admin/outbox/${message.id})${links.map((l) => ` link=${l}`).join("")}`));
     return "sent";
   }
   try {
@@ -152,7 +179,7 @@ export async function deliverDueMail(options: SenderOptions = {}): Promise<Round
   const smtpUrl = "smtpUrl" in options ? options.smtpUrl : config.SMTP_URL;
   const from = options.from ?? config.MAIL_FROM;
   const log = options.log ?? console.log;
-  const report: RoundReport = { sent: 0, retrying: 0, failed: 0 };
+  const report: RoundReport = { sent: 0, retrying: 0, failed: 0, skipped: 0 };
   for (const message of await claimDue()) report[await sendOne(message, smtpUrl, from, log)]++;
   await sweep();
   return report;

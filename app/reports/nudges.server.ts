@@ -256,7 +256,7 @@ export async function sendNudge(
         // One-click, no sign-in needed (/unsubscribe/<token>, ADR 029); written in this transaction.
         unsubscribe: await unsubscribeUrl(tx, person.id, origin),
       });
-      await enqueueMail(tx, { to: person.email, userId: person.id, template: "nudge", ...mail, dedupeKey: `nudge:${nudgeId}:${person.id}` });
+      await enqueueMail(tx, { to: person.email, userId: person.id, template: "nudge", honoursOptOut: true, ...mail, dedupeKey: `nudge:${nudgeId}:${person.id}` });
     }
     await tx.execute(sql`update nudges set recipient_count = ${recipients.length} where id = ${nudgeId}`);
     return accept({ nudgeId, recipients: recipients.length, repeated: false });

@@ -16,8 +16,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-const STATUS_LABEL = { queued: "Waiting", sending: "Sending", sent: "Sent", failed: "Failed" } as const;
-const STATUS_TAG = { queued: "", sending: "", sent: " tag--good", failed: " tag--bad" } as const;
+const STATUS_LABEL = { queued: "Waiting", sending: "Sending", sent: "Sent", failed: "Failed", skipped: "Not sent" } as const;
+const STATUS_TAG = { queued: "", sending: "", sent: " tag--good", failed: " tag--bad", skipped: "" } as const;
 
 const when = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
@@ -27,7 +27,7 @@ export default function Outbox() {
     <>
       <h2>Outbox</h2>
       <p className="muted">
-        Every email Doorstep queued, newest first (the last {perPage}). {counts.queued + counts.sending} waiting, {counts.sent} sent, {counts.failed} failed. Without
+        Every email Doorstep queued, newest first (the last {perPage}). {counts.queued + counts.sending} waiting, {counts.sent} sent, {counts.failed} failed, {counts.skipped} not sent on purpose. Without
         SMTP_URL, this is where mail goes: open a message to read its link.
       </p>
       {messages.length === 0 ? (
@@ -53,7 +53,8 @@ export default function Outbox() {
                   <td>{m.to}</td>
                   <td>
                     <span className={`tag${STATUS_TAG[m.status]}`}>{STATUS_LABEL[m.status]}</span>
-                    {m.status !== "sent" && m.attempts > 0 ? ` (${m.attempts} ${m.attempts === 1 ? "try" : "tries"})` : null}
+                    {m.status === "skipped" && m.skipReason ? ` (${m.skipReason})` : null}
+                    {m.status !== "sent" && m.status !== "skipped" && m.attempts > 0 ? ` (${m.attempts} ${m.attempts === 1 ? "try" : "tries"})` : null}
                   </td>
                   <td>{when(m.createdAt)}</td>
                 </tr>

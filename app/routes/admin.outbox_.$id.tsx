@@ -51,12 +51,18 @@ export default function OutboxMessage() {
         <dd>{m.template}</dd>
         <dt>Status</dt>
         <dd>
-          {m.status}
+          {m.status === "skipped" ? "not sent" : m.status}
           {m.attempts ? `, after ${m.attempts} ${m.attempts === 1 ? "try" : "tries"}` : ""}
           {m.sentAt ? `, ${when(m.sentAt)}` : ""}
         </dd>
         <dt>Queued</dt>
         <dd>{when(m.createdAt)}</dd>
+        {m.skipReason ? (
+          <>
+            <dt>Why it was not sent</dt>
+            <dd>{m.skipReason}</dd>
+          </>
+        ) : null}
         {m.lastError ? (
           <>
             <dt>Last error</dt>

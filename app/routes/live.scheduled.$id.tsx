@@ -13,7 +13,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context });
   const page = await scheduledPage(user, routeParam(params, "id"));
   if (!page.ok) throw notFound(page.message);
-  return page.value;
+  // After a change or a cancellation (a redirect from the edit page): how many were told.
+  const url = new URL(request.url);
+  const told = (key: string) => {
+    const n = Number(url.searchParams.get(key));
+    return url.searchParams.has(key) && Number.isInteger(n) && n >= 0 ? n : null;
+  };
+  return { ...page.value, updated: told("updated"), cancelledNow: told("cancelled") };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -39,6 +45,7 @@ export default function ScheduledSessionPage() {
   const reply = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const open = !s.cancelled && !s.over;
+  const people = (n: number) => `${n} ${n === 1 ? "person" : "people"}`;
   const yes = s.answers?.filter((a) => a.coming) ?? [];
   const no = s.answers?.filter((a) => !a.coming) ?? [];
   return (
@@ -50,18 +57,29 @@ export default function ScheduledSessionPage() {
       <p className="lede">
         Live with {s.trainerName}, for {s.groupName}.
       </p>
-      {s.cancelled ? <p className="alert alert--info">This session was cancelled.</p> : null}
+      {s.cancelled ? (
+        <p className="alert alert--error" role="status">
+          <strong>Cancelled.</strong> This session won't take place: replies and joining are closed.
+          {s.cancelledNow !== null ? ` ${people(s.cancelledNow)} were sent a cancellation.` : ""}
+        </p>
+      ) : null}
+      {s.updated !== null && !s.cancelled ? (
+        <p className="alert alert--info" role="status">
+          Saved. {people(s.updated)} were sent the new details.
+        </p>
+      ) : null}
       <dl className="card">
         <dt>When</dt>
         <dd>
           <time dateTime={s.startsAt}>{s.whenLabel}</time> (UK time), {s.minutes} minutes
         </dd>
         <dt>{s.place ? "Where" : "Call"}</dt>
-        <dd className="breakable">{s.place ?? (s.callUrl ? <a href={s.callUrl}>{s.callUrl}</a> : null)}</dd>
+        {/* A cancelled session's call link is shown, not offered: nobody will be there. */}
+        <dd className="breakable">{s.place ?? (s.callUrl && !s.cancelled ? <a href={s.callUrl}>{s.callUrl}</a> : s.callUrl)}</dd>
       </dl>
       <p>
         <a href={`/live/scheduled/${s.id}/ics`} download>
-          Add to your calendar (.ics)
+          {s.cancelled ? "Remove it from your calendar (.ics)" : "Add to your calendar (.ics)"}
         </a>
       </p>
       {s.liveCode && open ? (
@@ -119,10 +137,15 @@ export default function ScheduledSessionPage() {
             </>
           ) : null}
           {!s.cancelled ? (
-            <Form method="post">
+            <Form method="post" className="button-row">
               <button type="submit" name="intent" value="start" className="button" disabled={busy}>
                 {s.liveCode ? "Go to the live session" : "Start now"}
               </button>
+              {open && !s.liveCode ? (
+                <Link to={`/live/scheduled/${s.id}/edit`} className="button button--secondary">
+                  Change or cancel
+                </Link>
+              ) : null}
             </Form>
           ) : null}
         </section>

@@ -98,3 +98,34 @@ test("a saved module opens step by step with no signal, and signing out empties 
   await signOut(page);
   await expect.poll(() => page.evaluate(async () => (await caches.keys()).length)).toBe(0);
 });
+
+test("the step a learner started on, before the worker existed, is kept with its scripts and works offline (no Save)", async ({ page, context, newActivist }) => {
+  test.setTimeout(90_000);
+  const module = await loadModule("conversation-shape");
+  const step = module.manifest.steps[1]!;
+  const path = `/modules/${module.slug}/${step.id}`;
+  await signIn(page, newActivist.email, newActivist.password);
+  // Straight to a step: the first module page this fresh browser context opens, so no worker
+  // controlled its load (the worker registers from it, then claims it).
+  await page.goto(path);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(step.title);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  // Kept in the background: the page and every script it loaded.
+  await expect
+    .poll(() =>
+      page.evaluate(async (p) => {
+        const cache = await caches.open("doorstep-offline-v1");
+        const scripts = performance.getEntriesByType("resource").filter((e) => new URL(e.name).pathname.startsWith("/build/"));
+        const kept = await Promise.all([p, ...scripts.map((e) => new URL(e.name).pathname)].map((u) => cache.match(u)));
+        return kept.every(Boolean);
+      }, path),
+    )
+    .toBe(true);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(step.title);
+  // Hydrated from kept scripts: the offline notice is the page's JavaScript speaking.
+  await expect(page.getByTestId("offline-notice")).toContainText("You're offline");
+  await context.setOffline(false);
+});

@@ -115,8 +115,10 @@ function patternOf(file: string): { pattern: string; paramNames: string[] } {
       return ["*"];
     }
     if (segment.startsWith("$")) {
-      paramNames.push(segment.slice(1));
-      return [`:${segment.slice(1)}`];
+      // A trailing "_" opts out of nesting ($id_.edit): not part of the parameter's name.
+      const name = segment.slice(1).replace(/_$/, "");
+      paramNames.push(name);
+      return [`:${name}`];
     }
     if (segment.startsWith("_")) return []; // pathless layout
     return [segment.replace(/_$/, "")];

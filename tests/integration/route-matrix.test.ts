@@ -92,6 +92,8 @@ const ROUTES: RouteCase[] = [
   // is the same 404 for every signed-in person (members vs outsiders: scheduled-sessions.test.ts).
   { file: "live.scheduled.$id", path: "/live/scheduled/:id", params: () => ({ id: UNKNOWN_ID }), allowed: SIGNED_IN, allowedStatus: 404 },
   { file: "live.scheduled.$id.ics", path: "/live/scheduled/:id/ics", params: () => ({ id: UNKNOWN_ID }), allowed: SIGNED_IN, allowedStatus: 404 },
+  // Change or cancel: trainers and admins by role; an unknown id is then a 404 (its owner only: scheduled-changes.test.ts).
+  { file: "live.scheduled.$id_.edit", path: "/live/scheduled/:id/edit", params: () => ({ id: UNKNOWN_ID }), allowed: SCHEDULE, allowedStatus: 404 },
   // Per-session pages with a code nobody has: 404 for those let in. Who of those may see a
   // real session (participants, its trainer, admins) is live-routes.test.ts.
   { file: "live.$code._index", path: "/live/:code", params: () => ({ code: UNKNOWN_CODE }), allowed: SIGNED_IN, allowedStatus: 404 },
@@ -201,6 +203,8 @@ const ACTIONS: ActionCase[] = [
   { file: "live.scheduled.new", path: "/live/scheduled/new", allowed: SCHEDULE },
   // An unknown id: every signed-in person gets the same 404 (scoping: scheduled-sessions.test.ts).
   { file: "live.scheduled.$id", path: "/live/scheduled/:id", params: () => ({ id: UNKNOWN_ID }), form: { intent: "yes" }, allowed: SIGNED_IN },
+  // Cancelling an unknown id: the trainer's or admin's 404; nothing is cancelled.
+  { file: "live.scheduled.$id_.edit", path: "/live/scheduled/:id/edit", params: () => ({ id: UNKNOWN_ID }), form: { intent: "cancel" }, allowed: SCHEDULE },
   { file: "live.$code._index", path: "/live/:code", params: () => ({ code: UNKNOWN_CODE }), allowed: SIGNED_IN },
   { file: "live.$code.here", path: "/live/:code/here", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "here" }, allowed: SIGNED_IN },
   { file: "live.$code.present", path: "/live/:code/present", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "next" }, allowed: RUN_LIVE },

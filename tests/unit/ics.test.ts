@@ -56,3 +56,25 @@ describe("calendar invitation (.ics)", () => {
     expect(icsTime(new Date("2026-01-02T03:04:05Z"))).toBe("20260102T030405Z");
   });
 });
+
+describe("calendar updates and cancellations (.ics)", () => {
+  const base = { uid: "abc@doorstep", startsAt: new Date("2026-12-05T18:00:00Z"), minutes: 60, summary: "S", stamp: new Date("2026-12-01T09:00:00Z") };
+
+  it("keeps the UID, raises SEQUENCE on an update and says CONFIRMED", () => {
+    const first = unfold(calendarInvite(base));
+    const updated = unfold(calendarInvite({ ...base, sequence: 2 }));
+    expect(first.get("SEQUENCE")).toBe("0");
+    expect(updated.get("SEQUENCE")).toBe("2");
+    expect(updated.get("UID")).toBe(first.get("UID"));
+    expect(updated.get("METHOD")).toBe("REQUEST");
+    expect(updated.get("STATUS")).toBe("CONFIRMED");
+  });
+
+  it("a cancellation is METHOD:CANCEL with STATUS:CANCELLED for the same UID", () => {
+    const cancelled = unfold(calendarInvite({ ...base, sequence: 1, method: "CANCEL" }));
+    expect(cancelled.get("METHOD")).toBe("CANCEL");
+    expect(cancelled.get("STATUS")).toBe("CANCELLED");
+    expect(cancelled.get("SEQUENCE")).toBe("1");
+    expect(cancelled.get("UID")).toBe("abc@doorstep");
+  });
+});
