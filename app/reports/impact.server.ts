@@ -1,4 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { learnerTotals } from "../../db/schema";
 import { objectionLabel } from "../content/objections";
 import {
   clusteredWilson,
@@ -192,6 +194,9 @@ function fieldArea(scope: ReportScope, f: ImpactFilters): { join: SQL; where: SQ
  * not; `per`, each person's sums on each side. Everything else is computed from `per`
  * (tens of thousands of rows) rather than from `f` again.
  */
+// Aliased so the SQL names the summary through db/schema.ts (tests/unit/report-summary-names).
+const lt = alias(learnerTotals, "lt");
+
 function figureCtes(scope: ReportScope, f: ImpactFilters, weeks = false): SQL {
   const area = fieldArea(scope, f);
   const narrowed = !scope.all || f.group || f.kind || f.target;
@@ -201,11 +206,11 @@ function figureCtes(scope: ReportScope, f: ImpactFilters, weeks = false): SQL {
       where ${area.where} and fd.day between ${f.from}::date and ${f.to}::date
     ),
     t as (
-      select lt.user_id,
-             (select (max(c.completed_at) at time zone 'UTC')::date from module_completions c where c.user_id = lt.user_id and c.module_slug in ${coreModules}) as on_day
-      from learner_totals lt
-      where lt.core_completed = ${coreModuleCount} and ${coreModuleCount} > 0
-        ${narrowed ? sql`and lt.user_id in (select user_id from f0)` : sql``}
+      select ${lt.userId} as user_id,
+             (select (max(c.completed_at) at time zone 'UTC')::date from module_completions c where c.user_id = ${lt.userId} and c.module_slug in ${coreModules}) as on_day
+      from ${learnerTotals} ${lt}
+      where ${lt.coreCompleted} = ${coreModuleCount} and ${coreModuleCount} > 0
+        ${narrowed ? sql`and ${lt.userId} in (select user_id from f0)` : sql``}
     ),
     f as (
       select f0.*, coalesce(t.on_day < f0.day, false) as trained
