@@ -1,6 +1,5 @@
 import type { AddressInfo } from "node:net";
 import { eq, sql } from "drizzle-orm";
-import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LINK_LIMITS, unsubscribeUrl } from "~/auth/email-links.server";
@@ -19,50 +18,31 @@ import * as unsubscribePage from "~/routes/unsubscribe.$token";
 import { emailLinks, mailMessages, users } from "../../db/schema";
 import { get, makeUser, post, run, TEST_PASSWORD } from "../setup/fixtures";
 import { withTestDatabase } from "../setup/database";
+import { recipientOf, startTestSmtp, type TestSmtp } from "../setup/smtp";
 
 // Mail for real (issue 18): a real SMTP server runs in this process, nodemailer delivers
 // to it, mailparser reads what arrived. Nothing about the transport is mocked.
 
 const database = withTestDatabase();
 
-let smtp: SMTPServer;
+let smtp: TestSmtp;
 let smtpUrl = "";
-let received: ParsedMail[] = [];
-/** When set, the server refuses every recipient with a temporary failure. */
-let refuseRecipients = false;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onRcptTo(_address, _session, callback) {
-      if (refuseRecipients) return callback(Object.assign(new Error("Mailbox busy, try again later"), { responseCode: 451 }));
-      callback();
-    },
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  smtp = await startTestSmtp();
+  smtpUrl = smtp.url;
 });
 
 afterAll(async () => {
   closeTransports();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
 // Each test starts with nothing due: what earlier tests left queued is delivered first.
 beforeEach(async () => {
-  refuseRecipients = false;
+  smtp.refuseRecipients = false;
   await deliverDueMail({ smtpUrl, log: () => {} });
-  received = [];
+  smtp.received.length = 0;
 });
 
 /** A port nothing listens on: an SMTP server that is down. */
@@ -80,7 +60,7 @@ const send = (options: SenderOptions = {}) => deliverDueMail({ smtpUrl, from: "D
 const askForLink = (email: string, ip = "198.51.100.1") => run(linkRequest.action, post("/login/link", { email }), {}, ip);
 const askForReset = (email: string, ip = "198.51.100.2") => run(resetRequest.action, post("/reset", { email }), {}, ip);
 
-const mailTo = (email: string) => received.filter((m) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === email);
+const mailTo = (email: string) => smtp.received.filter((m) => recipientOf(m) === email);
 const tokenIn = (text: string | undefined, path: string) => new RegExp(`${path}/([A-Za-z0-9_-]{20,})`).exec(text ?? "")?.[1];
 
 const rowsTo = (email: string) => database().db.select().from(mailMessages).where(eq(mailMessages.toAddress, email));
@@ -102,7 +82,7 @@ describe("sign-in links through a real SMTP server", () => {
     const asked = await askForLink(user.email.toUpperCase());
     expect(asked).toMatchObject({ status: 200, body: { ok: true, email: user.email, minutes: 15 } });
     // Queued, not sent: the request never waits for SMTP.
-    expect(received).toHaveLength(0);
+    expect(smtp.received).toHaveLength(0);
     expect(await rowsTo(user.email)).toMatchObject([{ status: "queued", template: "sign-in-link", sensitive: true }]);
 
     expect(await send()).toMatchObject({ sent: 1, retrying: 0, failed: 0 });
@@ -224,7 +204,7 @@ describe("delivery when the SMTP server fails", () => {
     expect(await send()).toMatchObject({ sent: 0, retrying: 0 });
 
     // Up again, but refusing recipients for now (451): still retried, waiting longer.
-    refuseRecipients = true;
+    smtp.refuseRecipients = true;
     await makeDue();
     expect(await send()).toMatchObject({ retrying: 1 });
     [row] = await rowsTo(user.email);
@@ -232,7 +212,7 @@ describe("delivery when the SMTP server fails", () => {
     expect(row!.lastError).toMatch(/Mailbox busy/);
     expect(row!.nextAttemptAt.getTime() - Date.now()).toBeGreaterThan((backoffSeconds(2) - 5) * 1000);
 
-    refuseRecipients = false;
+    smtp.refuseRecipients = false;
     await makeDue();
     expect(await send()).toMatchObject({ sent: 1 });
     const token = tokenIn(mailTo(user.email)[0]?.text, "/login/link");
@@ -268,7 +248,7 @@ describe("several senders at once", () => {
     // Two instances' rounds at the same moment (on PostgreSQL, two connections racing for rows).
     const rounds = await Promise.all([send(), send(), send()]);
     expect(rounds.reduce((n, r) => n + r.sent, 0)).toBe(to.length);
-    expect(received.map((m) => (Array.isArray(m.to) ? "" : m.to?.value[0]?.address)).sort()).toEqual([...to].sort());
+    expect(smtp.received.map((m) => (Array.isArray(m.to) ? "" : m.to?.value[0]?.address)).sort()).toEqual([...to].sort());
 
     // A sender that claimed a mail and died: its lease runs out, another sends it.
     await enqueueMail(database().db, { to: "orphan@example.org", template: "test", subject: "Orphan", text: "Hello", html: "<p>Hello</p>" });
@@ -327,7 +307,7 @@ describe("the outbox (no SMTP_URL)", () => {
     await askForLink(user.email, "198.51.100.120");
     const lines: string[] = [];
     expect(await deliverDueMail({ smtpUrl: undefined, log: (l) => lines.push(l) })).toMatchObject({ sent: 1 });
-    expect(received).toHaveLength(0);
+    expect(smtp.received).toHaveLength(0);
     const [row] = await rowsTo(user.email);
     expect(row).toMatchObject({ status: "sent" });
     const token = tokenIn(row!.textBody, "/login/link")!;

@@ -8,15 +8,22 @@ import { SMTPServer } from "smtp-server";
 export interface TestSmtp {
   url: string;
   received: ParsedMail[];
+  /** When set, the server refuses every recipient with a temporary failure (451). */
+  refuseRecipients: boolean;
   close(): Promise<void>;
 }
 
 export async function startTestSmtp(): Promise<TestSmtp> {
   const received: ParsedMail[] = [];
+  const control = { refuseRecipients: false };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    onRcptTo(_address, _session, callback) {
+      if (control.refuseRecipients) return callback(Object.assign(new Error("Mailbox busy, try again later"), { responseCode: 451 }));
+      callback();
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => {
@@ -30,6 +37,12 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   return {
     url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
     received,
+    get refuseRecipients() {
+      return control.refuseRecipients;
+    },
+    set refuseRecipients(refuse: boolean) {
+      control.refuseRecipients = refuse;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
