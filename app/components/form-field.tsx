@@ -85,6 +85,34 @@ export function GroupSelectField({
   );
 }
 
+/** Which module something is for (a scheduled session, its change): a select with its error tied to it. */
+export function ModuleSelectField({
+  modules,
+  emptyLabel,
+  defaultValue,
+  error,
+}: {
+  modules: { slug: string; title: string }[];
+  emptyLabel?: string;
+  defaultValue?: string | undefined;
+  error?: string | undefined;
+}) {
+  return (
+    <FieldFrame label="Module" error={error}>
+      {({ id, describedBy, invalid }) => (
+        <select id={id} name="moduleSlug" defaultValue={defaultValue ?? ""} aria-invalid={invalid} aria-describedby={describedBy}>
+          {emptyLabel ? <option value="">{emptyLabel}</option> : null}
+          {modules.map((m) => (
+            <option key={m.slug} value={m.slug}>
+              {m.title}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldFrame>
+  );
+}
+
 /** One choice among a few, as radio buttons under a legend, with its error tied to the group. */
 export function ChoiceField<T extends string>({
   legend,

@@ -1,10 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useId } from "react";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
-import { Field, FormError } from "~/components/form-field";
+import { Field, FormError, ModuleSelectField } from "~/components/form-field";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 import { readForm, routeParam } from "~/lib/request.server";
 import { cancelScheduledSession, editSchema, editScheduledSession, MINUTES_MAX, MINUTES_MIN, scheduledEditForm } from "~/live/scheduled.server";
@@ -44,7 +43,6 @@ export default function EditScheduledSession() {
   const s = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const moduleId = useId();
   const values = { ...s.values, ...(failure?.values ?? {}) };
   const errors = failure?.errors ?? {};
   return (
@@ -61,21 +59,7 @@ export default function EditScheduledSession() {
           <Form method="post" className="card" noValidate aria-labelledby="change-heading">
             <h2 id="change-heading">Change it</h2>
             <FormError message={errors.form} />
-            <div className={`field${errors.moduleSlug ? " field--invalid" : ""}`}>
-              <label htmlFor={moduleId}>Module</label>
-              <select id={moduleId} name="moduleSlug" defaultValue={values.moduleSlug ?? ""} aria-invalid={errors.moduleSlug ? true : undefined} aria-describedby={errors.moduleSlug ? `${moduleId}-error` : undefined}>
-                {s.modules.map((m) => (
-                  <option key={m.slug} value={m.slug}>
-                    {m.title}
-                  </option>
-                ))}
-              </select>
-              {errors.moduleSlug ? (
-                <p className="field__error" id={`${moduleId}-error`}>
-                  {errors.moduleSlug}
-                </p>
-              ) : null}
-            </div>
+            <ModuleSelectField modules={s.modules} defaultValue={values.moduleSlug} error={errors.moduleSlug} />
             <Field label="Date" name="date" type="date" defaultValue={values.date} error={errors.date} />
             <Field label="Start time (UK time)" name="time" type="time" defaultValue={values.time} error={errors.time} />
             <Field label="Length in minutes" name="minutes" type="number" inputMode="numeric" min={MINUTES_MIN} max={MINUTES_MAX} defaultValue={values.minutes} error={errors.minutes} />

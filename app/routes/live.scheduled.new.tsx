@@ -1,10 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useId } from "react";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
-import { Field, FormError, GroupSelectField } from "~/components/form-field";
+import { Field, FormError, GroupSelectField, ModuleSelectField } from "~/components/form-field";
 import { publicOrigin } from "~/lib/env.server";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 import { readForm } from "~/lib/request.server";
@@ -35,7 +34,6 @@ export default function ScheduleSession() {
   const { modules, groups } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const moduleId = useId();
   const values = failure?.values ?? {};
   const errors = failure?.errors ?? {};
   return (
@@ -50,22 +48,7 @@ export default function ScheduleSession() {
       ) : (
         <Form method="post" className="card" noValidate>
           <FormError message={errors.form} />
-          <div className={`field${errors.moduleSlug ? " field--invalid" : ""}`}>
-            <label htmlFor={moduleId}>Module</label>
-            <select id={moduleId} name="moduleSlug" defaultValue={values.moduleSlug ?? ""} aria-invalid={errors.moduleSlug ? true : undefined} aria-describedby={errors.moduleSlug ? `${moduleId}-error` : undefined}>
-              <option value="">Choose a module…</option>
-              {modules.map((m) => (
-                <option key={m.slug} value={m.slug}>
-                  {m.title}
-                </option>
-              ))}
-            </select>
-            {errors.moduleSlug ? (
-              <p className="field__error" id={`${moduleId}-error`}>
-                {errors.moduleSlug}
-              </p>
-            ) : null}
-          </div>
+          <ModuleSelectField modules={modules} emptyLabel="Choose a module…" defaultValue={values.moduleSlug} error={errors.moduleSlug} />
           <GroupSelectField label="Group" hint="Every member is invited." groups={groups} emptyLabel="Choose a group…" defaultValue={values.groupId} error={errors.groupId} />
           <Field label="Date" name="date" type="date" defaultValue={values.date} error={errors.date} />
           <Field label="Start time (UK time)" name="time" type="time" defaultValue={values.time} error={errors.time} />
