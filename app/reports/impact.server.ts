@@ -186,6 +186,9 @@ function fieldArea(scope: ReportScope, f: ImpactFilters): { join: SQL; where: SQ
   return { join: needsGroup ? sql`join groups g on g.id = fd.group_id` : sql``, where: areaWhere(scope, f, sql`fd.group_id`) };
 }
 
+// Aliased so the SQL names the summary through db/schema.ts (tests/unit/report-summary-names).
+const lt = alias(learnerTotals, "lt");
+
 /**
  * CTEs of the page's figures, one pass over the period's field_daily rows (ADR 038):
  * `t`, each trained person's training day, found from learner_totals (kept by triggers,
@@ -194,9 +197,6 @@ function fieldArea(scope: ReportScope, f: ImpactFilters): { join: SQL; where: SQ
  * not; `per`, each person's sums on each side. Everything else is computed from `per`
  * (tens of thousands of rows) rather than from `f` again.
  */
-// Aliased so the SQL names the summary through db/schema.ts (tests/unit/report-summary-names).
-const lt = alias(learnerTotals, "lt");
-
 function figureCtes(scope: ReportScope, f: ImpactFilters, weeks = false): SQL {
   const area = fieldArea(scope, f);
   const narrowed = !scope.all || f.group || f.kind || f.target;
