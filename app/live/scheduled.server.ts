@@ -362,12 +362,16 @@ async function invitedPeople(tx: Executor, sessionId: string) {
   );
 }
 
-/** Reminders not yet sent for this session stop here: changed (a new one replaces it) or cancelled. */
+/**
+ * Reminders not yet sent for this session stop here: changed (a new one replaces it) or
+ * cancelled. "sending" too: a sender that claimed one checks again just before it sends
+ * (skippedBeforeSending), so only a reminder already handed to the SMTP server still goes.
+ */
 async function skipQueuedReminders(tx: Executor, sessionId: string, reason: string) {
   await tx
     .update(mailMessages)
     .set({ status: "skipped", skipReason: reason })
-    .where(and(eq(mailMessages.status, "queued"), eq(mailMessages.template, "session-reminder"), like(mailMessages.dedupeKey, `session-reminder:${sessionId}:%`)));
+    .where(and(inArray(mailMessages.status, ["queued", "sending"]), eq(mailMessages.template, "session-reminder"), like(mailMessages.dedupeKey, `session-reminder:${sessionId}:%`)));
 }
 
 /** Why a session can no longer be changed or cancelled, or null while it can. */

@@ -1,7 +1,7 @@
-import { and, eq, inArray, lte, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, lte, or, sql } from "drizzle-orm";
 import nodemailer, { type Transporter } from "nodemailer";
 import { db } from "../../db/client.server";
-import { emailLinks, mailMessages, users, type MailMessage } from "../../db/schema";
+import { emailLinks, mailMessages, nudgeRecipients, nudges, users, type MailMessage } from "../../db/schema";
 import { env } from "../lib/env.server";
 import { describeError, logError } from "../lib/log.server";
 
@@ -104,18 +104,54 @@ export function linksIn(text: string): string[] {
   return [...new Set(text.match(/https?:\/\/[^\s<>"]+/g) ?? [])];
 }
 
-async function sendOne(message: MailMessage, smtpUrl: string | undefined, from: string, log: (line: string) => void): Promise<keyof RoundReport> {
-  if (message.honoursOptOut && message.userId) {
-    // One statement, so the answer is the preference as it is now, not as it was when queued.
-    const skipped = await db()
-      .update(mailMessages)
-      .set({ status: "skipped", skipReason: OPTED_OUT_REASON, lastError: null })
-      .where(and(eq(mailMessages.id, message.id), sql`exists (select 1 from ${users} u where u.id = ${mailMessages.userId} and not u.nudge_emails)`))
-      .returning({ id: mailMessages.id });
-    if (skipped.length > 0) {
-      log(logLine(message, "skipped", " reason=opted-out"));
-      return "skipped";
+/**
+ * Whether a claimed message should still go, decided just before sending: a reminder, nudge
+ * or follow-up whose person has turned them off since is skipped here; one that something
+ * else skipped after the claim (a session cancelled or changed while this round ran) is left
+ * as that made it. A skipped nudge also stops counting as "nudged" in the nudge's follow-up
+ * figures (ADR 030): the person is moved to the left-out side as opted out, in the same
+ * transaction, so the comparison never credits mail that was never sent.
+ */
+async function skippedBeforeSending(message: MailMessage): Promise<string | null> {
+  return db().transaction(async (tx) => {
+    if (message.honoursOptOut && message.userId) {
+      // One statement, so the answer is the preference as it is now, not as it was when queued.
+      const optedOut = await tx
+        .update(mailMessages)
+        .set({ status: "skipped", skipReason: OPTED_OUT_REASON, lastError: null })
+        .where(
+          and(
+            eq(mailMessages.id, message.id),
+            eq(mailMessages.status, "sending"),
+            sql`exists (select 1 from ${users} u where u.id = ${mailMessages.userId} and not u.nudge_emails)`,
+          ),
+        )
+        .returning({ id: mailMessages.id });
+      if (optedOut.length > 0) {
+        const nudge = message.template === "nudge" ? /^nudge:([0-9a-f-]{36}):(.+)$/.exec(message.dedupeKey ?? "") : null;
+        if (nudge) {
+          const moved = await tx
+            .update(nudgeRecipients)
+            .set({ sentAt: null, leftOut: "opted-out" })
+            .where(and(eq(nudgeRecipients.nudgeId, nudge[1]!), eq(nudgeRecipients.userId, nudge[2]!), isNotNull(nudgeRecipients.sentAt)))
+            .returning({ userId: nudgeRecipients.userId });
+          if (moved.length > 0) {
+            await tx.update(nudges).set({ recipientCount: sql`${nudges.recipientCount} - 1` }).where(eq(nudges.id, nudge[1]!));
+          }
+        }
+        return "opted-out";
+      }
     }
+    const [now] = await tx.select({ status: mailMessages.status, skipReason: mailMessages.skipReason }).from(mailMessages).where(eq(mailMessages.id, message.id));
+    return now?.status === "skipped" ? (now.skipReason ?? "skipped") : null;
+  });
+}
+
+async function sendOne(message: MailMessage, smtpUrl: string | undefined, from: string, log: (line: string) => void): Promise<keyof RoundReport> {
+  const skipped = await skippedBeforeSending(message);
+  if (skipped) {
+    log(logLine(message, "skipped", skipped === "opted-out" ? " reason=opted-out" : ""));
+    return "skipped";
   }
   if (!smtpUrl) {
     await db().update(mailMessages).set({ status: "sent", sentAt: sql`now()`, lastError: null }).where(eq(mailMessages.id, message.id));
@@ -145,7 +181,8 @@ async function sendOne(message: MailMessage, smtpUrl: string | undefined, from: 
         nextAttemptAt: sql`now() + make_interval(secs => ${backoffSeconds(message.attempts)})`,
         ...(final && message.sensitive ? WIPED : {}),
       })
-      .where(eq(mailMessages.id, message.id));
+      // Not a row skipped while this attempt ran (a cancelled session's reminder stays skipped).
+      .where(and(eq(mailMessages.id, message.id), eq(mailMessages.status, "sending")));
     log(logLine(message, final ? "failed" : "retrying", final ? ` error=${reason}` : ` in=${backoffSeconds(message.attempts)}s error=${reason}`));
     return final ? "failed" : "retrying";
   }

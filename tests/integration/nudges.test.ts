@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as matrixRoute from "~/routes/reports.activists._index";
 import * as listRoute from "~/routes/reports.nudges._index";
 import * as composeRoute from "~/routes/reports.nudges.new";
+import { deliverDueMail } from "~/mail/sender.server";
 import { rowsOf, db } from "../../db/client.server";
 import { withFixtureCatalog } from "../setup/content";
 import { withTestDatabase } from "../setup/database";
@@ -220,6 +221,30 @@ describe("nudges from the matrix", () => {
     const hanas = (await run(listRoute.loader, get("/reports/nudges", hana.cookie))).body as { nudges: { id: string }[] };
     expect(hanas.nudges.map((n) => n.id)).not.toContain(nudge!.id);
     expect(hanas.nudges).toHaveLength(1);
+  });
+
+  it("counts a person who opted out before their nudge was sent as left out, not as nudged", async () => {
+    const group = (await makeGroup()).id;
+    const sender = await makeUser("organiser", { groupIds: [group] });
+    const [keen, changed] = await Promise.all(["Kay Keen", "Chas Changed"].map((name) => makeUser("activist", { groupIds: [group], name })));
+    const filter = `${FILTER}&group=${group}`;
+    const page = await composePage(sender, filter);
+    expect(await send(sender, (page.body as Page).formKey, filter, { formKey: "opt-out-before-sending-0001" })).toMatchObject({ status: 302 });
+    const [nudge] = await query<{ id: string; n: number }>(sql`select id, recipient_count as n from nudges where form_key = 'opt-out-before-sending-0001'`);
+    expect(Number(nudge!.n)).toBe(2);
+    // Chas turns nudges off while his is still queued; the sender skips it.
+    await db().execute(sql`update users set nudge_emails = false where id = ${changed!.id}`);
+    await deliverDueMail({ smtpUrl: undefined, log: () => {} });
+    const statuses = await query<{ user_id: string; status: string }>(sql`select user_id, status from mail_messages where dedupe_key like ${`nudge:${nudge!.id}:%`}`);
+    expect(Object.fromEntries(statuses.map((r) => [r.user_id, r.status]))).toEqual({ [keen!.id]: "sent", [changed!.id]: "skipped" });
+
+    const list = (await run(listRoute.loader, get("/reports/nudges", sender.cookie))).body as {
+      nudges: { id: string; recipients: number; leftOut: Record<string, number>; windows: { nudged: { people: number }; notNudged: { people: number } }[] }[];
+    };
+    const report = list.nudges.find((n) => n.id === nudge!.id)!;
+    expect(report.recipients).toBe(1);
+    expect(report.leftOut["opted-out"]).toBe(1);
+    expect([report.windows[0]!.nudged.people, report.windows[0]!.notNudged.people]).toEqual([1, 1]);
   });
 
   it("refuses activists and trainers", async () => {

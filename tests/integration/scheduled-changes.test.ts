@@ -225,6 +225,43 @@ describe("cancelling a scheduled session", () => {
   });
 });
 
+describe("cancelling while the reminders are being sent", () => {
+  it("stops every reminder not yet handed to the SMTP server; the one in its hands goes and is recorded as sent", async () => {
+    const w = await world();
+    await send(); // the invitations go out
+    smtp.received.length = 0;
+    await remindersDue(w.id);
+    const due = (await mailsFor(w.id)).filter((m) => m.template === "session-reminder").length;
+    expect(due).toBeGreaterThan(1);
+    // The first reminder reaches the SMTP server; while it is there, the trainer cancels. The
+    // rest of the round's reminders are already claimed ("sending") by then.
+    let cancelled = false;
+    smtp.beforeAccepting = async () => {
+      if (cancelled) return;
+      cancelled = true;
+      expect(await cancelScheduledSession(w.trainer, w.id)).toMatchObject({ ok: true });
+    };
+    const lines: string[] = [];
+    try {
+      const report = await deliverDueMail({ smtpUrl: smtp.url, log: (l) => lines.push(l) });
+      expect(report).toMatchObject({ sent: 1, skipped: due - 1 });
+    } finally {
+      smtp.beforeAccepting = null;
+    }
+    expect(cancelled).toBe(true);
+    expect(smtp.received.map((m) => m.subject)).toEqual([expect.stringMatching(/^Tomorrow: /)]);
+    const reminders = (await mailsFor(w.id)).filter((m) => m.template === "session-reminder");
+    expect(reminders.map((m) => m.status).sort()).toEqual(["sent", ...Array<string>(due - 1).fill("skipped")]);
+    expect(reminders.filter((m) => m.status === "skipped").every((m) => m.skipReason === "The session was cancelled.")).toBe(true);
+    expect(lines.filter((l) => l.includes("template=session-reminder") && l.includes("status=skipped"))).toHaveLength(due - 1);
+    // Nothing of it is retried later.
+    await remindersDue(w.id);
+    smtp.received.length = 0;
+    await send();
+    expect(smtp.received.filter((m) => /^Tomorrow: /.test(m.subject ?? ""))).toHaveLength(0);
+  });
+});
+
 describe("opting out after a reminder was queued", () => {
   it("skips the reminder at send time with a reason the outbox shows; sign-in mail is never affected", async () => {
     const w = await world();

@@ -10,19 +10,25 @@ export interface TestSmtp {
   received: ParsedMail[];
   /** When set, the server refuses every recipient with a temporary failure (451). */
   refuseRecipients: boolean;
+  /**
+   * When set, runs (and is awaited) before each recipient is accepted: a test's way to do
+   * something while a mail is in the middle of being sent.
+   */
+  beforeAccepting: ((address: string) => Promise<void>) | null;
   close(): Promise<void>;
 }
 
 export async function startTestSmtp(): Promise<TestSmtp> {
   const received: ParsedMail[] = [];
-  const control = { refuseRecipients: false };
+  const control: { refuseRecipients: boolean; beforeAccepting: TestSmtp["beforeAccepting"] } = { refuseRecipients: false, beforeAccepting: null };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
-    onRcptTo(_address, _session, callback) {
+    onRcptTo(address, _session, callback) {
       if (control.refuseRecipients) return callback(Object.assign(new Error("Mailbox busy, try again later"), { responseCode: 451 }));
-      callback();
+      if (!control.beforeAccepting) return callback();
+      control.beforeAccepting(address.address).then(() => callback(), callback);
     },
     onData(stream, _session, callback) {
       simpleParser(stream)
@@ -42,6 +48,12 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     },
     set refuseRecipients(refuse: boolean) {
       control.refuseRecipients = refuse;
+    },
+    get beforeAccepting() {
+      return control.beforeAccepting;
+    },
+    set beforeAccepting(hook: TestSmtp["beforeAccepting"]) {
+      control.beforeAccepting = hook;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
