@@ -1,4 +1,4 @@
-import { useRevalidator } from "@remix-run/react";
+import { useLocation, useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { OFFLINE_SAVE_HEADER } from "~/lib/offline";
 
@@ -75,17 +75,6 @@ export function OfflineSupport() {
   }, []);
 
   useEffect(() => {
-    if ("serviceWorker" in navigator && location.pathname.startsWith("/modules")) {
-      // A failed registration (private mode, old browser) just means no offline pages.
-      // Registered from, and scoped to, module pages only: no other page gains from it, and
-      // a live page that registered it lost its "leaving" beacon when its last tab closed
-      // (tests/e2e/live-tabs.spec.ts).
-      const firstVisit = !navigator.serviceWorker.controller;
-      navigator.serviceWorker
-        .register("/sw.js", { scope: "/modules/", updateViaCache: "none" })
-        .then(() => (firstVisit ? navigator.serviceWorker.ready.then(keepThisPage) : undefined))
-        .catch(() => undefined);
-    }
     setOnline(navigator.onLine);
     setWaiting(readQueue().length);
 
@@ -120,6 +109,23 @@ export function OfflineSupport() {
       window.removeEventListener("offline", wentOffline);
     };
   }, [replay]);
+
+  // Registered on arriving at a module page, whether by a full load or by a client-side
+  // navigation (most learners arrive from the home page's "Continue" link, and the worker
+  // must not wait for their next full load of a module page).
+  // Registered from, and scoped to, module pages only: no other page gains from it, and
+  // a live page that registered it lost its "leaving" beacon when its last tab closed
+  // (tests/e2e/live-tabs.spec.ts).
+  const inModules = useLocation().pathname.startsWith("/modules");
+  useEffect(() => {
+    if (!inModules || !("serviceWorker" in navigator)) return;
+    // A failed registration (private mode, old browser) just means no offline pages.
+    const firstVisit = !navigator.serviceWorker.controller;
+    navigator.serviceWorker
+      .register("/sw.js", { scope: "/modules/", updateViaCache: "none" })
+      .then((registration) => (firstVisit ? activated(registration).then(keepThisPage) : undefined))
+      .catch(() => undefined);
+  }, [inModules]);
 
   let text: string | null = null;
   if (online === false) {
@@ -202,6 +208,21 @@ async function keepThisPage() {
       if (response.ok && !response.redirected) await cache.put(url, response);
     }),
   ).catch(() => undefined);
+}
+
+/**
+ * Resolves once the registration has an active worker. Not `navigator.serviceWorker.ready`:
+ * that follows the document's first address, so in a tab that started on the home page
+ * (outside the worker's /modules/ scope) it never resolves.
+ */
+function activated(registration: ServiceWorkerRegistration): Promise<void> {
+  return new Promise((resolve) => {
+    if (registration.active) return resolve();
+    const worker = registration.installing ?? registration.waiting;
+    worker?.addEventListener("statechange", () => {
+      if (worker.state === "activated") resolve();
+    });
+  });
 }
 
 /** Scripts, styles and module code this tab loaded (same origin, content-hashed). */

@@ -129,3 +129,30 @@ test("the step a learner started on, before the worker existed, is kept with its
   await expect(page.getByTestId("offline-notice")).toContainText("You're offline");
   await context.setOffline(false);
 });
+
+test("a learner who comes in from the home page gets the worker on the module's first page, without a full load", async ({ page, context, newActivist }) => {
+  test.setTimeout(90_000);
+  await signIn(page, newActivist.email, newActivist.password);
+  await page.goto("/");
+  expect(await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length))).toBe(0);
+  // The home page's first link into a module is a client-side navigation (no document load).
+  const documents = () => page.evaluate(() => performance.getEntriesByType("navigation").length);
+  const loads = await documents();
+  const home = (await page.getByRole("heading", { level: 1 }).textContent()) ?? "";
+  await page.getByRole("link", { name: /^Start here: / }).click();
+  await expect(page).toHaveURL(/\/modules\/[^/]+\/[^/]+$/);
+  await expect(page.getByRole("heading", { level: 1 })).not.toHaveText(home);
+  const heading = (await page.getByRole("heading", { level: 1 }).textContent()) ?? "";
+  expect(await documents()).toBe(loads);
+  // (Not serviceWorker.ready: it follows the tab's first address, "/", outside the scope.)
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.getRegistration("/modules/").then((r) => r?.active?.state ?? "none"))).toBe("activated");
+  const path = new URL(page.url()).pathname;
+  // This page, reached without a page load, is kept like the first page of a full load.
+  await expect.poll(() => page.evaluate((p) => caches.open("doorstep-offline-v1").then((c) => c.match(p)).then(Boolean), path)).toBe(true);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(heading);
+  await expect(page.getByTestId("offline-notice")).toContainText("You're offline");
+  await context.setOffline(false);
+});
