@@ -12,7 +12,7 @@ import { storeElection } from "../reports/elections.server";
 
 export const DEMO_ELECTION = "Demo general election 2026";
 
-const SEATS: { seat: string; region: string; previous: number; next: number; electorate: number | null }[] = [
+export const DEMO_ELECTION_SEATS: { seat: string; region: string; previous: number; next: number; electorate: number | null }[] = [
   { seat: "Northgate", region: "North", previous: 44.1, next: 41.1, electorate: 71_500 },
   { seat: "Hillcrest", region: "North", previous: 39.6, next: 33.0, electorate: 68_200 },
   { seat: "Lowmoor", region: "North", previous: 48.3, next: 36.5, electorate: 73_900 },
@@ -26,5 +26,5 @@ const SEATS: { seat: string; region: string; previous: number; next: number; ele
 export async function seedDemoElection(): Promise<void> {
   const [existing] = await db().select({ id: electionResults.id }).from(electionResults).where(eq(electionResults.election, DEMO_ELECTION)).limit(1);
   if (existing) return;
-  await storeElection(DEMO_ELECTION, SEATS);
+  await storeElection(DEMO_ELECTION, DEMO_ELECTION_SEATS);
 }

@@ -31,8 +31,14 @@ export const IMPORT_SAMPLES: ImportSample[] = [
 
 const samplesDir = () => path.resolve(process.env.IMPORT_SAMPLES_DIR ?? "docs/samples");
 
+/** The election results sample (the demo election's figures), offered on /reports/elections. */
+export const ELECTION_SAMPLE = "election-results.csv";
+
 /** A sample's text, or undefined for a name that is not one of IMPORT_SAMPLES. */
 export async function readImportSample(file: string): Promise<string | undefined> {
   if (!IMPORT_SAMPLES.some((s) => s.file === file)) return undefined;
   return readFile(path.join(samplesDir(), file), "utf8");
 }
+
+/** The election results sample's text. */
+export const readElectionSample = () => readFile(path.join(samplesDir(), ELECTION_SAMPLE), "utf8");

@@ -256,8 +256,11 @@ function ImportForm() {
       <h3 id="elections-import-heading">Import results</h3>
       <p>
         A CSV with a header line: <code>seat,region,previous,new</code> and optionally <code>electorate</code>; shares in percent, one seat a line, up to{" "}
-        {n(SEATS_MAX)} seats. Every line is checked first: if any has a problem nothing is stored. Importing an election again replaces its results. A sample is in{" "}
-        <code>docs/samples/election-results.csv</code>.
+        {n(SEATS_MAX)} seats. Every line is checked first: if any has a problem nothing is stored. Importing an election again replaces its results.{" "}
+        <a href="/reports/elections/sample.csv" download>
+          Download a sample file
+        </a>{" "}
+        (the demo election&rsquo;s seats).
       </p>
       <Form method="post" encType="multipart/form-data" className="card" noValidate>
         <FormError message={errors.form} />

@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DEMO_ELECTION, seedDemoElection } from "~/demo/elections.server";
+import { readFileSync } from "node:fs";
+import { DEMO_ELECTION, DEMO_ELECTION_SEATS, seedDemoElection } from "~/demo/elections.server";
+import { parseResults } from "~/reports/elections.server";
+import * as sampleRoute from "~/routes/reports.elections.sample[.]csv";
 import { createGroup } from "~/groups/groups.server";
 import type { ElectionReport } from "~/reports/elections.server";
 import * as electionsRoute from "~/routes/reports.elections";
@@ -243,5 +246,24 @@ describe("the demo election", () => {
     expect(again).toEqual(first);
     const northgate = first.find((r) => r.seat === "Northgate")!;
     expect(Number(northgate.next) - Number(northgate.previous)).toBeCloseTo(-3.0, 10);
+  });
+});
+
+describe("the sample file", () => {
+  it("is the demo election's seats, offered as a download to organisers and admins only", async () => {
+    const text = readFileSync("docs/samples/election-results.csv", "utf8");
+    const parsed = parseResults(text);
+    if (!parsed.ok) throw new Error(`sample does not parse: ${JSON.stringify(parsed.errors)}`);
+    expect(parsed.seats.map(({ line: _line, ...seat }) => seat)).toEqual(DEMO_ELECTION_SEATS);
+
+    const organiser = await makeUser("organiser");
+    const handler = sampleRoute.loader as unknown as (args: { request: Request; params: Record<string, string>; context: { clientIp: string } }) => Promise<Response>;
+    const response = await handler({ request: get("/reports/elections/sample.csv", organiser.cookie), params: {}, context: { clientIp: "203.0.113.7" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Disposition")).toBe('attachment; filename="election-results.csv"');
+    expect(await response.text()).toBe(text);
+    const activist = await makeUser("activist");
+    const refused = await run(sampleRoute.loader, get("/reports/elections/sample.csv", activist.cookie));
+    expect(refused.status).toBe(403);
   });
 });

@@ -145,6 +145,7 @@ const ROUTES: RouteCase[] = [
   { file: "reports.imports.samples.$file", path: "/reports/imports/samples/:file", params: () => ({ file: "canvass-results.csv" }), allowed: IMPACT },
   // Election results (issue 17 part 5): ROLES.runEvaluations; coverage scoping in elections.test.ts.
   { file: "reports.elections", path: "/reports/elections", allowed: EVALUATE },
+  { file: "reports.elections.sample[.]csv", path: "/reports/elections/sample.csv", allowed: EVALUATE },
   // No ?election=: the export's own 400 for those let in.
   { file: "reports.export.$table", path: "/reports/export/:table", params: () => ({ table: "election-results" }), allowed: REPORTS, allowedStatus: 400 },
   // A session id nobody can see: 404 for those allowed in (the same answer as someone else's session).
