@@ -436,5 +436,5 @@ describe("upgrading to migration 0010", () => {
       await drop();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 90_000); // a fresh PGlite migrated twice: near 30 s on a loaded machine (CI runs beside other work)
 });
