@@ -814,6 +814,9 @@ export const canvassImports = pgTable("canvass_imports", {
   errors: jsonb("errors").$type<{ line: number; message: string }[]>().notNull().default([]),
   errorCount: integer("error_count").notNull().default(0),
   byteSize: integer("byte_size").notNull().default(0),
+  // Moved on by a running job at every batch: a checking or importing job whose heartbeat is
+  // old belongs to a process that died, and the organiser may resume it.
+  heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
 });
 
 // The uploaded file between upload and import (ADR 027), as UTF-8 text in order, so the

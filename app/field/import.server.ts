@@ -2,7 +2,7 @@ import { pipeline, Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import { CsvError, parse } from "csv-parse";
-import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { db, type Executor } from "../../db/client.server";
 import { canvassContacts, canvassImportChunks, canvassImports, type ContactResult, groups, memberships, users, type UserRole } from "../../db/schema";
 import { reportReach } from "../auth/policy";
@@ -734,11 +734,17 @@ export const importJob = (id: string): Promise<void> | undefined => running.get(
 export async function startImport(importer: Importer, record: CanvassImport, mapping: ImportMapping): Promise<Result<null>> {
   const claimed = await db()
     .update(canvassImports)
-    .set({ status: "checking", mapping: mappingRecord(mapping), rowsRead: 0, errors: [], errorCount: 0 })
+    .set({ status: "checking", mapping: mappingRecord(mapping), rowsRead: 0, errors: [], errorCount: 0, heartbeatAt: sql`now()` })
     .where(and(eq(canvassImports.id, record.id), or(eq(canvassImports.status, "staged"), eq(canvassImports.status, "refused"))))
     .returning({ id: canvassImports.id });
   if (!claimed.length) return refuse(409, "This import has already started.");
-  const job = runImport(importer, { ...record, status: "checking" }, mapping)
+  launch(importer, record, mapping, false);
+  return accept(null);
+}
+
+/** Runs the job in the background, recording an unexpected failure as "failed". */
+function launch(importer: Importer, record: CanvassImport, mapping: ImportMapping, resumed: boolean): void {
+  const job = runImport(importer, { ...record, status: "checking" }, mapping, resumed)
     .catch(async (error: unknown) => {
       logError(error, `canvass import ${record.id}`);
       await db()
@@ -749,10 +755,55 @@ export async function startImport(importer: Importer, record: CanvassImport, map
     })
     .finally(() => running.delete(record.id));
   running.set(record.id, job);
+}
+
+/** How long a running job may go without a heartbeat before it counts as dead (a batch takes seconds). */
+export const STALLED_AFTER_SECONDS = 120;
+
+/** Whether the organiser may resume this import: it failed, or its job stopped beating. */
+export function isResumable(record: Pick<CanvassImport, "status" | "heartbeatAt">, now = new Date()): boolean {
+  if (record.status === "failed") return true;
+  if (record.status !== "checking" && record.status !== "importing") return false;
+  return !record.heartbeatAt || now.getTime() - record.heartbeatAt.getTime() > STALLED_AFTER_SECONDS * 1000;
+}
+
+/**
+ * Starts again an import that failed or whose process died: the check pass, then the write
+ * pass over the whole staged file (kept until an import is done). Batches the dead job
+ * committed are found by (source, external id) and counted as this import's own, so the
+ * summary reads as if it had never stopped, and nothing is added twice. The claim is one
+ * guarded UPDATE, so two clicks (or two instances) resume it once, and a job still beating
+ * is never doubled.
+ */
+export async function resumeImport(importer: Importer, record: CanvassImport): Promise<Result<null>> {
+  const sample = await stagedSample(record.id);
+  if (!("header" in sample)) return refuse(409, "The uploaded file is no longer readable, so this import can't be resumed. Upload the file again: nothing is added twice.");
+  const form = new FormData();
+  for (const [key, value] of Object.entries(record.mapping)) form.set(key, value);
+  const read = readMapping(form, sample.header.length);
+  if (!read.ok) return refuse(409, "This import's column choices no longer fit its file, so it can't be resumed. Upload the file again: nothing is added twice.");
+  const claimed = await db()
+    .update(canvassImports)
+    .set({ status: "checking", rowsRead: 0, rowsAdded: 0, rowsAlreadyThere: 0, rowsSkipped: 0, errors: [], errorCount: 0, finishedAt: null, heartbeatAt: sql`now()` })
+    .where(
+      and(
+        eq(canvassImports.id, record.id),
+        or(
+          eq(canvassImports.status, "failed"),
+          and(
+            inArray(canvassImports.status, ["checking", "importing"]),
+            or(isNull(canvassImports.heartbeatAt), lt(canvassImports.heartbeatAt, sql`now() - make_interval(secs => ${STALLED_AFTER_SECONDS})`)),
+          ),
+        ),
+      ),
+    )
+    .returning({ id: canvassImports.id });
+  if (!claimed.length) return refuse(409, "This import is still running (or has finished): there is nothing to resume.");
+  launch(importer, record, read.mapping, true);
   return accept(null);
 }
 
-async function runImport(importer: Importer, record: CanvassImport, mapping: ImportMapping): Promise<void> {
+async function runImport(importer: Importer, record: CanvassImport, mapping: ImportMapping, resumed: boolean): Promise<void> {
   const id = record.id;
   // First every line is checked, writing nothing: a file with problems is refused whole.
   const checked = await pass({
@@ -761,7 +812,7 @@ async function runImport(importer: Importer, record: CanvassImport, mapping: Imp
     source: record.source,
     mapping,
     onProgress: async (rows) => {
-      await db().update(canvassImports).set({ rowsRead: rows }).where(eq(canvassImports.id, id));
+      await db().update(canvassImports).set({ rowsRead: rows, heartbeatAt: sql`now()` }).where(eq(canvassImports.id, id));
     },
   });
   if (checked.errorCount > 0) {
@@ -771,7 +822,7 @@ async function runImport(importer: Importer, record: CanvassImport, mapping: Imp
       .where(eq(canvassImports.id, id));
     return;
   }
-  await db().update(canvassImports).set({ status: "importing" satisfies ImportStatus, rowsRead: checked.rows }).where(eq(canvassImports.id, id));
+  await db().update(canvassImports).set({ status: "importing" satisfies ImportStatus, rowsRead: checked.rows, heartbeatAt: sql`now()` }).where(eq(canvassImports.id, id));
   // Then the writes, a batch a transaction: contacts, their rollup and the counts together,
   // so the progress bar never runs ahead of what is stored. A batch that finds a line
   // imported meanwhile counts it as already there (ON CONFLICT), never twice.
@@ -782,13 +833,16 @@ async function runImport(importer: Importer, record: CanvassImport, mapping: Imp
     mapping,
     onBatch: (good, counts) =>
       db().transaction(async (tx) => {
-        const added = await insertContacts(tx, id, record.source, good);
+        // Read before inserting: the lines of this batch the stopped job had already added.
+        const earlier = resumed ? await addedEarlier(tx, id, record.source, good) : 0;
+        const added = earlier + (await insertContacts(tx, id, record.source, good));
         await tx
           .update(canvassImports)
           .set({
             rowsAdded: sql`${canvassImports.rowsAdded} + ${added}`,
             rowsAlreadyThere: sql`${canvassImports.rowsAlreadyThere} + ${good.length - added}`,
             rowsSkipped: sql`${canvassImports.rowsSkipped} + ${counts.unknown}`,
+            heartbeatAt: sql`now()`,
           })
           .where(eq(canvassImports.id, id));
       }),
@@ -797,6 +851,17 @@ async function runImport(importer: Importer, record: CanvassImport, mapping: Imp
     await tx.update(canvassImports).set({ status: "done" satisfies ImportStatus, finishedAt: new Date() }).where(eq(canvassImports.id, id));
     await tx.delete(canvassImportChunks).where(eq(canvassImportChunks.importId, id));
   });
+}
+
+/** On a resumed import, how many of this batch's lines the job that stopped had already added (they carry this import's id). */
+async function addedEarlier(tx: Executor, importId: string, source: string, good: Resolved[]): Promise<number> {
+  if (!good.length) return 0;
+  const ids = good.map((g) => g.parsed.externalId);
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(canvassContacts)
+    .where(and(eq(canvassContacts.importId, importId), eq(canvassContacts.source, source), inArray(canvassContacts.externalId, ids)));
+  return Number(row?.n ?? 0);
 }
 
 async function insertContacts(tx: Executor, importId: string, source: string, good: Resolved[]): Promise<number> {

@@ -6,7 +6,7 @@ import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
 import { FormError } from "~/components/form-field";
 import { IMPORT_FIELDS, IMPORT_STATUS_LABEL, isRunning, type CheckSummary, type LineProblem } from "~/field/import-format";
-import { cancelImport, checkImport, findImport, guessMapping, readMapping, stagedSample, startImport } from "~/field/import.server";
+import { cancelImport, checkImport, findImport, guessMapping, isResumable, readMapping, resumeImport, stagedSample, startImport } from "~/field/import.server";
 import { notFound } from "~/lib/http.server";
 import { readForm, routeParam } from "~/lib/request.server";
 
@@ -23,7 +23,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const sample = staged ? await stagedSample(record.id) : null;
   const header = sample && "header" in sample ? sample.header : [];
   return {
-    record: { ...shown, createdAt: record.createdAt.toISOString(), finishedAt: record.finishedAt?.toISOString() ?? null },
+    record: { ...shown, createdAt: record.createdAt.toISOString(), finishedAt: record.finishedAt?.toISOString() ?? null, heartbeatAt: record.heartbeatAt?.toISOString() ?? null },
+    resumable: isResumable(record),
     sample,
     mapping: staged ? guessMapping(header, mapping) : {},
   };
@@ -40,7 +41,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (!cancelled.ok) return data({ ok: false as const, message: cancelled.message, errors: {}, raw: {} }, { status: cancelled.status });
     return redirect("/reports/imports");
   }
-  if (intent !== "check" && intent !== "import") return data({ ok: false as const, message: "Choose check, import or cancel.", errors: {}, raw: {} }, { status: 400 });
+  if (intent === "resume") {
+    const resumed = await resumeImport(user, record);
+    if (!resumed.ok) return data({ ok: false as const, message: resumed.message, errors: {}, raw: {} }, { status: resumed.status });
+    return redirect(`/reports/imports/${record.id}`);
+  }
+  if (intent !== "check" && intent !== "import") return data({ ok: false as const, message: "Choose check, import, resume or cancel.", errors: {}, raw: {} }, { status: 400 });
   const sample = await stagedSample(record.id);
   if (!("header" in sample)) return data({ ok: false as const, message: "This file cannot be read as CSV, so it cannot be imported. Cancel it and upload a corrected file.", errors: {}, raw: {} }, { status: 409 });
   const read = readMapping(form, sample.header.length);
@@ -59,7 +65,7 @@ const count = (n: number) => n.toLocaleString("en-GB");
 const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
 
 export default function CanvassImportPage() {
-  const { record } = useLoaderData<typeof loader>();
+  const { record, resumable } = useLoaderData<typeof loader>();
   return (
     <section>
       <h2>
@@ -69,14 +75,9 @@ export default function CanvassImportPage() {
         {IMPORT_STATUS_LABEL[record.status] ?? record.status} · {plural(record.rowsTotal, "line", "lines")} of results
       </p>
       {record.status === "staged" || record.status === "refused" ? <Mapping /> : null}
-      {isRunning(record.status) ? <Running /> : null}
+      {isRunning(record.status) && !resumable ? <Running /> : null}
       {record.status === "done" ? <Summary /> : null}
-      {record.status === "failed" ? (
-        <div className="alert alert--error" role="alert">
-          The import stopped on an unexpected error after adding {plural(record.rowsAdded, "line", "lines")}. Each batch was written whole, and a re-import
-          of the same file adds only what is missing. <Link to="/reports/imports/new">Upload the file again</Link>
-        </div>
-      ) : null}
+      {resumable ? <Resume /> : null}
       <p>
         <Link to="/reports/imports">All imports</Link>
       </p>
@@ -300,6 +301,29 @@ function Running() {
         {count(done)} of {plural(record.rowsTotal, "line", "lines")} {checking ? "checked" : "imported"}.
       </p>
     </>
+  );
+}
+
+/** A failed import, or one whose job died with its server: say so, and offer to carry on. */
+function Resume() {
+  const { record } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <div className="card">
+      <div className="alert alert--error" role="alert">
+        {record.status === "failed"
+          ? `The import stopped on an unexpected error after adding ${plural(record.rowsAdded, "line", "lines")}.`
+          : "The import stopped before it finished: the server running it was restarted or stopped."}{" "}
+        Each batch was written whole. Resuming goes through the file again and adds only what is not there yet, so nothing is counted twice.
+      </div>
+      <FormError message={failure && !failure.ok ? failure.message : undefined} />
+      <Form method="post">
+        <button type="submit" name="intent" value="resume" className="button" disabled={busy}>
+          {busy ? "Resuming…" : "Resume the import"}
+        </button>
+      </Form>
+    </div>
   );
 }
 

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { importJob } from "~/field/import.server";
 import { setFieldRetention } from "~/field/retention.server";
@@ -7,7 +7,7 @@ import * as uploadPage from "~/routes/reports.imports.new";
 import { db } from "../../db/client.server";
 import { canvassContacts, canvassImportChunks, canvassImports, fieldDaily } from "../../db/schema";
 import { withTestDatabase } from "../setup/database";
-import { makeGroup, makeUser, post, run, TEST_ORIGIN, type TestUser } from "../setup/fixtures";
+import { get, makeGroup, makeUser, post, run, TEST_ORIGIN, type TestUser } from "../setup/fixtures";
 
 // Canvass results imported from CSV (issue 17, ADR 027), through the routes an organiser
 // uses: upload, map, check, import. What must hold: problems name their line and write
@@ -104,6 +104,50 @@ describe("canvass import", () => {
     await setFieldRetention(1, outsider.id, new Date("2026-08-01T12:00:00Z"));
     expect(await contactsOf(source)).toEqual([]);
     expect(await dailyOf(canvasser.id)).toEqual([]);
+  });
+
+  it("resumes an import whose job failed or died part-way, adding each line once and counting as if it never stopped", async () => {
+    const { group, organiser, canvasser } = await world();
+    const source = `Tool-${Math.random().toString(36).slice(2, 8)}`;
+    const lines = 2_500; // three batches of up to 1,000 lines
+    const file = [HEADER, ...Array.from({ length: lines }, (_, i) => `k${i},${canvasser.email},2026-05-0${1 + (i % 3)},${group.name},${i % 2 ? "contact" : "no answer"},,`)].join("\n");
+    const id = await uploaded(organiser, file, source);
+    // The database refuses one line of the third batch, as a crash mid-import would stop it.
+    await db().execute(sql.raw(`create function refuse_k2100() returns trigger language plpgsql as $$
+      begin if new.external_id = 'k2100' then raise exception 'simulated failure'; end if; return new; end $$`));
+    await db().execute(sql.raw(`create trigger refuse_k2100 before insert on canvass_contacts for each row execute function refuse_k2100()`));
+    let failed;
+    try {
+      failed = await importFile(organiser, id);
+    } finally {
+      await db().execute(sql.raw(`drop trigger refuse_k2100 on canvass_contacts`));
+      await db().execute(sql.raw(`drop function refuse_k2100()`));
+    }
+    expect(failed).toMatchObject({ status: "failed", rowsAdded: 2_000 });
+    expect(await contactsOf(source)).toHaveLength(2_000);
+    const page = async () => (await run(importPage.loader, get(`/reports/imports/${id}`, organiser.cookie), { id })).body as { resumable: boolean };
+    expect(await page()).toMatchObject({ resumable: true });
+
+    // As if its server had died instead: "importing" with a heartbeat. A fresh one is a job
+    // still running, never doubled; an old one may be resumed.
+    await db().update(canvassImports).set({ status: "importing", heartbeatAt: new Date() }).where(eq(canvassImports.id, id));
+    expect(await page()).toMatchObject({ resumable: false });
+    const refused = await send(organiser, id, { intent: "resume" });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ message: expect.stringMatching(/still running/) });
+    await db().update(canvassImports).set({ heartbeatAt: new Date(Date.now() - 10 * 60_000) }).where(eq(canvassImports.id, id));
+    expect(await page()).toMatchObject({ resumable: true });
+    const resumed = await send(organiser, id, { intent: "resume" });
+    expect(resumed.status, JSON.stringify(resumed.body)).toBe(302);
+    await importJob(id);
+    const [done] = await db().select().from(canvassImports).where(eq(canvassImports.id, id));
+    expect(done).toMatchObject({ status: "done", rowsRead: lines, rowsAdded: lines, rowsAlreadyThere: 0, rowsSkipped: 0 });
+    expect(await contactsOf(source)).toHaveLength(lines);
+    const daily = await dailyOf(canvasser.id);
+    expect(daily.reduce((sum, r) => sum + r.attempts, 0)).toBe(lines);
+    expect(daily.reduce((sum, r) => sum + r.contacts, 0)).toBe(lines / 2);
+    // Finished: nothing left to resume.
+    expect((await send(organiser, id, { intent: "resume" })).status).toBe(409);
   });
 
   it("names each bad line and writes nothing when any line has a problem", async () => {

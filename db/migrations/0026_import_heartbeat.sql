@@ -1,0 +1,1 @@
+ALTER TABLE "canvass_imports" ADD COLUMN "heartbeat_at" timestamp with time zone;
