@@ -11,13 +11,13 @@ import { ensureBuild, startServer, stopServer, type RunningServer } from "../set
 
 const ON_POSTGRES = inject("testDb") === "postgres";
 
-/** GET `path` on `agent`; resolves with the status and the local port of the socket used. */
-function get(agent: http.Agent, url: string): Promise<{ status: number; localPort: number }> {
+/** GET `url` on `agent`; resolves with the status, the Keep-Alive header and the local port of the socket used. */
+function get(agent: http.Agent, url: string): Promise<{ status: number; localPort: number; keepAlive: string | undefined }> {
   return new Promise((resolve, reject) => {
     const request = http.get(url, { agent }, (response) => {
       const localPort = response.socket.localPort!;
       response.resume();
-      response.on("end", () => resolve({ status: response.statusCode!, localPort }));
+      response.on("end", () => resolve({ status: response.statusCode!, localPort, keepAlive: response.headers["keep-alive"]?.toString() }));
     });
     request.on("error", reject);
   });
@@ -30,8 +30,8 @@ describe.skipIf(ON_POSTGRES)("keep-alive on the built server", () => {
   beforeAll(async () => {
     ensureBuild();
     dataDir = mkdtempSync(path.join(tmpdir(), "doorstep-keepalive-"));
-    server = await startServer({ DATABASE_URL: "", NODE_ENV: "production", PGLITE_DIR: path.join(dataDir, "pglite") });
-  }, 180_000);
+    server = await startServer({ DATABASE_URL: "", NODE_ENV: "production", PGLITE_DIR: path.join(dataDir, "pglite") }, 240_000);
+  }, 300_000);
 
   afterAll(async () => {
     await stopServer(server);
@@ -43,6 +43,7 @@ describe.skipIf(ON_POSTGRES)("keep-alive on the built server", () => {
     try {
       const first = await get(agent, `${server!.origin}/favicon.ico`);
       expect(first.status).toBe(200);
+      expect(first.keepAlive).toBe("timeout=65");
       await new Promise((r) => setTimeout(r, 6_500));
       const second = await get(agent, `${server!.origin}/favicon.ico`);
       expect(second.status).toBe(200);
