@@ -207,6 +207,15 @@ const port = Number(process.env.PORT ?? 3000);
 const server = app.listen(port, () => {
   console.log(`Doorstep is running on http://localhost:${port}`);
 });
+// Idle keep-alive sockets: Node closes them after 5 s by default, while a client (a phone's
+// browser, a balancer) may pick the same socket for its next request at that moment; the
+// request then meets a closed socket (ECONNRESET). In a live room's poll burst that lost
+// answers (docs/decisions/041). 65 s outlives a balancer's usual 60 s idle timeout, so behind
+// one it is the balancer that closes first; a client talking to us directly now meets the
+// race only after 65 s idle, not 5 s. headersTimeout stays above it (the usual advice with a
+// long keep-alive); it still bounds a client that trickles its headers (slowloris).
+server.keepAliveTimeout = Number(process.env.KEEP_ALIVE_TIMEOUT_MS ?? 65_000);
+server.headersTimeout = server.keepAliveTimeout + 5_000;
 
 let closing = false;
 async function shutdown(signal) {
