@@ -382,6 +382,12 @@ export const learnerTotals = pgTable(
       .primaryKey()
       .references(() => users.id, { onDelete: "cascade" }),
     coreCompleted: integer("core_completed").notNull().default(0),
+    /**
+     * UTC day of their latest completion of a published module (migration 0026, ADR 042).
+     * When every published module is complete this is their training day (ADR 028), so the
+     * impact report need not read completions.
+     */
+    lastCoreDay: date("last_core_day", { mode: "string" }),
   },
   (t) => [index("learner_totals_core_idx").on(t.coreCompleted)],
 );
