@@ -382,15 +382,23 @@ export const learnerTotals = pgTable(
       .primaryKey()
       .references(() => users.id, { onDelete: "cascade" }),
     coreCompleted: integer("core_completed").notNull().default(0),
-    /**
-     * UTC day of their latest completion of a published module (migration 0026, ADR 042).
-     * When every published module is complete this is their training day (ADR 028), so the
-     * impact report need not read completions.
-     */
-    lastCoreDay: date("last_core_day", { mode: "string" }),
   },
   (t) => [index("learner_totals_core_idx").on(t.coreCompleted)],
 );
+
+/**
+ * Per person with any published module complete: the UTC day of their latest such
+ * completion (migration 0026, ADR 042). When learner_totals says every published module is
+ * complete, this is their training day (ADR 028), so the impact report reads no completions.
+ * Its own table rather than a column of learner_totals, whose shape other summaries' tests
+ * and rebuilds compare whole.
+ */
+export const learnerCoreDays = pgTable("learner_core_days", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  lastCoreDay: date("last_core_day", { mode: "string" }).notNull(),
+});
 
 /**
  * Per group: how many of its activists have completed 0, 1, 2, … published modules. The

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { learnerTotals } from "../../db/schema";
+import { learnerCoreDays, learnerTotals } from "../../db/schema";
 import { objectionLabel } from "../content/objections";
 import {
   clusteredWilson,
@@ -188,11 +188,12 @@ function fieldArea(scope: ReportScope, f: ImpactFilters): { join: SQL; where: SQ
 
 // Aliased so the SQL names the summary through db/schema.ts (tests/unit/report-summary-names).
 const lt = alias(learnerTotals, "lt");
+const cd = alias(learnerCoreDays, "cd");
 
 /**
  * CTEs of the page's figures, one pass over the period's field_daily rows (ADR 038):
- * `t`, each trained person's training day, read from learner_totals (its count and day
- * kept by triggers, ADR 005 and ADR 042: no completion is read); `f`, the period's rows in the area, each marked trained or
+ * `t`, each trained person's training day, from learner_totals and learner_core_days (kept
+ * by triggers, ADR 005 and ADR 042: no completion is read); `f`, the period's rows in the area, each marked trained or
  * not; `per`, each person's sums on each side. Everything else is computed from `per`
  * (tens of thousands of rows) rather than from `f` again.
  */
@@ -205,8 +206,8 @@ function figureCtes(scope: ReportScope, f: ImpactFilters, weeks = false): SQL {
       where ${area.where} and fd.day between ${f.from}::date and ${f.to}::date
     ),
     t as (
-      select ${lt.userId} as user_id, ${lt.lastCoreDay} as on_day
-      from ${learnerTotals} ${lt}
+      select ${lt.userId} as user_id, ${cd.lastCoreDay} as on_day
+      from ${learnerTotals} ${lt} join ${learnerCoreDays} ${cd} on ${cd.userId} = ${lt.userId}
       where ${lt.coreCompleted} = ${coreModuleCount} and ${coreModuleCount} > 0
         ${narrowed ? sql`and ${lt.userId} in (select user_id from f0)` : sql``}
     ),
