@@ -24,10 +24,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!result.ok) return data({ ok: false as const, errors: result.errors, raw: valuesOf(parsed.value), groups: await impactGroupChoices(user) }, { status: 400 });
   // The page shows a summary of the objections; the full table is the CSV (ADR 042).
   const { rows, areas, total } = summariseObjections(result.report.objections);
-  return { ok: true as const, report: { ...result.report, objections: rows, objectionsIn: { areas, total } } };
+  // The limits travel with the data: a .server module's values are not in the browser's bundle.
+  return { ok: true as const, report: { ...result.report, objections: rows, objectionsIn: { areas, total, limits: OBJECTION_PAGE } } };
 }
 
-type PageReport = ImpactReport & { objectionsIn: Omit<ObjectionSummary, "rows"> };
+type PageReport = ImpactReport & { objectionsIn: Omit<ObjectionSummary, "rows"> & { limits: { areas: number; perArea: number } } };
 
 type FormValues = Partial<Record<keyof ImpactFilters, string>>;
 const valuesOf = (f: ImpactFilters): FormValues => Object.fromEntries(Object.entries(f).map(([k, v]) => [k, v === undefined ? "" : String(v)]));
@@ -339,8 +340,8 @@ function ImpactResults({ report: r }: { report: PageReport }) {
         )}
         {r.objections.length < r.objectionsIn.total ? (
           <p className="muted" id="impact-objections-more">
-            Showing the {n(Math.min(r.objectionsIn.areas, OBJECTION_PAGE.areas))} areas with the most debriefs (of {n(r.objectionsIn.areas)}) and the{" "}
-            {OBJECTION_PAGE.perArea} objections met most in each: {n(r.objections.length)} of {n(r.objectionsIn.total)} rows. Pick an area above
+            Showing the {n(Math.min(r.objectionsIn.areas, r.objectionsIn.limits.areas))} areas with the most debriefs (of {n(r.objectionsIn.areas)}) and the{" "}
+            {r.objectionsIn.limits.perArea} objections met most in each: {n(r.objections.length)} of {n(r.objectionsIn.total)} rows. Pick an area above
             for one area&apos;s, or download every area and objection:
           </p>
         ) : null}
