@@ -387,6 +387,20 @@ export const learnerTotals = pgTable(
 );
 
 /**
+ * Per person with any published module complete: the UTC day of their latest such
+ * completion (migration 0027, ADR 042). When learner_totals says every published module is
+ * complete, this is their training day (ADR 028), so the impact report reads no completions.
+ * Its own table rather than a column of learner_totals, whose shape other summaries' tests
+ * and rebuilds compare whole.
+ */
+export const learnerCoreDays = pgTable("learner_core_days", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  lastCoreDay: date("last_core_day", { mode: "string" }).notNull(),
+});
+
+/**
  * Per group: how many of its activists have completed 0, 1, 2, … published modules. The
  * groups table reads a group's activists, trained people (the row at the full count) and
  * completions (Σ count × activists) from a dozen rows instead of joining every member.

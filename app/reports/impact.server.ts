@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { learnerTotals } from "../../db/schema";
+import { learnerCoreDays, learnerTotals } from "../../db/schema";
 import { objectionLabel } from "../content/objections";
 import {
   clusteredWilson,
@@ -188,12 +188,12 @@ function fieldArea(scope: ReportScope, f: ImpactFilters): { join: SQL; where: SQ
 
 // Aliased so the SQL names the summary through db/schema.ts (tests/unit/report-summary-names).
 const lt = alias(learnerTotals, "lt");
+const cd = alias(learnerCoreDays, "cd");
 
 /**
  * CTEs of the page's figures, one pass over the period's field_daily rows (ADR 038):
- * `t`, each trained person's training day, found from learner_totals (kept by triggers,
- * ADR 005: only the few thousand people with every published module complete) and their
- * completions by primary key; `f`, the period's rows in the area, each marked trained or
+ * `t`, each trained person's training day, from learner_totals and learner_core_days (kept
+ * by triggers, ADR 005 and ADR 042: no completion is read); `f`, the period's rows in the area, each marked trained or
  * not; `per`, each person's sums on each side. Everything else is computed from `per`
  * (tens of thousands of rows) rather than from `f` again.
  */
@@ -206,9 +206,8 @@ function figureCtes(scope: ReportScope, f: ImpactFilters, weeks = false): SQL {
       where ${area.where} and fd.day between ${f.from}::date and ${f.to}::date
     ),
     t as (
-      select ${lt.userId} as user_id,
-             (select (max(c.completed_at) at time zone 'UTC')::date from module_completions c where c.user_id = ${lt.userId} and c.module_slug in ${coreModules}) as on_day
-      from ${learnerTotals} ${lt}
+      select ${lt.userId} as user_id, ${cd.lastCoreDay} as on_day
+      from ${learnerTotals} ${lt} join ${learnerCoreDays} ${cd} on ${cd.userId} = ${lt.userId}
       where ${lt.coreCompleted} = ${coreModuleCount} and ${coreModuleCount} > 0
         ${narrowed ? sql`and ${lt.userId} in (select user_id from f0)` : sql``}
     ),
@@ -458,6 +457,35 @@ export async function objectionRows(scope: ReportScope, f: ImpactFilters, userId
     where pa.code <> '' and pa.times > 0
     order by g.name, pa.group_id, pa.times desc, pa.code`);
   return found.map((r) => ({ ...r, times: num(r.times), debriefs: num(r.debriefs), label: objectionLabel(r.code), practice: practiceFor(r.code) }));
+}
+
+/** How much of the objections table the page shows; the CSV has every row. */
+export const OBJECTION_PAGE = { areas: 20, perArea: 3 } as const;
+
+export interface ObjectionSummary {
+  /** The areas with the most debriefs, each with its most frequent objections. */
+  rows: ObjectionRow[];
+  /** Every area and row of the full table, so the page can say what it left out. */
+  areas: number;
+  total: number;
+}
+
+/**
+ * The page's objections table, summarised: the whole movement has hundreds of areas with
+ * a row per objection each (3,920 rows, 1.4 MB of HTML at the bench's scale, ADR 042), so
+ * the page shows the areas with the most debriefs and the most frequent objections in
+ * each; the CSV (objectionRows) keeps every row. `rows` must be objectionRows' order
+ * (area, then most frequent first), which it keeps within each area.
+ */
+export function summariseObjections(rows: ObjectionRow[], limits: { areas: number; perArea: number } = OBJECTION_PAGE): ObjectionSummary {
+  const byArea = new Map<string, { debriefs: number; name: string; id: string; list: ObjectionRow[] }>();
+  for (const row of rows) {
+    const area = byArea.get(row.groupId);
+    if (area) area.list.push(row);
+    else byArea.set(row.groupId, { debriefs: row.debriefs, name: row.groupName, id: row.groupId, list: [row] });
+  }
+  const areas = [...byArea.values()].sort((a, b) => b.debriefs - a.debriefs || a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1));
+  return { rows: areas.slice(0, limits.areas).flatMap((a) => a.list.slice(0, limits.perArea)), areas: byArea.size, total: rows.length };
 }
 
 /** Every canvasser in the area and period, the most doors and calls first (the CSV). */

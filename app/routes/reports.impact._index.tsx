@@ -7,7 +7,7 @@ import { ExportLink, FilterErrorSummary } from "~/components/chart-controls";
 import { GROUP_KIND_FILTERS, formatDay, toQuery } from "~/reports/filters";
 import { parseFilters } from "~/reports/filter-schemas.server";
 import { impactFilterSchema, type ImpactFilters } from "~/reports/impact-filters.server";
-import { impactGroupChoices, impactReport, type ImpactReport, type SideTotals } from "~/reports/impact.server";
+import { impactGroupChoices, impactReport, OBJECTION_PAGE, summariseObjections, type ImpactReport, type ObjectionSummary, type SideTotals } from "~/reports/impact.server";
 import type { ScopeGroup } from "~/reports/scope.server";
 import { formatDifference, formatRate } from "~/stats/intervals";
 import { readQuery } from "~/lib/request.server";
@@ -22,8 +22,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors, raw: parsed.raw, groups: await impactGroupChoices(user) }, { status: 400 });
   const result = await impactReport(user, parsed.value);
   if (!result.ok) return data({ ok: false as const, errors: result.errors, raw: valuesOf(parsed.value), groups: await impactGroupChoices(user) }, { status: 400 });
-  return { ok: true as const, report: result.report };
+  // The page shows a summary of the objections; the full table is the CSV (ADR 042).
+  const { rows, areas, total } = summariseObjections(result.report.objections);
+  // The limits travel with the data: a .server module's values are not in the browser's bundle.
+  return { ok: true as const, report: { ...result.report, objections: rows, objectionsIn: { areas, total, limits: OBJECTION_PAGE } } };
 }
+
+type PageReport = ImpactReport & { objectionsIn: Omit<ObjectionSummary, "rows"> & { limits: { areas: number; perArea: number } } };
 
 type FormValues = Partial<Record<keyof ImpactFilters, string>>;
 const valuesOf = (f: ImpactFilters): FormValues => Object.fromEntries(Object.entries(f).map(([k, v]) => [k, v === undefined ? "" : String(v)]));
@@ -121,7 +126,7 @@ function ImpactFilterForm({ values, errors, groups }: { values: FormValues; erro
   );
 }
 
-function ImpactResults({ report: r }: { report: ImpactReport }) {
+function ImpactResults({ report: r }: { report: PageReport }) {
   const f = r.filters;
   const query = toQuery({ group: f.group, kind: f.kind, target: f.target, from: f.from, to: f.to });
   const csv = (table: string) => `/reports/export/${table}${query}`;
@@ -333,6 +338,13 @@ function ImpactResults({ report: r }: { report: ImpactReport }) {
             </table>
           </div>
         )}
+        {r.objections.length < r.objectionsIn.total ? (
+          <p className="muted" id="impact-objections-more">
+            Showing the {n(Math.min(r.objectionsIn.areas, r.objectionsIn.limits.areas))} areas with the most debriefs (of {n(r.objectionsIn.areas)}) and the{" "}
+            {r.objectionsIn.limits.perArea} objections met most in each: {n(r.objections.length)} of {n(r.objectionsIn.total)} rows. Pick an area above
+            for one area&apos;s, or download every area and objection:
+          </p>
+        ) : null}
         <ExportLink href={csv("impact-objections")} label="Download objections per area (CSV)" />
       </section>
 
