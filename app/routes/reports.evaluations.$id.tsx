@@ -59,7 +59,7 @@ export default function EvaluationPage() {
         </div>
       ) : null}
       {e.status === "stopped" ? (
-        <div className="alert alert--warning" data-testid="evaluation-stopped">
+        <div className="alert alert--info" data-testid="evaluation-stopped">
           <p>
             <strong>Stopped early</strong> at <time dateTime={e.stoppedAt ?? undefined}>{stoppedAt}</time>, before the planned end ({e.periodEnd}). The
             result counts up to {d.countedTo}. Reason given: <span className="breakable">“{e.stopReason}”</span>
