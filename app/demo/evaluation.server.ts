@@ -7,7 +7,9 @@ import { registerEvaluation, todayUtc } from "../reports/evaluations.server";
 // first start (issue 17 part 4). With a module variant in the catalogue it is an A/B
 // evaluation of it (ADR 039): the demo activists of the organiser's groups are split
 // between the original and the variant, completion of the module the outcome, for 60 days
-// from the first start. Otherwise a "train now / train later" one on conversation rate.
+// from a week after the first start. Otherwise a "train now / train later" one on
+// conversation rate. Starting a week later keeps the demo accounts (which walkthroughs and
+// the e2e specs use) on the original on the first days, rather than on a version drawn by lot.
 // Idempotent: the fixed form key returns the first registration on every later start.
 
 const DEMO_FORM_KEY = "demo-evaluation-first-start";
@@ -20,7 +22,7 @@ export async function seedDemoEvaluation(organiserEmail: string, groupIds: strin
   const [variant] = rowsOf<{ slug: string; title: string }>(
     await db().execute(sql`select v.slug, o.title from modules v join modules o on o.slug = v.variant_of and not o.draft where v.variant_of is not null order by o.position, v.slug limit 1`),
   );
-  const from = todayUtc();
+  const from = addDays(todayUtc(), 7);
   const draft = variant
     ? { name: `“${variant.title}”: explained or by example?`, groups: groupIds, design: "variant" as const, variant: variant.slug, outcome: "module" as const, from, to: addDays(from, 60) }
     : { name: "Train now or later: conversation rate", groups: groupIds, outcome: "conversation" as const, from, to: addDays(from, 60) };
