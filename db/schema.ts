@@ -150,6 +150,11 @@ export const modules = pgTable("modules", {
   position: integer("position").notNull(),
   contentHash: text("content_hash").notNull(),
   draft: boolean("draft").notNull().default(false),
+  // A module variant (ADR 039): the slug of the module it is another version of. A variant
+  // is mirrored here with draft = true, so every report and summary that counts published
+  // modules leaves it out; its completions are copied to the original by a trigger
+  // (migration 0028), so completing either version counts once, as the original.
+  variantOf: text("variant_of"),
   stepCount: integer("step_count").notNull(),
   // Ids a learner must finish: every step seen, every quiz passed, every scenario ended.
   requiredQuizIds: jsonb("required_quiz_ids").$type<string[]>().notNull(),
@@ -1117,7 +1122,10 @@ export type ElectionResult = typeof electionResults.$inferSelect;
 
 export const evaluationOutcomes = ["contact", "conversation", "commitment", "module"] as const;
 export type EvaluationOutcome = (typeof evaluationOutcomes)[number];
-export const evaluationArms = ["now", "later"] as const;
+export const evaluationArms = ["now", "later", "original", "variant"] as const;
+/** "timing": train now against train later (ADR 033); "variant": version A against version B of a module (ADR 039). */
+export const evaluationDesigns = ["timing", "variant"] as const;
+export type EvaluationDesign = (typeof evaluationDesigns)[number];
 export type EvaluationArm = (typeof evaluationArms)[number];
 
 // A pre-registered "train now / train later" evaluation (ADR 033). A row exists only once
@@ -1138,6 +1146,12 @@ export const evaluations = pgTable(
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     registeredAt: timestamp("registered_at", { withTimezone: true }).notNull().defaultNow(),
     status: text("status").notNull().default("registered"),
+    design: text("design").$type<EvaluationDesign>().notNull().default("timing"),
+    /** The variant compared with its original (variant_of), when design is "variant". */
+    variantModule: text("variant_module"),
+    // Stopping early (ADR 039): when and why, set once with status = 'stopped'.
+    stoppedAt: timestamp("stopped_at", { withTimezone: true }),
+    stopReason: text("stop_reason"),
     // The new-evaluation form's one-time key: a double submit registers one evaluation, not
     // two draws to choose between.
     formKey: text("form_key").notNull(),
@@ -1149,6 +1163,9 @@ export const evaluations = pgTable(
     check("evaluations_module_outcome", sql`(${t.outcome} = 'module') = (${t.outcomeModule} is not null)`),
     check("evaluations_period_order", sql`${t.periodEnd} >= ${t.periodStart}`),
     check("evaluations_status_known", sql`${t.status} in ('registered', 'stopped')`),
+    check("evaluations_design_known", sql`${t.design} in ('timing', 'variant')`),
+    check("evaluations_variant_design", sql`(${t.design} = 'variant') = (${t.variantModule} is not null)`),
+    check("evaluations_stop_recorded", sql`(${t.status} = 'stopped') = (${t.stoppedAt} is not null and ${t.stopReason} is not null)`),
     index("evaluations_registered_idx").on(t.registeredAt),
   ],
 );
@@ -1185,7 +1202,7 @@ export const evaluationAssignments = pgTable(
   (t) => [
     primaryKey({ columns: [t.evaluationId, t.userId] }),
     index("evaluation_assignments_user_idx").on(t.userId),
-    check("evaluation_assignments_arm_known", sql`${t.arm} in ('now', 'later')`),
+    check("evaluation_assignments_arm_known", sql`${t.arm} in ('now', 'later', 'original', 'variant')`),
   ],
 );
 

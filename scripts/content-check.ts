@@ -7,7 +7,8 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import { answerBias, answerObservations, type AnswerObservations } from "../app/content/answer-bias";
 import { compileModuleSource } from "../app/content/compile.server";
-import { moduleFolders } from "../app/content/catalog.server";
+import { moduleFolders, variantProblems } from "../app/content/catalog.server";
+import type { ModuleFrontmatter } from "../app/content/manifest";
 
 const args = process.argv.slice(2);
 const strict = args.includes("--strict");
@@ -22,6 +23,7 @@ let problems = 0;
 let warnings = 0;
 const everywhere: AnswerObservations = { "quiz-first": [], "quiz-longest": [], "scenario-first": [], "scenario-longest": [] };
 const orders = new Map<number, string>();
+const frontmatters = new Map<string, { frontmatter: ModuleFrontmatter }>();
 for (const { slug, file } of folders) {
   const shown = path.relative(process.cwd(), file);
   const result = await compileModuleSource(slug, readFileSync(file, "utf8"));
@@ -37,7 +39,10 @@ for (const { slug, file } of folders) {
     if (strict) problems++;
     else warnings++;
   }
-  const { order, draft } = result.module.frontmatter;
+  frontmatters.set(slug, { frontmatter: result.module.frontmatter });
+  const { order, draft, variant } = result.module.frontmatter;
+  // A variant stands in for its original (ADR 039): it has no place of its own in the catalogue.
+  if (variant) continue;
   const clash = orders.get(order);
   if (clash && !draft) {
     console.log(`${shown}:1: order ${order} is also used by ${clash}; give each published module its own place in the catalogue.`);
@@ -45,6 +50,10 @@ for (const { slug, file } of folders) {
   } else if (!draft) {
     orders.set(order, slug);
   }
+}
+for (const p of variantProblems(frontmatters)) {
+  console.log(`${path.relative(process.cwd(), path.join(dir, p.slug, "index.mdx"))}:1: ${p.message}`);
+  problems++;
 }
 // All modules together: what a learner meets over the whole course.
 const overall = folders.length > 1 ? answerBias(everywhere) : [];

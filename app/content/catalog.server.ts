@@ -101,9 +101,11 @@ export function getModule(slug: string): CompiledModule | undefined {
   return catalog().modules.get(slug);
 }
 
-export function listModules(options: { includeDrafts: boolean }): CompiledModule[] {
+/** The catalogue: published modules (drafts too, for those who preview them); never variants (ADR 039). */
+export function listModules(options: { includeDrafts: boolean; includeVariants?: boolean }): CompiledModule[] {
   return [...catalog().modules.values()]
     .filter((m) => options.includeDrafts || !m.frontmatter.draft)
+    .filter((m) => options.includeVariants || !m.frontmatter.variant)
     .sort((a, b) => a.frontmatter.order - b.frontmatter.order || a.frontmatter.title.localeCompare(b.frontmatter.title));
 }
 
@@ -114,7 +116,10 @@ export async function syncModulesTable(): Promise<void> {
     title: m.frontmatter.title,
     position: m.frontmatter.order,
     contentHash: m.hash,
-    draft: m.frontmatter.draft,
+    // A variant is never a published module of its own (ADR 039): mirrored as a draft, every
+    // report and summary that counts published modules leaves it out.
+    draft: m.frontmatter.draft || m.frontmatter.variant !== undefined,
+    variantOf: m.frontmatter.variant?.of ?? null,
     stepCount: m.manifest.steps.length,
     requiredQuizIds: quizzesOf(m.manifest).map((q) => q.id),
     requiredScenarioIds: scenariosOf(m.manifest).map((s) => s.id),
@@ -130,6 +135,7 @@ export async function syncModulesTable(): Promise<void> {
         position: sql`excluded.position`,
         contentHash: sql`excluded.content_hash`,
         draft: sql`excluded.draft`,
+        variantOf: sql`excluded.variant_of`,
         stepCount: sql`excluded.step_count`,
         requiredQuizIds: sql`excluded.required_quiz_ids`,
         requiredScenarioIds: sql`excluded.required_scenario_ids`,
@@ -153,6 +159,28 @@ export function watchContent(log: (line: string) => void = console.log): () => v
     }, 150);
   });
   return () => watcher.close();
+}
+
+/** The variants of a module (ADR 039), by slug. */
+export function variantsOf(slug: string): CompiledModule[] {
+  return [...catalog().modules.values()].filter((m) => m.frontmatter.variant?.of === slug).sort((a, b) => a.slug.localeCompare(b.slug));
+}
+
+/**
+ * Cross-module checks of variants (content:check): the original exists and is not itself
+ * a variant. Returns one message per problem.
+ */
+export function variantProblems(all: ReadonlyMap<string, { frontmatter: { variant?: { of: string } } }>): { slug: string; message: string }[] {
+  const problems: { slug: string; message: string }[] = [];
+  for (const [slug, m] of all) {
+    const of = m.frontmatter.variant?.of;
+    if (of === undefined) continue;
+    const original = all.get(of);
+    if (of === slug) problems.push({ slug, message: "variant.of names this module itself; name the module this is another version of." });
+    else if (!original) problems.push({ slug, message: `variant.of: there is no module "${of}" in this folder.` });
+    else if (original.frontmatter.variant) problems.push({ slug, message: `variant.of: "${of}" is itself a variant; name the original module instead.` });
+  }
+  return problems;
 }
 
 /** The module if this role may see it; drafts are invisible (404) to learners. */

@@ -17,6 +17,22 @@ export const frontmatterSchema = z.object({
   draft: z.boolean({ error: "draft must be true or false" }).default(false),
   /** What a trainer brings to run the module live (the printable plan lists them). */
   materials: z.array(z.string().trim().min(1), { error: "materials must be a list" }).default([]),
+  /**
+   * Another version of a module, for an A/B evaluation (ADR 039): `of` is the original's
+   * slug. A variant never shows in the catalogue; only learners drawn into its arm see it,
+   * in place of the original. content:check confirms the original exists and is not a variant.
+   */
+  variant: z
+    .object(
+      {
+        of: z.string({ error: "variant.of is the slug of the original module" }).regex(/^[a-z0-9-]{1,80}$/, "variant.of is the slug (folder name) of the original module"),
+        label: z.string({ error: "variant.label is required" }).trim().min(1, "variant.label is required").max(60, "variant.label is at most 60 characters"),
+        approach: z.string().trim().max(400, "variant.approach is at most 400 characters").optional(),
+      },
+      { error: "variant must be { of, label, approach }" },
+    )
+    .strict()
+    .optional(),
 });
 export type ModuleFrontmatter = z.infer<typeof frontmatterSchema>;
 

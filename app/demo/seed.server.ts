@@ -4,6 +4,7 @@ import { groups, users, type GroupKind, type UserRole } from "../../db/schema";
 import { createAccount } from "../auth/accounts.server";
 import { createGroup } from "../groups/groups.server";
 import { seedDemoElection } from "./elections.server";
+import { seedDemoEvaluation } from "./evaluation.server";
 import { seedDemoField } from "./field.server";
 import { seedDemoMovement } from "./movement.server";
 
@@ -51,4 +52,7 @@ export async function seedDemo(): Promise<void> {
   await seedDemoField(groupIds);
   // One election's results per seat, for the swing against the region.
   await seedDemoElection();
+  // One registered evaluation, so the organiser sees one on first start.
+  const organiser = DEMO_ACCOUNTS.find((a) => a.role === "organiser")!;
+  await seedDemoEvaluation(organiser.email, organiser.groups.map((name) => groupIds.get(name)).filter((id): id is string => Boolean(id)));
 }

@@ -65,7 +65,9 @@ export async function moduleFinish(userId: string, module: CompiledModule): Prom
  */
 export function nextModule(module: CompiledModule): ModuleFinish["next"] {
   const list = listModules({ includeDrafts: false });
-  const at = list.findIndex((m) => m.slug === module.slug);
+  // A variant stands in the original's place in the order (ADR 039).
+  const place = module.frontmatter.variant?.of ?? module.slug;
+  const at = list.findIndex((m) => m.slug === place);
   const next = at < 0 ? undefined : list[at + 1];
   return next ? { slug: next.slug, title: next.frontmatter.title, summary: next.frontmatter.summary, minutes: next.frontmatter.minutes } : null;
 }

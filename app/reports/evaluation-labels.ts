@@ -8,7 +8,9 @@ export const OUTCOME_LABEL: Record<EvaluationOutcome, string> = {
   commitment: "Commitment rate",
   module: "Completion of a module",
 };
-export const ARM_LABEL: Record<EvaluationArm, string> = { now: "Train now", later: "Train later" };
+export const ARM_LABEL: Record<EvaluationArm, string> = { now: "Train now", later: "Train later", original: "Version A (original)", variant: "Version B (variant)" };
+/** Most a stop reason may hold: a sentence or two, shown on the report. */
+export const STOP_REASON_MAX = 500;
 
 export const NAME_MAX = 120;
 export const GROUPS_MAX = 50;

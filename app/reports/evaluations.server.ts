@@ -2,11 +2,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "../../db/client.server";
-import { evaluationAssignments, evaluationGroups, evaluations, type EvaluationArm, type EvaluationOutcome } from "../../db/schema";
+import { evaluationAssignments, evaluationGroups, evaluations, type EvaluationArm, type EvaluationDesign, type EvaluationOutcome } from "../../db/schema";
 import { hasControlCharacter } from "../lib/request.server";
 import { accept, refuse, type Result } from "../lib/result";
 import { clusteredWilson, comparisonNote, rateDifference, wilson, type Rate, type RateDifference } from "../stats/intervals";
-import { ARM_LABEL, GROUPS_MAX, NAME_MAX, OUTCOME_LABEL, PERIOD_MAX_DAYS } from "./evaluation-labels";
+import { ARM_LABEL, GROUPS_MAX, NAME_MAX, OUTCOME_LABEL, PERIOD_MAX_DAYS, STOP_REASON_MAX } from "./evaluation-labels";
 import { coreModuleCount, coreModules, groupInScope, publishedModules, rows, scopeGroups, scopeOf, type ReportModule, type ReportScope, type ScopeGroup, type Viewer } from "./scope.server";
 
 // Randomised "train now / train later" evaluations (issue 17 part 4, ADR 033,
@@ -40,18 +40,24 @@ export const evaluationDraftSchema = z
       .array(z.string().regex(UUID, "Pick groups from the list."))
       .min(1, "Pick at least one group.")
       .max(GROUPS_MAX, `Pick at most ${GROUPS_MAX} groups.`),
+    design: z.enum(["timing", "variant"], { message: "Pick what to compare from the list." }).default("timing"),
+    /** The variant module, when design is "variant" (version A: its original; version B: it). */
+    variant: z.string().max(200).optional(),
     outcome: z.enum(["contact", "conversation", "commitment", "module"], { message: "Pick an outcome from the list." }),
     module: z.string().max(200).optional(),
     from: isoDay,
     to: isoDay,
   })
   .superRefine((d, ctx) => {
-    if (d.outcome === "module" && !d.module) ctx.addIssue({ code: "custom", path: ["module"], message: "Pick the module whose completion is the outcome." });
+    if (d.design === "variant" && !d.variant) ctx.addIssue({ code: "custom", path: ["variant"], message: "Pick the module version to compare with its original." });
+    // In an A/B evaluation the module outcome is always the compared module (either version).
+    if (d.outcome === "module" && !d.module && d.design !== "variant") ctx.addIssue({ code: "custom", path: ["module"], message: "Pick the module whose completion is the outcome." });
     if (d.from && d.to && d.to < d.from) ctx.addIssue({ code: "custom", path: ["to"], message: "The period must end on or after its first day." });
     const days = (Date.parse(`${d.to}T00:00:00Z`) - Date.parse(`${d.from}T00:00:00Z`)) / 86_400_000;
     if (days >= PERIOD_MAX_DAYS) ctx.addIssue({ code: "custom", path: ["to"], message: `Keep the period under ${PERIOD_MAX_DAYS} days.` });
   });
-export type EvaluationDraft = z.infer<typeof evaluationDraftSchema>;
+// The input type: a draft built in code may leave `design` out (then it is "timing").
+export type EvaluationDraft = z.input<typeof evaluationDraftSchema>;
 
 // ---------------------------------------------------------------- the random split
 
@@ -105,11 +111,19 @@ export function splitStratum(seed: string, groupId: string, userIds: readonly st
 export interface EvaluationChoices {
   groups: { total: number; groups: ScopeGroup[] };
   modules: ReportModule[];
+  /** Module variants whose original is published: what an A/B evaluation can compare. */
+  variants: { slug: string; title: string; originalTitle: string }[];
 }
 
 export async function evaluationChoices(viewer: Viewer): Promise<EvaluationChoices> {
-  const [groups, modules] = await Promise.all([scopeOf(viewer).then((s) => scopeGroups(s)), publishedModules()]);
-  return { groups, modules };
+  const [groups, modules, variants] = await Promise.all([
+    scopeOf(viewer).then((s) => scopeGroups(s)),
+    publishedModules(),
+    rows<{ slug: string; title: string; originalTitle: string }>(sql`
+      select v.slug, v.title, o.title as "originalTitle" from modules v join modules o on o.slug = v.variant_of and not o.draft
+      where v.variant_of is not null order by o.position, v.title`),
+  ]);
+  return { groups, modules, variants };
 }
 
 export interface StratumPreview {
@@ -134,7 +148,14 @@ async function strata(viewer: Viewer, draft: EvaluationDraft): Promise<Result<{ 
   const found = await rows<{ id: string; name: string }>(sql`
     select g.id, g.name from groups g where g.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and ${groupInScope(scope, sql`g.id`)}`);
   if (found.length !== ids.length) return refuse(403, "One of those groups is not a group you organise. Pick groups from the list.", "groups");
-  if (draft.outcome === "module") {
+  if (draft.design === "variant") {
+    const [variant] = await rows<{ variantOf: string }>(sql`select variant_of as "variantOf" from modules where slug = ${draft.variant ?? ""} and variant_of is not null`);
+    const original = variant ? (await publishedModules()).find((m) => m.slug === variant.variantOf) : undefined;
+    if (!original) return refuse(400, "That is not a version of a published module. Pick one from the list.", "variant");
+    // The outcome "completing the module" is completing either version: the variant's
+    // completions count as the original's (migration 0028), so the original's slug is it.
+    if (draft.outcome === "module") draft.module = original.slug;
+  } else if (draft.outcome === "module") {
     const modules = await publishedModules();
     if (!modules.some((m) => m.slug === draft.module)) return refuse(400, "That module is not published. Pick one from the list.", "module");
   }
@@ -185,6 +206,8 @@ export async function registerEvaluation(
         name: draft.name,
         outcome: draft.outcome,
         outcomeModule: draft.outcome === "module" ? (draft.module ?? null) : null,
+        design: draft.design ?? "timing",
+        variantModule: draft.design === "variant" ? (draft.variant ?? null) : null,
         periodStart: draft.from,
         periodEnd: draft.to,
         seed,
@@ -197,7 +220,11 @@ export async function registerEvaluation(
     if (!row) return undefined;
     const evaluationId = row.id;
     await tx.insert(evaluationGroups).values(found.value.groups.map((g) => ({ evaluationId, groupId: g.id })));
-    const assigned = found.value.groups.flatMap((g) => splitStratum(seed, g.id, g.members).map((a) => ({ evaluationId, userId: a.userId, stratumGroupId: g.id, arm: a.arm })));
+    // An A/B evaluation uses the same draw: the first half sees the original, the second the variant.
+    const armOf = (arm: EvaluationArm): EvaluationArm => (draft.design === "variant" ? (arm === "now" ? "original" : "variant") : arm);
+    const assigned = found.value.groups.flatMap((g) =>
+      splitStratum(seed, g.id, g.members).map((a) => ({ evaluationId, userId: a.userId, stratumGroupId: g.id, arm: armOf(a.arm) })),
+    );
     for (let i = 0; i < assigned.length; i += 1000) await tx.insert(evaluationAssignments).values(assigned.slice(i, i + 1000));
     return evaluationId;
   });
@@ -230,6 +257,10 @@ export interface EvaluationSummary {
   periodEnd: string;
   registeredAt: string;
   status: string;
+  design: EvaluationDesign;
+  variantModule: string | null;
+  stoppedAt: string | null;
+  stopReason: string | null;
   seed: string;
   createdByName: string | null;
   people: number;
@@ -237,7 +268,8 @@ export interface EvaluationSummary {
 
 const summaryColumns = sql`e.id, e.name, e.outcome, e.outcome_module as "outcomeModule", to_char(e.period_start, 'YYYY-MM-DD') as "periodStart",
   to_char(e.period_end, 'YYYY-MM-DD') as "periodEnd", to_char(e.registered_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "registeredAt",
-  e.status, e.seed, u.name as "createdByName", (select count(*)::int from evaluation_assignments a where a.evaluation_id = e.id) as people`;
+  e.status, e.design, e.variant_module as "variantModule", e.stop_reason as "stopReason",
+  to_char(e.stopped_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "stoppedAt", e.seed, u.name as "createdByName", (select count(*)::int from evaluation_assignments a where a.evaluation_id = e.id) as people`;
 
 export async function evaluationList(viewer: Viewer): Promise<EvaluationSummary[]> {
   const scope = await scopeOf(viewer);
@@ -251,7 +283,11 @@ export interface ArmResult {
   arm: EvaluationArm;
   label: string;
   people: number;
-  /** People in this arm who had completed every published module by the period's end. */
+  /**
+   * Compliance. Timing design: people in this arm who had completed every published module
+   * by the end counted. Variant design: people who had opened the version they were drawn
+   * into by then.
+   */
   trained: number;
   rate: Rate;
 }
@@ -261,10 +297,14 @@ export interface EvaluationDetail {
   moduleTitle: string | null;
   strata: StratumPreview[];
   arms: [ArmResult, ArmResult];
-  /** train now − train later */
+  /** train now − train later, or version B − version A */
   difference: RateDifference;
   note: string;
   periodOver: boolean;
+  /** The last day the result counts: the period's end, or the day it was stopped if earlier. */
+  countedTo: string;
+  /** A/B evaluations: the two versions' titles. */
+  versions: { original: { slug: string; title: string }; variant: { slug: string; title: string } } | null;
 }
 
 const num = (v: unknown) => Number(v ?? 0);
@@ -277,6 +317,9 @@ export async function evaluationDetail(viewer: Viewer, id: string): Promise<Eval
     select ${summaryColumns} from evaluations e left join users u on u.id = e.created_by where e.id = ${id} and ${visible(scope)}`);
   if (!evaluation) return undefined;
   evaluation.people = num(evaluation.people);
+  const stoppedDay = evaluation.stoppedAt?.slice(0, 10);
+  const countedTo = stoppedDay && stoppedDay < evaluation.periodEnd ? stoppedDay : evaluation.periodEnd;
+  const versions = evaluation.variantModule ? await versionsOf(evaluation.variantModule) : null;
   const [strataRows, armRows, modules] = await Promise.all([
     rows<{ groupId: string; groupName: string; now: number; later: number }>(sql`
       select g.id as "groupId", g.name as "groupName",
@@ -284,7 +327,7 @@ export async function evaluationDetail(viewer: Viewer, id: string): Promise<Eval
       from evaluation_groups eg join groups g on g.id = eg.group_id
       left join evaluation_assignments a on a.evaluation_id = eg.evaluation_id and a.stratum_group_id = eg.group_id
       where eg.evaluation_id = ${id} group by g.id, g.name order by g.name, g.id`),
-    armFigures(evaluation),
+    armFigures(evaluation, countedTo, versions),
     evaluation.outcome === "module" ? publishedModules() : Promise.resolve([]),
   ]);
   const arm = (which: EvaluationArm): ArmResult => {
@@ -295,20 +338,26 @@ export async function evaluationDetail(viewer: Viewer, id: string): Promise<Eval
         : clusteredWilson({ successes: num(r?.y), trials: num(r?.x), clusters: num(r?.clusters), sumTrialsSquared: num(r?.xx), sumProducts: num(r?.xy), sumSuccessesSquared: num(r?.yy) });
     return { arm: which, label: ARM_LABEL[which], people: num(r?.people), trained: num(r?.trained), rate };
   };
-  const arms: [ArmResult, ArmResult] = [arm("now"), arm("later")];
+  const variant = evaluation.design === "variant";
+  const arms: [ArmResult, ArmResult] = variant ? [arm("variant"), arm("original")] : [arm("now"), arm("later")];
   const moduleTitle = evaluation.outcomeModule ? (modules.find((m) => m.slug === evaluation.outcomeModule)?.title ?? evaluation.outcomeModule) : null;
   const outcomeWords =
     evaluation.outcome === "module"
-      ? `the share who completed “${moduleTitle}” between ${evaluation.periodStart} and ${evaluation.periodEnd}`
-      : `the ${OUTCOME_LABEL[evaluation.outcome].toLowerCase()} (${OUTCOME_MEANING[evaluation.outcome].words}) in the evaluation's groups, ${evaluation.periodStart} to ${evaluation.periodEnd}`;
+      ? `the share who completed “${moduleTitle}”${variant ? " (either version)" : ""} between ${evaluation.periodStart} and ${countedTo}`
+      : `the ${OUTCOME_LABEL[evaluation.outcome].toLowerCase()} (${OUTCOME_MEANING[evaluation.outcome].words}) in the evaluation's groups, ${evaluation.periodStart} to ${countedTo}`;
+  const compares = variant
+    ? `${outcomeWords}, of people shown version B (“${versions?.variant.title ?? evaluation.variantModule}”) with people shown version A (“${versions?.original.title ?? "the original"}”)`
+    : `${outcomeWords}, of people assigned to train now with people assigned to train later`;
   return {
     evaluation,
     moduleTitle,
     strata: strataRows.map((s) => ({ ...s, now: num(s.now), later: num(s.later), people: num(s.now) + num(s.later) })),
     arms,
     difference: rateDifference(arms[0].rate, arms[1].rate),
-    note: comparisonNote({ compares: `${outcomeWords}, of people assigned to train now with people assigned to train later`, people: [arms[0].people, arms[1].people], randomised: true }),
-    periodOver: evaluation.periodEnd < todayUtc(),
+    note: comparisonNote({ compares, people: [arms[0].people, arms[1].people], randomised: true }),
+    periodOver: countedTo < todayUtc() || evaluation.status === "stopped",
+    countedTo,
+    versions,
   };
 }
 
@@ -320,7 +369,7 @@ type ArmRow = { arm: EvaluationArm; people: number; trained: number; completed: 
  * the sums of squares and products are what clusteredWilson needs (each person's doors are
  * a cluster, ADR 028).
  */
-function armFigures(e: EvaluationSummary): Promise<ArmRow[]> {
+function armFigures(e: EvaluationSummary, end: string, versions: EvaluationDetail["versions"]): Promise<ArmRow[]> {
   const meaning = e.outcome === "module" ? { y: "commitments", x: "conversations" } : OUTCOME_MEANING[e.outcome];
   const y = sql.raw(`fd.${meaning.y}`);
   const x = sql.raw(`fd.${meaning.x}`);
@@ -329,20 +378,91 @@ function armFigures(e: EvaluationSummary): Promise<ArmRow[]> {
     per as (
       select a.user_id, a.arm,
              coalesce((select sum(${x})::float8 from field_daily fd
-                       where fd.user_id = a.user_id and fd.day between ${e.periodStart}::date and ${e.periodEnd}::date
+                       where fd.user_id = a.user_id and fd.day between ${e.periodStart}::date and ${end}::date
                          and fd.group_id in (select group_id from evaluation_groups where evaluation_id = ${e.id})), 0) as x,
              coalesce((select sum(${y})::float8 from field_daily fd
-                       where fd.user_id = a.user_id and fd.day between ${e.periodStart}::date and ${e.periodEnd}::date
+                       where fd.user_id = a.user_id and fd.day between ${e.periodStart}::date and ${end}::date
                          and fd.group_id in (select group_id from evaluation_groups where evaluation_id = ${e.id})), 0) as y,
              exists (select 1 from module_completions c where c.user_id = a.user_id and c.module_slug = ${e.outcomeModule ?? ""}
-                       and (c.completed_at at time zone 'UTC')::date between ${e.periodStart}::date and ${e.periodEnd}::date) as completed,
-             (select count(*) from module_completions c where c.user_id = a.user_id and c.module_slug in ${coreModules}
-                       and (c.completed_at at time zone 'UTC')::date <= ${e.periodEnd}::date) = ${coreModuleCount} and ${coreModuleCount} > 0 as trained
+                       and (c.completed_at at time zone 'UTC')::date between ${e.periodStart}::date and ${end}::date) as completed,
+             ${
+               versions
+                 ? sql`exists (select 1 from step_views sv where sv.user_id = a.user_id
+                          and sv.module_slug = case a.arm when 'variant' then ${versions.variant.slug} else ${versions.original.slug} end
+                          and (sv.first_seen_at at time zone 'UTC')::date <= ${end}::date)`
+                 : sql`(select count(*) from module_completions c where c.user_id = a.user_id and c.module_slug in ${coreModules}
+                       and (c.completed_at at time zone 'UTC')::date <= ${end}::date) = ${coreModuleCount} and ${coreModuleCount} > 0`
+             } as trained
       from a
     )
     select arm, count(*)::int as people, count(*) filter (where trained)::int as trained, count(*) filter (where completed)::int as completed,
            count(*) filter (where x > 0)::int as clusters, sum(x) as x, sum(y) as y, sum(x * x) as xx, sum(x * y) as xy, sum(y * y) as yy
     from per group by arm`);
+}
+
+/** The two versions of an A/B evaluation, by the modules table (titles as last synced). */
+async function versionsOf(variantSlug: string): Promise<NonNullable<EvaluationDetail["versions"]>> {
+  const [found] = await rows<{ variantTitle: string; originalSlug: string; originalTitle: string | null }>(sql`
+    select v.title as "variantTitle", v.variant_of as "originalSlug", o.title as "originalTitle"
+    from modules v left join modules o on o.slug = v.variant_of where v.slug = ${variantSlug}`);
+  return {
+    original: { slug: found?.originalSlug ?? "", title: found?.originalTitle ?? found?.originalSlug ?? "the original" },
+    variant: { slug: variantSlug, title: found?.variantTitle ?? variantSlug },
+  };
+}
+
+// ---------------------------------------------------------------- stopping, the result as CSV
+
+export const stopSchema = z.object({
+  reason: z
+    .string()
+    .trim()
+    .min(1, "Say why you are stopping it: the reason is shown with the result.")
+    .max(STOP_REASON_MAX, `Keep the reason under ${STOP_REASON_MAX} characters.`)
+    .refine((s) => !hasControlCharacter(s, "text"), "The reason holds characters we cannot store."),
+});
+
+/**
+ * Stops a registered evaluation early, with a reason and the time (ADR 039). The result is
+ * then counted up to the day it was stopped; an A/B evaluation's learners all see the
+ * original again. Stopping twice is refused (409): the first stop and its reason stand.
+ */
+export async function stopEvaluation(viewer: Viewer, id: string, reason: string): Promise<Result<{ stoppedAt: string }>> {
+  if (!UUID.test(id)) return refuse(404, "There is no such evaluation in your groups.");
+  const scope = await scopeOf(viewer);
+  const [found] = await rows<{ status: string }>(sql`select e.status from evaluations e where e.id = ${id} and ${visible(scope)}`);
+  if (!found) return refuse(404, "There is no such evaluation in your groups.");
+  const [stopped] = await rows<{ stoppedAt: string }>(sql`
+    update evaluations set status = 'stopped', stopped_at = now(), stop_reason = ${reason}
+    where id = ${id} and status = 'registered'
+    returning to_char(stopped_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "stoppedAt"`);
+  if (!stopped) return refuse(409, "This evaluation was already stopped: the first stop and its reason stand.", "reason");
+  return accept(stopped);
+}
+
+const csvNumber = (x: number | null) => (x === null ? "" : (Math.round(x * 10_000) / 10_000).toString());
+
+/** The result table as CSV rows (header first): one row per arm, then the difference. */
+export function resultCsvRows(d: EvaluationDetail): string[][] {
+  const e = d.evaluation;
+  const header = ["evaluation", "arm", "people", "successes", "trials", "rate", "ci_low", "ci_high", "compliance", "counted_from", "counted_to", "status"];
+  const status = e.status === "stopped" ? `stopped ${e.stoppedAt}` : "registered";
+  const armRows = d.arms.map((a) => [
+    e.name,
+    a.label,
+    String(a.people),
+    String(a.rate.successes),
+    String(a.rate.trials),
+    csvNumber(a.rate.rate),
+    csvNumber(a.rate.rate === null ? null : a.rate.low),
+    csvNumber(a.rate.rate === null ? null : a.rate.high),
+    String(a.trained),
+    e.periodStart,
+    d.countedTo,
+    status,
+  ]);
+  const difference = [e.name, `Difference (${d.arms[0].label} − ${d.arms[1].label})`, "", "", "", csvNumber(d.difference.difference), csvNumber(d.difference.difference === null ? null : d.difference.low), csvNumber(d.difference.difference === null ? null : d.difference.high), "", e.periodStart, d.countedTo, status];
+  return [header, ...armRows, difference];
 }
 
 export interface TrainNowRow {

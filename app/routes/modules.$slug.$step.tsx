@@ -8,7 +8,7 @@ import { may } from "~/auth/policy";
 import { TrainerNotesAside } from "~/components/trainer-notes";
 import { SeenTick, StarIcon } from "~/components/icons";
 import { ProgressBar } from "~/components/progress-bar";
-import { visibleModule } from "~/content/catalog.server";
+import { requireLearnerModule } from "~/content/variants.server";
 import { activityFailure, notFound } from "~/lib/http.server";
 import { randomToken } from "~/lib/crypto.server";
 import { kindsOf, loadActivityViews } from "~/activities/registry";
@@ -25,8 +25,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context });
-  const module = visibleModule(params.slug ?? "", user.role);
-  if (!module) throw notFound("There is no training module at this address.");
+  const module = await requireLearnerModule(user, params.slug ?? "");
   const index = module.manifest.steps.findIndex((s) => s.id === params.step);
   if (index < 0) {
     const message = `“${module.frontmatter.title}” has no step called “${params.step}”. It may have been renamed: start from the module page.`;
@@ -67,8 +66,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user } = await requireUser({ request, context });
-  const module = visibleModule(params.slug ?? "", user.role);
-  if (!module) throw notFound("There is no training module at this address.");
+  const module = await requireLearnerModule(user, params.slug ?? "");
   if (!module.manifest.steps.some((s) => s.id === params.step)) {
     throw notFound(`“${module.frontmatter.title}” has no step called “${params.step}”.`, { to: `/modules/${module.slug}`, label: "Go to the module page" });
   }

@@ -4,8 +4,7 @@ import { requireUser } from "~/auth/guard.server";
 import { may } from "~/auth/policy";
 import { SeenTick } from "~/components/icons";
 import { ProgressBar } from "~/components/progress-bar";
-import { visibleModule } from "~/content/catalog.server";
-import { notFound } from "~/lib/http.server";
+import { requireLearnerModule } from "~/content/variants.server";
 import { moduleProgress } from "~/progress/read.server";
 import { plannedTotal } from "~/live/timing";
 import { kindsOf } from "~/activities/registry";
@@ -16,8 +15,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context });
-  const module = visibleModule(params.slug ?? "", user.role);
-  if (!module) throw notFound("There is no training module at this address.");
+  const module = await requireLearnerModule(user, params.slug ?? "");
   const progress = await moduleProgress(user.id, module);
   const steps = module.manifest.steps.map((s) => ({ id: s.id, title: s.title, seen: progress.seenStepIds.includes(s.id) }));
   const resumeAt = steps.find((s) => !s.seen) ?? steps[0]!;

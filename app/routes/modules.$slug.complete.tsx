@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { StarIcon } from "~/components/icons";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
-import { visibleModule } from "~/content/catalog.server";
-import { notFound } from "~/lib/http.server";
+import { requireLearnerModule } from "~/content/variants.server";
 import { formatJoinCode } from "~/live/join-code";
 import { openSessionsOfGroups } from "~/live/joining.server";
 import { moduleFinish } from "~/progress/finish.server";
@@ -17,8 +16,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context });
-  const module = visibleModule(params.slug ?? "", user.role);
-  if (!module) throw notFound("There is no training module at this address.");
+  const module = await requireLearnerModule(user, params.slug ?? "");
   const finish = await moduleFinish(user.id, module);
   const liveNext = finish.next ? await openSessionsOfGroups(user.id, { moduleSlug: finish.next.slug }) : [];
   return { module: { slug: module.slug, title: module.frontmatter.title }, finish, liveNext };

@@ -1,11 +1,11 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
-import { notFound } from "~/lib/http.server";
-import { readQuery, routeParam } from "~/lib/request.server";
-import { OUTCOME_LABEL } from "~/reports/evaluation-labels";
-import { evaluationDetail } from "~/reports/evaluations.server";
+import { fieldErrors, formFailure, notFound, text } from "~/lib/http.server";
+import { readForm, readQuery, routeParam } from "~/lib/request.server";
+import { OUTCOME_LABEL, STOP_REASON_MAX } from "~/reports/evaluation-labels";
+import { evaluationDetail, stopEvaluation, stopSchema } from "~/reports/evaluations.server";
 import { formatDifference, formatRate } from "~/stats/intervals";
 
 export const meta: MetaFunction = () => [{ title: "Evaluation · Reports · Doorstep" }];
@@ -14,14 +14,35 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context }, ROLES.runEvaluations);
   const detail = await evaluationDetail(user, routeParam(params, "id"));
   if (!detail) throw notFound("There is no such evaluation in your groups.");
-  return { ...detail, registered: readQuery(request).get("registered") === "1" };
+  const query = readQuery(request);
+  return { ...detail, registered: query.get("registered") === "1", justStopped: query.get("stopped") === "1" };
+}
+
+/** Stop the evaluation early, with a reason (ADR 039). */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user } = await requireUser({ request, context }, ROLES.runEvaluations);
+  const id = routeParam(params, "id");
+  const form = await readForm(request);
+  const values = { reason: (text(form, "reason") ?? "").slice(0, STOP_REASON_MAX + 20) };
+  const parsed = stopSchema.safeParse({ reason: text(form, "reason") ?? "" });
+  if (!parsed.success) return formFailure(400, fieldErrors(parsed.error), values);
+  const stopped = await stopEvaluation(user, id, parsed.data.reason);
+  if (!stopped.ok) {
+    if (stopped.status === 404) throw notFound(stopped.message);
+    return formFailure(stopped.status, { [stopped.field ?? "form"]: stopped.message }, values);
+  }
+  return redirect(`/reports/evaluations/${id}?stopped=1`, 303);
 }
 
 const people = (n: number) => `${n.toLocaleString("en-GB")} ${n === 1 ? "person" : "people"}`;
 
 export default function EvaluationPage() {
   const d = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>();
+  const stopErrors: Partial<Record<string, string>> = failed && !failed.ok ? failed.errors : {};
   const e = d.evaluation;
+  const ab = e.design === "variant";
+  const stoppedAt = e.stoppedAt?.replace("T", " ").replace("Z", " UTC");
   const registeredAt = e.registeredAt.replace("T", " ").replace("Z", " UTC");
   const [now, later] = d.arms;
   return (
@@ -30,6 +51,19 @@ export default function EvaluationPage() {
       {d.registered ? (
         <div className="alert alert--success" role="status">
           Registered at {registeredAt}. The outcome, the period and who is in each arm are now fixed.
+        </div>
+      ) : null}
+      {d.justStopped ? (
+        <div className="alert alert--success" role="status">
+          Stopped at {stoppedAt}. The result below counts up to that day.
+        </div>
+      ) : null}
+      {e.status === "stopped" ? (
+        <div className="alert alert--info" data-testid="evaluation-stopped">
+          <p>
+            <strong>Stopped early</strong> at <time dateTime={e.stoppedAt ?? undefined}>{stoppedAt}</time>, before the planned end ({e.periodEnd}). The
+            result counts up to {d.countedTo}. Reason given: <span className="breakable">“{e.stopReason}”</span>
+          </p>
         </div>
       ) : null}
       <section className="card" aria-labelledby="prereg-heading">
@@ -43,7 +77,11 @@ export default function EvaluationPage() {
             {e.createdByName ? ` by ${e.createdByName}` : ""}
           </dd>
           <dt>Design</dt>
-          <dd>Train now against train later, split at random within each group</dd>
+          <dd>
+            {ab && d.versions
+              ? `Version A (“${d.versions.original.title}”) against version B (“${d.versions.variant.title}”), split at random within each group; each person sees only their own version during the period`
+              : "Train now against train later, split at random within each group"}
+          </dd>
           <dt>Outcome</dt>
           <dd>
             {OUTCOME_LABEL[e.outcome]}
@@ -67,8 +105,8 @@ export default function EvaluationPage() {
             <thead>
               <tr>
                 <th scope="col">Group</th>
-                <th scope="col">Train now</th>
-                <th scope="col">Train later</th>
+                <th scope="col">{ab ? "Version A" : "Train now"}</th>
+                <th scope="col">{ab ? "Version B" : "Train later"}</th>
               </tr>
             </thead>
             <tbody>
@@ -84,17 +122,25 @@ export default function EvaluationPage() {
             </tbody>
           </table>
         </div>
-        <p>
-          <a className="button button--secondary" href={`/reports/evaluations/${e.id}/train-now`} download>
-            Download the “train now” list (CSV) to invite them
-          </a>
-        </p>
+        {ab ? (
+          <p>Nobody needs inviting: whoever opens the module during the period sees the version they were drawn into.</p>
+        ) : (
+          <p>
+            <a className="button button--secondary" href={`/reports/evaluations/${e.id}/train-now`} download>
+              Download the “train now” list (CSV) to invite them
+            </a>
+          </p>
+        )}
         <p>People who join these groups from now on are not added: they were not part of the draw.</p>
       </section>
 
       <section className="card" aria-labelledby="result-heading">
         <h3 id="result-heading">Result (randomised)</h3>
         {d.periodOver ? null : <p className="alert alert--info">The period has not ended: these are the figures so far.</p>}
+        <p>
+          Counted from {e.periodStart} to {d.countedTo}
+          {e.status === "stopped" && d.countedTo < e.periodEnd ? ` (stopped early; the planned end was ${e.periodEnd})` : ""}.
+        </p>
         <div className="table-wrap" tabIndex={0} role="region" aria-label="Outcome in each arm">
           <table className="report-table" data-testid="evaluation-result">
             <thead>
@@ -102,7 +148,7 @@ export default function EvaluationPage() {
                 <th scope="col">Arm</th>
                 <th scope="col">People</th>
                 <th scope="col">{OUTCOME_LABEL[e.outcome]}</th>
-                <th scope="col">Trained by the end</th>
+                <th scope="col">{ab ? "Opened their version" : "Trained by the end"}</th>
               </tr>
             </thead>
             <tbody>
@@ -118,9 +164,24 @@ export default function EvaluationPage() {
           </table>
         </div>
         <p>
-          <strong>Difference (train now − train later): {formatDifference(d.difference)}</strong>
+          <strong>
+            Difference ({now.label} − {later.label}): {formatDifference(d.difference)}
+          </strong>
+        </p>
+        <p>
+          <a className="button button--secondary" href={`/reports/evaluations/${e.id}/result.csv`} download>
+            Download the result table (CSV)
+          </a>
         </p>
         <p data-testid="evaluation-note">{d.note}</p>
+        {ab ? (
+          <p>
+            Everyone is counted in the arm they were drawn into, whether or not they opened the module: {people(now.trained)} of {now.people} in
+            version B and {people(later.trained)} of {later.people} in version A had opened their version by {d.countedTo}. This is called intention
+            to treat: it keeps the comparison fair, and it measures the effect of offering one version rather than the other. Completing either
+            version counts as completing the module in every other report, once.
+          </p>
+        ) : (
         <p>
           Everyone is counted in the arm they were drawn into, whatever they did: {people(later.trained)} in “train later” had trained by the end
           anyway, and {people(Math.max(0, now.people - now.trained))} in “train now” had not. This is called intention to treat. It keeps the
@@ -128,10 +189,45 @@ export default function EvaluationPage() {
           little smaller than the effect of training itself when people do not follow their arm. It says nothing about groups outside this
           evaluation, or about a different period.
         </p>
+        )}
         <p>
           <Link to="/reports/evaluations">All evaluations</Link>
         </p>
       </section>
+
+      {e.status === "registered" ? (
+        <section className="card" aria-labelledby="stop-heading">
+          <h3 id="stop-heading">Stop early</h3>
+          <p>
+            Stop only for a reason you would give anyway (one version is confusing people, the campaign changed): stopping because the figures
+            look good or bad so far makes the result less trustworthy. The reason and the time are recorded and shown with the result, which then
+            counts up to today.{ab ? " Everyone sees the original version again." : ""}
+          </p>
+          <Form method="post" className="stack">
+            <div className={`field${stopErrors.reason ? " field--invalid" : ""}`}>
+              <label htmlFor="stop-reason">Why are you stopping it?</label>
+              <textarea
+                id="stop-reason"
+                name="reason"
+                rows={3}
+                maxLength={STOP_REASON_MAX}
+                required
+                defaultValue={failed?.values?.reason}
+                aria-invalid={stopErrors.reason ? true : undefined}
+                aria-describedby={stopErrors.reason ? "stop-reason-error" : undefined}
+              />
+              {stopErrors.reason ? (
+                <p className="field__error" id="stop-reason-error">
+                  {stopErrors.reason}
+                </p>
+              ) : null}
+            </div>
+            <button type="submit" className="button button--danger">
+              Stop this evaluation
+            </button>
+          </Form>
+        </section>
+      ) : null}
     </>
   );
 }

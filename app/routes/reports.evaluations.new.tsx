@@ -39,6 +39,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const groups = form.getAll("groups").map((g) => (typeof g === "string" ? g : "")).slice(0, GROUPS_MAX + 1);
   const values = {
     name: (text(form, "name") ?? "").slice(0, NAME_MAX + 20),
+    design: (text(form, "design") ?? "timing").slice(0, 20),
+    variant: (text(form, "variant") ?? "").slice(0, 200),
     outcome: (text(form, "outcome") ?? "").slice(0, 20),
     module: (text(form, "module") ?? "").slice(0, 200),
     from: (text(form, "from") ?? "").slice(0, 20),
@@ -51,6 +53,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = evaluationDraftSchema.safeParse({
     name: text(form, "name") ?? "",
     groups,
+    design: text(form, "design") ?? "timing",
+    variant: values.design === "variant" ? text(form, "variant") || undefined : undefined,
     outcome: text(form, "outcome"),
     module: values.outcome === "module" ? text(form, "module") || undefined : undefined,
     from: text(form, "from") ?? "",
@@ -122,6 +126,42 @@ export default function NewEvaluation() {
           <FieldErrorText id="evaluation-groups-error" message={errors.groups} />
         </fieldset>
 
+        <fieldset aria-describedby={errors.design ? "evaluation-design-error" : undefined}>
+          <legend>What to compare</legend>
+          <label className="option">
+            <input type="radio" name="design" value="timing" defaultChecked={(values?.design ?? "timing") !== "variant"} />
+            <span>Train now against train later</span>
+          </label>
+          <label className="option">
+            <input type="radio" name="design" value="variant" defaultChecked={values?.design === "variant"} />
+            <span>Version A against version B of a module</span>
+          </label>
+          <FieldErrorText id="evaluation-design-error" message={errors.design} />
+        </fieldset>
+
+        <div className={`field${errors.variant ? " field--invalid" : ""}`}>
+          <label htmlFor="evaluation-variant">Version B (when comparing two versions of a module)</label>
+          <select
+            id="evaluation-variant"
+            name="variant"
+            defaultValue={values?.variant ?? ""}
+            aria-invalid={errors.variant ? true : undefined}
+            aria-describedby={errors.variant ? "evaluation-variant-error" : "evaluation-variant-hint"}
+          >
+            <option value="">No version</option>
+            {page.variants.map((v) => (
+              <option key={v.slug} value={v.slug}>
+                {v.title} (a version of “{v.originalTitle}”)
+              </option>
+            ))}
+          </select>
+          <p className="field__hint" id="evaluation-variant-hint">
+            Half of each group sees the original (version A), half this version (B), whenever they open the module during the period. With the
+            outcome “Completion of a module”, completing either version counts.
+          </p>
+          <FieldErrorText id="evaluation-variant-error" message={errors.variant} />
+        </div>
+
         <fieldset aria-describedby={errors.outcome ? "evaluation-outcome-error" : undefined}>
           <legend>Outcome</legend>
           {(["contact", "conversation", "commitment", "module"] as const).map((o) => (
@@ -189,8 +229,8 @@ export default function NewEvaluation() {
                 <tr>
                   <th scope="col">Group</th>
                   <th scope="col">Activists</th>
-                  <th scope="col">Train now</th>
-                  <th scope="col">Train later</th>
+                  <th scope="col">{values?.design === "variant" ? "Version A" : "Train now"}</th>
+                  <th scope="col">{values?.design === "variant" ? "Version B" : "Train later"}</th>
                 </tr>
               </thead>
               <tbody>

@@ -24,8 +24,9 @@ export function publishedSlugs(): string[] {
   const root = path.resolve("content/modules");
   return readdirSync(root)
     .filter((slug) => existsSync(path.join(root, slug, "index.mdx")))
-    .map((slug) => ({ slug, data: matter(readFileSync(path.join(root, slug, "index.mdx"), "utf8")).data as { order?: number; draft?: boolean } }))
-    .filter((m) => m.data.draft !== true)
+    .map((slug) => ({ slug, data: matter(readFileSync(path.join(root, slug, "index.mdx"), "utf8")).data as { order?: number; draft?: boolean; variant?: unknown } }))
+    // A variant is not in the catalogue (ADR 039): learners reach it only through an evaluation.
+    .filter((m) => m.data.draft !== true && m.data.variant === undefined)
     .sort((a, b) => (a.data.order ?? 0) - (b.data.order ?? 0))
     .map((m) => m.slug);
 }

@@ -63,7 +63,16 @@ describe("demo field data", () => {
     expect(election.value.comparisons[0]!.withTrained.n).toBe(3);
     expect(election.value.comparisons[0]!.withoutTrained.n).toBe(4);
 
+    // One registered A/B evaluation of the story module's variant, for the demo organiser.
+    const evaluation = rowsOf<{ design: string; variantModule: string; people: number }>(
+      await db().execute(sql`select design, variant_module as "variantModule", (select count(*)::int from evaluation_assignments a where a.evaluation_id = e.id) as people from evaluations e`),
+    );
+    expect(evaluation).toHaveLength(1);
+    expect(evaluation[0]).toMatchObject({ design: "variant", variantModule: "telling-your-story-by-example" });
+    expect(Number(evaluation[0]!.people)).toBeGreaterThan(10);
+
     await seedDemo();
     expect(await count(sql`select count(*)::int as n from debriefs`)).toBe(debriefs);
+    expect(await count(sql`select count(*)::int as n from evaluations`)).toBe(1);
   }, 300_000);
 });

@@ -154,7 +154,7 @@ describe("once registered", () => {
     await expect(db().execute(sql`insert into evaluation_assignments (evaluation_id, user_id, stratum_group_id, arm) values (${id}, ${newcomer.id}, ${A.id}, 'now')`)).rejects.toThrow();
     await expect(db().execute(sql`insert into evaluation_groups (evaluation_id, group_id) values (${id}, ${B.id})`)).rejects.toThrow();
     // Its status may move on.
-    await db().execute(sql`update evaluations set status = 'stopped' where id = ${id}`);
+    await db().execute(sql`update evaluations set status = 'stopped', stopped_at = now(), stop_reason = 'test' where id = ${id}`);
     const [row] = await q<{ outcome: string; status: string }>(sql`select outcome, status from evaluations where id = ${id}`);
     expect(row).toEqual({ outcome: "conversation", status: "stopped" });
     expect((await assignmentsOf(id)).some((a) => a.userId === newcomer.id)).toBe(false);

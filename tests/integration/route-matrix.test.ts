@@ -137,6 +137,7 @@ const ROUTES: RouteCase[] = [
   { file: "reports.evaluations.new", path: "/reports/evaluations/new", allowed: EVALUATE },
   { file: "reports.evaluations.$id", path: "/reports/evaluations/:id", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed: EVALUATE, allowedStatus: 404 },
   { file: "reports.evaluations.$id.train-now", path: "/reports/evaluations/:id/train-now", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed: EVALUATE, allowedStatus: 404 },
+  { file: "reports.evaluations.$id.result[.]csv", path: "/reports/evaluations/:id/result.csv", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed: EVALUATE, allowedStatus: 404 },
   // Canvass imports (issue 17): organisers their own imports, admins all; scoping in canvass-import.test.ts.
   { file: "reports.imports._index", path: "/reports/imports", allowed: IMPACT },
   { file: "reports.imports.new", path: "/reports/imports/new", allowed: IMPACT },
@@ -214,6 +215,8 @@ const ACTIONS: ActionCase[] = [
   { file: "reports.nudges.new", path: "/reports/nudges/new", allowed: NUDGE },
   // No intent: the route's own 400, and nothing is registered.
   { file: "reports.evaluations.new", path: "/reports/evaluations/new", allowed: EVALUATE },
+  // Stopping with no reason: the organiser's own 400; nothing is stopped.
+  { file: "reports.evaluations.$id", path: "/reports/evaluations/:id", params: () => ({ id: "00000000-0000-4000-8000-000000000000" }), allowed: EVALUATE },
   { file: "admin.groups", path: "/admin/groups", allowed: ADMIN },
   // No intent: the admin gets the route's own 400, and nothing about the group changes.
   { file: "admin.groups_.$id", path: "/admin/groups/:id", params: () => ({ id: groupId }), allowed: ADMIN },

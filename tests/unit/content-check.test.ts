@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -99,6 +99,33 @@ describe("content:check CLI", { timeout: 30_000 }, () => {
       "2 modules checked, 0 problems, 4 warnings (an error under --strict).",
     ]);
     expect(code).toBe(0);
+  });
+
+  it("checks variants: the original exists and is not a variant, and a label is given (ADR 039)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "doorstep-variants-"));
+    try {
+      cpSync(VALID, dir, { recursive: true });
+      const variant = (slug: string, frontmatter: string) => {
+        const source = read(VALID, "follow-up").replace("order: 2\n", `order: 2\n${frontmatter}\n`);
+        mkdirSync(path.join(dir, slug));
+        writeFileSync(path.join(dir, slug, "index.mdx"), source);
+      };
+      variant("follow-up-b", "variant:\n  of: follow-up\n  label: By example");
+      variant("of-missing", "variant:\n  of: no-such-module\n  label: Other");
+      variant("of-variant", "variant:\n  of: follow-up-b\n  label: Twice removed");
+      variant("no-label", "variant:\n  of: follow-up");
+      const { code, stdout } = await cli(dir);
+      const problems = stdout.trim().split("\n").filter((l) => /^\S+\.mdx:\d+: /.test(l));
+      expect(problems).toHaveLength(3);
+      expect(problems.find((l) => l.includes("/of-missing/"))).toMatch(/variant\.of: there is no module "no-such-module"/);
+      expect(problems.find((l) => l.includes("/of-variant/"))).toMatch(/variant\.of: "follow-up-b" is itself a variant/);
+      expect(problems.find((l) => l.includes("/no-label/"))).toMatch(/variant/);
+      // The good variant shares its original's order without an order clash.
+      expect(problems.some((l) => l.includes("/follow-up-b/"))).toBe(false);
+      expect(code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("--strict makes them errors and exits 1", async () => {

@@ -1,0 +1,57 @@
+import { redirect } from "@remix-run/node";
+import { sql } from "drizzle-orm";
+import { notFound } from "../lib/http.server";
+import { may } from "../auth/policy";
+import { rows } from "../reports/scope.server";
+import { getModule, visibleModule } from "./catalog.server";
+import type { CompiledModule } from "./manifest";
+
+// Which version of a module a learner sees (ADR 039). A learner drawn into the "variant"
+// arm of a running A/B evaluation sees the variant wherever they open the original, and
+// everyone else sees the original wherever they open the variant: each sees only their
+// own version. "Running" is registered (not stopped) and within its period, so the
+// original is what everyone sees before the period, after it, and once it is stopped.
+// Trainers and admins, who review content, may open a variant directly.
+
+export type LearnerModule = { module: CompiledModule } | { redirectTo: string } | undefined;
+
+/** The variant of `originalSlug` this person is assigned to in a running evaluation, if any. */
+export async function assignedVariant(userId: string, originalSlug: string): Promise<string | undefined> {
+  const found = await rows<{ slug: string }>(sql`
+    select e.variant_module as slug
+    from evaluation_assignments a join evaluations e on e.id = a.evaluation_id
+    join modules md on md.slug = e.variant_module
+    where a.user_id = ${userId} and a.arm = 'variant' and e.design = 'variant' and e.status = 'registered'
+      and md.variant_of = ${originalSlug}
+      and current_date between e.period_start and e.period_end
+    order by e.registered_at limit 1`);
+  return found[0]?.slug;
+}
+
+/** The version of the module at `slug` this person should see, or where to send them instead. */
+export async function learnerModule(user: { id: string; role: string }, slug: string): Promise<LearnerModule> {
+  const module = visibleModule(slug, user.role);
+  if (!module) return undefined;
+  const of = module.frontmatter.variant?.of;
+  if (of !== undefined) {
+    if (may.previewDrafts(user.role)) return { module };
+    const original = getModule(of);
+    if (!original) return undefined;
+    return (await assignedVariant(user.id, of)) === slug ? { module } : { redirectTo: of };
+  }
+  const variant = await assignedVariant(user.id, slug);
+  if (variant && getModule(variant)) return { redirectTo: variant };
+  return { module };
+}
+
+/**
+ * For a module route: the module this person sees at `slug`, or a thrown 404 or redirect
+ * to the module page of their own version (step ids differ between versions, so a step
+ * address of the other version leads to its module page, not to a step).
+ */
+export async function requireLearnerModule(user: { id: string; role: string }, slug: string): Promise<CompiledModule> {
+  const found = await learnerModule(user, slug);
+  if (!found) throw notFound("There is no training module at this address.");
+  if ("redirectTo" in found) throw redirect(`/modules/${found.redirectTo}`, 303);
+  return found.module;
+}
