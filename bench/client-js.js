@@ -36,14 +36,17 @@ export async function scriptBytes(origin, pages, { throttled = false } = {}) {
     const out = [];
     for (const entry of pages) {
       const { path, cookie, label } = typeof entry === "string" ? { path: entry } : entry;
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+      // Service workers blocked: on module pages the offline worker (ADR 035) re-fetches the
+      // page's assets into its cache, and those responses (bodies not readable) replaced the
+      // page's own scripts here, so module pages measured 0 kB.
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: "block" });
       if (cookie) await context.addCookies([cookieFor(origin, cookie)]);
       const page = await context.newPage();
       const scripts = new Map();
       page.on("response", async (response) => {
         if (!new URL(response.url()).pathname.endsWith(".js")) return;
         const body = await response.body().catch(() => null);
-        if (body) scripts.set(response.url(), body);
+        if (body?.length && !scripts.has(response.url())) scripts.set(response.url(), body);
       });
       let loadMs = null;
       if (throttled) {

@@ -8,7 +8,7 @@ import { OFFLINE_SAVE_HEADER } from "~/lib/offline";
 
 const QUEUE_KEY = "doorstep:offline-answers";
 /** The service worker's cache (public/sw.js names it too). */
-const CACHE = "doorstep-offline-v1";
+export const CACHE = "doorstep-offline-v1";
 
 /** An activity answer kept while offline: where it posts and its fields (one-time form key included). */
 export interface QueuedAnswer {
@@ -159,25 +159,6 @@ export function clearOfflineData() {
   navigator.serviceWorker?.controller?.postMessage({ type: "clear" });
 }
 
-/** Whether this browser can keep pages offline at all (no button offering what cannot work). */
-export const canSaveOffline = () => typeof window !== "undefined" && "serviceWorker" in navigator && "caches" in window;
-
-/**
- * Puts these addresses into the offline cache, straight from the page (so it works before
- * the service worker controls the tab). Only plain successful answers are kept, as the
- * worker does; a redirect (to sign-in) or an error fails the save rather than caching it.
- */
-export async function saveForOffline(urls: readonly string[], headers: Record<string, string> = {}): Promise<void> {
-  const cache = await caches.open(CACHE);
-  await Promise.all(
-    [...new Set(urls)].map(async (url) => {
-      const response = await fetch(url, { credentials: "same-origin", headers });
-      if (!response.ok || response.redirected) throw new Error(`${url}: ${response.status}`);
-      await cache.put(url, response);
-    }),
-  );
-}
-
 // The two data requests of a client-side step change (Remix single fetch): the root's,
 // and the step route's own, which it asks for apart because it has a clientLoader.
 export const STEP_DATA_ROUTES = ["root", "routes/modules.$slug.$step"];
@@ -231,20 +212,5 @@ function loadedAssets(): string[] {
     .getEntriesByType("resource")
     .map((entry) => new URL(entry.name))
     .filter((url) => url.origin === location.origin && (url.pathname.startsWith("/build/") || /^\/modules\/[^/]+\/code\/[^/]+\.js$/.test(url.pathname)))
-    .map((url) => url.pathname);
-}
-
-/** The same-origin scripts, styles and module code a page's HTML names. */
-export function assetsOf(html: string, slug: string): string[] {
-  const found = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, "&"));
-  return found.filter((url) => url.startsWith("/build/") || url.startsWith(`/modules/${slug}/code/`));
-}
-
-/** The /build/ files this tab has loaded so far (entry, routes, activity views loaded on demand). */
-export function loadedBuildFiles(): string[] {
-  return performance
-    .getEntriesByType("resource")
-    .map((entry) => new URL(entry.name))
-    .filter((url) => url.origin === location.origin && url.pathname.startsWith("/build/"))
     .map((url) => url.pathname);
 }

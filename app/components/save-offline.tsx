@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { OFFLINE_SAVE_HEADER } from "~/lib/offline";
-import { assetsOf, canSaveOffline, dataUrl, loadedBuildFiles, saveForOffline, STEP_DATA_ROUTES } from "./offline";
+import { CACHE, dataUrl, STEP_DATA_ROUTES } from "./offline";
 
 // "Save for offline" on a module's overview (ADR 035): every step page, the data a
 // client-side step change asks for, the module's code and the activity views it shows,
@@ -65,4 +65,41 @@ export function SaveForOffline({ slug, stepIds, loadKinds }: { slug: string; ste
       </div>
     </div>
   );
+}
+
+// Here, not in offline.tsx: only the module page saves for offline, and offline.tsx is in
+// every page's scripts (the root), which must stay light on a cheap phone (ADR 036).
+
+/** Whether this browser can keep pages offline at all (no button offering what cannot work). */
+export const canSaveOffline = () => typeof window !== "undefined" && "serviceWorker" in navigator && "caches" in window;
+
+/**
+ * Puts these addresses into the offline cache, straight from the page (so it works before
+ * the service worker controls the tab). Only plain successful answers are kept, as the
+ * worker does; a redirect (to sign-in) or an error fails the save rather than caching it.
+ */
+export async function saveForOffline(urls: readonly string[], headers: Record<string, string> = {}): Promise<void> {
+  const cache = await caches.open(CACHE);
+  await Promise.all(
+    [...new Set(urls)].map(async (url) => {
+      const response = await fetch(url, { credentials: "same-origin", headers });
+      if (!response.ok || response.redirected) throw new Error(`${url}: ${response.status}`);
+      await cache.put(url, response);
+    }),
+  );
+}
+
+/** The same-origin scripts, styles and module code a page's HTML names. */
+export function assetsOf(html: string, slug: string): string[] {
+  const found = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, "&"));
+  return found.filter((url) => url.startsWith("/build/") || url.startsWith(`/modules/${slug}/code/`));
+}
+
+/** The /build/ files this tab has loaded so far (entry, routes, activity views loaded on demand). */
+export function loadedBuildFiles(): string[] {
+  return performance
+    .getEntriesByType("resource")
+    .map((entry) => new URL(entry.name))
+    .filter((url) => url.origin === location.origin && url.pathname.startsWith("/build/"))
+    .map((url) => url.pathname);
 }

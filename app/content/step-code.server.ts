@@ -2,6 +2,7 @@ import type { Root } from "mdast";
 import { bundleMDX } from "mdx-bundler";
 import remarkGfm from "remark-gfm";
 import { isJsx } from "~/activities/reading/mdx-reader";
+import { MANIFEST_ONLY_TAGS } from "~/activities/registry";
 import { removeTrainerNotes } from "./extract.server";
 import type { CompiledModule } from "./manifest";
 
@@ -65,6 +66,20 @@ export function stepModuleCode(module: CompiledModule, stepId: string): Promise<
   return code;
 }
 
+/**
+ * Tags that render nothing (a quiz's questions, a scenario's residents and choices, …:
+ * `MANIFEST_ONLY_TAGS`): their views render from the manifest in the loader data, so their
+ * text in the step code was dead weight, 2–3 kB gzipped on a scenario step (ADR 036). The
+ * server renders from this same code, so server and browser still agree.
+ */
+function removeManifestOnly(node: unknown) {
+  const holder = node as { children?: unknown[] };
+  if (!holder.children) return;
+  holder.children = holder.children.filter((c) => !(isJsx(c as Parameters<typeof isJsx>[0]) && MANIFEST_ONLY.has((c as { name?: string }).name ?? "")));
+  for (const child of holder.children) removeManifestOnly(child);
+}
+const MANIFEST_ONLY = new Set(MANIFEST_ONLY_TAGS);
+
 async function compileStep(slice: string): Promise<string> {
   const bundled = await bundleMDX({
     source: slice,
@@ -75,6 +90,7 @@ async function compileStep(slice: string): Promise<string> {
         // The same cut as the whole module's compile (extract.server.ts): notes never reach learners.
         () => (tree: Root) => {
           for (const node of tree.children) if (isJsx(node) && node.name === "Step") removeTrainerNotes(node);
+          removeManifestOnly(tree);
         },
       ];
       return options;

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { db } from "../../db/client.server";
 import { liveParticipants, liveSessions, reflections } from "../../db/schema";
 import { getModule } from "../content/catalog.server";
+import { stepModuleCode } from "../content/step-code.server";
 import { learnerManifest, trainerSteps, type LearnerManifest, type TrainerStep } from "../content/manifest";
 import { formatJoinCode } from "./join-code";
 import { joinQrSvg } from "./qr.server";
@@ -90,6 +91,13 @@ export interface ParticipantView {
   reflections: Record<string, string>;
   /** This participant's own order of quiz options and replies (the presenter has none). */
   shuffleSeeds: Record<string, ShuffleSeeds>;
+  /**
+   * The key of the code this page renders: the current step's own (ADR 036), or the whole
+   * module's where it cannot be cut into steps (then `stepCode` is false and every step
+   * uses the whole).
+   */
+  codeKey: string;
+  stepCode: boolean;
 }
 
 export type ParticipantPage = ({ kind: "view" } & WithModuleCode<ParticipantView>) | { kind: "presenter" } | { kind: "join" };
@@ -111,6 +119,11 @@ export async function participantPage(codeInput: string, actor: LiveActor): Prom
   const module = liveModule(session.moduleSlug);
   const view = await liveState(session.id, { kind: "participant", userId: actor.id });
   if (!module || !view) return refuse(410, MESSAGES.moduleGone);
+  // Only the current step's code (ADR 036): a phone on a slow network loads 1–4 kB instead
+  // of the whole module's ~10 kB; the page loads the next step's when the trainer moves on.
+  const compiled = getModule(session.moduleSlug);
+  const stepId = view.shared.steps[view.shared.stepIndex]?.id;
+  const code = compiled && stepId !== undefined ? await stepModuleCode(compiled, stepId) : { key: module.page.hash, code: module.code };
   const rows = await db()
     .select({ id: reflections.reflectId, body: reflections.body })
     .from(reflections)
@@ -124,8 +137,10 @@ export async function participantPage(codeInput: string, actor: LiveActor): Prom
         module: module.page,
         reflections: Object.fromEntries(rows.map((r) => [r.id, r.body])),
         shuffleSeeds: liveShuffleSeeds(actor.id, session.id, module.page.manifest.activities),
+        codeKey: code.key,
+        stepCode: compiled?.stepSources !== undefined,
       },
-      code: module.code,
+      code: code.code,
     },
   };
 }

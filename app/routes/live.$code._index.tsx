@@ -3,7 +3,7 @@ import { activityFailure } from "~/lib/http.server";
 import { data, redirect } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { LiveResultsControl, useHeldTallies } from "~/components/live/held-tallies";
 import { LiveStatusBar } from "~/components/live/live-status";
 import { liveModuleRuntime } from "~/mdx/live-runtime";
@@ -26,7 +26,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (page.value.kind === "presenter") throw redirect(`/live/${encodeURIComponent(params.code ?? "")}/present`);
   // The compiled code is not loader data (ADR 006): the server renders from the component
   // primed here; the browser gets the code from its immutable script asset.
-  primeModuleContent(page.value.page.module.hash, page.value.code);
+  primeModuleContent(page.value.page.codeKey, page.value.code);
   return page.value.page;
 }
 
@@ -50,8 +50,41 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, actionRes
 // <script src> has loaded it by then.
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   const page = await serverLoader<typeof loader>();
-  await Promise.all([loadModuleCode(page.module.slug, page.module.hash), loadActivityViews(kindsOf(page.module.manifest.activities))]);
+  await Promise.all([loadModuleCode(page.module.slug, page.codeKey), loadActivityViews(kindsOf(page.module.manifest.activities))]);
   return page;
+}
+
+/**
+ * The key of the code the page shows (ADR 036): the one the loader rendered with until the
+ * trainer moves to another step, then that step's own code once its script has run (the
+ * step's title changes at once; its content follows a round trip later). If a step's code
+ * cannot be had (the server could not compile it), the whole module's serves every step.
+ */
+function useStepCode(slug: string, hash: string, loaded: string, stepCode: boolean, stepId: string | undefined) {
+  const [shown, setShown] = useState(loaded);
+  const wanted = stepCode && stepId !== undefined ? `${hash}.${stepId}` : hash;
+  // A revalidation or client navigation brings fresh loader data with its code loaded.
+  useEffect(() => setShown(loaded), [loaded]);
+  useEffect(() => {
+    if (wanted === shown || shown === hash) return;
+    let current = true;
+    loadModuleCode(slug, wanted)
+      .then(
+        () => wanted,
+        () => loadModuleCode(slug, hash).then(() => hash),
+      )
+      .then((key) => {
+        if (current) setShown(key);
+      })
+      .catch(() => {
+        // Offline or the server gone: the step's title shows; the next step change or a
+        // reload tries again (the live status bar says the connection is lost).
+      });
+    return () => {
+      current = false;
+    };
+  }, [slug, hash, wanted, shown]);
+  return shown;
 }
 
 export default function LiveParticipant() {
@@ -64,6 +97,7 @@ export default function LiveParticipant() {
   const step = shared.steps[shared.stepIndex];
   const activities = page.module.manifest.activities;
   const stepActivityIds = step ? Object.values(activities).filter((a) => a.stepId === step.id).map((a) => a.id) : [];
+  const codeKey = useStepCode(page.module.slug, page.module.hash, page.codeKey, page.stepCode, step?.id);
   return (
     <div className="live live--participant">
       <noscript>
@@ -96,10 +130,10 @@ export default function LiveParticipant() {
         <>
           <h1>{step?.title ?? shared.module.title}</h1>
           {/* Runs before the page's module scripts, so the code is there when React hydrates. */}
-          <script src={moduleCodePath(page.module.slug, page.module.hash)} />
+          <script src={moduleCodePath(page.module.slug, page.codeKey)} />
           <LiveResultsControl shown={shown} current={shared} activities={activities} activityIds={stepActivityIds} paused={paused} onPausedChange={setPaused} />
           <ModuleContent
-            hash={page.module.hash}
+            hash={codeKey}
             runtime={liveModuleRuntime({ ...view, shared: shown }, page.module.manifest, {
               role: "participant",
               actionPath: `/live/${shared.code}`,

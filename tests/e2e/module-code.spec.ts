@@ -104,12 +104,14 @@ test("a trainer and a participant reach the live pages by client-side navigation
   await expect(participant).toHaveURL(new RegExp(`/live/${code}$`));
   await expect(participant.getByRole("heading", { level: 1 })).toHaveText(steps[0]!.title);
   await expect(participant.locator(".live-bar__connection")).toContainText("Live");
-  expect(await loadedCode(participant)).toEqual([module.hash]);
+  // The participant loads the current step's code only (ADR 036), the next when the trainer moves on.
+  expect(await loadedCode(participant)).toEqual([`${module.hash}.${steps[0]!.id}`]);
 
   if (pollStep > 0) {
     await trainer.getByLabel("Go to step").selectOption(String(pollStep));
     await trainer.getByRole("button", { name: "Go", exact: true }).click();
     await expect(participant.getByRole("heading", { level: 1 })).toHaveText(steps[pollStep]!.title);
+    await expect.poll(() => loadedCode(participant)).toEqual([`${module.hash}.${steps[0]!.id}`, `${module.hash}.${steps[pollStep]!.id}`]);
   }
   const section = participant.locator(`#${poll.id}`);
   await section.getByRole("radio", { name: poll.options[0]!.text }).check();

@@ -35,3 +35,19 @@ describe("cutting a module's MDX into steps", () => {
     }
   });
 });
+
+describe("a step's code", () => {
+  it("leaves out what renders nothing (a scenario's residents and choices), keeps the step's text and endings (ADR 036)", async () => {
+    const { loadModule } = await import("~/content/catalog.server");
+    const { stepModuleCode, stepCodeKey } = await import("~/content/step-code.server");
+    const { module } = await loadModule("after-the-door", "content/modules/after-the-door/index.mdx");
+    expect(module).toBeDefined();
+    const step = await stepModuleCode(module!, "practice-door");
+    expect(step.key).toBe(stepCodeKey(module!.hash, "practice-door"));
+    expect(step.code).toContain("Listen carefully");
+    // A resident's line and a choice's feedback: the view renders them from the loader data.
+    expect(step.code).not.toContain("pan on the hob");
+    expect(step.code).not.toContain("Tempting when you're in a hurry");
+    expect(module!.code).toContain("pan on the hob");
+  }, 30_000);
+});
