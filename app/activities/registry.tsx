@@ -25,8 +25,7 @@ export const ACTIVITY_KINDS = {
 
 export type ActivityTag = keyof typeof ACTIVITY_KINDS;
 
-/** Tags that only carry content the kind reads from the manifest (./<kind>/extract.ts): rendered as nothing. */
-export const MANIFEST_ONLY_TAGS: readonly string[] = ["Question", "Option", "Resident", "Choice", "Issue", "Expect"];
+export { MANIFEST_ONLY_TAGS } from "./tags/manifest-only";
 
 /** Tags a kind renders itself, inside its own tag, and which kind they belong to. */
 export const ACTIVITY_PARTS: Readonly<Record<string, ActivityTag>> = { Role: "RolePlay", Debrief: "RolePlay", Ending: "Scenario" };

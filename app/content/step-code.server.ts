@@ -2,7 +2,7 @@ import type { Root } from "mdast";
 import { bundleMDX } from "mdx-bundler";
 import remarkGfm from "remark-gfm";
 import { isJsx } from "~/activities/reading/mdx-reader";
-import { MANIFEST_ONLY_TAGS } from "~/activities/registry";
+import { MANIFEST_ONLY_TAGS } from "~/activities/tags/manifest-only";
 import { removeTrainerNotes } from "./extract.server";
 import type { CompiledModule } from "./manifest";
 

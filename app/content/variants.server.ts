@@ -2,7 +2,7 @@ import { redirect } from "@remix-run/node";
 import { sql } from "drizzle-orm";
 import { notFound } from "../lib/http.server";
 import { may } from "../auth/policy";
-import { rows } from "../reports/scope.server";
+import { db, rowsOf } from "../../db/client.server";
 import { getModule, visibleModule } from "./catalog.server";
 import type { CompiledModule } from "./manifest";
 
@@ -17,14 +17,14 @@ export type LearnerModule = { module: CompiledModule } | { redirectTo: string } 
 
 /** The variant of `originalSlug` this person is assigned to in a running evaluation, if any. */
 export async function assignedVariant(userId: string, originalSlug: string): Promise<string | undefined> {
-  const found = await rows<{ slug: string }>(sql`
+  const found = rowsOf<{ slug: string }>(await db().execute(sql`
     select e.variant_module as slug
     from evaluation_assignments a join evaluations e on e.id = a.evaluation_id
     join modules md on md.slug = e.variant_module
     where a.user_id = ${userId} and a.arm = 'variant' and e.design = 'variant' and e.status = 'registered'
       and md.variant_of = ${originalSlug}
       and current_date between e.period_start and e.period_end
-    order by e.registered_at limit 1`);
+    order by e.registered_at limit 1`));
   return found[0]?.slug;
 }
 
