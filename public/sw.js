@@ -19,8 +19,15 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// Bumped by each "clear" (sign-out): an answer that was on its way when the cache was
+// emptied must not put it back (tests/e2e/offline.spec.ts saw one do so).
+let generation = 0;
+
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "clear") event.waitUntil(caches.delete(CACHE));
+  if (event.data && event.data.type === "clear") {
+    generation += 1;
+    event.waitUntil(caches.delete(CACHE));
+  }
 });
 
 /** Content-hashed files: the same address never changes, so the cached copy is always right. */
@@ -39,11 +46,24 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (immutable(url)) event.respondWith(cacheFirst(request));
-  else if (modulePage(url)) event.respondWith(networkFirst(request));
+  else if (modulePage(url) && !discoveryOutsideModules(request, url)) event.respondWith(networkFirst(request));
 });
 
+/**
+ * Route discovery asked by a page that is no longer a module page: after signing out, the
+ * tab this worker controls moves (client-side) to the sign-in page, whose links Remix asks
+ * about. Kept, that answer would re-create the cache sign-out just emptied, and no module
+ * page offline needs it.
+ */
+function discoveryOutsideModules(request, url) {
+  if (url.pathname !== "/__manifest") return false;
+  const from = request.referrer ? new URL(request.referrer).pathname : "";
+  return !(from === "/modules" || from.startsWith("/modules/"));
+}
+
 /** Keeps only a plain, successful answer: never a redirect (to sign-in, say) or an error page. */
-async function keep(request, response) {
+async function keep(request, response, startedIn) {
+  if (startedIn !== generation) return;
   if (!response.ok || response.redirected || response.type !== "basic") return;
   if ((response.headers.get("Cache-Control") || "").includes("no-store")) return;
   const cache = await caches.open(CACHE);
@@ -51,17 +71,19 @@ async function keep(request, response) {
 }
 
 async function cacheFirst(request) {
+  const startedIn = generation;
   const cached = await caches.match(request, { ignoreVary: true });
   if (cached) return cached;
   const response = await fetch(request);
-  await keep(request, response.clone());
+  await keep(request, response.clone(), startedIn);
   return response;
 }
 
 async function networkFirst(request) {
+  const startedIn = generation;
   try {
     const response = await fetch(request);
-    await keep(request, response.clone());
+    await keep(request, response.clone(), startedIn);
     return response;
   } catch (error) {
     // No network: the copy from the last visit (or from "Save for offline"), if any.

@@ -148,8 +148,12 @@ export function OfflineSupport() {
   );
 }
 
+// Bumped by each sign-out: keepThisPage, if still fetching, must not re-create the cache.
+let clearedTimes = 0;
+
 /** Empties the offline cache and answer queue: on sign-out, so a shared phone keeps nothing of the last person. */
 export function clearOfflineData() {
+  clearedTimes += 1;
   try {
     localStorage.removeItem(QUEUE_KEY);
   } catch {
@@ -179,6 +183,7 @@ export function dataUrl(path: string, routeId?: string) {
 async function keepThisPage() {
   const path = location.pathname;
   const data = /^\/modules\/[^/]+\/[^/]+$/.test(path) ? STEP_DATA_ROUTES.map((routeId) => dataUrl(path, routeId)) : [dataUrl(path)];
+  const startedAt = clearedTimes;
   const cache = await caches.open(CACHE);
   const page = [path, ...data];
   const assets = loadedAssets();
@@ -186,6 +191,7 @@ async function keepThisPage() {
     [...page, ...assets].map(async (url) => {
       if (await cache.match(url)) return;
       const response = await fetch(url, { credentials: "same-origin", headers: page.includes(url) ? { [OFFLINE_SAVE_HEADER]: "1" } : {} });
+      if (startedAt !== clearedTimes) return;
       if (response.ok && !response.redirected) await cache.put(url, response);
     }),
   ).catch(() => undefined);
