@@ -38,6 +38,21 @@ export async function requireUser(args: RequestArgs, roles: readonly UserRole[] 
   return current;
 }
 
+/**
+ * `requireUser` for a resource route (a CSV, a sample file): it has no error page, so the
+ * 403 is thrown as plain text rather than as `data()`, which would reach the browser as
+ * "Unexpected Server Error". Anonymous visitors still go to sign in.
+ */
+export async function requireUserForDownload(args: RequestArgs, roles: readonly UserRole[]): Promise<CurrentSession> {
+  try {
+    return await requireUser(args, roles);
+  } catch (thrown) {
+    const refusal = thrown as { type?: string; data?: unknown; init?: ResponseInit | null };
+    if (refusal?.type !== "DataWithResponseInit") throw thrown;
+    throw new Response(String(refusal.data), { status: refusal.init?.status ?? 403, headers: { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" } });
+  }
+}
+
 export async function optionalUser(args: RequestArgs): Promise<CurrentSession | null> {
   const [request, scope] = split(args);
   return currentSession(request, scope);

@@ -304,7 +304,7 @@ describe("route × role matrix", () => {
       }
     }
     expect(table).toEqual([]);
-  });
+  }, 120_000); // every route × every role: 30 s was not enough on a loaded machine (one run timed out)
 
   it("refuses each action to everyone outside its roles: anonymous to sign in, others 403", async () => {
     const users = await everyone();
