@@ -149,3 +149,5 @@ export const LIVE_STATE_EVENT = "state";
  */
 export const LIVE_PING_EVENT = "ping";
 export const liveCheckInPath = (code: string) => `/live/${code}/here`;
+/** Where a participant page's script posts a poll answer (JSON back; the form without JavaScript posts to the page). */
+export const liveAnswerPath = (code: string) => `/live/${code}/answer`;
