@@ -181,6 +181,39 @@ function eventStreamOn(res) {
   };
 }
 
+// A participant page's scripted poll answer (app/live/answer-endpoint.server.ts, ADR 043):
+// answered here, before Remix, because in a room's burst Remix's handling of each request
+// (routing, loading the route, single-fetch encoding) was most of an answer's time. The
+// checks above (body size, control characters, origin) have run; the same domain command,
+// session check and messages as the page's own form post run inside.
+app.post("/live/:code/answer", async (req, res, next) => {
+  try {
+    const body = req.bufferedBody ?? (await readBody(req));
+    const headers = new Headers();
+    for (const name of ["cookie", "content-type"]) {
+      const value = req.get(name);
+      if (value !== undefined) headers.set(name, value);
+    }
+    const request = new Request(`http://${req.get("host") ?? "localhost"}${req.originalUrl}`, { method: "POST", headers, body });
+    const response = await hooks.answerFromScript(request, req.params.code);
+    res.status(response.status);
+    response.headers.forEach((value, name) => res.setHeader(name, value));
+    res.send(Buffer.from(await response.arrayBuffer()));
+  } catch (error) {
+    if (hooks.isDatabaseUnavailable(error)) await sendRemixResponse(res, hooks.databaseUnavailableText());
+    else next(error);
+  }
+});
+/** A body whose declared length the check above has already capped. */
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
 // @remix-run/express's handler, except that a chunked body the limit above has already
 // read is handed to Remix from memory (the request stream itself has ended by then).
 const handleRequest = createRequestHandler(build, process.env.NODE_ENV);

@@ -223,7 +223,10 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
     progress(`burst of ${burst} answers`);
     const cpuBefore = processCpuMs(appA.pid);
     const sent = performance.now();
-    const answered = await burster.call("answer", { origin: appA.origin, path: `/live/${code}.data?index`, items, windowMs: burstWindowMs });
+    // LIVE_SCALE_ANSWER_PATH=page: the page's own action (the fetcher's path before ADR 043),
+    // for a before/after in one run; by default the lean endpoint a participant's page uses.
+    const answerPath = process.env.LIVE_SCALE_ANSWER_PATH === "page" ? `/live/${code}.data?index` : `/live/${code}/answer`;
+    const answered = await burster.call("answer", { origin: appA.origin, path: answerPath, items, windowMs: burstWindowMs });
     const answersDone = performance.now();
     const cpuAfter = processCpuMs(appA.pid);
     const failed = answered.statuses.filter((s) => s !== 200).length;

@@ -34,6 +34,8 @@ interface Client {
   /** What this participant's screen last got (minus version and clock), to skip repeats. */
   lastShared: string | null;
   lastMe: string | null;
+  /** The answers key (LiveViews.answersKey) of the `me` last sent: unchanged, `me` needs no rebuilding. */
+  lastAnswersKey: string | null;
   /** Aborts when the connection is gone (server.js: the response's socket closed). */
   closed: AbortSignal;
   send(chunk: string): void;
@@ -81,7 +83,7 @@ export class LiveHub {
   private heartbeat: NodeJS.Timeout | null = null;
   private stopped = false;
   /** Counters for tests and the benchmark. */
-  readonly stats = { notifications: 0, pushes: 0, events: 0 };
+  readonly stats = { notifications: 0, pushes: 0, events: 0, meBuilt: 0 };
 
   constructor(
     readonly handle: DatabaseHandle,
@@ -157,6 +159,9 @@ export class LiveHub {
   private async push(sessionId: string, entry: SessionClients) {
     entry.running = true;
     entry.dirty = false;
+    // Only answers changed (every notification since the last push was tagged "answers"):
+    // a participant's own part can then only have changed with their own rows.
+    const answersOnly = !entry.urgent;
     entry.urgent = false;
     entry.lastPushAt = Date.now();
     try {
@@ -169,7 +174,7 @@ export class LiveHub {
       const read = performance.now();
       const views = buildViews(snapshot);
       this.stats.pushes++;
-      this.deliver(views, entry.clients);
+      this.deliver(views, entry.clients, { answersOnly });
       if (TRACE) {
         const done = performance.now();
         this.options.log?.(`live: v${views.version} → ${entry.clients.size} streams: read ${(read - started).toFixed(1)} ms, views+send ${(done - read).toFixed(1)} ms`);
@@ -184,13 +189,19 @@ export class LiveHub {
   }
 
   /**
-   * Serialise each shared part once; only a participant's own part is per screen. A
-   * participant whose view did not change is skipped: while a room answers a poll that
-   * only the presenter's tally shows, only the people who just answered get an event.
+   * Serialise each shared part once; only a participant's own part is per screen, and only
+   * for those whose own part changed. After a change of answers alone (`answersOnly`), a
+   * participant whose answers key is the one last sent keeps their `me` unbuilt: they get
+   * the one shared event (no `me`: the page keeps the one it has) if the shared part
+   * changed, nothing if not. So a room's burst of answers costs, per push, one shared event
+   * written to every screen and a `me` for each person who just answered, not a view for
+   * every participant (docs/decisions/043). Any other change rebuilds and compares every
+   * `me`, as does a screen's first state.
    */
-  private deliver(views: LiveViews, clients: Iterable<Client>) {
+  private deliver(views: LiveViews, clients: Iterable<Client>, { answersOnly = false }: { answersOnly?: boolean } = {}) {
     let participantShared: string | null = null;
     let participantSameness: string | null = null;
+    let sharedOnlyEvent: string | null = null;
     let presenterEvent: string | null = null;
     let displayEvent: string | null = null;
     for (const client of clients) {
@@ -208,11 +219,24 @@ export class LiveHub {
       } else {
         participantShared ??= JSON.stringify(views.participantShared);
         participantSameness ??= JSON.stringify({ ...views.participantShared, version: 0, serverNow: "" });
-        const me = JSON.stringify(views.me(client.viewer.userId));
-        if (client.lastShared === participantSameness && client.lastMe === me) continue;
-        client.lastShared = participantSameness;
-        client.lastMe = me;
-        client.send(sseEvent(views.version, `{"shared":${participantShared},"me":${me},"presenter":null}`));
+        const sharedChanged = client.lastShared !== participantSameness;
+        const answersKey = views.answersKey(client.viewer.userId);
+        if (answersOnly && client.lastMe !== null && client.lastAnswersKey === answersKey) {
+          if (!sharedChanged) continue;
+          client.lastShared = participantSameness;
+          sharedOnlyEvent ??= sseEvent(views.version, `{"shared":${participantShared},"presenter":null}`);
+          client.send(sharedOnlyEvent);
+        } else {
+          this.stats.meBuilt++;
+          const me = JSON.stringify(views.me(client.viewer.userId));
+          client.lastAnswersKey = answersKey;
+          if (!sharedChanged && client.lastMe === me) continue;
+          client.lastShared = participantSameness;
+          client.lastMe = me;
+          // `me` first: a page's tabs share one stream, and the tab holding it replays the
+          // last event that carried `me` to a tab that opens later (shared-stream.ts).
+          client.send(sseEvent(views.version, `{"me":${me},"shared":${participantShared},"presenter":null}`));
+        }
       }
       this.stats.events++;
     }
@@ -305,6 +329,7 @@ export class LiveHub {
         version: 0,
         lastShared: null,
         lastMe: null,
+        lastAnswersKey: null,
         closed,
         send(chunk) {
           if (!open) return;

@@ -36,7 +36,8 @@ export interface LiveSnapshot {
   session: typeof liveSessions.$inferSelect & { trainerName: string; groupName: string | null; now: Date };
   module: CompiledModule | undefined;
   participants: ParticipantRow[];
-  responses: { userId: string; activityId: string; slot: string; answer: LiveAnswer }[];
+  /** `answeredAt`: the database's own text of the timestamp (microseconds), so that an answer replaced within the same millisecond still reads as changed. */
+  responses: { userId: string; activityId: string; slot: string; answer: LiveAnswer; answeredAt: string }[];
   rubric: { observerId: string; canvasserId: string; items: string[] }[];
   /** Ended: the completions this session recorded (not those who had completed it before). */
   completionsRecorded: number | null;
@@ -76,7 +77,13 @@ export async function loadSnapshot(sessionId: string): Promise<LiveSnapshot | nu
       .orderBy(liveParticipants.joinedAt, users.name),
     activityIds.length
       ? database
-          .select({ userId: liveResponses.userId, activityId: liveResponses.activityId, slot: liveResponses.slot, answer: liveResponses.answer })
+          .select({
+            userId: liveResponses.userId,
+            activityId: liveResponses.activityId,
+            slot: liveResponses.slot,
+            answer: liveResponses.answer,
+            answeredAt: sql<string>`${liveResponses.answeredAt}::text`,
+          })
           .from(liveResponses)
           .where(and(eq(liveResponses.sessionId, sessionId), inArray(liveResponses.activityId, activityIds)))
       : Promise.resolve([]),
@@ -119,6 +126,13 @@ export interface LiveViews {
   presenter: LivePresenter;
   /** One participant's own part (null if they are not in the session). */
   me(userId: string): LiveMe | null;
+  /**
+   * What of one participant's own part answers alone can change (their rows of the current
+   * step, each with when it was last written), as a string that differs whenever those
+   * rows do. Far cheaper than building and serialising `me`: the hub compares it to decide
+   * whose `me` to rebuild after a change of answers (hub.server.ts).
+   */
+  answersKey(userId: string): string;
 }
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
@@ -159,7 +173,12 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
   }
   const responsesByUser = new Map<string, Record<string, LiveAnswer>>();
   const votesByUser = new Map<string, Record<string, number>>();
+  const rowKeysByUser = new Map<string, string[]>();
   for (const r of responses) {
+    const rowKey = `${r.activityId}\u0001${r.slot}\u0001${r.answeredAt}`;
+    const keys = rowKeysByUser.get(r.userId);
+    if (keys) keys.push(rowKey);
+    else rowKeysByUser.set(r.userId, [rowKey]);
     const tally = tallies[r.activityId];
     if (r.slot === "" && tally) {
       if (tally.kind === "poll" && r.answer.kind === "poll") {
@@ -249,6 +268,7 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
   const groupOf = new Map<string, { userId: string; role: LiveRole }[]>();
   for (const g of pairing?.groups ?? []) for (const m of g) groupOf.set(m.userId, g);
   const ticksByObserver = new Map(rubric.map((r) => [r.observerId, r.items]));
+  const answersKeys = new Map<string, string>();
 
   return {
     version: session.version,
@@ -260,6 +280,15 @@ export function buildViews(snapshot: LiveSnapshot): LiveViews {
     // scenario's votes are the room's shared decision, so the room sees them (ADR 020).
     displayShared: { ...base, tallies: revealedTallies, scenarios: presenterScenarios },
     presenter,
+    answersKey(userId) {
+      let key = answersKeys.get(userId);
+      if (key === undefined) {
+        // Sorted: the rows come in no set order, and the same rows must give the same key.
+        key = (rowKeysByUser.get(userId) ?? []).sort().join("\u0002");
+        answersKeys.set(userId, key);
+      }
+      return key;
+    },
     me(userId) {
       const p = byId.get(userId);
       if (!p) return null;

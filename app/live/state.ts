@@ -121,6 +121,20 @@ export interface LiveView {
 }
 
 /**
+ * One `state` event's data. A participant's event leaves `me` out when their own part has
+ * not changed (a tally moved, someone else answered): the page keeps the `me` it has. An
+ * event that carries a participant's `me` starts with OWN_PART_PREFIX, so that a tab can
+ * tell it apart without parsing it (shared-stream.ts).
+ */
+export type LiveEventData = Omit<LiveView, "me"> & { me?: LiveMe | null };
+export const OWN_PART_PREFIX = '{"me":';
+
+/** The view after an event: its own `me` if it has one, otherwise the one held. */
+export function withEvent(current: LiveView, event: LiveEventData): LiveView {
+  return { shared: event.shared, presenter: event.presenter, me: event.me === undefined ? current.me : event.me };
+}
+
+/**
  * Who a view is cut for. The projector ("display") gets what the room may see: the
  * participants' shared state plus the room's scenario votes, and nobody's name (issue 15).
  */
@@ -135,3 +149,5 @@ export const LIVE_STATE_EVENT = "state";
  */
 export const LIVE_PING_EVENT = "ping";
 export const liveCheckInPath = (code: string) => `/live/${code}/here`;
+/** Where a participant page's script posts a poll answer (JSON back; the form without JavaScript posts to the page). */
+export const liveAnswerPath = (code: string) => `/live/${code}/answer`;

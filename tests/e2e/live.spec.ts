@@ -102,7 +102,10 @@ test("a trainer runs a live session for three participants, start to finish", as
   for (const [i, p] of participants.entries()) {
     const section = p.locator(`#${poll.id}`);
     await section.getByRole("radio", { name: picks[i]!.text }).check();
+    // With JavaScript the answer goes to the lean endpoint answered before Remix (ADR 043).
+    const answered = p.waitForResponse((r) => new URL(r.url()).pathname.endsWith("/answer") && r.request().method() === "POST");
     await section.getByRole("button", { name: "Answer" }).click();
+    expect(await (await answered).json()).toEqual({ ok: true });
     await expect(section.getByRole("status")).toContainText(`You answered “${picks[i]!.text}”`);
     await expect(tally.locator(".live-count")).toHaveText(`${i + 1} ${i === 0 ? "answer" : "answers"} · 3 connected`, { timeout: FOLLOW_MS });
   }

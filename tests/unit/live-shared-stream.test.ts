@@ -128,6 +128,24 @@ describe("one event stream per browser", () => {
     expect(FakeEventSource.open).toHaveLength(1);
   });
 
+  it("a tab opened later also gets the newest own part, when later events left it out", async () => {
+    const locks = new FakeLocks();
+    openTab(locks);
+    await flush();
+    const source = FakeEventSource.open[0]!;
+    // The hub sends a participant's own part only when it changed (hub.server.ts).
+    source.emit("state", '{"me":{"n":1},"shared":{"v":7}}');
+    source.emit("state", '{"shared":{"v":8}}');
+    const late = openTab(locks);
+    await flush();
+    expect(late.states).toEqual(['{"me":{"n":1},"shared":{"v":7}}', '{"shared":{"v":8}}']);
+    // Once an event carries it again, that one alone is the newest.
+    source.emit("state", '{"me":{"n":2},"shared":{"v":9}}');
+    const later = openTab(locks);
+    await flush();
+    expect(later.states).toEqual(['{"me":{"n":2},"shared":{"v":9}}']);
+  });
+
   it("when the leader closes, another tab takes the stream over", async () => {
     const locks = new FakeLocks();
     const [first, second, third] = [openTab(locks), openTab(locks), openTab(locks)];

@@ -1,5 +1,5 @@
 import { useActionData, useFetcher } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { useRuntime, type ActivityFailure, type LiveRuntime } from "./context";
 import { CheckIcon } from "~/components/icons";
 
@@ -35,6 +35,40 @@ export function useLiveForm(key: string) {
   const result = fetcher.data ?? documentResult;
   const failure = result && !result.ok && result.failure ? result.failure.message : null;
   return { fetcher, failure, busy: fetcher.state !== "idle" };
+}
+
+/** What the live answer endpoint says (app/live/answer-endpoint.server.ts). */
+type ScriptAnswerResult = { ok: true } | { ok: false; failure: { activityId: string; message: string } };
+
+/**
+ * Live, a participant's answer: with JavaScript the form posts to the lean answer endpoint
+ * (`${actionPath}/answer`, answered before Remix: ADR 043) instead of the page's action;
+ * without it, the same form posts to the page as before. If the endpoint cannot be reached
+ * or answers something other than its JSON (a proxy's error page), the page's own post
+ * through the fetcher takes over, and says what went wrong as it always has.
+ */
+export function useLiveAnswerForm(key: string) {
+  const { actionPath } = useLive();
+  const { fetcher, failure: fetcherFailure, busy: fetcherBusy } = useLiveForm(key);
+  const [sending, setSending] = useState<FormData | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const fields = new FormData(form);
+    const body = new URLSearchParams();
+    for (const [name, value] of fields) if (typeof value === "string") body.append(name, value);
+    setSending(fields);
+    setFailure(null);
+    fetch(`${actionPath}/answer`, { method: "POST", body, credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(async (response) => {
+        const result = (await response.json()) as ScriptAnswerResult;
+        setFailure(result.ok ? null : result.failure.message);
+      })
+      .catch(() => fetcher.submit(form, { method: "post", action: actionPath }))
+      .finally(() => setSending(null));
+  };
+  return { fetcher, onSubmit, pending: sending ?? fetcher.formData, failure: failure ?? fetcherFailure, busy: sending !== null || fetcherBusy };
 }
 
 export function useLive(): { live: LiveRuntime; actionPath: string } {

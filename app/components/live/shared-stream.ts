@@ -7,7 +7,7 @@
 // opening its own stream, which sends the current state straight away (docs/live.md).
 // Where either API is missing (an old browser, or a page not served over HTTPS or from
 // localhost: Web Locks need a secure context), each tab keeps its own stream as before.
-import { LIVE_PING_EVENT, LIVE_STATE_EVENT } from "~/live/state";
+import { LIVE_PING_EVENT, LIVE_STATE_EVENT, OWN_PART_PREFIX } from "~/live/state";
 
 export type StreamConnection = "connecting" | "live" | "reconnecting" | "closed";
 
@@ -80,6 +80,8 @@ export function openSharedStream(key: string, url: string, handlers: SharedStrea
   let release: (() => void) | null = null;
   let source: EventSource | null = null;
   let lastState: string | null = null;
+  /** The newest event that carried the participant's own part: later ones may leave it out. */
+  let lastOwn: string | null = null;
   let connection: StreamConnection = "connecting";
   let closed = false;
 
@@ -108,6 +110,7 @@ export function openSharedStream(key: string, url: string, handlers: SharedStrea
       post({ t: "here", from: me });
       // A new tab gets the leader's newest state and connection without waiting for a change.
       if (source) {
+        if (lastOwn !== null && lastOwn !== lastState) post({ t: "state", from: me, data: lastOwn });
         if (lastState !== null) post({ t: "state", from: me, data: lastState });
         post({ t: "connection", from: me, connection });
       }
@@ -131,6 +134,7 @@ export function openSharedStream(key: string, url: string, handlers: SharedStrea
     stream.onerror = () => setConnection(stream.readyState === env.EventSource.CLOSED ? "closed" : "reconnecting");
     stream.addEventListener(LIVE_STATE_EVENT, (event) => {
       lastState = (event as MessageEvent<string>).data;
+      if (lastState.startsWith(OWN_PART_PREFIX)) lastOwn = lastState;
       handlers.onState(lastState);
       post({ t: "state", from: me, data: lastState });
     });

@@ -1,6 +1,6 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { liveCheckInPath, type LiveView } from "~/live/state";
+import { liveCheckInPath, withEvent, type LiveEventData, type LiveView } from "~/live/state";
 import { openSharedStream } from "./shared-stream";
 
 export type LiveConnection = "connecting" | "live" | "reconnecting" | "closed";
@@ -51,13 +51,13 @@ export function useLiveState(initial: LiveView, as: "presenter" | "display" | "p
       onConnection: setConnection,
       onState(data) {
         const now = Date.now();
-        let view: LiveView;
+        let event: LiveEventData;
         try {
-          view = JSON.parse(data) as LiveView;
+          event = JSON.parse(data) as LiveEventData;
         } catch {
           return;
         }
-        setState((current) => (view.shared.version >= current.view.shared.version ? held(view, now) : current));
+        setState((current) => (event.shared.version >= current.view.shared.version ? held(withEvent(current.view, event), now) : current));
       },
       onPing(data) {
         if (as !== "participant") return;

@@ -2,7 +2,7 @@ import type { PollActivity } from "../manifest";
 import { BarChart } from "~/components/live/bar-chart";
 import { ChosenIcon } from "~/components/icons";
 import { useActivity, useRuntime } from "~/activities/runtime/context";
-import { ActivityError, answeredLine, LiveError, LiveSendRow, RevealButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";
+import { ActivityError, answeredLine, LiveError, LiveSendRow, RevealButton, useActivityForm, useLive, useLiveAnswerForm } from "~/activities/runtime/forms";
 
 // The poll's three views: self-paced (answer, then see everyone's tally), live
 // participant (answer; the room's bars once the trainer reveals them) and presenter
@@ -98,9 +98,9 @@ function PresenterPoll({ poll }: { poll: PollActivity }) {
 
 function ParticipantPoll({ poll }: { poll: PollActivity }) {
   const { live, actionPath } = useLive();
-  const { fetcher, failure, busy } = useLiveForm(poll.id);
+  const { fetcher, onSubmit, pending: pendingForm, failure, busy } = useLiveAnswerForm(poll.id);
   const mine = live.responses[poll.id];
-  const pending = fetcher.formData?.get("optionId");
+  const pending = pendingForm?.get("optionId");
   const chosen = typeof pending === "string" ? pending : mine?.kind === "poll" ? mine.optionId : null;
   const chosenText = poll.options.find((o) => o.id === chosen)?.text;
   const tally = live.tallies[poll.id];
@@ -108,7 +108,7 @@ function ParticipantPoll({ poll }: { poll: PollActivity }) {
   return (
     <>
       {answered !== undefined ? <p className="live-count live-count--participant">{answeredLine(answered, live.connectedCount)}</p> : null}
-      <fetcher.Form method="post" action={actionPath}>
+      <fetcher.Form method="post" action={actionPath} onSubmit={onSubmit}>
         <input type="hidden" name="intent" value="answer" />
         <input type="hidden" name="activityId" value={poll.id} />
         <fieldset>

@@ -1,0 +1,170 @@
+import { describe, expect, it } from "vitest";
+import { respond } from "~/live/answers.server";
+import { LiveHub } from "~/live/hub.server";
+import { joinWithCode } from "~/live/joining.server";
+import { createLiveSession, setStep } from "~/live/lifecycle.server";
+import { OWN_PART_PREFIX, withEvent, type LiveEventData, type LiveView } from "~/live/state";
+import { liveState } from "~/live/state.server";
+import { databaseHandle } from "../../db/client.server";
+import { LIVE_MODULE, STEP, withLiveCatalog } from "../fixtures/live-modules/setup";
+import { makeUser, type TestUser } from "../setup/fixtures";
+import { withTestDatabase } from "../setup/database";
+
+// What the hub pushes to each screen while a room answers (hub.server.ts, ADR 043): after a
+// change of answers alone, only those who answered get their own part rebuilt and sent;
+// everyone else gets the shared part alone, and their page keeps its own part. Checked
+// against a fresh read of each participant's view, so a wrong or missed push fails.
+
+withTestDatabase();
+withLiveCatalog();
+
+let ipCounter = 0;
+const freshIp = () => `198.51.100.${++ipCounter}`;
+
+interface Screen {
+  raw: string[];
+  events: LiveEventData[];
+  /** The view a page holds after folding every event into the first one. */
+  view(): LiveView;
+}
+
+/** Read one screen's event stream into its events, in order. */
+function watch(response: Response): Screen {
+  const raw: string[] = [];
+  const events: LiveEventData[] = [];
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (!block.includes("event: state")) continue;
+          const data = block.split("\n").find((l) => l.startsWith("data: "))!.slice(6);
+          raw.push(data);
+          events.push(JSON.parse(data) as LiveEventData);
+        }
+      }
+    } catch {
+      // cancelled
+    }
+  })();
+  return {
+    raw,
+    events,
+    view() {
+      const [first, ...rest] = events;
+      if (!first || first.me === undefined) throw new Error("a screen's first state must carry its own part");
+      let view: LiveView = { shared: first.shared, me: first.me, presenter: first.presenter };
+      for (const event of rest) if (event.shared.version >= view.shared.version) view = withEvent(view, event);
+      return view;
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A view without what changes on every push whatever happened (its version and clock). */
+const comparable = (view: LiveView) => ({ ...view, shared: { ...view.shared, version: 0, serverNow: "" } });
+
+async function roomWatching(n: number) {
+  const trainer = await makeUser("trainer");
+  const created = await createLiveSession(trainer, { moduleSlug: LIVE_MODULE });
+  if (!created.ok) throw new Error(created.message);
+  const { code, id } = created.value;
+  const people: TestUser[] = await Promise.all(Array.from({ length: n }, () => makeUser("activist")));
+  for (const person of people) expect(await joinWithCode(code, person, freshIp())).toMatchObject({ ok: true });
+  await setStep(code, trainer, STEP.poll);
+  const hub = new LiveHub(databaseHandle(), { coalesceMs: 10 });
+  await hub.start();
+  const streams = people.map((p) => hub.connect(id, { kind: "participant", userId: p.id }, new AbortController().signal));
+  const screens = streams.map(watch);
+  const presenter = watch(hub.connect(id, { kind: "presenter" }, new AbortController().signal));
+  await expect.poll(() => screens.every((s) => s.events.length > 0) && presenter.events.length > 0, { timeout: 5_000 }).toBe(true);
+  const close = async () => {
+    for (const s of streams) await s.body?.cancel().catch(() => {});
+    await hub.stop();
+  };
+  return { code, id, trainer, people, hub, screens, presenter, close };
+}
+
+/** Every screen's folded view equals a fresh read of its own view. */
+async function expectScreensCurrent(id: string, people: TestUser[], screens: Screen[]) {
+  for (const [i, person] of people.entries()) {
+    const fresh = await liveState(id, { kind: "participant", userId: person.id });
+    expect(comparable(screens[i]!.view())).toEqual(comparable(fresh!));
+  }
+}
+
+describe("the hub's pushes while a room answers", () => {
+  it("rebuilds and sends the own part only of those who answered; the rest get the shared part alone", async () => {
+    const room = await roomWatching(6);
+    const { code, id, people, hub, screens, presenter } = room;
+    try {
+      const counts = screens.map((s) => s.events.length);
+      const builtBefore = hub.stats.meBuilt;
+      expect(await respond(code, people[0]!.id, { activityId: "confidence", optionId: "very" })).toMatchObject({ ok: true });
+      expect(await respond(code, people[1]!.id, { activityId: "confidence", optionId: "nervous" })).toMatchObject({ ok: true });
+      await expect.poll(() => presenter.events.at(-1)?.shared.answered.confidence, { timeout: 5_000 }).toBe(2);
+      await expect.poll(() => screens.every((s) => s.events.at(-1)?.shared.answered.confidence === 2), { timeout: 5_000 }).toBe(true);
+      await sleep(150); // nothing else is on its way
+
+      // Only the two who answered had their own part built, once each, however the pushes fell.
+      expect(hub.stats.meBuilt - builtBefore).toBe(2);
+      for (const [i, screen] of screens.entries()) {
+        const since = screen.raw.slice(counts[i]);
+        const withOwnPart = since.filter((d) => d.startsWith(OWN_PART_PREFIX));
+        expect(withOwnPart).toHaveLength(i < 2 ? 1 : 0);
+        // The others' events leave `me` out entirely (not null: null would wipe the page's own part).
+        if (i >= 2) expect(since.every((d) => !("me" in (JSON.parse(d) as object)))).toBe(true);
+      }
+      expect(screens[0]!.view().me?.responses).toEqual({ confidence: { kind: "poll", optionId: "very" } });
+      expect(screens[1]!.view().me?.responses).toEqual({ confidence: { kind: "poll", optionId: "nervous" } });
+      await expectScreensCurrent(id, people, screens);
+
+      // A change of mind replaces the answer: that person's own part again, nobody else's.
+      const built = hub.stats.meBuilt;
+      expect(await respond(code, people[0]!.id, { activityId: "confidence", optionId: "somewhat" })).toMatchObject({ ok: true });
+      await expect.poll(() => screens[0]!.view().me?.responses.confidence, { timeout: 5_000 }).toEqual({ kind: "poll", optionId: "somewhat" });
+      await sleep(150);
+      expect(hub.stats.meBuilt - built).toBe(1);
+      await expectScreensCurrent(id, people, screens);
+    } finally {
+      await room.close();
+    }
+  });
+
+  it("rebuilds every own part after a trainer's change, and every screen ends on the fresh view", async () => {
+    const room = await roomWatching(4);
+    const { code, id, trainer, people, hub, screens } = room;
+    try {
+      await Promise.all(people.slice(0, 3).map((p) => respond(code, p.id, { activityId: "confidence", optionId: "very" })));
+      await expect.poll(() => screens.every((s) => s.events.at(-1)?.shared.answered.confidence === 3), { timeout: 5_000 }).toBe(true);
+      const built = hub.stats.meBuilt;
+      const counts = screens.map((s) => s.events.length);
+      await setStep(code, trainer, STEP.quiz);
+      await expect.poll(() => screens.every((s) => s.events.at(-1)?.shared.stepIndex === STEP.quiz), { timeout: 5_000 }).toBe(true);
+      await sleep(150);
+      expect(hub.stats.meBuilt - built).toBe(people.length);
+      // The step moved on, so every page's own part (its answers on the step shown) went out.
+      for (const [i, screen] of screens.entries()) expect(screen.raw.slice(counts[i]).some((d) => d.startsWith(OWN_PART_PREFIX))).toBe(true);
+      await expectScreensCurrent(id, people, screens);
+
+      // A quiz answered on the new step: the answerer's own part only, and all screens current.
+      const quizBuilt = hub.stats.meBuilt;
+      expect(await respond(code, people[3]!.id, { activityId: "basics", answers: { open: ["a"], listen: ["reflect", "follow"] } })).toMatchObject({ ok: true });
+      await expect.poll(() => screens[3]!.view().me?.responses.basics, { timeout: 5_000 }).toBeTruthy();
+      await sleep(150);
+      expect(hub.stats.meBuilt - quizBuilt).toBe(1);
+      await expectScreensCurrent(id, people, screens);
+    } finally {
+      await room.close();
+    }
+  });
+});
