@@ -1,8 +1,9 @@
-// The module step page's loader and action (app/routes/modules.$slug.$step.tsx), server-only.
-// They live here rather than in the route file so the route imports one `.server` module:
-// the classic Remix compiler turns each `.server` import of a route into an empty CommonJS
-// module that esbuild keeps, and one shared by several routes becomes its own script, so
-// every step page downloaded six empty scripts (~0.9 kB gzipped) for nothing (ADR 036).
+// The module step page's loader (all but priming the step's code) and action
+// (app/routes/modules.$slug.$step.tsx), server-only. They live here, not in the route file, so the
+// route has few `.server` imports: the classic Remix compiler turns each one into an empty
+// CommonJS module that esbuild keeps, and one shared by several routes becomes a script of
+// its own, so the page downloaded six empty scripts for nothing (ADR 036). The route keeps
+// module-content.server, whose empty module sits in the content chunk the page loads anyway.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { stepShuffleSeeds } from "~/activities/order/shuffle.server";
 import { timingOf } from "~/auth/accommodations.server";
@@ -14,7 +15,6 @@ import { randomToken } from "~/lib/crypto.server";
 import { activityFailure, notFound } from "~/lib/http.server";
 import { OFFLINE_SAVE_HEADER } from "~/lib/offline";
 import { readForm, readQuery } from "~/lib/request.server";
-import { primeModuleContent } from "~/mdx/module-content.server";
 import { handleActivitySubmission } from "~/progress/submissions.server";
 import { peekStep, stepActivities, viewStep } from "~/progress/read.server";
 
@@ -36,16 +36,14 @@ export async function stepPageLoader({ request, params, context }: LoaderFunctio
   // Fresh one-time keys each render: a resubmitted form reuses its key and is recognised.
   const formKeys = Object.fromEntries(step.activityIds.map((id) => [id, randomToken()]));
   const retry = readQuery(request).get("retry");
-  // The compiled code is not loader data (ADR 006): the server renders from the component
-  // primed here; the browser gets the code from its immutable script asset.
-  // Only this step's code (step-code.server.ts), where the module can be cut into steps.
+  // Only this step's code (step-code.server.ts), where the module can be cut into steps;
+  // the route primes it (not loader data, ADR 006).
   const stepCode = await stepModuleCode(module, step.id);
-  primeModuleContent(stepCode.key, stepCode.code);
   // Only this step's activities (a scenario: only its learner's part of the graph): the MDX
   // renders no other step's, and every byte of loader data is encoded into the HTML (and
   // again on each client-side step change and after each answer).
   const activities = stepActivities(module, step, progress);
-  return {
+  const page = {
     module: { slug: module.slug, title: module.frontmatter.title, hash: module.hash, codeKey: stepCode.key, activities, draft: module.frontmatter.draft },
     step: { id: step.id, title: step.title, index },
     steps: module.manifest.steps.map((s) => ({ id: s.id, title: s.title, seen: progress.seenStepIds.includes(s.id) })),
@@ -57,6 +55,7 @@ export async function stepPageLoader({ request, params, context }: LoaderFunctio
     // Trainers and admins preparing a session; never anyone else's loader data (ADR 023).
     trainer: may.runLive(user.role) ? { notesHtml: step.trainerNotesHtml, liveMinutes: step.liveMinutes ?? null } : null,
   };
+  return { page, code: stepCode };
 }
 
 export async function stepPageAction({ request, params, context }: ActionFunctionArgs) {

@@ -10,11 +10,16 @@ import { participantPageAction, participantPageLoader } from "~/live/participant
 import { kindsOf, loadActivityViews } from "~/activities/registry";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
+import { primeModuleContent } from "~/mdx/module-content.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.module.title} (live) · Doorstep` : "Live session · Doorstep" }];
 
-export function loader(args: LoaderFunctionArgs) {
-  return participantPageLoader(args);
+export async function loader(args: LoaderFunctionArgs) {
+  const { page, code } = await participantPageLoader(args);
+  // The compiled code is not loader data (ADR 006): the server renders from the component
+  // primed here; the browser gets the code from its immutable script asset.
+  primeModuleContent(page.codeKey, code);
+  return page;
 }
 
 export function action(args: ActionFunctionArgs) {

@@ -7,13 +7,18 @@ import { ProgressBar } from "~/components/progress-bar";
 import { kindsOf, loadActivityViews } from "~/activities/registry";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
+import { primeModuleContent } from "~/mdx/module-content.server";
 // The loader and action, in one server-only module (see there why).
 import { stepPageAction, stepPageLoader } from "~/progress/step-page.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.step.title} · ${data.module.title} · Doorstep` : "Doorstep" }];
 
-export function loader(args: LoaderFunctionArgs) {
-  return stepPageLoader(args);
+export async function loader(args: LoaderFunctionArgs) {
+  const { page, code } = await stepPageLoader(args);
+  // The compiled code is not loader data (ADR 006): the server renders from the component
+  // primed here; the browser gets the code from its immutable script asset.
+  primeModuleContent(code.key, code.code);
+  return page;
 }
 
 export function action(args: ActionFunctionArgs) {
