@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
 import { db } from "../../db/client.server";
+import { timingAccommodations } from "../../db/enums";
 import { users } from "../../db/schema";
 import { accept, refuse, type Result } from "../lib/result";
-import { isTimingAccommodation, timingAccommodations, TIMING_LABEL, type TimingAccommodation } from "./timing";
+import { isTimingAccommodation, TIMING_LABEL, type TimingAccommodation } from "./timing";
 
 // A learner's accommodations, kept on their account so every device and every live session
 // honours them without asking again. Read per page that runs a timer, not in the session

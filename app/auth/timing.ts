@@ -1,9 +1,11 @@
-// A learner's timing accommodation (WCAG 2.2.1 Timing Adjustable), client-safe: the account
-// form's choices and the arithmetic every timer on a learner's screen goes through.
-import { timingAccommodations } from "../../db/enums";
+// A learner's timing accommodation (WCAG 2.2.1 Timing Adjustable), client-safe: the labels
+// and the arithmetic every timer on a learner's screen goes through. Only a type comes from
+// db/enums: this file ships with the role-play and live pages, and a value import would
+// bring every enum list along as one more script (issue 18 part 6, ADR 036). The list of
+// choices, for forms, is `timingAccommodations` in db/enums.
+import type { timingAccommodations } from "../../db/enums";
 
 export type TimingAccommodation = (typeof timingAccommodations)[number];
-export { timingAccommodations };
 
 export const TIMING_LABEL: Record<TimingAccommodation, string> = {
   standard: "Timers as usual",
@@ -12,17 +14,11 @@ export const TIMING_LABEL: Record<TimingAccommodation, string> = {
   off: "No timers",
 };
 
-export const TIMING_HINT: Record<TimingAccommodation, string> = {
-  standard: "Countdowns run for the time the trainer or module sets.",
-  double: "Every countdown on your screen gives you twice the time.",
-  triple: "Every countdown on your screen gives you three times the time.",
-  off: "No countdowns at all: your screen says “take your time” instead.",
-};
-
 const FACTOR: Record<Exclude<TimingAccommodation, "off">, number> = { standard: 1, double: 2, triple: 3 };
 
 export function isTimingAccommodation(value: unknown): value is TimingAccommodation {
-  return typeof value === "string" && (timingAccommodations as readonly string[]).includes(value);
+  // TIMING_LABEL has exactly one key per choice (its type says so).
+  return typeof value === "string" && Object.hasOwn(TIMING_LABEL, value);
 }
 
 /** How long a timer of `seconds` runs for this learner; null: no timer at all. */

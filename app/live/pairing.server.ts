@@ -3,7 +3,7 @@ import { liveParticipants, liveRubricTicks, liveSessions, type LivePairing } fro
 import { activityOnStep, change, Refused, requireDriver, requireParticipant, type LiveActor, type Tx } from "./core.server";
 import { makeGroups, swapRoles } from "./pairing";
 import { connectedWindowSeconds } from "./presence.server";
-import { RUBRIC_ITEM_IDS } from "./state";
+import { RUBRIC_ITEM_IDS } from "./rubric";
 
 // Role-plays: pair (or trio) the people connected now, swap roles for the next round, and
 // the observer's checklist for the canvasser they watch. Who plays what is pure logic in

@@ -11,17 +11,6 @@ export const SESSION_LIFETIME_HOURS = 12;
 export const LATE_JOIN_GRACE_MINUTES = 10;
 export const TIMER_MAX_SECONDS = 3600;
 
-/** What an observer ticks while watching the canvasser. */
-export const RUBRIC_ITEMS = [
-  { id: "open-question", label: "Asked an open question" },
-  { id: "listened", label: "Listened more than they talked" },
-  { id: "reflected", label: "Reflected a feeling back" },
-  { id: "story", label: "Shared a personal story" },
-  { id: "commitment", label: "Asked for a commitment" },
-] as const;
-export type RubricItemId = (typeof RUBRIC_ITEMS)[number]["id"];
-export const RUBRIC_ITEM_IDS: readonly string[] = RUBRIC_ITEMS.map((i) => i.id);
-
 export type LiveTally =
   | { kind: "poll"; total: number; counts: Record<string, number> }
   | { kind: "quiz"; total: number; questions: Record<string, Record<string, number>> }

@@ -4,7 +4,7 @@ import { may, reportReach } from "../auth/policy";
 import { getModule } from "../content/catalog.server";
 import type { CompiledModule, PollActivity, QuizActivity, RolePlayActivity, ScenarioActivity } from "../content/manifest";
 import { runsOf, type StoredScenarioRoom } from "../live/scenario.server";
-import { RUBRIC_ITEMS } from "../live/state";
+import { RUBRIC_ITEMS } from "../live/rubric";
 import { csvStream, type ExportResult } from "./export.server";
 import { refuse } from "../lib/result";
 import { rows, scopeOf, userInScope, type ReportScope, type Viewer } from "./scope.server";

@@ -4,11 +4,21 @@ import { setTiming, timingOf } from "~/auth/accommodations.server";
 import { nudgeEmailsOf, setNudgeEmails } from "~/auth/email-links.server";
 import { requireUser } from "~/auth/guard.server";
 import { endOtherSessions, listSessions } from "~/auth/session.server";
-import { TIMING_HINT, TIMING_LABEL, timingAccommodations } from "~/auth/timing";
+import { TIMING_LABEL, type TimingAccommodation } from "~/auth/timing";
+import { timingAccommodations } from "../../db/enums";
 import { ROLE_LABEL } from "~/components/app-shell";
 import { groupsOfUser } from "~/groups/groups.server";
 import { invariantResponse, text } from "~/lib/http.server";
 import { readForm } from "~/lib/request.server";
+
+// What each timing choice means, for this form only (not in auth/timing, which every
+// role-play and live page downloads).
+const TIMING_HINT: Record<TimingAccommodation, string> = {
+  standard: "Countdowns run for the time the trainer or module sets.",
+  double: "Every countdown on your screen gives you twice the time.",
+  triple: "Every countdown on your screen gives you three times the time.",
+  off: "No countdowns at all: your screen says “take your time” instead.",
+};
 
 export const meta: MetaFunction = () => [{ title: "Your account · Doorstep" }];
 

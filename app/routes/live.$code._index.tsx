@@ -1,40 +1,29 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { activityFailure } from "~/lib/http.server";
-import { data, redirect } from "@remix-run/node";
 import { Link, useLoaderData, type ClientLoaderFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
-import { requireUser } from "~/auth/guard.server";
 import { useEffect, useState } from "react";
 import { LiveResultsControl, useHeldTallies } from "~/components/live/held-tallies";
 import { LiveStatusBar } from "~/components/live/live-status";
 import { liveModuleRuntime } from "~/mdx/live-runtime";
 import { useLiveState } from "~/components/live/use-live-state";
-import { runParticipantCommand } from "~/live/commands.server";
-import { participantPage } from "~/live/pages.server";
+// The loader and action, in one server-only module (see there why).
+import { participantPageAction, participantPageLoader } from "~/live/participant-page.server";
 import { kindsOf, loadActivityViews } from "~/activities/registry";
 import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
 import { primeModuleContent } from "~/mdx/module-content.server";
-import { readForm, routeParam } from "~/lib/request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.module.title} (live) · Doorstep` : "Live session · Doorstep" }];
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { user } = await requireUser({ request, context });
-  const page = await participantPage(routeParam(params, "code"), user);
-  if (!page.ok) throw data(page.message, { status: page.status });
-  if (page.value.kind === "join") throw redirect(`/join/${encodeURIComponent(params.code ?? "")}`);
-  if (page.value.kind === "presenter") throw redirect(`/live/${encodeURIComponent(params.code ?? "")}/present`);
+export async function loader(args: LoaderFunctionArgs) {
+  const { page, code } = await participantPageLoader(args);
   // The compiled code is not loader data (ADR 006): the server renders from the component
   // primed here; the browser gets the code from its immutable script asset.
-  primeModuleContent(page.value.page.codeKey, page.value.code);
-  return page.value.page;
+  primeModuleContent(page.codeKey, code);
+  return page;
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user } = await requireUser({ request, context });
-  const result = await runParticipantCommand(routeParam(params, "code"), user.id, await readForm(request));
-  if (!result.ok) return activityFailure(result);
-  return { ok: true as const };
+export function action(args: ActionFunctionArgs) {
+  return participantPageAction(args);
 }
 
 // An answer or vote comes back through the event stream within a moment; re-running the

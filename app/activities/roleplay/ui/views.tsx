@@ -2,7 +2,7 @@ import { useContext, type ReactNode } from "react";
 import { CheckIcon } from "~/components/icons";
 import { PracticeTimer } from "~/components/practice-timer";
 import { accommodatedSeconds } from "~/auth/timing";
-import { RUBRIC_ITEMS } from "~/live/state";
+import { RUBRIC_ITEMS } from "~/live/rubric";
 import { liveRoleVisible, RolePlayContext, useRuntime } from "~/activities/runtime/context";
 import { LiveError, PresenterButton, useLive, useLiveForm } from "~/activities/runtime/forms";
 
