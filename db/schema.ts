@@ -854,7 +854,7 @@ export const canvassImportChunks = pgTable(
 );
 
 // One contact attempt from a canvassing tool's export: a canvasser, an area, a day and
-// what came of it, in codes. Keyed by (source, external id) so imports are idempotent.
+// what came of it, in codes. Keyed by (group, source, external id) so imports are idempotent.
 export const canvassContacts = pgTable(
   "canvass_contacts",
   {
@@ -873,7 +873,10 @@ export const canvassContacts = pgTable(
     commitment: boolean("commitment").notNull().default(false),
   },
   (t) => [
-    primaryKey({ columns: [t.source, t.externalId] }),
+    // An external id is unique within one tool's account, and two branches may each have an
+    // account of the same tool: the key is scoped to the row's group (ADR 027, amended), so
+    // one branch's "NationBuilder" line 1 never hides or reveals another's.
+    primaryKey({ columns: [t.groupId, t.source, t.externalId] }),
     index("canvass_contacts_group_day_idx").on(t.groupId, t.day),
     index("canvass_contacts_user_day_idx").on(t.userId, t.day),
     check("canvass_contacts_result_known", sql`${t.result} in ('no-answer', 'contact', 'conversation')`),

@@ -15,17 +15,42 @@ import type { CompiledModule } from "./manifest";
 
 export type LearnerModule = { module: CompiledModule } | { redirectTo: string } | undefined;
 
-/** The variant of `originalSlug` this person is assigned to in a running evaluation, if any. */
-export async function assignedVariant(userId: string, originalSlug: string): Promise<string | undefined> {
-  const found = rowsOf<{ slug: string }>(await db().execute(sql`
-    select e.variant_module as slug
+/**
+ * The variants this person is assigned to in running evaluations, by original slug. Were
+ * two running evaluations to assign variants of one original, the first registered wins.
+ */
+export async function assignedVariants(userId: string, originalSlug?: string): Promise<Map<string, string>> {
+  const found = rowsOf<{ original: string; slug: string }>(await db().execute(sql`
+    select md.variant_of as original, e.variant_module as slug
     from evaluation_assignments a join evaluations e on e.id = a.evaluation_id
     join modules md on md.slug = e.variant_module
     where a.user_id = ${userId} and a.arm = 'variant' and e.design = 'variant' and e.status = 'registered'
-      and md.variant_of = ${originalSlug}
+      and ${originalSlug === undefined ? sql`md.variant_of is not null` : sql`md.variant_of = ${originalSlug}`}
       and current_date between e.period_start and e.period_end
-    order by e.registered_at limit 1`));
-  return found[0]?.slug;
+    order by e.registered_at`));
+  const byOriginal = new Map<string, string>();
+  for (const row of found) if (!byOriginal.has(row.original)) byOriginal.set(row.original, row.slug);
+  return byOriginal;
+}
+
+/** The variant of `originalSlug` this person is assigned to in a running evaluation, if any. */
+export async function assignedVariant(userId: string, originalSlug: string): Promise<string | undefined> {
+  return (await assignedVariants(userId, originalSlug)).get(originalSlug);
+}
+
+/**
+ * The catalogue as this person is served it: each module they are drawn to see as a
+ * variant replaced by that variant, in the original's place. So a card's title, progress
+ * and link are those of the version the module page (learnerModule) gives them, never the
+ * other version's. One query for the whole list.
+ */
+export async function ownVersions(userId: string, list: CompiledModule[]): Promise<CompiledModule[]> {
+  const assigned = await assignedVariants(userId);
+  if (assigned.size === 0) return list;
+  return list.map((m) => {
+    const slug = assigned.get(m.slug);
+    return (slug && getModule(slug)) || m;
+  });
 }
 
 /** The version of the module at `slug` this person should see, or where to send them instead. */

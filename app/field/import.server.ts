@@ -17,7 +17,10 @@ import { IMPORT_FIELDS, RESULT_SPELLINGS, headerKey, type CheckSummary, type Imp
 // chunks in canvass_import_chunks), mapping + preview (a check pass that writes nothing),
 // import (a server-side job: the check again, then batches that each write contacts, the
 // field_daily rollup and the progress counts in one transaction), summary. Idempotent on
-// (source, external id): a line already imported is counted, never added twice.
+// (area, source, external id): a line already imported is counted, never added twice. The
+// area is in the key because two branches may each run an account of the same tool, whose
+// ids overlap: one organiser's "NationBuilder" must neither hide nor reveal another's
+// (ADR 027, amended).
 
 /** Where uploads arrive: server.js lets this one path past its 1 MB body cap, up to IMPORT_MAX_BYTES. */
 export const IMPORT_UPLOAD_PATH = "/reports/imports/new";
@@ -633,15 +636,13 @@ async function pass(options: Pass): Promise<CheckSummary> {
     summary.rows += lines.length;
     // The check counts what is already there; the import learns it from ON CONFLICT instead.
     if (good.length && !options.onBatch) {
-      const existing = await db()
-        .select({ externalId: canvassContacts.externalId })
-        .from(canvassContacts)
-        .where(and(eq(canvassContacts.source, source), inArray(canvassContacts.externalId, good.map((g) => g.parsed.externalId))));
-      const there = new Set(existing.map((e) => e.externalId));
-      summary.alreadyThere += there.size;
-      summary.newRows += good.length - there.size;
+      const there = await alreadyImported(db(), source, good);
+      const isThere = (g: Resolved) => there.has(contactKey(g.groupId, g.parsed.externalId));
+      const thereCount = good.filter(isThere).length;
+      summary.alreadyThere += thereCount;
+      summary.newRows += good.length - thereCount;
       for (const row of summary.preview) {
-        if (row.outcome.ok && !row.outcome.alreadyThere && good.some((g) => g.parsed.line === row.line && there.has(g.parsed.externalId))) row.outcome.alreadyThere = true;
+        if (row.outcome.ok && !row.outcome.alreadyThere && good.some((g) => g.parsed.line === row.line && isThere(g))) row.outcome.alreadyThere = true;
       }
     }
     await options.onBatch?.(good, { unknown, rows: lines.length });
@@ -770,7 +771,7 @@ export function isResumable(record: Pick<CanvassImport, "status" | "heartbeatAt"
 /**
  * Starts again an import that failed or whose process died: the check pass, then the write
  * pass over the whole staged file (kept until an import is done). Batches the dead job
- * committed are found by (source, external id) and counted as this import's own, so the
+ * committed are found by (area, source, external id) and counted as this import's own, so the
  * summary reads as if it had never stopped, and nothing is added twice. The claim is one
  * guarded UPDATE, so two clicks (or two instances) resume it once, and a job still beating
  * is never doubled.
@@ -853,15 +854,34 @@ async function runImport(importer: Importer, record: CanvassImport, mapping: Imp
   });
 }
 
+const contactKey = (groupId: string, externalId: string) => `${groupId} ${externalId}`;
+
+/**
+ * This batch's lines already stored, as contactKey()s: only rows of the same source in the
+ * lines' own areas (the key, ADR 027), so another branch's rows with the same ids are
+ * neither counted nor revealed.
+ */
+async function alreadyImported(executor: Executor, source: string, good: Resolved[], importId?: string): Promise<Set<string>> {
+  if (!good.length) return new Set();
+  const found = await executor
+    .select({ groupId: canvassContacts.groupId, externalId: canvassContacts.externalId })
+    .from(canvassContacts)
+    .where(
+      and(
+        eq(canvassContacts.source, source),
+        inArray(canvassContacts.groupId, [...new Set(good.map((g) => g.groupId))]),
+        inArray(canvassContacts.externalId, good.map((g) => g.parsed.externalId)),
+        importId === undefined ? undefined : eq(canvassContacts.importId, importId),
+      ),
+    );
+  // The query matched ids and areas separately; only a line's own pair counts.
+  const stored = new Set(found.map((r) => contactKey(r.groupId, r.externalId)));
+  return new Set(good.map((g) => contactKey(g.groupId, g.parsed.externalId)).filter((key) => stored.has(key)));
+}
+
 /** On a resumed import, how many of this batch's lines the job that stopped had already added (they carry this import's id). */
 async function addedEarlier(tx: Executor, importId: string, source: string, good: Resolved[]): Promise<number> {
-  if (!good.length) return 0;
-  const ids = good.map((g) => g.parsed.externalId);
-  const [row] = await tx
-    .select({ n: sql<number>`count(*)::int` })
-    .from(canvassContacts)
-    .where(and(eq(canvassContacts.importId, importId), eq(canvassContacts.source, source), inArray(canvassContacts.externalId, ids)));
-  return Number(row?.n ?? 0);
+  return (await alreadyImported(tx, source, good, importId)).size;
 }
 
 async function insertContacts(tx: Executor, importId: string, source: string, good: Resolved[]): Promise<number> {
@@ -881,11 +901,11 @@ async function insertContacts(tx: Executor, importId: string, source: string, go
         commitment: g.parsed.commitment,
       })),
     )
-    .onConflictDoNothing({ target: [canvassContacts.source, canvassContacts.externalId] })
-    .returning({ externalId: canvassContacts.externalId });
-  const added = new Set(inserted.map((r) => r.externalId));
+    .onConflictDoNothing({ target: [canvassContacts.groupId, canvassContacts.source, canvassContacts.externalId] })
+    .returning({ groupId: canvassContacts.groupId, externalId: canvassContacts.externalId });
+  const added = new Set(inserted.map((r) => contactKey(r.groupId, r.externalId)));
   const counts: FieldCounts[] = good
-    .filter((g) => added.has(g.parsed.externalId))
+    .filter((g) => added.has(contactKey(g.groupId, g.parsed.externalId)))
     .map((g) => ({
       userId: g.userId,
       groupId: g.groupId,

@@ -3,6 +3,7 @@ import { db } from "../../db/client.server";
 import { groups, invites, memberships, stepViews, users, type UserRole } from "../../db/schema";
 import { may } from "../auth/policy";
 import { listModules } from "../content/catalog.server";
+import { ownVersions } from "../content/variants.server";
 import type { CompiledModule } from "../content/manifest";
 import { groupsOfUser } from "../groups/groups.server";
 import { listTrainerSessions, type TrainerSessionRow } from "../live/lifecycle.server";
@@ -150,7 +151,10 @@ export function resumeStep(module: CompiledModule, progress: Pick<ModuleProgress
 }
 
 async function learnerHome(user: HomeUser): Promise<LearnerHome> {
-  const modules = listModules({ includeDrafts: may.previewDrafts(user.role) }).filter((m) => m.manifest.steps.length > 0);
+  // Each module in the version this person is served (ADR 039): a learner drawn into a
+  // variant continues, starts and completes the variant, so that is what the page offers.
+  const catalogue = await ownVersions(user.id, listModules({ includeDrafts: may.previewDrafts(user.role) }));
+  const modules = catalogue.filter((m) => m.manifest.steps.length > 0);
   const [status, viewed, liveNow] = await Promise.all([catalogueStatus(user.id, modules), lastViewed(user.id), openSessionsOfGroups(user.id)]);
   const statusOf = (m: CompiledModule): CatalogueStatus["status"] => status[m.slug]?.status ?? "not-started";
   const inProgress = modules.filter((m) => statusOf(m) === "in-progress");

@@ -279,6 +279,31 @@ export async function evaluationList(viewer: Viewer): Promise<EvaluationSummary[
   return found.map((r) => ({ ...r, people: Number(r.people) }));
 }
 
+/**
+ * A variant's report page (ADR 039): which original it is a version of, and the A/B
+ * evaluations the viewer can see that compare the two. Undefined when `slug` is not a
+ * variant in the modules table.
+ */
+export async function variantReportPointer(
+  viewer: Viewer,
+  slug: string,
+): Promise<{ slug: string; title: string; original: { slug: string; title: string }; evaluations: EvaluationSummary[] } | undefined> {
+  const [variant] = await rows<{ slug: string; title: string; originalSlug: string; originalTitle: string }>(sql`
+    select v.slug, v.title, o.slug as "originalSlug", o.title as "originalTitle"
+    from modules v join modules o on o.slug = v.variant_of where v.slug = ${slug}`);
+  if (!variant) return undefined;
+  const scope = await scopeOf(viewer);
+  const found = await rows<EvaluationSummary>(sql`
+    select ${summaryColumns} from evaluations e left join users u on u.id = e.created_by
+    where e.design = 'variant' and e.variant_module = ${slug} and ${visible(scope)} order by e.registered_at desc, e.id limit 200`);
+  return {
+    slug: variant.slug,
+    title: variant.title,
+    original: { slug: variant.originalSlug, title: variant.originalTitle },
+    evaluations: found.map((r) => ({ ...r, people: Number(r.people) })),
+  };
+}
+
 export interface ArmResult {
   arm: EvaluationArm;
   label: string;

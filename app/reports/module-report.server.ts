@@ -41,7 +41,11 @@ import {
 // organiser's raw rows in one go; the quiz and scenario figures themselves are built in
 // module-quizzes.server.ts and module-scenarios.server.ts.
 
-/** The module if it is published; drafts and unknown slugs are not reported on. */
+/**
+ * The module if it is published; drafts and unknown slugs are not reported on, and nor is
+ * a variant on its own (ADR 039): its completions already count as its original's, and its
+ * results are read inside the evaluation that compares the two.
+ */
 export function publishedCatalogModule(slug: string): CompiledModule | undefined {
   let module: CompiledModule | undefined;
   try {
@@ -49,7 +53,7 @@ export function publishedCatalogModule(slug: string): CompiledModule | undefined
   } catch {
     return undefined; // catalogue not loaded (a script without boot): nothing to report on
   }
-  return module && !module.frontmatter.draft ? module : undefined;
+  return module && !module.frontmatter.draft && !module.frontmatter.variant ? module : undefined;
 }
 
 export interface ModuleGroupFigures {

@@ -3,13 +3,15 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { may } from "~/auth/policy";
 import { listModules } from "~/content/catalog.server";
+import { ownVersions } from "~/content/variants.server";
 import { learnerRecord } from "~/progress/read.server";
 
 export const meta: MetaFunction = () => [{ title: "My record · Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context });
-  const modules = listModules({ includeDrafts: may.previewDrafts(user.role) });
+  // Their own version of each module, as the catalogue shows it (ADR 039).
+  const modules = await ownVersions(user.id, listModules({ includeDrafts: may.previewDrafts(user.role) }));
   const record = await learnerRecord(user.id, modules);
   const bySlug = new Map(modules.map((m) => [m.slug, m]));
   const titleOf = (slug: string) => bySlug.get(slug)?.frontmatter.title ?? slug;

@@ -4,13 +4,15 @@ import { requireUser } from "~/auth/guard.server";
 import { ProgressBar } from "~/components/progress-bar";
 import { may } from "~/auth/policy";
 import { listModules } from "~/content/catalog.server";
+import { ownVersions } from "~/content/variants.server";
 import { catalogueStatus } from "~/progress/read.server";
 
 export const meta: MetaFunction = () => [{ title: "Training modules · Doorstep" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context });
-  const modules = listModules({ includeDrafts: may.previewDrafts(user.role) });
+  // A learner drawn into a module's variant sees that version's card (ADR 039).
+  const modules = await ownVersions(user.id, listModules({ includeDrafts: may.previewDrafts(user.role) }));
   const status = await catalogueStatus(user.id, modules);
   return {
     modules: modules.map((m) => ({

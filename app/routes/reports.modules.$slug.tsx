@@ -8,19 +8,28 @@ import { ExportLink, FilterErrorSummary, Pagination } from "~/components/chart-c
 import { notFound } from "~/lib/http.server";
 import { percent, toQuery } from "~/reports/filters";
 import { moduleReportFilterSchema, parseFilters } from "~/reports/filter-schemas.server";
+import { variantReportPointer } from "~/reports/evaluations.server";
 import { moduleReport, type ModuleReport, type ScenarioFigures } from "~/reports/module-report.server";
 import { readQuery, routeParam } from "~/lib/request.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data && data.ok ? data.report.module.title : "Module"} · Reports · Doorstep` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data && data.ok ? (data.kind === "variant" ? data.variant.title : data.report.module.title) : "Module"} · Reports · Doorstep` },
+];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context }, ROLES.seeReports);
+  const slug = routeParam(params, "slug");
+  // A variant is not a module of its own in reports (ADR 039): its completions count as its
+  // original's, and its result is read inside the evaluation comparing the two. Its address
+  // says so and leads there, rather than a second set of figures that would count twice.
+  const variant = await variantReportPointer(user, slug);
+  if (variant) return { ok: true as const, kind: "variant" as const, variant };
   const parsed = parseFilters(moduleReportFilterSchema, readQuery(request));
   if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors }, { status: 400 });
-  const result = await moduleReport(user, routeParam(params, "slug"), parsed.value);
+  const result = await moduleReport(user, slug, parsed.value);
   if (!result.ok && result.status === 404) throw notFound(result.message);
   if (!result.ok) return data({ ok: false as const, errors: { [result.field ?? "form"]: result.message } }, { status: result.status });
-  return { ok: true as const, report: result.value, group: parsed.value.group ?? "" };
+  return { ok: true as const, kind: "report" as const, report: result.value, group: parsed.value.group ?? "" };
 }
 
 export default function ModuleReportPage() {
@@ -36,6 +45,7 @@ export default function ModuleReportPage() {
       </>
     );
   }
+  if (result.kind === "variant") return <VariantPointer variant={result.variant} />;
   const { report: r, group } = result;
   const base = `/reports/modules/${r.module.slug}`;
   const exportHref = (table: string) => `/reports/export/${table}${toQuery({ slug: r.module.slug, group })}`;
@@ -89,6 +99,34 @@ export default function ModuleReportPage() {
       {r.scenarios.map((s) => (
         <ScenarioSection key={s.id} scenario={s} endingsHref={exportHref("module-endings")} choicesHref={exportHref("module-choices")} />
       ))}
+    </article>
+  );
+}
+
+function VariantPointer({ variant: v }: { variant: NonNullable<Awaited<ReturnType<typeof variantReportPointer>>> }) {
+  return (
+    <article>
+      <nav aria-label="Breadcrumb" className="muted">
+        <Link to="/reports">Overview</Link> › {v.title}
+      </nav>
+      <h2>{v.title}</h2>
+      <p data-testid="variant-pointer">
+        This is version B of <Link to={`/reports/modules/${v.original.slug}`}>{v.original.title}</Link>, tried out in a randomised evaluation. Completing
+        either version counts as completing “{v.original.title}” in every report, once, so this version has no report of its own: how it does against
+        the original is read in the evaluation that compares them.
+      </p>
+      <h3>Evaluations comparing the two versions</h3>
+      {v.evaluations.length === 0 ? (
+        <p className="empty">None in your groups.</p>
+      ) : (
+        <ul className="stack">
+          {v.evaluations.map((e) => (
+            <li key={e.id} className="breakable">
+              <Link to={`/reports/evaluations/${e.id}`}>{e.name}</Link> · {e.periodStart} to {e.periodEnd} · {e.status === "stopped" ? "stopped" : "registered"}
+            </li>
+          ))}
+        </ul>
+      )}
     </article>
   );
 }

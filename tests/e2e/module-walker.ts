@@ -100,9 +100,17 @@ export async function playFirstReplies(page: Page, scenario: ScenarioActivity): 
 }
 
 /** Take a module from its overview to "complete": every step, every quiz, every scenario. */
-export async function completeModule(page: Page, module: CompiledModule, options: { failQuizFirst?: boolean; onStep?: (stepIndex: number) => Promise<void> } = {}) {
-  await page.goto(`/modules/${module.slug}`);
-  await page.getByRole("link", { name: /^(Start|Resume|Go through it again)$/ }).click();
+export async function completeModule(
+  page: Page,
+  module: CompiledModule,
+  options: { failQuizFirst?: boolean; onStep?: (stepIndex: number) => Promise<void>; fromFirstStep?: boolean } = {},
+) {
+  // fromFirstStep: a module already begun, walked again from its start (Resume would skip ahead).
+  if (options.fromFirstStep) await page.goto(`/modules/${module.slug}/${module.manifest.steps[0]!.id}`);
+  else {
+    await page.goto(`/modules/${module.slug}`);
+    await page.getByRole("link", { name: /^(Start|Resume|Go through it again)$/ }).click();
+  }
   for (const [index, step] of module.manifest.steps.entries()) {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(step.title);
     for (const id of step.activityIds) {

@@ -85,6 +85,49 @@ describe("canvass import", () => {
     ]);
   });
 
+  it("keeps two organisers' imports from the same tool apart: same source name, same ids, each gets their rows, each re-import adds nothing", async () => {
+    const a = await world();
+    const b = await world();
+    // The same tool name and the same contact ids, as two branches' own accounts of one tool export them.
+    const source = `NationBuilder-${Math.random().toString(36).slice(2, 8)}`;
+    const fileOf = (w: Awaited<ReturnType<typeof world>>, result: string) =>
+      [HEADER, `n1,${w.canvasser.email},2026-06-01,${w.group.name},${result},,`, `n2,${w.canvasser.email},2026-06-02,${w.group.name},${result},,`].join("\n");
+    const first = await importFile(a.organiser, await uploaded(a.organiser, fileOf(a, "conversation"), source));
+    expect(first).toMatchObject({ status: "done", rowsAdded: 2, rowsAlreadyThere: 0 });
+
+    // B's check sees nothing of A's rows: both lines are new to B.
+    const bId = await uploaded(b.organiser, fileOf(b, "contact"), source);
+    const checked = await send(b.organiser, bId, { ...MAPPING, intent: "check" });
+    expect(checked.body).toMatchObject({ ok: true, summary: { rows: 2, newRows: 2, alreadyThere: 0 } });
+    const second = await importFile(b.organiser, bId);
+    expect(second).toMatchObject({ status: "done", rowsAdded: 2, rowsAlreadyThere: 0 });
+
+    const stored = await contactsOf(source);
+    expect(stored.map((r) => [r.groupId, r.externalId, r.userId, r.result]).sort()).toEqual(
+      [
+        [a.group.id, "n1", a.canvasser.id, "conversation"],
+        [a.group.id, "n2", a.canvasser.id, "conversation"],
+        [b.group.id, "n1", b.canvasser.id, "contact"],
+        [b.group.id, "n2", b.canvasser.id, "contact"],
+      ].sort(),
+    );
+    expect((await dailyOf(b.canvasser.id)).map((r) => [r.day, r.attempts, r.contacts, r.conversations, r.commitments])).toEqual([
+      ["2026-06-01", 1, 1, 0, 0],
+      ["2026-06-02", 1, 1, 0, 0],
+    ]);
+
+    // Each re-import stays idempotent for its own organiser.
+    for (const [w, result] of [[a, "conversation"], [b, "contact"]] as const) {
+      const reId = await uploaded(w.organiser, fileOf(w, result), source);
+      const recheck = await send(w.organiser, reId, { ...MAPPING, intent: "check" });
+      expect(recheck.body).toMatchObject({ ok: true, summary: { rows: 2, newRows: 0, alreadyThere: 2 } });
+      expect(await importFile(w.organiser, reId)).toMatchObject({ status: "done", rowsAdded: 0, rowsAlreadyThere: 2 });
+    }
+    expect(await contactsOf(source)).toHaveLength(4);
+    expect((await dailyOf(a.canvasser.id)).map((r) => r.attempts)).toEqual([1, 1]);
+    expect((await dailyOf(b.canvasser.id)).map((r) => r.attempts)).toEqual([1, 1]);
+  });
+
   it("takes back exactly what it added when retention deletes the rows (importer and retention count contacts alike)", async () => {
     const { group, organiser, canvasser, outsider } = await world();
     const source = `Tool-${Math.random().toString(36).slice(2, 8)}`;

@@ -8,6 +8,12 @@ import * as detailRoute from "~/routes/reports.evaluations.$id";
 import * as csvRoute from "~/routes/reports.evaluations.$id.result[.]csv";
 import * as newRoute from "~/routes/reports.evaluations.new";
 import * as moduleRoute from "~/routes/modules.$slug._index";
+import * as catalogueRoute from "~/routes/modules._index";
+import * as recordRoute from "~/routes/me";
+import * as moduleReportRoute from "~/routes/reports.modules.$slug";
+import * as overviewRoute from "~/routes/reports._index";
+import * as exportRoute from "~/routes/reports.export.$table";
+import { homeView } from "~/home/home.server";
 import * as stepRoute from "~/routes/modules.$slug.$step";
 import { db, rowsOf } from "../../db/client.server";
 import { withEditedCatalog, withFixtureCatalog } from "../setup/content";
@@ -146,6 +152,36 @@ describe("an A/B evaluation", () => {
     expect((await open(trainer, "follow-up-b")).status).toBe(200);
   });
 
+  it("shows each learner's own version on the catalogue, home and record: title, link and progress", async () => {
+    const a = userById(arms.find((x) => x.arm === "original")!.userId);
+    // Not the learner the next test completes with: this one's progress is theirs alone.
+    const b = userById(arms.filter((x) => x.arm === "variant")[1]!.userId);
+    type Card = { slug: string; title: string; status: { status: string } };
+    const cards = async (who: TestUser) => ((await run(catalogueRoute.loader, get("/modules", who.cookie))).body as { modules: Card[] }).modules;
+    expect((await cards(a)).map((m) => [m.slug, m.title])).toEqual([
+      ["doorstep-basics", "Doorstep basics (test fixture)"],
+      ["follow-up", "Following up (test fixture)"],
+    ]);
+    // Version B in the original's place, with its own title and link.
+    expect((await cards(b)).map((m) => [m.slug, m.title, m.status.status])).toEqual([
+      ["doorstep-basics", "Doorstep basics (test fixture)", "not-started"],
+      ["follow-up-b", "Following up, by example (test fixture)", "not-started"],
+    ]);
+
+    // b completes the variant: its card, home and record read the variant's own progress.
+    const view = await run(stepRoute.loader, get("/modules/follow-up-b/example-visit", b.cookie), { slug: "follow-up-b", step: "example-visit" });
+    expect(view.status).toBe(200);
+    expect((await cards(b)).find((m) => m.slug === "follow-up-b")!.status.status).toBe("complete");
+    const home = await homeView({ id: b.id, role: "activist" });
+    expect(home.learner.completed.map((c) => [c.slug, c.title])).toEqual([["follow-up-b", "Following up, by example (test fixture)"]]);
+    expect(home.learner.nextStep).toMatchObject({ kind: "start", module: { slug: "doorstep-basics" } });
+    expect(home.learner.moduleCount).toBe(2);
+    const record = (await run(recordRoute.loader, get("/me", b.cookie))).body as { complete: { slug: string }[] };
+    expect(record.complete.map((c) => c.slug)).toEqual(["follow-up-b"]);
+    // Version A's learner is untouched by b's completion.
+    expect((await cards(a)).map((m) => m.status.status)).toEqual(["not-started", "not-started"]);
+  });
+
   it("counts completing the variant as completing the original, once, and per arm as assigned", async () => {
     const b = userById(arms.find((x) => x.arm === "variant")!.userId);
     const view = await run(stepRoute.loader, get("/modules/follow-up-b/example-visit", b.cookie), { slug: "follow-up-b", step: "example-visit" });
@@ -160,9 +196,30 @@ describe("an A/B evaluation", () => {
     const page = await run(detailRoute.loader, get(`/reports/evaluations/${id}`, olu.cookie), { id });
     const body = page.body as { arms: { arm: string; people: number; trained: number; rate: { successes: number; trials: number } }[] };
     expect(body.arms.map((x) => [x.arm, x.people, x.rate.successes, x.trained])).toEqual([
-      ["variant", 5, 1, 1],
+      // The learner of the catalogue test above completed version B too.
+      ["variant", 5, 2, 2],
       ["original", 5, 0, 0],
     ]);
+  });
+
+  it("reports a variant inside its evaluation only: its address points there, and no list counts it as a module", async () => {
+    type Pointer = { kind: string; variant: { title: string; original: { slug: string }; evaluations: { id: string }[] } };
+    const page = await run(moduleReportRoute.loader, get("/reports/modules/follow-up-b", olu.cookie), { slug: "follow-up-b" });
+    expect(page.status).toBe(200);
+    const body = page.body as Pointer;
+    expect(body.kind).toBe("variant");
+    expect(body.variant.original.slug).toBe("follow-up");
+    expect(body.variant.evaluations.map((e) => e.id)).toEqual([id]);
+    // Another organiser learns only that it is a version of the original, not of an evaluation outside their groups.
+    const other = await run(moduleReportRoute.loader, get("/reports/modules/follow-up-b", cy.cookie), { slug: "follow-up-b" });
+    expect((other.body as Pointer).variant.evaluations).toEqual([]);
+    // No figures of its own to download either: they would count its completions a second time.
+    const csv = (await exportRoute.loader({ request: get("/reports/export/module-groups?slug=follow-up-b", olu.cookie), params: { table: "module-groups" }, context: { clientIp: "203.0.113.7" } } as never)) as Response;
+    expect(csv.status).toBe(404);
+    // The overview lists the original once, its completions counting either version once each.
+    const overview = (await run(overviewRoute.loader, get("/reports", olu.cookie))).body as { overview: { modules: { slug: string; self: number }[] } };
+    expect(overview.overview.modules.map((m) => m.slug)).toEqual(["doorstep-basics", "follow-up"]);
+    expect(overview.overview.modules.find((m) => m.slug === "follow-up")!.self).toBe(2);
   });
 
   it("gives the result table as CSV, to its organiser only", async () => {
@@ -171,9 +228,9 @@ describe("an A/B evaluation", () => {
     expect(response.headers.get("Content-Type")).toMatch(/^text\/csv/);
     const lines = (await response.text()).trim().split("\r\n");
     expect(lines[0]).toBe("evaluation,arm,people,successes,trials,rate,ci_low,ci_high,compliance,counted_from,counted_to,status");
-    expect(lines[1]).toMatch(/^Follow-up A\/B,Version B \(variant\),5,1,5,0\.2,/);
+    expect(lines[1]).toMatch(/^Follow-up A\/B,Version B \(variant\),5,2,5,0\.4,/);
     expect(lines[2]).toMatch(/^Follow-up A\/B,Version A \(original\),5,0,5,0,/);
-    expect(lines[3]).toMatch(/^Follow-up A\/B,Difference \(Version B \(variant\) − Version A \(original\)\),,,,0\.2,/);
+    expect(lines[3]).toMatch(/^Follow-up A\/B,Difference \(Version B \(variant\) − Version A \(original\)\),,,,0\.4,/);
     const other = (await csvRoute.loader({ request: get(`/reports/evaluations/${id}/result.csv`, cy.cookie), params: { id }, context: { clientIp: "203.0.113.7" } } as never)) as Response;
     expect(other.status).toBe(404);
   });

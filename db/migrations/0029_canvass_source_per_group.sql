@@ -1,0 +1,2 @@
+ALTER TABLE "canvass_contacts" DROP CONSTRAINT "canvass_contacts_source_external_id_pk";--> statement-breakpoint
+ALTER TABLE "canvass_contacts" ADD CONSTRAINT "canvass_contacts_group_id_source_external_id_pk" PRIMARY KEY("group_id","source","external_id");
