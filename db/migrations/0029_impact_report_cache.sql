@@ -68,3 +68,14 @@ CREATE TRIGGER "field_objection_weeks_impact_data_truncate" AFTER TRUNCATE ON "f
 CREATE TRIGGER "learner_totals_impact_data_truncate" AFTER TRUNCATE ON "learner_totals" FOR EACH STATEMENT EXECUTE FUNCTION impact_data_changed();
 --> statement-breakpoint
 CREATE TRIGGER "learner_core_days_impact_data_truncate" AFTER TRUNCATE ON "learner_core_days" FOR EACH STATEMENT EXECUTE FUNCTION impact_data_changed();
+--> statement-breakpoint
+-- A kept answer holds the names of the 50 busiest canvassers. It is never served once a
+-- person is deleted, but nor should their name wait in it for the next report: deleting
+-- people empties the kept answers at once (docs/privacy.md).
+CREATE FUNCTION "impact_forget_people"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM impact_report_cache;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER "users_impact_forget" AFTER DELETE ON "users" FOR EACH STATEMENT EXECUTE FUNCTION impact_forget_people();

@@ -16,7 +16,7 @@ import { makeGroup, makeUser, post, run, TEST_ORIGIN, type TestUser } from "../s
 // The impact report's kept answers (migration 0029, ADR 043). A kept answer is served only
 // while no table the figures read has changed since it was computed, so after every kind
 // of write — a debrief through the writer, a CSV import, completions, an activist deleting
-// their own debrief, retention, a renamed canvasser or area, a summaries rebuild — the
+// their own debrief, retention, a renamed canvasser, a summaries rebuild, a deleted person — the
 // report must equal the straightforward computation (impactReport without reuse), for the
 // admin and for an organiser, and each step must change the figures (so a stale answer
 // would fail the test rather than pass by coincidence).
@@ -135,6 +135,13 @@ describe("the impact report's kept answers", () => {
     // The rebuild of every summary (truncates and refills learner_totals): still the same.
     await rebuildReportSummaries();
     await check("rebuild", state, "names");
+
+    // A deleted person: no kept answer keeps their name, even until the next report.
+    expect(await keptAnswers()).toBeGreaterThan(0);
+    await db().execute(sql`delete from users where id = ${ben.id}`);
+    expect(await keptAnswers()).toBe(0);
+    const gone = await check("person deleted", state);
+    expect(gone.report.topCanvassers.map((c) => c.name)).not.toContain("Ben Renamed");
   });
 
   it("a write that was rolled back leaves the kept answer in use", async () => {
