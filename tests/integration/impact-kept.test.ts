@@ -24,7 +24,7 @@ import { makeGroup, makeUser, post, run, TEST_ORIGIN, type TestUser } from "../s
 withTestDatabase();
 withFixtureCatalog();
 
-const FILTERS: ImpactFilters = { from: "2026-01-01", to: "2026-11-30" };
+const FILTERS: ImpactFilters = { group: undefined, kind: undefined, target: undefined, from: "2026-01-01", to: "2026-11-30" };
 const WHOLE: ImpactParts = { weeks: true, objections: true, canvassers: 50 };
 const RATES_ONLY: ImpactParts = { weeks: false, objections: false, canvassers: 0 };
 
