@@ -941,6 +941,26 @@ export const fieldObjectionWeeks = pgTable(
   (t) => [primaryKey({ columns: [t.groupId, t.week, t.code] })],
 );
 
+// The impact report's figures, kept for reuse until the data they come from changes
+// (migration 0030, ADR 044). Every write to a table the figures read bumps one of eight
+// counters (a stripe per transaction, once, at commit), so the sum of `changes` grows with
+// every committed change; a kept answer is served only while the sum still equals the one
+// read before it was computed, and is exact by construction.
+export const impactDataStripes = pgTable("impact_data_stripes", {
+  stripe: smallint("stripe").primaryKey(),
+  changes: bigint("changes", { mode: "number" }).notNull().default(0),
+});
+
+export const impactReportCache = pgTable("impact_report_cache", {
+  /** The viewer's scope, the filters and the parts computed, as JSON. */
+  key: text("key").primaryKey(),
+  /** The sum of impact_data_stripes.changes read before the answer was computed. */
+  version: bigint("version", { mode: "number" }).notNull(),
+  /** The figure statement's row and the raw objection rows (labels and links are added on reading). */
+  answer: jsonb("answer").notNull(),
+  computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 // Settings an admin changes for the whole instance: one row (id is always true). Field
 // retention: debriefs and imported contacts older than this many months are deleted, and
 // their counts taken out of field_daily (app/field/retention.server.ts); null keeps them.

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { learnerCoreDays, learnerTotals } from "../../db/schema";
+import { impactDataStripes, impactReportCache, learnerCoreDays, learnerTotals } from "../../db/schema";
 import { objectionLabel } from "../content/objections";
 import {
   clusteredWilson,
@@ -232,24 +232,18 @@ function figureCtes(scope: ReportScope, f: ImpactFilters, weeks = false): SQL {
     }`;
 }
 
-export async function impactReport(viewer: Viewer, filters: ImpactFilters, parts: ImpactParts = WHOLE_PAGE): Promise<ImpactResult> {
-  const scope = await scopeOf(viewer);
-  let areaLabel = "every group you can see";
-  if (filters.group) {
-    const group = await findScopeGroup(scope, filters.group);
-    if (!group) return { ok: false, errors: { group: "That group is not one of the groups you can see. Pick one from the list." } };
-    areaLabel = group.name;
-  } else if (filters.kind || filters.target) {
-    areaLabel = `${filters.target ? "target seats" : "every group"}${filters.kind ? ` of kind ${filters.kind}` : ""} you can see`;
-  }
+type FigureRow = { sides: unknown; active: unknown; within: unknown; weeks: unknown; top: unknown; canvassers: unknown };
+type ObjectionCount = { groupId: string; groupName: string; code: string; times: number; debriefs: number };
+
+/** The page's figures straight from the data: one statement for every figure, and the objection counts. */
+async function computeFigures(scope: ReportScope, filters: ImpactFilters, parts: ImpactParts): Promise<{ figures: FigureRow | undefined; objections: ObjectionCount[] }> {
   const ctes = figureCtes(scope, filters, parts.weeks);
   const area = fieldArea(scope, filters);
-
   // One statement for every figure: the period's rows are read once, and the side totals,
   // the active count, the within-person changes, the canvasser list and the weeks come
   // from the per-person sums or that one read.
-  const [figureRows, objections, groups] = await Promise.all([
-    rows<{ sides: unknown; active: unknown; within: unknown; weeks: unknown; top: unknown; canvassers: unknown }>(sql`with ${ctes},
+  const [figureRows, objections] = await Promise.all([
+    rows<FigureRow>(sql`with ${ctes},
       sides as (
         select trained, count(*)::int as people,
                count(*) filter (where a > 0)::int as na, count(*) filter (where c > 0)::int as nc, count(*) filter (where v > 0)::int as nv,
@@ -305,16 +299,66 @@ export async function impactReport(viewer: Viewer, filters: ImpactFilters, parts
              ${parts.weeks ? sql`(select coalesce(json_agg(w order by w.week, w.trained), '[]'::json) from weeks w)` : sql`'[]'::json`} as weeks,
              ${parts.canvassers > 0 ? sql`(select coalesce(json_agg(r order by r.a desc, r.name, r.id), '[]'::json) from top_rows r)` : sql`'[]'::json`} as top,
              (select count(*)::int from person) as canvassers`, { workMem: FIGURE_WORK_MEM }),
-    parts.objections ? objectionRows(scope, filters) : Promise.resolve([]),
-    scopeGroups(scope),
+    parts.objections ? objectionCounts(scope, filters) : Promise.resolve([]),
   ]);
-  const topRows = jsonList<Record<string, unknown> & { id: string; name: string; trainedOn: string | null }>(figureRows[0]?.top);
+  return { figures: figureRows[0], objections };
+}
+
+/**
+ * The figures, reused while nothing they are computed from has changed (ADR 044): the
+ * version is the sum of impact_data_stripes, which every committed write to a table the
+ * figures read makes larger (migration 0030). It is read before computing, so an answer
+ * kept under it includes every change committed before it; a change committed since makes
+ * the sum larger, and the answer is never served again. Exact, not "recent enough".
+ */
+async function keptFigures(scope: ReportScope, filters: ImpactFilters, parts: ImpactParts, reuse: boolean) {
+  if (!reuse) return computeFigures(scope, filters, parts);
+  const key = JSON.stringify({
+    scope: scope.all ? "all" : [...scope.groupIds].sort(),
+    filters: Object.entries(filters).sort(([a], [b]) => (a < b ? -1 : 1)),
+    parts: [parts.weeks, parts.objections, parts.canvassers],
+  });
+  // One statement, so the version and the kept answer are read from the same snapshot.
+  const [kept] = await rows<{ version: string; answer: unknown }>(sql`
+    with v as (select coalesce(sum(${impactDataStripes.changes}), 0)::bigint as version from ${impactDataStripes})
+    select v.version::text as version, k.answer
+    from v left join ${impactReportCache} k on k.key = ${key} and k.version = v.version`);
+  if (kept?.answer) return jsonValue<{ figures: FigureRow | undefined; objections: ObjectionCount[] }>(kept.answer);
+  const answer = await computeFigures(scope, filters, parts);
+  const version = kept?.version ?? "0";
+  // Answers under an older version can never be served again.
+  await rows(sql`delete from ${impactReportCache} where ${impactReportCache.version} < ${version}::bigint`);
+  await rows(sql`
+    insert into ${impactReportCache} (key, version, answer) values (${key}, ${version}::bigint, ${JSON.stringify(answer)}::jsonb)
+    on conflict (key) do update set version = excluded.version, answer = excluded.answer, computed_at = now()
+    where ${impactReportCache.version} <= excluded.version`);
+  return answer;
+}
+
+export async function impactReport(
+  viewer: Viewer,
+  filters: ImpactFilters,
+  parts: ImpactParts = WHOLE_PAGE,
+  options: { reuse?: boolean } = {},
+): Promise<ImpactResult> {
+  const scope = await scopeOf(viewer);
+  let areaLabel = "every group you can see";
+  if (filters.group) {
+    const group = await findScopeGroup(scope, filters.group);
+    if (!group) return { ok: false, errors: { group: "That group is not one of the groups you can see. Pick one from the list." } };
+    areaLabel = group.name;
+  } else if (filters.kind || filters.target) {
+    areaLabel = `${filters.target ? "target seats" : "every group"}${filters.kind ? ` of kind ${filters.kind}` : ""} you can see`;
+  }
+  const [kept, groups] = await Promise.all([keptFigures(scope, filters, parts, options.reuse ?? true), scopeGroups(scope)]);
+  const figures = kept.figures;
+  const objections = kept.objections.map(withPractice);
+  const topRows = jsonList<Record<string, unknown> & { id: string; name: string; trainedOn: string | null }>(figures?.top);
   const canvassers = {
     rows: topRows.map((r): CanvasserRow => ({ id: r.id, name: r.name, trainedOn: r.trainedOn, days: num(r.days), ...totals(r), people: 1 })),
-    total: num(figureRows[0]?.canvassers),
+    total: num(figures?.canvassers),
   };
 
-  const figures = figureRows[0];
   const sideRows = jsonList<Record<string, unknown> & { trained: boolean }>(figures?.sides);
   const activeRows = figures?.active ? [jsonValue<{ active: number; trained: number }>(figures.active)] : [];
   const withinRows = figures?.within ? [jsonValue<Record<string, unknown>>(figures.within)] : [];
@@ -413,6 +457,14 @@ export function wholeWeeks(from: string, to: string): { first: string; last: str
  * own debriefs (an index range on user and day).
  */
 export async function objectionRows(scope: ReportScope, f: ImpactFilters, userId?: string): Promise<ObjectionRow[]> {
+  return (await objectionCounts(scope, f, userId)).map(withPractice);
+}
+
+/** An objection count with its label and the scenario that practises it (from the content, so never kept). */
+const withPractice = (r: ObjectionCount): ObjectionRow => ({ ...r, times: num(r.times), debriefs: num(r.debriefs), label: objectionLabel(r.code), practice: practiceFor(r.code) });
+
+/** objectionRows' counts, without labels or links. */
+async function objectionCounts(scope: ReportScope, f: ImpactFilters, userId?: string): Promise<ObjectionCount[]> {
   const { first, last } = wholeWeeks(f.from, f.to);
   // Days read from debriefs: all of the period for one canvasser, else those outside [first, last + 6].
   const rolled = !userId && first <= last;
@@ -422,7 +474,7 @@ export async function objectionRows(scope: ReportScope, f: ImpactFilters, userId
     : rolled
       ? sql`(d.day < ${first}::date or d.day > ${shiftDay(last, 6)}::date)`
       : sql`true`;
-  const found = await rows<{ groupId: string; groupName: string; code: string; times: number; debriefs: number }>(sql`
+  const found = await rows<ObjectionCount>(sql`
     with d as (
       select d.id, d.group_id, d.objections
       from debriefs d join groups g on g.id = d.group_id
@@ -456,7 +508,7 @@ export async function objectionRows(scope: ReportScope, f: ImpactFilters, userId
     from per_area pa join groups g on g.id = pa.group_id
     where pa.code <> '' and pa.times > 0
     order by g.name, pa.group_id, pa.times desc, pa.code`);
-  return found.map((r) => ({ ...r, times: num(r.times), debriefs: num(r.debriefs), label: objectionLabel(r.code), practice: practiceFor(r.code) }));
+  return found.map((r) => ({ ...r, times: num(r.times), debriefs: num(r.debriefs) }));
 }
 
 /** How much of the objections table the page shows; the CSV has every row. */
