@@ -103,6 +103,7 @@ const ROUTES: RouteCase[] = [
   { file: "live.$code.remote", path: "/live/:code/remote", params: () => ({ code: UNKNOWN_CODE }), allowed: RUN_LIVE, allowedStatus: 404 },
   { file: "live.$code.events", path: "/live/:code/events", params: () => ({ code: UNKNOWN_CODE }), allowed: SIGNED_IN, allowedStatus: 404 },
   { file: "live.$code.here", path: "/live/:code/here", params: () => ({ code: UNKNOWN_CODE }), allowed: EVERYONE, allowedStatus: 404 }, // check-ins are POSTs
+  { file: "live.$code.answer", path: "/live/:code/answer", params: () => ({ code: UNKNOWN_CODE }), allowed: EVERYONE, allowedStatus: 404 }, // answers are POSTs
   // Newcomers without an account enter a code here too (per-session pages: live-routes.test.ts).
   { file: "join._index", path: "/join", allowed: EVERYONE },
   { file: "join.$code", path: "/join/:code", params: () => ({ code: UNKNOWN_CODE }), allowed: EVERYONE, allowedStatus: 404 },
@@ -209,6 +210,8 @@ const ACTIONS: ActionCase[] = [
   { file: "live.scheduled.$id_.edit", path: "/live/scheduled/:id/edit", params: () => ({ id: UNKNOWN_ID }), form: { intent: "cancel" }, allowed: SCHEDULE },
   { file: "live.$code._index", path: "/live/:code", params: () => ({ code: UNKNOWN_CODE }), allowed: SIGNED_IN },
   { file: "live.$code.here", path: "/live/:code/here", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "here" }, allowed: SIGNED_IN },
+  // A page's script asks, not a page: anonymous gets a 401 in JSON (the script says "signed out"), not a redirect.
+  { file: "live.$code.answer", path: "/live/:code/answer", params: () => ({ code: UNKNOWN_CODE }), allowed: EVERYONE },
   { file: "live.$code.present", path: "/live/:code/present", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "next" }, allowed: RUN_LIVE },
   { file: "live.$code.remote", path: "/live/:code/remote", params: () => ({ code: UNKNOWN_CODE }), form: { intent: "next" }, allowed: RUN_LIVE },
   // No intent: the organiser gets the route's own 400, and nothing is sent.
