@@ -3,13 +3,12 @@ import { describe, expect, it } from "vitest";
 import { answerBatchStats } from "~/live/answer-batch.server";
 import { LiveHub } from "~/live/hub.server";
 import { respond } from "~/live/answers.server";
-import { joinWithCode } from "~/live/joining.server";
-import { createLiveSession, setStep } from "~/live/lifecycle.server";
+import { setStep } from "~/live/lifecycle.server";
 import { liveState } from "~/live/state.server";
 import { databaseHandle } from "../../db/client.server";
 import { liveResponses } from "../../db/schema";
-import { LIVE_MODULE, STEP, withLiveCatalog } from "../fixtures/live-modules/setup";
-import { makeUser, type TestUser } from "../setup/fixtures";
+import { roomOnStep, STEP, withLiveCatalog } from "../fixtures/live-modules/setup";
+import { makeUser } from "../setup/fixtures";
 import { withTestDatabase } from "../setup/database";
 
 // Answers are stored by group commit (app/live/answer-batch.server.ts, ADR 025): these
@@ -18,27 +17,14 @@ import { withTestDatabase } from "../setup/database";
 const database = withTestDatabase();
 withLiveCatalog();
 
-let ipCounter = 0;
-const freshIp = () => `198.51.100.${++ipCounter}`;
 const OPTIONS = ["very", "somewhat", "nervous"] as const;
-
-async function roomOnPoll(n: number) {
-  const trainer = await makeUser("trainer");
-  const created = await createLiveSession(trainer, { moduleSlug: LIVE_MODULE });
-  if (!created.ok) throw new Error(created.message);
-  const { code, id } = created.value;
-  const people: TestUser[] = await Promise.all(Array.from({ length: n }, () => makeUser("activist")));
-  for (const person of people) expect(await joinWithCode(code, person, freshIp())).toMatchObject({ ok: true });
-  await setStep(code, trainer, STEP.poll);
-  return { code, id, people, trainer };
-}
 
 const storedRows = (sessionId: string) =>
   database().db.select().from(liveResponses).where(and(eq(liveResponses.sessionId, sessionId), eq(liveResponses.activityId, "confidence")));
 
 describe("answers stored by group commit", () => {
   it("stores 60 concurrent answers exactly once each, in fewer statements than answers, with an exact tally", async () => {
-    const { code, id, people } = await roomOnPoll(60);
+    const { code, id, people } = await roomOnStep(60);
     const before = { ...answerBatchStats };
     const results = await Promise.all(people.map((p, i) => respond(code, p.id, { activityId: "confidence", optionId: OPTIONS[i % 3] })));
     expect(results.every((r) => r.ok)).toBe(true);
@@ -55,7 +41,7 @@ describe("answers stored by group commit", () => {
   });
 
   it("counts a resubmitted answer once: double taps in one batch, and a changed mind replacing the first answer", async () => {
-    const { code, id, people } = await roomOnPoll(30);
+    const { code, id, people } = await roomOnStep(30);
     // Concurrent sends of one person reach the database in no set order (as they would
     // from a browser), so the double taps are identical; a change of mind follows the
     // first answer's reply, while everyone else's answers are still arriving.
@@ -77,7 +63,7 @@ describe("answers stored by group commit", () => {
   });
 
   it("gives each answer in a batch its own outcome: refused ones store nothing, the rest are stored", async () => {
-    const { code, id, people } = await roomOnPoll(20);
+    const { code, id, people } = await roomOnStep(20);
     const strangers = await Promise.all([makeUser("activist"), makeUser("activist")]);
     const results = await Promise.all([
       ...people.map((p) => respond(code, p.id, { activityId: "confidence", optionId: "somewhat" })),
@@ -107,7 +93,7 @@ describe("pushes to a big room", () => {
   }
 
   async function pushesAfterTwoAnswers(bigRoomClients: number) {
-    const { code, id, people, trainer } = await roomOnPoll(3);
+    const { code, id, people, trainer } = await roomOnStep(3);
     const hub = await hubWith(bigRoomClients);
     const streams = people.map((p) => hub.connect(id, { kind: "participant", userId: p.id }, new AbortController().signal));
     try {

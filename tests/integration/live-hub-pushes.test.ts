@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { respond } from "~/live/answers.server";
 import { LiveHub } from "~/live/hub.server";
-import { joinWithCode } from "~/live/joining.server";
-import { createLiveSession, setStep } from "~/live/lifecycle.server";
+import { setStep } from "~/live/lifecycle.server";
 import { OWN_PART_PREFIX, withEvent, type LiveEventData, type LiveView } from "~/live/state";
 import { liveState } from "~/live/state.server";
 import { databaseHandle } from "../../db/client.server";
-import { LIVE_MODULE, STEP, withLiveCatalog } from "../fixtures/live-modules/setup";
-import { makeUser, type TestUser } from "../setup/fixtures";
+import { roomOnStep, STEP, withLiveCatalog } from "../fixtures/live-modules/setup";
+import type { TestUser } from "../setup/fixtures";
+import { readSseEvents } from "../setup/sse";
 import { withTestDatabase } from "../setup/database";
 
 // What the hub pushes to each screen while a room answers (hub.server.ts, ADR 043): after a
@@ -17,9 +17,6 @@ import { withTestDatabase } from "../setup/database";
 
 withTestDatabase();
 withLiveCatalog();
-
-let ipCounter = 0;
-const freshIp = () => `198.51.100.${++ipCounter}`;
 
 interface Screen {
   raw: string[];
@@ -32,29 +29,11 @@ interface Screen {
 function watch(response: Response): Screen {
   const raw: string[] = [];
   const events: LiveEventData[] = [];
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (!block.includes("event: state")) continue;
-          const data = block.split("\n").find((l) => l.startsWith("data: "))!.slice(6);
-          raw.push(data);
-          events.push(JSON.parse(data) as LiveEventData);
-        }
-      }
-    } catch {
-      // cancelled
-    }
-  })();
+  void readSseEvents(response.body!, ({ event, data }) => {
+    if (event !== "state") return;
+    raw.push(data);
+    events.push(JSON.parse(data) as LiveEventData);
+  });
   return {
     raw,
     events,
@@ -74,13 +53,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const comparable = (view: LiveView) => ({ ...view, shared: { ...view.shared, version: 0, serverNow: "" } });
 
 async function roomWatching(n: number) {
-  const trainer = await makeUser("trainer");
-  const created = await createLiveSession(trainer, { moduleSlug: LIVE_MODULE });
-  if (!created.ok) throw new Error(created.message);
-  const { code, id } = created.value;
-  const people: TestUser[] = await Promise.all(Array.from({ length: n }, () => makeUser("activist")));
-  for (const person of people) expect(await joinWithCode(code, person, freshIp())).toMatchObject({ ok: true });
-  await setStep(code, trainer, STEP.poll);
+  const { code, id, people, trainer } = await roomOnStep(n, STEP.poll);
   const hub = new LiveHub(databaseHandle(), { coalesceMs: 10 });
   await hub.start();
   const streams = people.map((p) => hub.connect(id, { kind: "participant", userId: p.id }, new AbortController().signal));

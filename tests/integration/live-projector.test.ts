@@ -14,6 +14,7 @@ import * as liveRemote from "~/routes/live.$code.remote";
 import { LIVE_MODULE, STEP, withLiveCatalog } from "../fixtures/live-modules/setup";
 import { get, makeUser, post, run, TEST_ORIGIN, type TestUser } from "../setup/fixtures";
 import { withTestDatabase } from "../setup/database";
+import { sseReader } from "../setup/sse";
 
 withTestDatabase();
 withLiveCatalog();
@@ -35,31 +36,21 @@ async function participant(code: string, name?: string) {
 
 /** Read the `state` events of an event stream as they arrive. */
 function stateReader(response: Response) {
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
+  const events = sseReader(response.body!);
   return {
     /** The next state event (whose view passes `until`). */
     async next(until: (view: LiveView) => boolean = () => true, timeoutMs = 3000): Promise<LiveView> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split("\n").find((l) => l.startsWith("data: "));
-          if (block.includes("event: state") && data) {
-            const view = JSON.parse(data.slice(6)) as LiveView;
-            if (until(view)) return view;
-          }
-        }
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error("no matching event in time");
-        const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), left))]);
-        if (!chunk || chunk.done) throw new Error("no matching event in time");
-        buffer += decoder.decode(chunk.value, { stream: true });
+        const { event, data } = await events.next(deadline - Date.now()).catch(() => {
+          throw new Error("no matching event in time");
+        });
+        if (event !== "state") continue;
+        const view = JSON.parse(data) as LiveView;
+        if (until(view)) return view;
       }
     },
-    cancel: () => reader.cancel().catch(() => {}),
+    cancel: events.cancel,
   };
 }
 

@@ -24,6 +24,7 @@ import { liveParticipants, liveSessions, users } from "../../db/schema";
 import { LIVE_MODULE, LIVE_MODULES_DIR, STEP, withLiveCatalog } from "../fixtures/live-modules/setup";
 import { get, makeUser, post, run, TEST_ORIGIN, type TestUser } from "../setup/fixtures";
 import { withTestDatabase } from "../setup/database";
+import { sseReader } from "../setup/sse";
 
 const database = withTestDatabase();
 withLiveCatalog();
@@ -52,35 +53,13 @@ async function fetchModuleCode(module: { slug: string; hash: string }, cookie?: 
 
 /** Read Server-Sent Events from a Response body as they arrive. */
 function eventReader(response: Response) {
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
+  const events = sseReader(response.body!);
   return {
     async next(timeoutMs = 3000): Promise<{ id: string; event: string; data: LiveView }> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const end = buffer.indexOf("\n\n");
-        if (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields: Record<string, string> = Object.fromEntries(
-            block
-              .split("\n")
-              .filter((l) => l && !l.startsWith(":"))
-              .map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 2)]),
-          );
-          if (fields.event) return { id: fields.id ?? "", event: fields.event, data: JSON.parse(fields.data ?? "null") as LiveView };
-          continue;
-        }
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error("no event in time");
-        const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), left))]);
-        if (!chunk) throw new Error("no event in time");
-        if (chunk.done) throw new Error("stream ended");
-        buffer += decoder.decode(chunk.value, { stream: true });
-      }
+      const { id, event, data } = await events.next(timeoutMs);
+      return { id, event, data: JSON.parse(data || "null") as LiveView };
     },
-    cancel: () => reader.cancel().catch(() => {}),
+    cancel: events.cancel,
   };
 }
 

@@ -9,6 +9,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { LiveView } from "~/live/state";
 import { withDatabase } from "../setup/global-database";
+import { readSseEvents } from "../setup/sse";
 import { LIVE_MODULES_DIR, LIVE_MODULE, STEP } from "../fixtures/live-modules/setup";
 import { ensureBuild, signInAsDemo, startServer, stopServer, type RunningServer } from "../setup/server";
 
@@ -31,32 +32,14 @@ async function subscribe(url: string, cookie: string) {
   const res = await fetch(url, { headers: { Cookie: cookie, Accept: "text/event-stream" }, signal: controller.signal });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
   const waiting: ((view: LiveView) => void)[] = [];
   const received: LiveView[] = [];
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split("\n").find((l) => l.startsWith("data: "));
-          if (!data) continue;
-          const view = JSON.parse(data.slice(6)) as LiveView;
-          received.push(view);
-          for (const resolve of waiting.splice(0)) resolve(view);
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
+  void readSseEvents(res.body!, ({ event, data }) => {
+    if (event !== "state") return;
+    const view = JSON.parse(data) as LiveView;
+    received.push(view);
+    for (const resolve of waiting.splice(0)) resolve(view);
+  });
   return {
     /** Resolves with the first event (already received or coming) that satisfies `test`. */
     async until(test: (view: LiveView) => boolean, timeoutMs = 5000): Promise<{ view: LiveView; at: number }> {
