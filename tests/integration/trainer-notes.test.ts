@@ -24,6 +24,7 @@ import { liveSessions } from "../../db/schema";
 import { LIVE_MODULE, STEP, withLiveCatalog } from "../fixtures/live-modules/setup";
 import { get, makeUser, run, TEST_ORIGIN } from "../setup/fixtures";
 import { withTestDatabase } from "../setup/database";
+import { sseReader } from "../setup/sse";
 
 const database = withTestDatabase();
 withLiveCatalog();
@@ -46,26 +47,18 @@ async function liveSession() {
   return { trainer, activist, ...created.value };
 }
 
-/** The first `count` state events of a stream. */
+/** The data of the first `count` state events of a stream. */
 async function firstEvents(code: string, cookie: string, asPresenter: boolean, count = 1): Promise<string[]> {
   const controller = new AbortController();
   const request = new Request(new URL(`/live/${code}/events${asPresenter ? "?as=presenter" : ""}`, TEST_ORIGIN), { headers: { Cookie: cookie }, signal: controller.signal });
   const response = (await liveEvents.loader({ request, params: { code }, context: { clientIp: "192.0.2.10" } })) as Response;
   expect(response.status).toBe(200);
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
+  const stream = sseReader(response.body!);
   const events: string[] = [];
   const deadline = Date.now() + 3000;
   while (events.length < count && Date.now() < deadline) {
-    const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), 500))]);
-    if (chunk && !chunk.done) buffer += decoder.decode(chunk.value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      if (block.includes("event: state")) events.push(block);
-    }
+    const next = await stream.next(Math.min(500, deadline - Date.now())).catch(() => null);
+    if (next?.event === "state") events.push(next.data);
   }
   controller.abort();
   expect(events.length).toBeGreaterThanOrEqual(1);
@@ -202,7 +195,7 @@ describe("elapsed against planned", () => {
 
     // A second device's stream carries the same stored times; participants get none.
     const [event] = await firstEvents(s.code, s.trainer.cookie, true);
-    const streamed = JSON.parse(event!.split("\n").find((l) => l.startsWith("data: "))!.slice(6)) as LiveView;
+    const streamed = JSON.parse(event!) as LiveView;
     expect(streamed.presenter!.timing).toEqual(view.presenter!.timing);
     const [participantEvent] = await firstEvents(s.code, s.activist.cookie, false);
     expect(participantEvent).not.toContain("stepStartedAt");
