@@ -181,24 +181,21 @@ function eventStreamOn(res) {
   };
 }
 
-// A participant page's scripted poll answer (app/live/answer-endpoint.server.ts, ADR 043):
-// answered here, before Remix, because in a room's burst Remix's handling of each request
-// (routing, loading the route, single-fetch encoding) was most of an answer's time. The
-// checks above (body size, control characters, origin) have run; the same domain command,
-// session check and messages as the page's own form post run inside.
+// A participant page's scripted poll answer, quiz answer or scenario vote
+// (app/live/answer-endpoint.server.ts, ADR 043, 047): answered here, before Remix, because in
+// a room's burst Remix's handling of each request (routing, loading the route, single-fetch
+// encoding) was most of an answer's time. The checks above (body size, control characters,
+// origin) have run; the same form rules, session check, domain command and messages run
+// inside, from the body's bytes and two headers: no web Request or Response (nor their
+// streams) is built for an answer (ADR 047).
+const answerHeaders = Object.entries(hooks.SCRIPT_ANSWER_HEADERS);
 app.post("/live/:code/answer", async (req, res, next) => {
   try {
     const body = req.bufferedBody ?? (await readBody(req));
-    const headers = new Headers();
-    for (const name of ["cookie", "content-type"]) {
-      const value = req.get(name);
-      if (value !== undefined) headers.set(name, value);
-    }
-    const request = new Request(`http://${req.get("host") ?? "localhost"}${req.originalUrl}`, { method: "POST", headers, body });
-    const response = await hooks.answerFromScript(request, req.params.code);
-    res.status(response.status);
-    response.headers.forEach((value, name) => res.setHeader(name, value));
-    res.send(Buffer.from(await response.arrayBuffer()));
+    const answer = await hooks.answerFromBody({ body, contentType: req.get("content-type") ?? null, cookie: req.get("cookie") ?? null }, req.params.code);
+    res.status(answer.status);
+    for (const [name, value] of answerHeaders) res.setHeader(name, value);
+    res.end(JSON.stringify(answer.body));
   } catch (error) {
     if (hooks.isDatabaseUnavailable(error)) await sendRemixResponse(res, hooks.databaseUnavailableText());
     else next(error);

@@ -26,7 +26,7 @@ export { IMPORT_MAX_BYTES, IMPORT_UPLOAD_PATH } from "./field/import.server";
 export { databaseHandle } from "../db/client.server";
 export { databaseUnavailableText, failedForDatabase, isDatabaseUnavailable } from "./lib/database-unavailable.server";
 export { stopLive } from "./live/hub.server";
-export { answerFromScript } from "./live/answer-endpoint.server";
+export { answerFromBody, SCRIPT_ANSWER_HEADERS } from "./live/answer-endpoint.server";
 export { stopMailSender } from "./mail/sender.server";
 
 const ABORT_DELAY = 5_000;

@@ -159,7 +159,11 @@ export function clearedSessionCookie(): string {
 }
 
 export function readSessionToken(request: Request): string | null {
-  const header = request.headers.get("Cookie");
+  return sessionTokenIn(request.headers.get("Cookie"));
+}
+
+/** The session token in a Cookie header, or null. */
+function sessionTokenIn(header: string | null): string | null {
   if (!header) return null;
   for (const part of header.split(";")) {
     const [name, ...rest] = part.trim().split("=");
@@ -244,6 +248,15 @@ export async function currentSession(request: Request, requestScope?: object): P
   const result = validate(token);
   perRequest.set(requestScope, { token, changes, result });
   return result;
+}
+
+/**
+ * The signed-in user of a request known only by its Cookie header: the live answer endpoint
+ * in server.js, which builds no web Request (ADR 047). One request, one call: no scope to share.
+ */
+export async function sessionFromCookie(cookieHeader: string | null): Promise<CurrentSession | null> {
+  const token = sessionTokenIn(cookieHeader);
+  return token ? validate(token) : null;
 }
 
 export async function endSession(sessionId: string): Promise<void> {

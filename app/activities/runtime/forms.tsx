@@ -41,21 +41,24 @@ export function useLiveForm(key: string) {
 type ScriptAnswerResult = { ok: true } | { ok: false; failure: { activityId: string; message: string } };
 
 /**
- * Live, a participant's answer: with JavaScript the form posts to the lean answer endpoint
- * (`${actionPath}/answer`, answered before Remix: ADR 043) instead of the page's action;
- * without it, the same form posts to the page as before. If the endpoint cannot be reached
- * or answers something other than its JSON (a proxy's error page), the page's own post
- * through the fetcher takes over, and says what went wrong as it always has.
+ * Live, a participant's answer or vote: with JavaScript the form posts to the lean answer
+ * endpoint (`${actionPath}/answer`, answered before Remix: ADR 043, 047) instead of the
+ * page's action; without it, the same form posts to the page as before. If the endpoint
+ * cannot be reached or answers something other than its JSON (a proxy's error page), the
+ * page's own post through the fetcher takes over, and says what went wrong as it always has.
+ * `pending` is what is being sent (the button pressed included), `sent` whether the last
+ * post was taken.
  */
 export function useLiveAnswerForm(key: string) {
   const { actionPath } = useLive();
   const { fetcher, failure: fetcherFailure, busy: fetcherBusy } = useLiveForm(key);
   const [sending, setSending] = useState<FormData | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  const [taken, setTaken] = useState(false);
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = event.currentTarget;
-    const fields = new FormData(form);
+    // The pressed button's name and value (a scenario's choice) are part of the post, as in a form's own submit.
+    const fields = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
     const body = new URLSearchParams();
     for (const [name, value] of fields) if (typeof value === "string") body.append(name, value);
     setSending(fields);
@@ -64,11 +67,19 @@ export function useLiveAnswerForm(key: string) {
       .then(async (response) => {
         const result = (await response.json()) as ScriptAnswerResult;
         setFailure(result.ok ? null : result.failure.message);
+        setTaken(result.ok);
       })
-      .catch(() => fetcher.submit(form, { method: "post", action: actionPath }))
+      .catch(() => fetcher.submit(body, { method: "post", action: actionPath }))
       .finally(() => setSending(null));
   };
-  return { fetcher, onSubmit, pending: sending ?? fetcher.formData, failure: failure ?? fetcherFailure, busy: sending !== null || fetcherBusy };
+  return {
+    fetcher,
+    onSubmit,
+    pending: sending ?? fetcher.formData,
+    failure: failure ?? fetcherFailure,
+    busy: sending !== null || fetcherBusy,
+    sent: taken || (fetcher.state === "idle" && Boolean(fetcher.data?.ok)),
+  };
 }
 
 export function useLive(): { live: LiveRuntime; actionPath: string } {

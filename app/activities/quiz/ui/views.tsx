@@ -6,7 +6,7 @@ import { CheckIcon, ChosenIcon, CrossIcon } from "~/components/icons";
 import { Verdict } from "~/components/verdict";
 import { isPinned, shuffled } from "~/activities/order/shuffle";
 import { useActivity, useRuntime, type RuntimeProgress } from "~/activities/runtime/context";
-import { ActivityError, answeredLine, LiveError, LiveSendRow, RevealButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";
+import { ActivityError, answeredLine, LiveError, LiveSendRow, RevealButton, useActivityForm, useLive, useLiveAnswerForm } from "~/activities/runtime/forms";
 
 // The quiz's three views. Self-paced: answer, see your score and feedback, try again.
 // Live participant: send answers, then see the right ones once the trainer reveals
@@ -178,13 +178,13 @@ function PresenterQuiz({ quiz, revealed }: { quiz: QuizActivity; revealed: boole
 function QuizForm({ quiz }: { quiz: QuizActivity }) {
   const { live, actionPath } = useLive();
   const seed = useRuntime().shuffleSeeds?.[quiz.id]?.current;
-  const { fetcher, failure, busy } = useLiveForm(quiz.id);
+  const { fetcher, onSubmit, failure, busy, sent: taken } = useLiveAnswerForm(quiz.id);
   const mine = live.responses[quiz.id];
   const answers = mine?.kind === "quiz" ? mine.answers : null;
-  const sent = Boolean(answers) || (fetcher.state === "idle" && fetcher.data?.ok);
+  const sent = Boolean(answers) || taken;
   const answered = live.answered[quiz.id];
   return (
-    <fetcher.Form method="post" action={actionPath} className="quiz__form">
+    <fetcher.Form method="post" action={actionPath} className="quiz__form" onSubmit={onSubmit}>
       {answered !== undefined ? <p className="live-count live-count--participant">{answeredLine(answered, live.connectedCount)}</p> : null}
       <input type="hidden" name="intent" value="answer" />
       <input type="hidden" name="activityId" value={quiz.id} />

@@ -4,7 +4,7 @@ import { CheckIcon } from "~/components/icons";
 import { BarChart } from "~/components/live/bar-chart";
 import { isPinned, shuffled } from "~/activities/order/shuffle";
 import { useActivity, useRuntime, type LiveRuntime, type RuntimeProgress } from "~/activities/runtime/context";
-import { ActivityError, LiveError, PresenterButton, useActivityForm, useLive, useLiveForm } from "~/activities/runtime/forms";
+import { ActivityError, LiveError, PresenterButton, useActivityForm, useLive, useLiveAnswerForm } from "~/activities/runtime/forms";
 import { ENDING_OUTCOMES, endingDebrief } from "./endings";
 
 // The scenario's views. Self-paced: one learner plays the canvasser to an ending.
@@ -140,10 +140,10 @@ export function LiveScenario({ id, children }: { id: string; children?: ReactNod
 function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity; room: LiveRuntime["scenarios"][string]; debrief: ReactNode }) {
   const { live, actionPath } = useLive();
   const seed = useRuntime().shuffleSeeds?.[scenario.id]?.current;
-  const { fetcher, failure, busy } = useLiveForm(`${scenario.id}-vote`);
+  const { fetcher, onSubmit, pending, failure, busy } = useLiveAnswerForm(`${scenario.id}-vote`);
   const current = scenario.nodes[room.currentNode];
   const presenter = live.role === "presenter";
-  const pendingChoice = fetcher.formData?.get("choice");
+  const pendingChoice = pending?.get("choice");
   const myVote = typeof pendingChoice === "string" ? Number(pendingChoice) : live.votes[scenario.id];
   const votes = room.votes ?? {};
   const top = Math.max(0, ...Object.values(votes));
@@ -174,7 +174,7 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
               ) : null}
             </>
           ) : (
-            <fetcher.Form method="post" action={actionPath}>
+            <fetcher.Form method="post" action={actionPath} onSubmit={onSubmit}>
               <input type="hidden" name="intent" value="vote" />
               <input type="hidden" name="activityId" value={scenario.id} />
               <input type="hidden" name="turn" value={room.turn} />
