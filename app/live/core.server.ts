@@ -170,7 +170,7 @@ async function bump(tx: Tx, sessionId: string, patch: SessionPatch = {}): Promis
 
 /**
  * `answers`: only answers changed (tallies), which a big room's hubs may push less often
- * (hub.server.ts, BIG_ROOM_TALLY_MS); anything the trainer did goes out untagged.
+ * (hub.server.ts, bigRoomTallyWindow); anything the trainer did goes out untagged.
  */
 export async function notify(executor: Tx | Database, sessionId: string, version: number, kind: "answers" | null = null) {
   // Inside a transaction, PostgreSQL delivers the notification on commit (never on rollback).

@@ -12,15 +12,23 @@ import { buildViews, loadSnapshot, type LiveViews } from "./state.server";
 // is the only source of truth: on `<sessionId>:<version>` the hub re-reads the session
 // once and pushes each screen its own view. Bursts (a room answering a poll) are
 // coalesced: at most one push per session per COALESCE_MS, always of the latest state.
-// In a big room, a change of answers alone (a tally) waits up to BIG_ROOM_TALLY_MS: each
-// push re-reads thousands of participants, and during a burst of answers those reads
-// competed with the answers themselves (docs/decisions/025). The trainer's changes keep
-// the short window in every room.
+// In a big room, a change of answers alone (a tally) waits longer, about TALLY_MS_PER_SCREEN
+// per screen on this instance, between BIG_ROOM_TALLY_MS and BIG_ROOM_TALLY_MAX_MS: each
+// push re-reads the room and writes to every screen, so its cost grows with the room, and
+// during a burst of answers those pushes competed with the answers themselves
+// (docs/decisions/025, 047). The trainer's changes keep the short window in every room.
 
 export const COALESCE_MS = 100;
 /** Streams of one session on this instance from which a room counts as big. */
-export const BIG_ROOM_CLIENTS = 1_000;
+export const BIG_ROOM_CLIENTS = 250;
 export const BIG_ROOM_TALLY_MS = 250;
+export const BIG_ROOM_TALLY_MAX_MS = 2_000;
+export const TALLY_MS_PER_SCREEN = 1;
+
+/** How long a big room's tally push waits after the last one: grows with the room, clamped (the floor wins a tie-break). */
+export function bigRoomTallyWindow(screens: number, { floorMs = BIG_ROOM_TALLY_MS, ceilingMs = BIG_ROOM_TALLY_MAX_MS, msPerScreen = TALLY_MS_PER_SCREEN } = {}): number {
+  return Math.max(floorMs, Math.min(ceilingMs, screens * msPerScreen));
+}
 /** New screens arriving together (a room joining, everyone reconnecting) share one read. */
 const GREET_BATCH_MS = 10;
 const RETRY_MS = 2_000;
@@ -90,7 +98,10 @@ export class LiveHub {
     private readonly options: {
       coalesceMs?: number;
       bigRoomClients?: number;
+      /** A big room's tally window at least (its floor) and at most (its ceiling). */
       bigRoomTallyMs?: number;
+      bigRoomTallyMaxMs?: number;
+      tallyMsPerScreen?: number;
       heartbeatMs?: number;
       log?: (line: string) => void;
     } = {},
@@ -138,7 +149,10 @@ export class LiveHub {
     }
     entry.urgent ||= urgent;
     const big = entry.clients.size >= (this.options.bigRoomClients ?? BIG_ROOM_CLIENTS);
-    const window = big && !entry.urgent ? (this.options.bigRoomTallyMs ?? BIG_ROOM_TALLY_MS) : (this.options.coalesceMs ?? COALESCE_MS);
+    const window =
+      big && !entry.urgent
+        ? bigRoomTallyWindow(entry.clients.size, { floorMs: this.options.bigRoomTallyMs, ceilingMs: this.options.bigRoomTallyMaxMs, msPerScreen: this.options.tallyMsPerScreen })
+        : (this.options.coalesceMs ?? COALESCE_MS);
     const due = entry.lastPushAt + window;
     if (entry.timer) {
       if (due >= entry.timerDue) return; // a push is already due and will read the newest state

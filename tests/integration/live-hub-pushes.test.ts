@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { respond } from "~/live/answers.server";
-import { LiveHub } from "~/live/hub.server";
+import { bigRoomTallyWindow, LiveHub } from "~/live/hub.server";
 import { setStep } from "~/live/lifecycle.server";
 import { OWN_PART_PREFIX, withEvent, type LiveEventData, type LiveView } from "~/live/state";
 import { liveState } from "~/live/state.server";
@@ -52,9 +52,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A view without what changes on every push whatever happened (its version and clock). */
 const comparable = (view: LiveView) => ({ ...view, shared: { ...view.shared, version: 0, serverNow: "" } });
 
-async function roomWatching(n: number) {
+async function roomWatching(n: number, options: ConstructorParameters<typeof LiveHub>[1] = {}) {
   const { code, id, people, trainer } = await roomOnStep(n, STEP.poll);
-  const hub = new LiveHub(databaseHandle(), { coalesceMs: 10 });
+  const hub = new LiveHub(databaseHandle(), { coalesceMs: 10, ...options });
   await hub.start();
   const streams = people.map((p) => hub.connect(id, { kind: "participant", userId: p.id }, new AbortController().signal));
   const screens = streams.map(watch);
@@ -136,6 +136,44 @@ describe("the hub's pushes while a room answers", () => {
       await sleep(150);
       expect(hub.stats.meBuilt - quizBuilt).toBe(1);
       await expectScreensCurrent(id, people, screens);
+    } finally {
+      await room.close();
+    }
+  });
+});
+
+describe("a big room's tally pushes", () => {
+  it("wait about 1 ms per screen, between 250 ms and 2 s", () => {
+    expect([10, 250, 1_000, 1_999, 5_000, 20_000].map((n) => bigRoomTallyWindow(n))).toEqual([250, 250, 1_000, 1_999, 2_000, 2_000]);
+  });
+
+  it("coalesce a burst of answers into a push per window, and every screen ends on the fresh view", async () => {
+    // 8 participants and the presenter: 9 screens at 150 ms each (scaled up from 1 ms, so
+    // that a handful of screens gives a window a busy machine cannot blur), 1,350 ms.
+    const room = await roomWatching(8, { bigRoomClients: 2, tallyMsPerScreen: 150, bigRoomTallyMs: 10, bigRoomTallyMaxMs: 60_000 });
+    const { code, id, people, hub, screens, presenter } = room;
+    try {
+      await sleep(200); // the first states are a greeting, not a push
+      const start = hub.stats.pushes;
+      const pushTimes: number[] = [];
+      const watcher = setInterval(() => {
+        while (start + pushTimes.length < hub.stats.pushes) pushTimes.push(Date.now());
+      }, 5);
+      expect(await respond(code, people[0]!.id, { activityId: "confidence", optionId: "very" })).toMatchObject({ ok: true });
+      await expect.poll(() => pushTimes.length, { timeout: 3_000 }).toBe(1); // the first change goes at once
+      // The rest of the room at once, and two changes of mind: 9 more answers.
+      const rest = people.slice(1).map((p, i) => respond(code, p.id, { activityId: "confidence", optionId: i % 2 ? "nervous" : "somewhat" }));
+      const changes = [0, 1].map((i) => respond(code, people[i]!.id, { activityId: "confidence", optionId: "nervous" }));
+      for (const result of await Promise.all([...rest, ...changes])) expect(result).toMatchObject({ ok: true });
+      await expect.poll(() => presenter.events.at(-1)?.shared.answered.confidence, { timeout: 8_000 }).toBe(8);
+      await sleep(300);
+      clearInterval(watcher);
+      // 10 answers, at most a push per window: the first at once, the rest in one or two more.
+      expect(pushTimes.length).toBeGreaterThanOrEqual(2);
+      expect(pushTimes.length).toBeLessThanOrEqual(3);
+      for (let i = 1; i < pushTimes.length; i++) expect(pushTimes[i]! - pushTimes[i - 1]!).toBeGreaterThanOrEqual(1_300);
+      await expectScreensCurrent(id, people, screens);
+      expect((await liveState(id, { kind: "presenter" }))!.shared.tallies.confidence).toMatchObject({ total: 8 });
     } finally {
       await room.close();
     }
