@@ -37,6 +37,8 @@ test("a trainer runs a live session for three participants, start to finish", as
   const kindOf = (id: string) => module.manifest.activities[id]?.kind;
   const pollStep = steps.findIndex((s) => s.activityIds.some((id) => kindOf(id) === "poll"));
   const rolePlayStep = steps.findIndex((s) => s.activityIds.some((id) => kindOf(id) === "roleplay"));
+  const quizStep = steps.findIndex((s) => s.activityIds.some((id) => kindOf(id) === "quiz"));
+  const quizId = steps[quizStep]!.activityIds.find((id) => kindOf(id) === "quiz")!;
   const poll = module.manifest.activities[steps[pollStep]!.activityIds.find((id) => kindOf(id) === "poll")!];
   const rolePlayId = steps[rolePlayStep]!.activityIds.find((id) => kindOf(id) === "roleplay")!;
   if (poll?.kind !== "poll") throw new Error("no poll");
@@ -120,6 +122,22 @@ test("a trainer runs a live session for three participants, start to finish", as
   // ── A timer on every screen.
   await trainer.getByRole("button", { name: "1 min", exact: true }).click();
   for (const p of participants) await expect(p.getByRole("timer")).toBeVisible({ timeout: FOLLOW_MS });
+
+  // ── A quiz: with JavaScript the answers go to the lean endpoint too (ADR 047).
+  await trainer.getByLabel("Go to step").selectOption(String(quizStep));
+  await trainer.getByRole("button", { name: "Go", exact: true }).click();
+  for (const p of participants) await expect(p.getByRole("heading", { level: 1 })).toHaveText(steps[quizStep]!.title, { timeout: FOLLOW_MS });
+  const anaQuiz = ana.locator(`#${quizId}`);
+  const questions = anaQuiz.locator("fieldset.question");
+  await expect(questions.first()).toBeVisible({ timeout: FOLLOW_MS }); // the step's code may still be on its way
+  for (let q = 0; q < (await questions.count()); q++) await questions.nth(q).locator("input").first().check();
+  const quizAnswered = ana.waitForResponse((r) => new URL(r.url()).pathname === `/live/${code}/answer` && r.request().method() === "POST");
+  await anaQuiz.getByRole("button", { name: "Send my answers" }).click();
+  const quizPost = await quizAnswered;
+  expect(quizPost.request().postData()).toContain(`activityId=${quizId}`);
+  expect(await quizPost.json()).toEqual({ ok: true });
+  await expect(anaQuiz.getByRole("status")).toContainText("Answers sent");
+  await expect(trainer.locator(`#${quizId} .live-count`)).toHaveText("1 answer · 3 connected", { timeout: FOLLOW_MS });
 
   // ── Pairing for the role-play: three people make one trio with an observer.
   await trainer.getByLabel("Go to step").selectOption(String(rolePlayStep));
