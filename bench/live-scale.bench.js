@@ -8,8 +8,8 @@
 //   2. two instances: 5,000 more on a second app on the same PostgreSQL (10,000 in all);
 //      the step is changed on the first. Baseline: the bare server broadcasting to 10,000.
 //   3. burst: the first instance's 5,000 answer one poll within 2 s over HTTP, as the
-//      browser's fetcher posts; every answer must be stored and the presenter's tally
-//      exact; response-time p50/p95/p99 (aim: p99 < 1 s).
+//      participant page's script posts (POST /live/:code/answer); every answer must be
+//      stored and the presenter's tally exact; response-time p50/p95/p99 (aim: p99 < 1 s).
 //
 // The streams are held by bench/sse-swarm.js children (≤ 5,000 each), each with its
 // open-file limit raised to the hard limit (bench/lib.js nodeCommand), as are the app
