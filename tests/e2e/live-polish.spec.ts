@@ -109,7 +109,12 @@ test("live polish: clean join address, timer cleared on a step change, numbered 
     // number the trainer's screen gives it.
     for (const [i, c] of first.choices.entries()) await expect(buttons.filter({ hasText: c.text })).toHaveText(`${i + 1}. ${c.text}`);
   }
+  // With JavaScript the vote goes to the lean endpoint (ADR 047), carrying the pressed reply.
+  const voted = ana.waitForResponse((r) => new URL(r.url()).pathname.endsWith("/answer") && r.request().method() === "POST");
   await ana.locator(`#${scenario.id}`).getByRole("button", { name: `2. ${second.text}` }).click();
+  const vote = await voted;
+  expect(new URLSearchParams(vote.request().postData() ?? "").get("choice")).toBe("1");
+  expect(await vote.json()).toEqual({ ok: true });
   const bars = room.locator(".bar-chart__row");
   // The label may end with a shape-and-word marker ("most votes", "(you)"): issue 15's cues beside colour.
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

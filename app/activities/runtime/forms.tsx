@@ -1,5 +1,5 @@
 import { useActionData, useFetcher } from "@remix-run/react";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { useRuntime, type ActivityFailure, type LiveRuntime } from "./context";
 import { CheckIcon } from "~/components/icons";
 
@@ -46,15 +46,21 @@ type ScriptAnswerResult = { ok: true } | { ok: false; failure: { activityId: str
  * page's action; without it, the same form posts to the page as before. If the endpoint
  * cannot be reached or answers something other than its JSON (a proxy's error page), the
  * page's own post through the fetcher takes over, and says what went wrong as it always has.
- * `pending` is what is being sent (the button pressed included), `sent` whether the last
- * post was taken.
+ * `pending` is what is being sent (the button pressed included) and, once the endpoint has
+ * taken it, what was sent until `own` (the person's answer as their own part of the live
+ * state holds it) changes: in a big room the push that brings it may come up to 2 s later
+ * (ADR 047), and the page should not show the old answer meanwhile. `sent`: the last post
+ * was taken.
  */
-export function useLiveAnswerForm(key: string) {
+export function useLiveAnswerForm(key: string, own: unknown) {
   const { actionPath } = useLive();
   const { fetcher, failure: fetcherFailure, busy: fetcherBusy } = useLiveForm(key);
   const [sending, setSending] = useState<FormData | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [taken, setTaken] = useState(false);
+  const [takenForm, setTakenForm] = useState<FormData | null>(null);
+  // The push with the person's own answer has arrived: it is what the page shows now.
+  useEffect(() => setTakenForm(null), [own]);
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     // The pressed button's name and value (a scenario's choice) are part of the post, as in a form's own submit.
@@ -68,6 +74,7 @@ export function useLiveAnswerForm(key: string) {
         const result = (await response.json()) as ScriptAnswerResult;
         setFailure(result.ok ? null : result.failure.message);
         setTaken(result.ok);
+        setTakenForm(result.ok ? fields : null);
       })
       .catch(() => fetcher.submit(body, { method: "post", action: actionPath }))
       .finally(() => setSending(null));
@@ -75,7 +82,7 @@ export function useLiveAnswerForm(key: string) {
   return {
     fetcher,
     onSubmit,
-    pending: sending ?? fetcher.formData,
+    pending: sending ?? fetcher.formData ?? takenForm,
     failure: failure ?? fetcherFailure,
     busy: sending !== null || fetcherBusy,
     sent: taken || (fetcher.state === "idle" && Boolean(fetcher.data?.ok)),

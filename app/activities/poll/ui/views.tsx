@@ -98,8 +98,8 @@ function PresenterPoll({ poll }: { poll: PollActivity }) {
 
 function ParticipantPoll({ poll }: { poll: PollActivity }) {
   const { live, actionPath } = useLive();
-  const { fetcher, onSubmit, pending: pendingForm, failure, busy } = useLiveAnswerForm(poll.id);
   const mine = live.responses[poll.id];
+  const { fetcher, onSubmit, pending: pendingForm, failure, busy } = useLiveAnswerForm(poll.id, mine);
   const pending = pendingForm?.get("optionId");
   const chosen = typeof pending === "string" ? pending : mine?.kind === "poll" ? mine.optionId : null;
   const chosenText = poll.options.find((o) => o.id === chosen)?.text;

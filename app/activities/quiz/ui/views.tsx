@@ -178,8 +178,8 @@ function PresenterQuiz({ quiz, revealed }: { quiz: QuizActivity; revealed: boole
 function QuizForm({ quiz }: { quiz: QuizActivity }) {
   const { live, actionPath } = useLive();
   const seed = useRuntime().shuffleSeeds?.[quiz.id]?.current;
-  const { fetcher, onSubmit, failure, busy, sent: taken } = useLiveAnswerForm(quiz.id);
   const mine = live.responses[quiz.id];
+  const { fetcher, onSubmit, failure, busy, sent: taken } = useLiveAnswerForm(quiz.id, mine);
   const answers = mine?.kind === "quiz" ? mine.answers : null;
   const sent = Boolean(answers) || taken;
   const answered = live.answered[quiz.id];

@@ -140,10 +140,11 @@ export function LiveScenario({ id, children }: { id: string; children?: ReactNod
 function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity; room: LiveRuntime["scenarios"][string]; debrief: ReactNode }) {
   const { live, actionPath } = useLive();
   const seed = useRuntime().shuffleSeeds?.[scenario.id]?.current;
-  const { fetcher, onSubmit, pending, failure, busy } = useLiveAnswerForm(`${scenario.id}-vote`);
+  const { fetcher, onSubmit, pending, failure, busy } = useLiveAnswerForm(`${scenario.id}-vote`, `${room.run}:${room.turn}:${live.votes[scenario.id]}`);
   const current = scenario.nodes[room.currentNode];
   const presenter = live.role === "presenter";
-  const pendingChoice = pending?.get("choice");
+  // A vote sent on an earlier turn is no vote on this one.
+  const pendingChoice = pending?.get("turn") === String(room.turn) ? pending.get("choice") : undefined;
   const myVote = typeof pendingChoice === "string" ? Number(pendingChoice) : live.votes[scenario.id];
   const votes = room.votes ?? {};
   const top = Math.max(0, ...Object.values(votes));
