@@ -426,13 +426,18 @@ let draining: Promise<void> | undefined;
 function recomputeSoon(key: string, recompute: () => Promise<unknown>, delayMs = RECOMPUTE_DELAY_MS): void {
   waiting.set(key, recompute);
   if (queueTimer || draining) return;
-  queueTimer = setTimeout(() => {
-    queueTimer = undefined;
-    draining = drain().finally(() => {
-      draining = undefined;
-    });
-  }, delayMs);
+  queueTimer = setTimeout(startDraining, delayMs);
   queueTimer.unref?.();
+}
+
+function startDraining(): void {
+  if (queueTimer) clearTimeout(queueTimer);
+  queueTimer = undefined;
+  draining = drain().finally(() => {
+    draining = undefined;
+    // One queued between the drain's last look and now would otherwise wait for the next stale read.
+    if (waiting.size > 0) recomputeSoon(...waiting.entries().next().value!);
+  });
 }
 
 async function drain(): Promise<void> {
@@ -451,13 +456,7 @@ async function drain(): Promise<void> {
 /** Waits until no recompute is waiting or running (tests; a server stopping). */
 export async function impactRecomputesSettled(): Promise<void> {
   while (queueTimer || draining || waiting.size > 0) {
-    if (queueTimer && !draining) {
-      clearTimeout(queueTimer);
-      queueTimer = undefined;
-      draining = drain().finally(() => {
-        draining = undefined;
-      });
-    }
+    if (!draining) startDraining();
     await draining;
   }
 }
