@@ -256,6 +256,8 @@ async function shutdown(signal) {
   await hooks.stopLive?.().catch(() => {});
   // A mail being sent finishes (and is recorded) before the database closes.
   await hooks.stopMailSender?.().catch(() => {});
+  // The impact report's background recompute, if one is running, finishes before the database closes.
+  await hooks.stopImpactWarmer?.().catch(() => {});
   server.closeAllConnections?.();
   server.close();
   await handle.close().catch(() => {});

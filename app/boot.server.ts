@@ -5,6 +5,7 @@ import { users } from "../db/schema";
 import { loadCatalog, syncModulesTable, watchContent } from "./content/catalog.server";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "./demo/seed.server";
 import { startRetentionSchedule } from "./field/retention.server";
+import { startImpactWarmer } from "./reports/impact.server";
 import { env } from "./lib/env.server";
 import { startLiveHub } from "./live/hub.server";
 import { startMailSender } from "./mail/sender.server";
@@ -56,5 +57,8 @@ export async function boot(log: (line: string) => void = console.log): Promise<D
   }
   // Field retention (docs/privacy.md): expired debriefs and contacts go now, then daily.
   startRetentionSchedule(log);
+  // The admin's impact page: recompute its default period in the background when the data
+  // changed, so the admin rarely waits for it (ADR 045).
+  startImpactWarmer();
   return handle;
 }

@@ -28,6 +28,7 @@ export { databaseUnavailableText, failedForDatabase, isDatabaseUnavailable } fro
 export { stopLive } from "./live/hub.server";
 export { answerFromBody, SCRIPT_ANSWER_HEADERS } from "./live/answer-endpoint.server";
 export { stopMailSender } from "./mail/sender.server";
+export { stopImpactWarmer } from "./reports/impact.server";
 
 const ABORT_DELAY = 5_000;
 

@@ -78,6 +78,13 @@ export function csvField(value: string | number | boolean | null | undefined): s
 
 const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 const SHORT_DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+const DAY_TIME = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+
+/** "2025-03-03T09:05:00Z" → "3 Mar 2025, 09:05 UTC" (the same on the server and in the browser). */
+export function formatDayTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${DAY_TIME.format(d)} UTC`;
+}
 
 /** "2025-03-03" → "3 Mar 2025" (dates in reports are UTC days). */
 export function formatDay(isoDay: string | null | undefined): string {

@@ -13,7 +13,7 @@ import {
   type Rate,
   type RateDifference,
 } from "../stats/intervals";
-import { shiftDay, type ImpactFilters } from "./impact-filters.server";
+import { impactFilterSchema, shiftDay, type ImpactFilters } from "./impact-filters.server";
 import { practiceFor, type PracticeLink } from "./practice.server";
 import {
   coreModuleCount,
@@ -118,6 +118,8 @@ export interface ImpactReport {
   objections: ObjectionRow[];
   topCanvassers: CanvasserRow[];
   canvasserCount: number;
+  /** When the figures were computed, if they are a kept answer older than the data (ADR 045); null when current. */
+  asOf: string | null;
 }
 
 export type ImpactResult = { ok: true; report: ImpactReport } | { ok: false; errors: Record<string, string> };
@@ -175,8 +177,8 @@ export interface ImpactParts {
   /** How many canvassers to list (most doors first); 0 lists none. */
   canvassers: number;
 }
-// The period's rows hashed by person (and by person and week) fit in memory at 50,000
-// activists with this much; the default 4 MB spilled each hash to disk (ADR 038).
+// The period's rows hashed by person (and, past 64 weeks, by person and week) fit in memory
+// at 50,000 activists with this much; the default 4 MB spilled each hash to disk (ADR 038).
 const FIGURE_WORK_MEM = "64MB";
 const WHOLE_PAGE: ImpactParts = { weeks: true, objections: true, canvassers: 50 };
 
@@ -200,6 +202,7 @@ const cd = alias(learnerCoreDays, "cd");
 function figureCtes(scope: ReportScope, f: ImpactFilters, weeks = false): SQL {
   const area = fieldArea(scope, f);
   const narrowed = !scope.all || f.group || f.kind || f.target;
+  const weekBits = weeks ? trendWeeks(f) : undefined;
   return sql`f0 as (
       select fd.user_id, fd.day, fd.attempts, fd.contacts, fd.conversations, fd.commitments
       from field_daily fd ${area.join}
@@ -216,20 +219,73 @@ function figureCtes(scope: ReportScope, f: ImpactFilters, weeks = false): SQL {
       from f0 left join t on t.user_id = f0.user_id
     ),
     ${
-      weeks
-        ? // Each person once per week and side; the weekly trend and the per-person sums both
-          // come from it, so the period's rows are hashed once (ADR 038).
-          sql`pw as (
+      weekBits
+        ? // One row per person and side, with a bit for each week they worked on that side
+          // (ADR 045): the trend's head counts come from these ~60,000 rows instead of a
+          // person × week hash of ~290,000 groups; its sums need only week × side (≤ 128 groups).
+          sql`per as (
+      select user_id, trained, sum(attempts)::float8 as a, sum(contacts)::float8 as c, sum(conversations)::float8 as v, sum(commitments)::float8 as m,
+             bit_or(1::bigint << ((f.day - ${weekBits.first}::date) / 7)) as week_bits
+      from f group by user_id, trained
+    ),
+    week_sums as (
+      select (f.day - ${weekBits.first}::date) / 7 as i, trained,
+             sum(attempts)::float8 as a, sum(contacts)::float8 as c, sum(conversations)::float8 as v, sum(commitments)::float8 as m
+      from f group by 1, 2
+    ),
+    -- One count per week, each a column, in one pass over per (a join with the weeks'
+    -- numbers cost several times as much); the week numbers are our own integers.
+    week_counts as (
+      select trained, array[${sql.join(
+        Array.from({ length: weekBits.count }, (_, i) => sql`count(*) filter (where week_bits & (1::bigint << ${sql.raw(String(i))}) <> 0)`),
+        sql`, `,
+      )}] as people
+      from per group by trained
+    ),
+    week_people as (
+      select x.i - 1 as i, wc.trained, x.people::int as people
+      from week_counts wc cross join unnest(wc.people) with ordinality x(people, i)
+    ),
+    week_rows as (
+      select to_char(${weekBits.first}::date + s.i * 7, 'YYYY-MM-DD') as week, s.trained, p.people, s.a, s.c, s.v, s.m
+      from week_sums s join week_people p on p.i = s.i and p.trained = s.trained
+    )`
+        : weeks
+          ? // Past 64 weeks a bigint has no bit for each: each person once per week and side,
+            // and the per-person sums from that (ADR 038).
+            sql`pw as (
       select user_id, date_trunc('week', day::timestamp) as week, trained,
              sum(attempts)::float8 as a, sum(contacts)::float8 as c, sum(conversations)::float8 as v, sum(commitments)::float8 as m
       from f group by 1, 2, 3
     ),
-    per as (select user_id, trained, sum(a) as a, sum(c) as c, sum(v) as v, sum(m) as m from pw group by user_id, trained)`
-        : sql`per as (
+    per as (select user_id, trained, sum(a) as a, sum(c) as c, sum(v) as v, sum(m) as m from pw group by user_id, trained),
+    week_rows as (
+      select to_char(week, 'YYYY-MM-DD') as week, trained, count(*)::int as people, sum(a) as a, sum(c) as c, sum(v) as v, sum(m) as m
+      from pw group by pw.week, pw.trained
+    )`
+          : sql`per as (
       select user_id, trained, sum(attempts)::float8 as a, sum(contacts)::float8 as c, sum(conversations)::float8 as v, sum(commitments)::float8 as m
       from f group by user_id, trained
     )`
     }`;
+}
+
+/** A day's place in its ISO week, Monday 0. */
+const weekday = (d: string) => (new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7;
+
+/** The most weeks a person's bitmask (a bigint) can hold. */
+export const TREND_BITMASK_WEEKS = 64;
+
+/**
+ * The weekly trend's weeks: the Monday of the period's first week and how many weeks
+ * (Monday-based, as date_trunc('week') counts them) it touches; undefined past
+ * TREND_BITMASK_WEEKS, where the trend is grouped by person and week instead.
+ */
+export function trendWeeks(f: Pick<ImpactFilters, "from" | "to">): { first: string; count: number } | undefined {
+  const monday = (d: string) => shiftDay(d, -weekday(d));
+  const first = monday(f.from);
+  const count = Math.round((Date.parse(`${monday(f.to)}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / (7 * 86_400_000)) + 1;
+  return count <= TREND_BITMASK_WEEKS ? { first, count } : undefined;
 }
 
 type FigureRow = { sides: unknown; active: unknown; within: unknown; weeks: unknown; top: unknown; canvassers: unknown };
@@ -276,70 +332,191 @@ async function computeFigures(scope: ReportScope, filters: ImpactFilters, parts:
         from person where both_sides
       )
       ${parts.canvassers > 0 ? sql`,
+      -- Everyone level with or above the Nth most doors, without names: the names (and the
+      -- order among equals, which goes by name) are looked up on each request (withNames).
       top as (
-        select p.user_id, u.name, p.a, p.c, p.v, p.m
-        from person p join users u on u.id = p.user_id
+        select p.user_id, p.a, p.c, p.v, p.m
+        from person p
         where p.a >= coalesce((select a from person order by a desc offset ${parts.canvassers - 1} limit 1), 0)
-        order by p.a desc, u.name, p.user_id limit ${parts.canvassers}
       ),
       top_rows as (
-        select top.user_id as id, top.name, to_char(t.on_day, 'YYYY-MM-DD') as "trainedOn", top.a, top.c, top.v, top.m,
+        select top.user_id as id, to_char(t.on_day, 'YYYY-MM-DD') as "trainedOn", top.a, top.c, top.v, top.m,
                (select count(distinct fd.day)::int from field_daily fd ${area.join}
                 where fd.user_id = top.user_id and ${area.where} and fd.day between ${filters.from}::date and ${filters.to}::date) as days
         from top left join t on t.user_id = top.user_id
       )` : sql``}
-      ${parts.weeks ? sql`,
-      weeks as (
-        select to_char(week, 'YYYY-MM-DD') as week, trained, count(*)::int as people, sum(a) as a, sum(c) as c, sum(v) as v, sum(m) as m
-        from pw group by pw.week, pw.trained
-      )` : sql``}
       select (select coalesce(json_agg(s), '[]'::json) from sides s) as sides,
              (select row_to_json(x) from active x) as active,
              (select row_to_json(w) from within w) as within,
-             ${parts.weeks ? sql`(select coalesce(json_agg(w order by w.week, w.trained), '[]'::json) from weeks w)` : sql`'[]'::json`} as weeks,
-             ${parts.canvassers > 0 ? sql`(select coalesce(json_agg(r order by r.a desc, r.name, r.id), '[]'::json) from top_rows r)` : sql`'[]'::json`} as top,
+             ${parts.weeks ? sql`(select coalesce(json_agg(w order by w.week, w.trained), '[]'::json) from week_rows w)` : sql`'[]'::json`} as weeks,
+             ${parts.canvassers > 0 ? sql`(select coalesce(json_agg(r order by r.a desc, r.id), '[]'::json) from top_rows r)` : sql`'[]'::json`} as top,
              (select count(*)::int from person) as canvassers`, { workMem: FIGURE_WORK_MEM }),
     parts.objections ? objectionCounts(scope, filters) : Promise.resolve([]),
   ]);
   return { figures: figureRows[0], objections };
 }
 
+type KeptAnswer = { figures: FigureRow | undefined; objections: ObjectionCount[] };
+
+/**
+ * How old a kept answer the admin's whole-movement page may show, labelled, while a fresh
+ * one is computed in the background (ADR 045). Older than this, the request computes.
+ */
+export const STALE_ANSWER_MAX_AGE_MS = 60 * 60 * 1000;
+/** A stale read starts a recompute this long after it: the reads and writes of a burst share one. */
+const RECOMPUTE_DELAY_MS = 1000;
+/** How often the warmer looks at the admin's default period. */
+const WARM_EVERY_MS = 10_000;
+
+const keyOf = (scope: ReportScope, filters: ImpactFilters, parts: ImpactParts) =>
+  JSON.stringify({
+    scope: scope.all ? "all" : [...scope.groupIds].sort(),
+    filters: Object.entries(filters).sort(([a], [b]) => (a < b ? -1 : 1)),
+    parts: [parts.weeks, parts.objections, parts.canvassers],
+  });
+
 /**
  * The figures, reused while nothing they are computed from has changed (ADR 044): the
  * version is the sum of impact_data_stripes, which every committed write to a table the
  * figures read makes larger (migration 0030). It is read before computing, so an answer
  * kept under it includes every change committed before it; a change committed since makes
- * the sum larger, and the answer is never served again. Exact, not "recent enough".
+ * the sum larger, and the answer is never served as current again. With `stale` (the
+ * admin's whole-movement page only, ADR 045), an answer kept under an older version and
+ * at most STALE_ANSWER_MAX_AGE_MS old is served with the time it was computed from
+ * (`asOf`), and a fresh one is computed in the background.
  */
-async function keptFigures(scope: ReportScope, filters: ImpactFilters, parts: ImpactParts, reuse: boolean) {
-  if (!reuse) return computeFigures(scope, filters, parts);
-  const key = JSON.stringify({
-    scope: scope.all ? "all" : [...scope.groupIds].sort(),
-    filters: Object.entries(filters).sort(([a], [b]) => (a < b ? -1 : 1)),
-    parts: [parts.weeks, parts.objections, parts.canvassers],
-  });
+async function keptFigures(scope: ReportScope, filters: ImpactFilters, parts: ImpactParts, mode: "fresh" | "current" | "stale"): Promise<KeptAnswer & { asOf: string | null }> {
+  if (mode === "fresh") return { ...(await computeFigures(scope, filters, parts)), asOf: null };
+  const key = keyOf(scope, filters, parts);
   // One statement, so the version and the kept answer are read from the same snapshot.
-  const [kept] = await rows<{ version: string; answer: unknown }>(sql`
+  const [kept] = await rows<{ version: string; current: boolean; answer: unknown; asOf: string; now: string }>(sql`
     with v as (select coalesce(sum(${impactDataStripes.changes}), 0)::bigint as version from ${impactDataStripes})
-    select v.version::text as version, k.answer
-    from v left join ${impactReportCache} k on k.key = ${key} and k.version = v.version`);
-  if (kept?.answer) return jsonValue<{ figures: FigureRow | undefined; objections: ObjectionCount[] }>(kept.answer);
+    select v.version::text as version, k.version = v.version as current, k.answer,
+           to_char(k.computed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "asOf",
+           to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as now
+    from v left join ${impactReportCache} k on k.key = ${key}
+      and (k.version = v.version ${mode === "stale" ? sql`or k.computed_at > now() - ${`${STALE_ANSWER_MAX_AGE_MS} milliseconds`}::interval` : sql``})`);
+  if (kept?.answer && kept.current) return { ...jsonValue<KeptAnswer>(kept.answer), asOf: null };
+  if (kept?.answer) {
+    recomputeSoon(key, () => keptFigures(scope, filters, parts, "current"));
+    return { ...jsonValue<KeptAnswer>(kept.answer), asOf: kept.asOf };
+  }
   const answer = await computeFigures(scope, filters, parts);
   const version = kept?.version ?? "0";
-  // Answers under an older version can never be served again.
-  await rows(sql`delete from ${impactReportCache} where ${impactReportCache.version} < ${version}::bigint`);
+  // Answers under an older version are never served as current again, nor stale once past the
+  // stale age; the ones that still may be stay until then (ADR 045).
+  await rows(sql`delete from ${impactReportCache} where ${impactReportCache.version} < ${version}::bigint
+    and ${impactReportCache.computedAt} <= now() - ${`${STALE_ANSWER_MAX_AGE_MS} milliseconds`}::interval`);
+  // computed_at is when the version was read: the figures are the data as of then.
   await rows(sql`
-    insert into ${impactReportCache} (key, version, answer) values (${key}, ${version}::bigint, ${JSON.stringify(answer)}::jsonb)
-    on conflict (key) do update set version = excluded.version, answer = excluded.answer, computed_at = now()
+    insert into ${impactReportCache} (key, version, answer, computed_at) values (${key}, ${version}::bigint, ${JSON.stringify(answer)}::jsonb, ${kept?.now ?? new Date().toISOString()}::timestamptz)
+    on conflict (key) do update set version = excluded.version, answer = excluded.answer, computed_at = excluded.computed_at
     where ${impactReportCache.version} <= excluded.version`);
-  return answer;
+  return { ...answer, asOf: null };
 }
 
+// ---------------------------------------------------------------- recomputing in the background
+
+// Recomputes waiting, by key: a stale read adds one, and the first one added starts the
+// queue RECOMPUTE_DELAY_MS later; the queue runs one recompute at a time per process.
+const waiting = new Map<string, () => Promise<unknown>>();
+let queueTimer: ReturnType<typeof setTimeout> | undefined;
+let draining: Promise<void> | undefined;
+
+function recomputeSoon(key: string, recompute: () => Promise<unknown>, delayMs = RECOMPUTE_DELAY_MS): void {
+  waiting.set(key, recompute);
+  if (queueTimer || draining) return;
+  queueTimer = setTimeout(startDraining, delayMs);
+  queueTimer.unref?.();
+}
+
+function startDraining(): void {
+  if (queueTimer) clearTimeout(queueTimer);
+  queueTimer = undefined;
+  draining = drain().finally(() => {
+    draining = undefined;
+    // One queued between the drain's last look and now would otherwise wait for the next stale read.
+    if (waiting.size > 0) recomputeSoon(...waiting.entries().next().value!);
+  });
+}
+
+async function drain(): Promise<void> {
+  for (let next = waiting.entries().next(); !next.done; next = waiting.entries().next()) {
+    const [key, recompute] = next.value;
+    waiting.delete(key);
+    try {
+      await recompute();
+    } catch (error) {
+      // The next stale read queues it again; a reader is never failed by a background job.
+      console.error(`Impact report: background recompute failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+/** Waits until no recompute is waiting or running (tests; a server stopping). */
+export async function impactRecomputesSettled(): Promise<void> {
+  while (queueTimer || draining || waiting.size > 0) {
+    if (!draining) startDraining();
+    await draining;
+  }
+}
+
+let warmer: ReturnType<typeof setInterval> | undefined;
+
+/**
+ * Every WARM_EVERY_MS, recompute the admin's whole-movement page for the default period
+ * when its kept answer is missing or stale (ADR 045), through the same one-at-a-time queue
+ * as the stale reads. Started with the server (app/boot.server.ts).
+ */
+export function startImpactWarmer(everyMs = WARM_EVERY_MS): void {
+  stopImpactWarmerTimer();
+  const warm = () => {
+    const filters = impactFilterSchema.parse({});
+    recomputeSoon(keyOf({ all: true }, filters, WHOLE_PAGE), () => keptFigures({ all: true }, filters, WHOLE_PAGE, "current"), 0);
+  };
+  warm();
+  warmer = setInterval(warm, everyMs);
+  warmer.unref();
+}
+
+function stopImpactWarmerTimer(): void {
+  if (warmer) clearInterval(warmer);
+  warmer = undefined;
+}
+
+/** Stops the warmer and lets a recompute already running finish (tests, shutdown). */
+export async function stopImpactWarmer(): Promise<void> {
+  stopImpactWarmerTimer();
+  await impactRecomputesSettled();
+}
+
+/**
+ * The top canvassers with their names as they are now (ADR 045: a kept answer holds ids,
+ * never names, so a renamed person shows their new name and a deleted one no one), the
+ * most doors first, then by name, `limit` of them.
+ */
+async function withNames(top: unknown, limit: number): Promise<CanvasserRow[]> {
+  const kept = jsonList<Record<string, unknown>>(top);
+  if (kept.length === 0 || limit <= 0) return [];
+  const found = await rows<Record<string, unknown> & { id: string; name: string; trainedOn: string | null }>(sql`
+    select r.id, u.name, r."trainedOn", r.days, r.a, r.c, r.v, r.m
+    from jsonb_to_recordset(${JSON.stringify(kept)}::jsonb) as r(id text, "trainedOn" text, days int, a float8, c float8, v float8, m float8)
+    join users u on u.id = r.id
+    order by r.a desc, u.name, r.id limit ${limit}`);
+  return found.map((r): CanvasserRow => ({ id: r.id, name: r.name, trainedOn: r.trainedOn, days: num(r.days), ...totals(r), people: 1 }));
+}
+
+/**
+ * The impact report. `reuse: false` computes straight from the data. `serveStale` (the
+ * admin's page) lets the whole movement's answer be served up to an hour old while a fresh
+ * one is computed (ADR 045); it is ignored for any narrower scope or area, and for a part
+ * of the page (the CSVs).
+ */
 export async function impactReport(
   viewer: Viewer,
   filters: ImpactFilters,
   parts: ImpactParts = WHOLE_PAGE,
-  options: { reuse?: boolean } = {},
+  options: { reuse?: boolean; serveStale?: boolean } = {},
 ): Promise<ImpactResult> {
   const scope = await scopeOf(viewer);
   let areaLabel = "every group you can see";
@@ -350,14 +527,12 @@ export async function impactReport(
   } else if (filters.kind || filters.target) {
     areaLabel = `${filters.target ? "target seats" : "every group"}${filters.kind ? ` of kind ${filters.kind}` : ""} you can see`;
   }
-  const [kept, groups] = await Promise.all([keptFigures(scope, filters, parts, options.reuse ?? true), scopeGroups(scope)]);
+  const wholeMovement = scope.all && !filters.group && !filters.kind && !filters.target && parts === WHOLE_PAGE;
+  const mode = options.reuse === false ? "fresh" : options.serveStale && wholeMovement ? "stale" : "current";
+  const [kept, groups] = await Promise.all([keptFigures(scope, filters, parts, mode), scopeGroups(scope)]);
   const figures = kept.figures;
   const objections = kept.objections.map(withPractice);
-  const topRows = jsonList<Record<string, unknown> & { id: string; name: string; trainedOn: string | null }>(figures?.top);
-  const canvassers = {
-    rows: topRows.map((r): CanvasserRow => ({ id: r.id, name: r.name, trainedOn: r.trainedOn, days: num(r.days), ...totals(r), people: 1 })),
-    total: num(figures?.canvassers),
-  };
+  const canvassers = { rows: await withNames(figures?.top, parts.canvassers), total: num(figures?.canvassers) };
 
   const sideRows = jsonList<Record<string, unknown> & { trained: boolean }>(figures?.sides);
   const activeRows = figures?.active ? [jsonValue<{ active: number; trained: number }>(figures.active)] : [];
@@ -434,6 +609,7 @@ export async function impactReport(
       objections,
       topCanvassers: canvassers.rows,
       canvasserCount: canvassers.total,
+      asOf: kept.asOf,
     },
   };
 }
@@ -443,7 +619,6 @@ export async function impactReport(
  * first > last when no whole week fits.
  */
 export function wholeWeeks(from: string, to: string): { first: string; last: string } {
-  const weekday = (d: string) => (new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
   const first = weekday(from) === 0 ? from : shiftDay(from, 7 - weekday(from));
   const last = shiftDay(to, -weekday(to) - (weekday(to) === 6 ? 0 : 7));
   return { first, last };

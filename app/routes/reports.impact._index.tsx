@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
 import { ExportLink, FilterErrorSummary } from "~/components/chart-controls";
-import { GROUP_KIND_FILTERS, formatDay, toQuery } from "~/reports/filters";
+import { GROUP_KIND_FILTERS, formatDay, formatDayTime, toQuery } from "~/reports/filters";
 import { parseFilters } from "~/reports/filter-schemas.server";
 import { impactFilterSchema, type ImpactFilters } from "~/reports/impact-filters.server";
 import { impactGroupChoices, impactReport, OBJECTION_PAGE, summariseObjections, type ImpactReport, type ObjectionSummary, type SideTotals } from "~/reports/impact.server";
@@ -20,7 +20,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user } = await requireUser({ request, context }, ROLES.seeImpact);
   const parsed = parseFilters(impactFilterSchema, readQuery(request));
   if (!parsed.ok) return data({ ok: false as const, errors: parsed.errors, raw: parsed.raw, groups: await impactGroupChoices(user) }, { status: 400 });
-  const result = await impactReport(user, parsed.value);
+  // The admin's whole-movement page may show the last figures (at most an hour old, labelled)
+  // while fresh ones are computed in the background (ADR 045).
+  const result = await impactReport(user, parsed.value, undefined, { serveStale: true });
   if (!result.ok) return data({ ok: false as const, errors: result.errors, raw: valuesOf(parsed.value), groups: await impactGroupChoices(user) }, { status: 400 });
   // The page shows a summary of the objections; the full table is the CSV (ADR 042).
   const { rows, areas, total } = summariseObjections(result.report.objections);
@@ -50,6 +52,11 @@ export default function ImpactPage() {
         errors={result.ok ? {} : result.errors}
         groups={result.ok ? result.report.groups : result.groups}
       />
+      {result.ok && result.report.asOf ? (
+        <p className="muted" role="status">
+          Figures as of <time dateTime={result.report.asOf}>{formatDayTime(result.report.asOf)}</time>, updating: newer records are being counted; reload in a moment for them.
+        </p>
+      ) : null}
       {result.ok ? <ImpactResults report={result.report} /> : null}
     </>
   );
