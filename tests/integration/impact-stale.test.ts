@@ -1,7 +1,4 @@
 import { sql } from "drizzle-orm";
-import * as React from "react";
-import { renderToStaticMarkup } from "react-dom/server";
-import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { adjustFieldDaily } from "~/field/daily.server";
 import { impactFilterSchema, shiftDay } from "~/reports/impact-filters.server";
@@ -10,7 +7,8 @@ import * as impactPage from "~/routes/reports.impact._index";
 import { db, rowsOf } from "../../db/client.server";
 import { withFixtureCatalog } from "../setup/content";
 import { withTestDatabase } from "../setup/database";
-import { get, makeGroup, makeUser, run, TEST_ORIGIN, type TestUser } from "../setup/fixtures";
+import { renderRouteHtml } from "../setup/render";
+import { get, makeGroup, makeUser, run, type TestUser } from "../setup/fixtures";
 
 // The admin's whole-movement impact page served from the last kept answer while a fresh
 // one is computed (ADR 045): labelled on the page, at most an hour old, never for an
@@ -36,10 +34,7 @@ async function page(viewer: TestUser, period: Period): Promise<{ report: PageRep
   const loaded = await run(impactPage.loader, get(path, viewer.cookie));
   expect(loaded.status).toBe(200);
   const body = loaded.body as { report: PageReport };
-  const handler = createStaticHandler([{ id: "impact", path: "/reports/impact", loader: () => body, Component: impactPage.default }]);
-  const context = await handler.query(new Request(new URL(path, TEST_ORIGIN)));
-  if (context instanceof Response) throw new Error(`unexpected response ${context.status}`);
-  const html = renderToStaticMarkup(React.createElement(StaticRouterProvider, { router: createStaticRouter(handler.dataRoutes, context), context, hydrate: false }));
+  const html = await renderRouteHtml({ path: "/reports/impact", Component: impactPage.default }, path, body);
   return { report: body.report, html };
 }
 

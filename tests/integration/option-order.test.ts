@@ -1,6 +1,3 @@
-import * as React from "react";
-import { renderToStaticMarkup } from "react-dom/server";
-import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { isPinned, shuffled } from "~/activities/order/shuffle";
@@ -11,7 +8,8 @@ import * as stepPage from "~/routes/modules.$slug.$step";
 import { scenarioRuns } from "../../db/schema";
 import { moduleOf, withFixtureCatalog } from "../setup/content";
 import { withTestDatabase } from "../setup/database";
-import { get, makeUser, post, run, TEST_ORIGIN, type TestUser } from "../setup/fixtures";
+import { renderRouteHtml } from "../setup/render";
+import { get, makeUser, post, run, type TestUser } from "../setup/fixtures";
 
 // Each learner sees a quiz's options and a scenario's replies in their own order (issue
 // 15): the same on every load of one attempt, so a reload or a no-JavaScript resubmit
@@ -31,11 +29,7 @@ async function stepHtml(user: TestUser, step: string, query = ""): Promise<{ bod
   const loaded = await run(stepPage.loader, get(path, user.cookie), { slug: SLUG, step });
   expect(loaded.status).toBe(200);
   const body = loaded.body as StepBody;
-  const handler = createStaticHandler([{ id: "step", path: "/modules/:slug/:step", loader: () => body, Component: stepPage.default }]);
-  const context = await handler.query(new Request(new URL(path, TEST_ORIGIN)));
-  if (context instanceof Response) throw new Error(`unexpected response ${context.status}`);
-  const router = createStaticRouter(handler.dataRoutes, context);
-  return { body, html: renderToStaticMarkup(React.createElement(StaticRouterProvider, { router, context, hydrate: false })) };
+  return { body, html: await renderRouteHtml({ path: "/modules/:slug/:step", Component: stepPage.default }, path, body) };
 }
 
 /** Option ids of a question in the order the HTML lists them. */
