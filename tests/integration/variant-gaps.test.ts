@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { activistRecord } from "~/reports/activist.server";
+import { nudgeReports } from "~/reports/nudges.server";
 import { rebuildReportSummaries } from "~/reports/summaries.server";
 import { todayUtc } from "~/reports/evaluations.server";
 import * as detailRoute from "~/routes/reports.evaluations.$id";
@@ -147,12 +149,14 @@ describe("an A/B evaluation of a module some people already began", () => {
   });
 });
 
-describe("a version-B start in the report summaries", () => {
+describe("a version-B start in the reports", () => {
+  let learner: TestUser;
+
   it("counts as a start of the original in the overview funnel, for organisers and admins, and a rebuild agrees", async () => {
     // A running evaluation (from today) over H: its version-B learners are shown the variant.
     const id = await register([H.id], todayUtc());
     const b = (await armsOf(id)).find((a) => a.arm === "variant")!;
-    const learner = h.find((u) => u.id === b.userId)!;
+    learner = h.find((u) => u.id === b.userId)!;
 
     type Overview = { overview: { modules: { slug: string; started: number }[] } };
     const startedFor = async (who: TestUser) =>
@@ -173,5 +177,22 @@ describe("a version-B start in the report summaries", () => {
     await rebuildReportSummaries();
     expect(await snapshot()).toEqual(kept);
     expect(await startedFor(olu)).toBe(organiserBefore + 1);
+  });
+
+  it("shows on the activist's record as the original in progress, in the steps of version B", async () => {
+    const record = await activistRecord(olu, learner.id);
+    const row = record!.modules.find((m) => m.slug === "follow-up")!;
+    expect(row).toMatchObject({ status: "in-progress", stepsSeen: 1, stepCount: 2, version: { slug: "follow-up-b" } });
+    expect(row.date).toBe(todayUtc());
+  });
+
+  it("counts as having started the module in a nudge's follow-up", async () => {
+    const [nudge] = await q<{ id: string }>(sql`
+      insert into nudges (sender_id, sent_at, filter, filter_label, template, subject, body, recipient_count, form_key)
+      values (${olu.id}, now() - interval '1 day', '{}'::jsonb, 'Follow-up not started', 'next-module', 'Next', 'Hi', 1, 'variant-gaps-nudge')
+      returning id`);
+    await db().execute(sql`insert into nudge_recipients (nudge_id, user_id, module_slug, sent_at) values (${nudge!.id}::uuid, ${learner.id}, 'follow-up', now() - interval '1 day')`);
+    const report = (await nudgeReports(olu)).find((n) => n.id === nudge!.id)!;
+    expect(report.windows[0]!.nudged.started.successes).toBe(1);
   });
 });
