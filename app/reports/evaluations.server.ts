@@ -177,10 +177,7 @@ async function strata(
   // An A/B draw leaves out whoever already began or completed either version (ADR 046):
   // drawn into version B, they would meet a "not started" variant after doing the original,
   // and their head start would count for version A or against version B.
-  const began =
-    versions.length > 0
-      ? sql`(${beganVersions(sql`m.user_id`, versions)})`
-      : sql`false`;
+  const began = versions.length > 0 ? sql`(${beganVersions(sql`m.user_id`, versions)})` : sql`false`;
   const members = await rows<{ userId: string; groupId: string; began: boolean }>(sql`
     select m.user_id as "userId", min(m.group_id::text) as "groupId", ${began} as began
     from memberships m join users u on u.id = m.user_id
