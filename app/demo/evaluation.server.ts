@@ -5,8 +5,8 @@ import { registerEvaluation, todayUtc } from "../reports/evaluations.server";
 
 // One registered evaluation for the demo organiser, so /reports/evaluations shows one on
 // first start (issue 17 part 4). With a module variant in the catalogue it is an A/B
-// evaluation of it (ADR 039): the demo activists of the organiser's groups are split
-// between the original and the variant, completion of the module the outcome, for 60 days
+// evaluation of it (ADR 039): the demo activists of the organiser's groups who have not
+// begun the module (ADR 046) are split between the original and the variant, completion of the module the outcome, for 60 days
 // from a week after the first start. Otherwise a "train now / train later" one on
 // conversation rate. Starting a week later keeps the demo accounts (which walkthroughs and
 // the e2e specs use) on the original on the first days, rather than on a version drawn by lot.

@@ -12,8 +12,11 @@ export interface ActivistModule {
   title: string;
   status: CellStatus;
   date: string | null;
+  /** Steps seen of the version they worked in (below), and that version's step count. */
   stepsSeen: number;
   stepCount: number;
+  /** The variant they worked in, drawn into version B of an A/B evaluation (ADR 046); null: the module itself. */
+  version: { slug: string; title: string } | null;
   /** Completed in a live session: which one (its steps were seen live, not as step views). */
   liveSession: { id: string; date: string; trainerName: string; groupName: string | null } | null;
 }
@@ -52,9 +55,10 @@ export async function activistRecord(viewer: Viewer, userId: string): Promise<Ac
       order by g.name`),
     rows<{
       slug: string; title: string; how: CellStatus | null; completedOn: string | null; startedOn: string | null; stepsSeen: number; stepCount: number;
-      sessionId: string | null; sessionDate: string | null; trainerName: string | null; groupName: string | null;
+      versionSlug: string | null; versionTitle: string | null; sessionId: string | null; sessionDate: string | null; trainerName: string | null; groupName: string | null;
     }>(sql`
-      select md.slug, md.title, md.step_count as "stepCount",
+      select md.slug, md.title, coalesce(v.step_count, md.step_count) as "stepCount",
+             case when v.module_slug <> md.slug then v.module_slug end as "versionSlug", case when v.module_slug <> md.slug then v.title end as "versionTitle",
              c.how::text as how, ${day(sql`c.completed_at`)} as "completedOn",
              ${day(sql`v.started_at`)} as "startedOn", coalesce(v.seen, 0)::int as "stepsSeen",
              ls.id::text as "sessionId", ${day(sql`ls.created_at`)} as "sessionDate", tu.name as "trainerName", lg.name as "groupName"
@@ -63,9 +67,14 @@ export async function activistRecord(viewer: Viewer, userId: string): Promise<Ac
       left join live_sessions ls on ls.id = c.live_session_id
       left join users tu on tu.id = ls.trainer_id
       left join groups lg on lg.id = ls.group_id
+      -- The steps of the version they worked in last: the module or one of its variants (a
+      -- learner drawn into version B works in the variant). Started: the first view of either.
       left join lateral (
-        select min(sv.first_seen_at) as started_at, count(*) as seen
-        from step_views sv where sv.user_id = ${userId} and sv.module_slug = md.slug
+        select sv.module_slug, vm.title, vm.step_count, count(*) as seen, min(min(sv.first_seen_at)) over () as started_at
+        from step_views sv join modules vm on vm.slug = sv.module_slug
+        where sv.user_id = ${userId} and (sv.module_slug = md.slug or vm.variant_of = md.slug)
+        group by sv.module_slug, vm.title, vm.step_count
+        order by max(sv.first_seen_at) desc, sv.module_slug limit 1
       ) v on true
       where not md.draft
       order by md.position, md.title`),
@@ -102,6 +111,7 @@ export async function activistRecord(viewer: Viewer, userId: string): Promise<Ac
       date: m.completedOn ?? m.startedOn,
       stepsSeen: Math.min(Number(m.stepsSeen), Number(m.stepCount)),
       stepCount: Number(m.stepCount),
+      version: m.versionSlug ? { slug: m.versionSlug, title: m.versionTitle ?? m.versionSlug } : null,
       liveSession: m.sessionId ? { id: m.sessionId, date: m.sessionDate!, trainerName: m.trainerName ?? "?", groupName: m.groupName } : null,
     })),
     quizzes: quizzes.map((q) => ({ ...q, moduleTitle: titleOf(q.moduleSlug), quizLabel: quizLabel(publishedCatalogModule(q.moduleSlug)?.manifest, q.quizId), bestScore: Number(q.bestScore), attempts: Number(q.attempts), passed: Boolean(q.passed) })),

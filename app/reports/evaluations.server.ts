@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "../../db/client.server";
 import { evaluationAssignments, evaluationGroups, evaluations, type EvaluationArm, type EvaluationDesign, type EvaluationOutcome } from "../../db/schema";
@@ -126,12 +126,21 @@ export async function evaluationChoices(viewer: Viewer): Promise<EvaluationChoic
   return { groups, modules, variants };
 }
 
+/**
+ * One group's part of the draw. `now` is the first half (train now, or version A: the
+ * original), `later` the second (train later, or version B: the variant).
+ */
 export interface StratumPreview {
   groupId: string;
   groupName: string;
   people: number;
   now: number;
   later: number;
+}
+
+/** A preview's group, with the activists an A/B draw leaves out because they already began the module. */
+export interface StratumDraw extends StratumPreview {
+  alreadyBegan: number;
 }
 
 /** Today as the server's UTC calendar day: the earliest a period may start. */
@@ -142,16 +151,21 @@ export const todayUtc = () => new Date().toISOString().slice(0, 10);
  * order they belong to). Refuses a group outside the viewer's reach, a module that is not
  * published, or a period that has already begun.
  */
-async function strata(viewer: Viewer, draft: EvaluationDraft): Promise<Result<{ scope: ReportScope; groups: { id: string; name: string; members: string[] }[] }>> {
+async function strata(
+  viewer: Viewer,
+  draft: EvaluationDraft,
+): Promise<Result<{ scope: ReportScope; groups: { id: string; name: string; members: string[]; alreadyBegan: number }[] }>> {
   const scope = await scopeOf(viewer);
   const ids = [...new Set(draft.groups.map((g) => g.toLowerCase()))].sort();
   const found = await rows<{ id: string; name: string }>(sql`
     select g.id, g.name from groups g where g.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and ${groupInScope(scope, sql`g.id`)}`);
   if (found.length !== ids.length) return refuse(403, "One of those groups is not a group you organise. Pick groups from the list.", "groups");
+  let versions: readonly string[] = [];
   if (draft.design === "variant") {
     const [variant] = await rows<{ variantOf: string }>(sql`select variant_of as "variantOf" from modules where slug = ${draft.variant ?? ""} and variant_of is not null`);
     const original = variant ? (await publishedModules()).find((m) => m.slug === variant.variantOf) : undefined;
     if (!original) return refuse(400, "That is not a version of a published module. Pick one from the list.", "variant");
+    versions = [original.slug, draft.variant ?? ""];
     // The outcome "completing the module" is completing either version: the variant's
     // completions count as the original's (migration 0028), so the original's slug is it.
     if (draft.outcome === "module") draft.module = original.slug;
@@ -160,22 +174,51 @@ async function strata(viewer: Viewer, draft: EvaluationDraft): Promise<Result<{ 
     if (!modules.some((m) => m.slug === draft.module)) return refuse(400, "That module is not published. Pick one from the list.", "module");
   }
   if (draft.from < todayUtc()) return refuse(400, "The period has to start today or later: an evaluation is registered before it begins.", "from");
-  const members = await rows<{ userId: string; groupId: string }>(sql`
-    select m.user_id as "userId", min(m.group_id::text) as "groupId"
+  // An A/B draw leaves out whoever already began or completed either version (ADR 046):
+  // drawn into version B, they would meet a "not started" variant after doing the original,
+  // and their head start would count for version A or against version B.
+  const began = versions.length > 0 ? sql`(${beganVersions(sql`m.user_id`, versions)})` : sql`false`;
+  const members = await rows<{ userId: string; groupId: string; began: boolean }>(sql`
+    select m.user_id as "userId", min(m.group_id::text) as "groupId", ${began} as began
     from memberships m join users u on u.id = m.user_id
     where m.group_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and u.role = 'activist'
     group by m.user_id`);
   const byGroup = new Map<string, string[]>(ids.map((id) => [id, []]));
-  for (const m of members) byGroup.get(m.groupId)?.push(m.userId);
+  const beganIn = new Map<string, number>();
+  for (const m of members) {
+    if (m.began) beganIn.set(m.groupId, (beganIn.get(m.groupId) ?? 0) + 1);
+    else byGroup.get(m.groupId)?.push(m.userId);
+  }
   const names = new Map(found.map((g) => [g.id, g.name]));
-  return accept({ scope, groups: ids.map((id) => ({ id, name: names.get(id) ?? id, members: byGroup.get(id) ?? [] })) });
+  return accept({
+    scope,
+    groups: ids.map((id) => ({ id, name: names.get(id) ?? id, members: byGroup.get(id) ?? [], alreadyBegan: beganIn.get(id) ?? 0 })),
+  });
 }
 
-export async function previewEvaluation(viewer: Viewer, draft: EvaluationDraft): Promise<Result<StratumPreview[]>> {
+/**
+ * SQL: the person `userId` had viewed a step of, or completed, one of the module versions
+ * `slugs`, before `before` (a timestamptz; omitted: ever). Used at the draw (ever, so
+ * far) and for the analysis (before the period's first day).
+ */
+function beganVersions(userId: SQL, slugs: readonly string[], before?: SQL) {
+  const list = sql.join(slugs.map((slug) => sql`${slug}`), sql`, `);
+  return sql`exists (select 1 from step_views sv where sv.user_id = ${userId} and sv.module_slug in (${list})${before ? sql` and sv.first_seen_at < ${before}` : sql``})
+    or exists (select 1 from module_completions c where c.user_id = ${userId} and c.module_slug in (${list})${before ? sql` and c.completed_at < ${before}` : sql``})`;
+}
+
+export async function previewEvaluation(viewer: Viewer, draft: EvaluationDraft): Promise<Result<StratumDraw[]>> {
   const found = await strata(viewer, draft);
   if (!found.ok) return found;
   return accept(
-    found.value.groups.map((g) => ({ groupId: g.id, groupName: g.name, people: g.members.length, now: Math.floor(g.members.length / 2), later: Math.floor(g.members.length / 2) })),
+    found.value.groups.map((g) => ({
+      groupId: g.id,
+      groupName: g.name,
+      people: g.members.length,
+      now: Math.floor(g.members.length / 2),
+      later: Math.floor(g.members.length / 2),
+      alreadyBegan: g.alreadyBegan,
+    })),
   );
 }
 
@@ -314,6 +357,12 @@ export interface ArmResult {
    * into by then.
    */
   trained: number;
+  /**
+   * Drawn into this arm but left out of the analysis: in an A/B evaluation, people who
+   * began the module before the period (ADR 046). Not counted in `people`. Always 0 in
+   * the timing design.
+   */
+  leftOut: number;
   rate: Rate;
 }
 
@@ -348,7 +397,8 @@ export async function evaluationDetail(viewer: Viewer, id: string): Promise<Eval
   const [strataRows, armRows, modules] = await Promise.all([
     rows<{ groupId: string; groupName: string; now: number; later: number }>(sql`
       select g.id as "groupId", g.name as "groupName",
-             count(a.user_id) filter (where a.arm = 'now')::int as now, count(a.user_id) filter (where a.arm = 'later')::int as later
+             count(a.user_id) filter (where a.arm in ('now', 'original'))::int as now,
+             count(a.user_id) filter (where a.arm in ('later', 'variant'))::int as later
       from evaluation_groups eg join groups g on g.id = eg.group_id
       left join evaluation_assignments a on a.evaluation_id = eg.evaluation_id and a.stratum_group_id = eg.group_id
       where eg.evaluation_id = ${id} group by g.id, g.name order by g.name, g.id`),
@@ -361,7 +411,7 @@ export async function evaluationDetail(viewer: Viewer, id: string): Promise<Eval
       evaluation.outcome === "module"
         ? wilson(num(r?.completed), num(r?.people))
         : clusteredWilson({ successes: num(r?.y), trials: num(r?.x), clusters: num(r?.clusters), sumTrialsSquared: num(r?.xx), sumProducts: num(r?.xy), sumSuccessesSquared: num(r?.yy) });
-    return { arm: which, label: ARM_LABEL[which], people: num(r?.people), trained: num(r?.trained), rate };
+    return { arm: which, label: ARM_LABEL[which], people: num(r?.people), trained: num(r?.trained), leftOut: num(r?.leftOut), rate };
   };
   const variant = evaluation.design === "variant";
   const arms: [ArmResult, ArmResult] = variant ? [arm("variant"), arm("original")] : [arm("now"), arm("later")];
@@ -386,13 +436,20 @@ export async function evaluationDetail(viewer: Viewer, id: string): Promise<Eval
   };
 }
 
-type ArmRow = { arm: EvaluationArm; people: number; trained: number; completed: number; clusters: number; x: number; y: number; xx: number; xy: number; yy: number };
+type ArmRow = { arm: EvaluationArm; people: number; leftOut: number; trained: number; completed: number; clusters: number; x: number; y: number; xx: number; xy: number; yy: number };
 
 /**
  * Per arm, as assigned: people, how many trained by the period's end (compliance), and the
  * outcome's sums. Door rates count field work in the evaluation's groups during the period;
  * the sums of squares and products are what clusteredWilson needs (each person's doors are
  * a cluster, ADR 028).
+ *
+ * An A/B evaluation leaves out of both arms whoever began either version before the
+ * period's first day (ADR 046). Before the period both arms were shown the original
+ * alike, so leaving them out depends on nothing the draw changed and keeps the arms
+ * comparable; counting them would credit version A with a head start. The timing design
+ * leaves nobody out: its "train now" arm is invited at registration, so what people did
+ * before the period already differs by arm.
  */
 function armFigures(e: EvaluationSummary, end: string, versions: EvaluationDetail["versions"]): Promise<ArmRow[]> {
   const meaning = e.outcome === "module" ? { y: "commitments", x: "conversations" } : OUTCOME_MEANING[e.outcome];
@@ -402,6 +459,7 @@ function armFigures(e: EvaluationSummary, end: string, versions: EvaluationDetai
     with a as (select user_id, arm from evaluation_assignments where evaluation_id = ${e.id}),
     per as (
       select a.user_id, a.arm,
+             ${versions ? beganVersions(sql`a.user_id`, [versions.original.slug, versions.variant.slug], sql`(${e.periodStart}::date)::timestamp at time zone 'UTC'`) : sql`false`} as left_out,
              coalesce((select sum(${x})::float8 from field_daily fd
                        where fd.user_id = a.user_id and fd.day between ${e.periodStart}::date and ${end}::date
                          and fd.group_id in (select group_id from evaluation_groups where evaluation_id = ${e.id})), 0) as x,
@@ -420,8 +478,10 @@ function armFigures(e: EvaluationSummary, end: string, versions: EvaluationDetai
              } as trained
       from a
     )
-    select arm, count(*)::int as people, count(*) filter (where trained)::int as trained, count(*) filter (where completed)::int as completed,
-           count(*) filter (where x > 0)::int as clusters, sum(x) as x, sum(y) as y, sum(x * x) as xx, sum(x * y) as xy, sum(y * y) as yy
+    select arm, count(*) filter (where not left_out)::int as people, count(*) filter (where left_out)::int as "leftOut",
+           count(*) filter (where trained and not left_out)::int as trained, count(*) filter (where completed and not left_out)::int as completed,
+           count(*) filter (where x > 0 and not left_out)::int as clusters, sum(x) filter (where not left_out) as x, sum(y) filter (where not left_out) as y,
+           sum(x * x) filter (where not left_out) as xx, sum(x * y) filter (where not left_out) as xy, sum(y * y) filter (where not left_out) as yy
     from per group by arm`);
 }
 
@@ -470,7 +530,8 @@ const csvNumber = (x: number | null) => (x === null ? "" : (Math.round(x * 10_00
 /** The result table as CSV rows (header first): one row per arm, then the difference. */
 export function resultCsvRows(d: EvaluationDetail): string[][] {
   const e = d.evaluation;
-  const header = ["evaluation", "arm", "people", "successes", "trials", "rate", "ci_low", "ci_high", "compliance", "counted_from", "counted_to", "status"];
+  // left_out is last so that readers of the earlier columns by position keep working.
+  const header = ["evaluation", "arm", "people", "successes", "trials", "rate", "ci_low", "ci_high", "compliance", "counted_from", "counted_to", "status", "left_out"];
   const status = e.status === "stopped" ? `stopped ${e.stoppedAt}` : "registered";
   const armRows = d.arms.map((a) => [
     e.name,
@@ -485,8 +546,9 @@ export function resultCsvRows(d: EvaluationDetail): string[][] {
     e.periodStart,
     d.countedTo,
     status,
+    String(a.leftOut),
   ]);
-  const difference = [e.name, `Difference (${d.arms[0].label} − ${d.arms[1].label})`, "", "", "", csvNumber(d.difference.difference), csvNumber(d.difference.difference === null ? null : d.difference.low), csvNumber(d.difference.difference === null ? null : d.difference.high), "", e.periodStart, d.countedTo, status];
+  const difference = [e.name, `Difference (${d.arms[0].label} − ${d.arms[1].label})`, "", "", "", csvNumber(d.difference.difference), csvNumber(d.difference.difference === null ? null : d.difference.low), csvNumber(d.difference.difference === null ? null : d.difference.high), "", e.periodStart, d.countedTo, status, ""];
   return [header, ...armRows, difference];
 }
 

@@ -341,7 +341,9 @@ export async function nudgeReports(viewer: Viewer, limit = 20): Promise<NudgeRep
   if (list.length === 0) return [];
   const ids = sql.join(list.map((n) => sql`${n.id}::uuid`), sql`, `);
   const started = (days: number) =>
-    sql`(r.module_slug is not null and (exists (select 1 from step_views sv where sv.user_id = r.user_id and sv.module_slug = r.module_slug and ${within(days, sql`sv.first_seen_at`)})
+    // A step of the module's variant counts (a learner drawn into version B works in it, ADR 046).
+    sql`(r.module_slug is not null and (exists (select 1 from step_views sv where sv.user_id = r.user_id
+        and (sv.module_slug = r.module_slug or sv.module_slug in (select vm.slug from modules vm where vm.variant_of = r.module_slug)) and ${within(days, sql`sv.first_seen_at`)})
       or ${completed(days)}))`;
   const completed = (days: number) =>
     sql`exists (select 1 from module_completions mc where mc.user_id = r.user_id and mc.module_slug = r.module_slug and ${within(days, sql`mc.completed_at`)})`;

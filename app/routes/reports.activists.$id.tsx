@@ -115,6 +115,7 @@ export default function ActivistRecordPage() {
                       ) : (
                         <>
                           {m.stepsSeen} of {m.stepCount}
+                          {m.version ? <span className="breakable"> of version B, “{m.version.title}”</span> : null}
                           <ProgressBar percent={m.stepCount ? (m.stepsSeen / m.stepCount) * 100 : 0} label={`Steps of ${m.title} seen`} />
                         </>
                       )}

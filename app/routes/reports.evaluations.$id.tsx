@@ -45,6 +45,7 @@ export default function EvaluationPage() {
   const stoppedAt = e.stoppedAt?.replace("T", " ").replace("Z", " UTC");
   const registeredAt = e.registeredAt.replace("T", " ").replace("Z", " UTC");
   const [now, later] = d.arms;
+  const leftOut = now.leftOut + later.leftOut;
   return (
     <>
       <h2 className="breakable">{e.name}</h2>
@@ -120,6 +121,13 @@ export default function EvaluationPage() {
                 </tr>
               ))}
             </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">All groups</th>
+                <td data-testid="arms-total-first">{d.strata.reduce((n, s) => n + s.now, 0)}</td>
+                <td data-testid="arms-total-second">{d.strata.reduce((n, s) => n + s.later, 0)}</td>
+              </tr>
+            </tfoot>
           </table>
         </div>
         {ab ? (
@@ -173,6 +181,13 @@ export default function EvaluationPage() {
             Download the result table (CSV)
           </a>
         </p>
+        {ab ? (
+          <p data-testid="evaluation-left-out">
+            {leftOut === 0
+              ? "Nobody drawn had begun the module before the period, so nobody is left out."
+              : `${people(leftOut)} drawn (${now.leftOut} in version B, ${later.leftOut} in version A) ${leftOut === 1 ? "is" : "are"} left out of both arms: they began the module before the period started, when everyone was shown version A, so counting them would give version A a head start. Leaving them out depends on nothing the draw decided, so the arms stay comparable.`}
+          </p>
+        ) : null}
         <p data-testid="evaluation-note">{d.note}</p>
         {ab ? (
           <p>

@@ -231,6 +231,7 @@ export default function NewEvaluation() {
                   <th scope="col">Activists</th>
                   <th scope="col">{values?.design === "variant" ? "Version A" : "Train now"}</th>
                   <th scope="col">{values?.design === "variant" ? "Version B" : "Train later"}</th>
+                  {values?.design === "variant" ? <th scope="col">Not drawn: already began the module</th> : null}
                 </tr>
               </thead>
               <tbody>
@@ -245,10 +246,17 @@ export default function NewEvaluation() {
                       {s.later}
                       {s.people % 2 === 1 ? " (+1 to an arm drawn at random)" : ""}
                     </td>
+                    {values?.design === "variant" ? <td>{s.alreadyBegan}</td> : null}
                   </tr>
                 ))}
               </tbody>
             </table>
+            {values?.design === "variant" ? (
+              <p>
+                Activists who have already opened or completed either version are not drawn: put in version B, they would find the module
+                “not started” after doing it, and their head start would blur the comparison.
+              </p>
+            ) : null}
           </div>
         ) : null}
         <div className="button-row">

@@ -7,8 +7,10 @@ import { completeModule, loadModule } from "./module-walker";
 // example" for a new branch of two activists, starting today. The one drawn into version B
 // sees the variant on the catalogue and the home page (title, link, progress), works
 // through it to completion, and the evaluation counts the completion in version B; the one
-// drawn into version A sees the original. The variant's report address points at the
-// evaluation rather than counting it as a module of its own.
+// drawn into version A sees the original. A third, who began the original before the
+// evaluation was registered, is not drawn (ADR 046) and keeps the original and their
+// progress in it. The variant's report address points at the evaluation rather than
+// counting it as a module of its own.
 
 test.use({ viewport: { width: 390, height: 844 } });
 
@@ -33,7 +35,13 @@ test("a learner drawn into version B sees, works through and completes the varia
   };
   const first = await join("activist", "Ife");
   const second = await join("activist", "Jo");
+  const early = await join("activist", "Lee");
   const organiser = await join("organiser", "Kit");
+
+  // Lee begins the original before there is any evaluation.
+  await early.goto("/modules/telling-your-story");
+  await early.getByRole("link", { name: "Start" }).click();
+  await expect(early).toHaveURL(/\/modules\/telling-your-story\/[^/]+$/);
 
   // The organiser registers the comparison, from today, for their branch only.
   await organiser.goto("/reports/evaluations/new");
@@ -45,9 +53,27 @@ test("a learner drawn into version B sees, works through and completes the varia
   await organiser.getByRole("radio", { name: "Completion of a module" }).check();
   await organiser.getByLabel("Period starts").fill(todayUtc());
   await organiser.getByLabel("Period ends").fill(addDays(30));
+  // The preview says who is not drawn, and why: three activists, one already began.
+  await organiser.getByRole("button", { name: "Preview the split" }).click();
+  const preview = organiser.getByTestId("evaluation-preview");
+  await expect(preview.getByRole("row", { name: new RegExp(groupName) }).getByRole("cell")).toHaveText(["2", "1", "1", "1"]);
+  await expect(preview).toContainText("already opened or completed either version are not drawn");
+  await checkA11y(organiser, "A/B preview with someone not drawn");
+  await expectNoHorizontalScroll(organiser, "A/B preview with someone not drawn");
   await organiser.getByRole("button", { name: "Register" }).click();
   await expect(organiser).toHaveURL(/\/reports\/evaluations\/[0-9a-f-]{36}\?registered=1/);
   const evaluationUrl = organiser.url().replace(/\?.*$/, "");
+  // The arms by group add up: one in each version, two in all.
+  const byGroup = organiser.getByTestId("evaluation-arms");
+  await expect(byGroup.getByRole("row", { name: new RegExp(groupName) }).getByRole("cell")).toHaveText(["1", "1"]);
+  await expect(byGroup.getByRole("row", { name: "All groups" }).getByRole("cell")).toHaveText(["1", "1"]);
+  await expect(organiser.getByTestId("evaluation-left-out")).toContainText("nobody is left out");
+
+  // Lee was not drawn: the original stays, with Lee's progress in it.
+  await early.goto("/modules");
+  const earlyCard = early.locator(".module-card").filter({ has: early.getByRole("link", { name: ORIGINAL, exact: true }) });
+  await expect(earlyCard.getByText(/In progress · \d+%/)).toBeVisible();
+  await expect(early.getByRole("link", { name: VARIANT, exact: true })).toHaveCount(0);
 
   // Two activists in one group: the split puts one in each version. Which is which is the
   // draw's to decide, so the catalogue tells us, and each must see exactly one version.

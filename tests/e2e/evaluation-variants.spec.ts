@@ -45,7 +45,7 @@ test("an organiser sets up a version A / version B evaluation, reads the result 
   const csvHref = await page.getByRole("link", { name: /result table \(CSV\)/ }).getAttribute("href");
   const csv = await page.request.get(csvHref!);
   expect(csv.status()).toBe(200);
-  expect(await csv.text()).toMatch(/^evaluation,arm,people,successes,trials,rate,ci_low,ci_high,compliance,counted_from,counted_to,status\r\n/);
+  expect(await csv.text()).toMatch(/^evaluation,arm,people,successes,trials,rate,ci_low,ci_high,compliance,counted_from,counted_to,status,left_out\r\n/);
 
   // Stop early, by keyboard, with a reason.
   await page.getByLabel("Why are you stopping it?").fill("The branch moved its training night; we will run it again in spring.");

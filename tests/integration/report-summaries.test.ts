@@ -40,7 +40,12 @@ async function mismatches(on: DatabaseHandle = database()) {
     with raw as (
       select coalesce(v.user_id, c.user_id) as user_id, coalesce(v.module_slug, c.module_slug) as module_slug,
              least(v.started, c.completed_at) as started_at, c.completed_at, c.how
-      from (select user_id, module_slug, min(first_seen_at) as started from step_views group by 1, 2) v
+      -- A variant's step views start its original too (ADR 046).
+      from (select user_id, module_slug, min(first_seen_at) as started
+            from (select user_id, module_slug, first_seen_at from step_views
+                  union all
+                  select sv.user_id, m.variant_of, sv.first_seen_at from step_views sv join modules m on m.slug = sv.module_slug and m.variant_of is not null) s
+            group by 1, 2) v
       full join module_completions c on c.user_id = v.user_id and c.module_slug = v.module_slug
     )
     (select 'raw' as side, * from raw except select 'raw', * from module_progress)
@@ -187,6 +192,34 @@ describe("report summaries kept by triggers", () => {
     expect(await mismatches()).toEqual(none);
     const [row] = await query<{ n: number }>(sql`select count(*)::int as n from module_progress where user_id = ${b} and module_slug = 'sum-one'`);
     expect(row!.n).toBe(0);
+  });
+
+  it("count a variant's step views as starts of its original too, as they are written, moved and deleted (ADR 046)", async () => {
+    await database().db.execute(sql`
+      insert into modules (slug, title, position, content_hash, draft, step_count, required_quiz_ids, required_scenario_ids, variant_of)
+      values ('sum-two-b', 'Two, version B', 903, 'h2b', true, 1, '[]', '[]', 'sum-two') on conflict (slug) do nothing`);
+    const started = async (user: string) =>
+      (await query<{ startedAt: string }>(sql`select started_at::text as "startedAt" from module_progress where user_id = ${user} and module_slug = 'sum-two'`))[0]?.startedAt;
+    const dee = (await makeUser("activist", { groupIds: [g1] })).id;
+    await database().db.execute(sql`insert into step_views (user_id, module_slug, step_id, first_seen_at) values (${dee}, 'sum-two-b', 'b1', now() - interval '2 days')`);
+    expect(await started(dee)).toBeDefined();
+    expect(await mismatches()).toEqual(none);
+    // An earlier view of the original, a view of the variant moved earlier still, then both gone.
+    await database().db.execute(sql`insert into step_views (user_id, module_slug, step_id, first_seen_at) values (${dee}, 'sum-two', 's1', now() - interval '3 days')`);
+    expect(await mismatches()).toEqual(none);
+    await database().db.execute(sql`update step_views set first_seen_at = now() - interval '5 days' where user_id = ${dee} and module_slug = 'sum-two-b'`);
+    expect(await mismatches()).toEqual(none);
+    await database().db.execute(sql`delete from step_views where user_id = ${dee} and module_slug = 'sum-two'`);
+    expect(await mismatches()).toEqual(none);
+    // The module stops being a variant (its views no longer start the original), and is one again.
+    await database().db.execute(sql`update modules set variant_of = null where slug = 'sum-two-b'`);
+    expect(await started(dee)).toBeUndefined();
+    expect(await mismatches()).toEqual(none);
+    await database().db.execute(sql`update modules set variant_of = 'sum-two' where slug = 'sum-two-b'`);
+    expect(await mismatches()).toEqual(none);
+    await database().db.execute(sql`delete from step_views where user_id = ${dee} and module_slug = 'sum-two-b'`);
+    expect(await started(dee)).toBeUndefined();
+    expect(await mismatches()).toEqual(none);
   });
 
   it("recount trained people when a module turns draft and back", async () => {

@@ -476,8 +476,8 @@ describe("one activist's record", () => {
     expect(record.person.name).toBe("Ann Archer");
     expect(record.groups.map((g) => g.name)).toEqual(["Alpha Branch"]);
     expect(record.modules).toEqual([
-      { slug: "alpha", title: "Alpha listening", status: "self", date: today, stepsSeen: 3, stepCount: 3, liveSession: null },
-      { slug: "beta", title: "Beta follow-up", status: "self", date: today, stepsSeen: 2, stepCount: 2, liveSession: null },
+      { slug: "alpha", title: "Alpha listening", status: "self", date: today, stepsSeen: 3, stepCount: 3, version: null, liveSession: null },
+      { slug: "beta", title: "Beta follow-up", status: "self", date: today, stepsSeen: 2, stepCount: 2, version: null, liveSession: null },
     ]);
     expect(record.quizzes).toEqual([{ moduleSlug: "alpha", moduleTitle: "Alpha listening", quizId: "alpha-quiz", quizLabel: "Quiz in “Two” (2 questions)", bestScore: 100, attempts: 2, passed: true, lastAttempt: today }]);
     expect(record.endings).toEqual([
