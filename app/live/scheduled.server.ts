@@ -11,13 +11,14 @@ import { enqueueMail } from "../mail/queue.server";
 import { composeMail } from "../mail/templates";
 import { createLiveSession } from "./lifecycle.server";
 import type { LiveActor } from "./core.server";
+import { MOVEMENT_TIME_ZONE } from "~/lib/dates";
 
 // Live sessions planned ahead (issue 18 part 4, ADR 034): saved with one invitation per
 // group member and a reminder for the day before, all in one transaction; answered with
 // "I'm coming" / "Can't make it"; started through the ordinary lifecycle; followed up by
 // email when the live session it became ends (attendance.server.ts calls queueFollowUps).
 
-export const MOVEMENT_TIME_ZONE = "Europe/London";
+export { MOVEMENT_TIME_ZONE };
 export const MINUTES_MIN = 15;
 export const MINUTES_MAX = 480;
 const REMINDER_HOURS = 24;

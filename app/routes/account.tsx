@@ -10,6 +10,7 @@ import { ROLE_LABEL } from "~/components/app-shell";
 import { groupsOfUser } from "~/groups/groups.server";
 import { invariantResponse, text } from "~/lib/http.server";
 import { readForm } from "~/lib/request.server";
+import { formatWhen } from "~/lib/dates";
 
 // What each timing choice means, for this form only (not in auth/timing, which every
 // role-play and live page downloads).
@@ -158,7 +159,7 @@ export default function Account() {
             {sessions.map((s) => (
               <tr key={s.key}>
                 <td>{describeDevice(s.userAgent)}</td>
-                <td>{new Date(s.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}</td>
+                <td>{formatWhen(s.createdAt)}</td>
                 <td>{s.current ? <span className="tag tag--good">This device</span> : null}</td>
               </tr>
             ))}

@@ -10,6 +10,7 @@ import { FormError, GroupSelectField } from "~/components/form-field";
 import { findActiveGroup } from "~/groups/groups.server";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 import { readForm } from "~/lib/request.server";
+import { formatDate } from "~/lib/dates";
 
 export const meta: MetaFunction = () => [{ title: "Invites · Admin · Doorstep" }];
 
@@ -94,7 +95,7 @@ export default function AdminInvites() {
           <div className="alert alert--success" role="status">
             <p>
               Invite for a new {ROLE_LABEL[result.role].toLowerCase()} in {result.groupName}. Copy it now: for safety it is shown only once. It
-              works for one person until {new Date(result.expiresAt).toLocaleDateString("en-GB", { dateStyle: "medium" })}.
+              works for one person until {formatDate(result.expiresAt)}.
             </p>
             <CopyField label="Invite link" value={result.url} testId="invite-url" />
           </div>

@@ -13,6 +13,7 @@ import { findActiveGroup } from "~/groups/groups.server";
 import { fieldErrors, text, type FieldErrors } from "~/lib/http.server";
 import { hasControlCharacter, readForm } from "~/lib/request.server";
 import { csvField } from "~/reports/filters";
+import { formatDate } from "~/lib/dates";
 
 export const meta: MetaFunction = () => [{ title: "Invite many people · Admin · Doorstep" }];
 
@@ -80,7 +81,7 @@ export default function BulkInvites() {
         <h2>Invites ready</h2>
         <div className="alert alert--success" role="status">
           {result.invites.length} {result.invites.length === 1 ? "invite" : "invites"} for new {ROLE_LABEL[result.role].toLowerCase()}s in {result.groupName}, valid until{" "}
-          {new Date(result.expiresAt).toLocaleDateString("en-GB", { dateStyle: "medium" })}. Copy them now: for safety the links are shown only once.
+          {formatDate(result.expiresAt)}. Copy them now: for safety the links are shown only once.
         </div>
         <p>
           <a className="button" href={`data:text/csv;charset=utf-8,${encodeURIComponent(result.csv)}`} download={`invites-${result.groupName.replace(/[^\w-]+/g, "-")}.csv`}>

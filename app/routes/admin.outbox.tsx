@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
 import { listOutbox, outboxCounts, OUTBOX_PAGE_SIZE } from "~/mail/outbox.server";
+import { formatWhen } from "~/lib/dates";
 
 export const meta: MetaFunction = () => [{ title: "Outbox · Admin · Doorstep" }];
 
@@ -19,7 +20,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const STATUS_LABEL = { queued: "Waiting", sending: "Sending", sent: "Sent", failed: "Failed", skipped: "Not sent" } as const;
 const STATUS_TAG = { queued: "", sending: "", sent: " tag--good", failed: " tag--bad", skipped: "" } as const;
 
-const when = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
 export default function Outbox() {
   const { messages, counts, perPage } = useLoaderData<typeof loader>();
@@ -56,7 +56,7 @@ export default function Outbox() {
                     {m.status === "skipped" && m.skipReason ? ` (${m.skipReason})` : null}
                     {m.status !== "sent" && m.status !== "skipped" && m.attempts > 0 ? ` (${m.attempts} ${m.attempts === 1 ? "try" : "tries"})` : null}
                   </td>
-                  <td>{when(m.createdAt)}</td>
+                  <td>{formatWhen(m.createdAt)}</td>
                 </tr>
               ))}
             </tbody>

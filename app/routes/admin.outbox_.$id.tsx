@@ -5,6 +5,7 @@ import { ROLES } from "~/auth/policy";
 import { notFound } from "~/lib/http.server";
 import { routeParam } from "~/lib/request.server";
 import { OUTBOX_SECRET_MINUTES, readOutboxMessage } from "~/mail/outbox.server";
+import { formatWhen } from "~/lib/dates";
 
 export const meta: MetaFunction = () => [{ title: "Mail · Outbox · Admin · Doorstep" }];
 
@@ -16,7 +17,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return { ...m, createdAt: m.createdAt.toISOString(), sentAt: m.sentAt?.toISOString() ?? null, secretMinutes: OUTBOX_SECRET_MINUTES };
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
 /** The plain-text body with its links clickable (the text is shown as text; nothing is parsed as HTML). */
 function Body({ text }: { text: string }) {
@@ -53,10 +53,10 @@ export default function OutboxMessage() {
         <dd>
           {m.status === "skipped" ? "not sent" : m.status}
           {m.attempts ? `, after ${m.attempts} ${m.attempts === 1 ? "try" : "tries"}` : ""}
-          {m.sentAt ? `, ${when(m.sentAt)}` : ""}
+          {m.sentAt ? `, ${formatWhen(m.sentAt)}` : ""}
         </dd>
         <dt>Queued</dt>
-        <dd>{when(m.createdAt)}</dd>
+        <dd>{formatWhen(m.createdAt)}</dd>
         {m.skipReason ? (
           <>
             <dt>Why it was not sent</dt>

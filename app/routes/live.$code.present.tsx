@@ -18,6 +18,7 @@ import { loadModuleCode, moduleCodePath } from "~/mdx/module-code";
 import { ModuleContent } from "~/mdx/module-content";
 import { primeModuleContent } from "~/mdx/module-content.server";
 import { readForm, routeParam } from "~/lib/request.server";
+import { formatTime } from "~/lib/dates";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Presenting: ${data.module.title} · Doorstep` : "Presenter · Doorstep" }];
 
@@ -86,7 +87,7 @@ export default function LivePresenter() {
       </header>
       {ended ? (
         <div className="alert alert--success" role="status">
-          Session ended{shared.endedAt ? ` at ${new Date(shared.endedAt).toLocaleTimeString("en-GB", { timeStyle: "short" })}` : ""}.{" "}
+          Session ended{shared.endedAt ? ` at ${formatTime(shared.endedAt)}` : ""}.{" "}
           {presenter ? endedSummary(presenter, shared.participantCount) : null}{" "}
           {/* A full page load. A client-side navigation started while the end command's
               revalidation (and the stream's last push) is still running can cancel Remix's

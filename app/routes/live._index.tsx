@@ -6,6 +6,7 @@ import { formatJoinCode } from "~/live/join-code";
 import { listTrainerSessions } from "~/live/lifecycle.server";
 import { listUpcoming } from "~/live/scheduled.server";
 import { UpcomingSessions } from "~/components/upcoming-sessions";
+import { formatWhen } from "~/lib/dates";
 
 export const meta: MetaFunction = () => [{ title: "Live sessions · Doorstep" }];
 
@@ -15,7 +16,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { sessions, upcoming, isAdmin: may.runAnyLiveSession(user.role) };
 }
 
-const when = (d: Date | string) => new Date(d).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
 export default function LiveSessions() {
   const { sessions, upcoming, isAdmin } = useLoaderData<typeof loader>();
@@ -58,7 +58,7 @@ export default function LiveSessions() {
             <tbody>
               {sessions.map((s) => (
                 <tr key={s.id}>
-                  <td>{when(s.createdAt)}</td>
+                  <td>{formatWhen(s.createdAt)}</td>
                   <td>{s.moduleTitle}</td>
                   <td className="breakable">{s.groupName ?? <span className="muted">No group</span>}</td>
                   {isAdmin ? <td className="breakable">{s.trainerName}</td> : null}
@@ -71,11 +71,11 @@ export default function LiveSessions() {
                         Open · <span className="join-code-inline">{formatJoinCode(s.code)}</span>
                       </Link>
                     ) : (
-                      <Link to={`/live/${s.code}/present`}>Ended {s.endedAt ? when(s.endedAt) : ""}</Link>
+                      <Link to={`/live/${s.code}/present`}>Ended {s.endedAt ? formatWhen(s.endedAt) : ""}</Link>
                     )}
                   </td>
                   <td>
-                    <Link to={`/reports/sessions/${s.id}`} aria-label={`Report of ${s.moduleTitle}, ${when(s.createdAt)}`}>
+                    <Link to={`/reports/sessions/${s.id}`} aria-label={`Report of ${s.moduleTitle}, ${formatWhen(s.createdAt)}`}>
                       Report
                     </Link>
                   </td>

@@ -5,6 +5,7 @@ import { may } from "~/auth/policy";
 import { listModules } from "~/content/catalog.server";
 import { ownVersions } from "~/content/variants.server";
 import { learnerRecord } from "~/progress/read.server";
+import { formatDate } from "~/lib/dates";
 
 export const meta: MetaFunction = () => [{ title: "My record · Doorstep" }];
 
@@ -47,7 +48,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-const date = (d: Date | string) => new Date(d).toLocaleDateString("en-GB", { dateStyle: "medium" });
 
 export default function MyRecord() {
   const { complete, inProgress, quizzes, endings, reflections } = useLoaderData<typeof loader>();
@@ -68,7 +68,7 @@ export default function MyRecord() {
               <li key={m.slug}>
                 <Link to={`/modules/${m.slug}`}>{m.title}</Link> <span className="tag tag--good">Complete</span>{" "}
                 <span className="muted">
-                  {date(m.completedAt)} · {m.how === "live" ? "in a live session" : "self-paced"}
+                  {formatDate(m.completedAt)} · {m.how === "live" ? "in a live session" : "self-paced"}
                 </span>
               </li>
             ))}

@@ -10,6 +10,7 @@ import { plannedTotal } from "~/live/timing";
 import { kindsOf } from "~/activities/registry";
 import { loadActivityViews } from "~/activities/registry";
 import { SaveForOffline } from "~/components/save-offline";
+import { formatLongDate } from "~/lib/dates";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.module.title ?? "Module"} · Doorstep` }];
 
@@ -47,7 +48,7 @@ export default function ModuleOverview() {
       <p className="lede">{module.summary}</p>
       {completion ? (
         <div className="alert alert--success" role="status">
-          <strong>Complete</strong> on {new Date(completion.completedAt).toLocaleDateString("en-GB", { dateStyle: "long" })}
+          <strong>Complete</strong> on {formatLongDate(completion.completedAt)}
           {completion.how === "live" ? " in a live session" : ""}. You can go through it again any time.
         </div>
       ) : started ? (

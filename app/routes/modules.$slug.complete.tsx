@@ -6,6 +6,7 @@ import { requireLearnerModule } from "~/content/variants.server";
 import { formatJoinCode } from "~/live/join-code";
 import { openSessionsOfGroups } from "~/live/joining.server";
 import { moduleFinish } from "~/progress/finish.server";
+import { formatLongDate } from "~/lib/dates";
 
 // Where "Finish" on a module's last step leads: complete (by the one completion rule) and
 // what comes next, or what is still missing, each with a link to its step.
@@ -22,7 +23,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return { module: { slug: module.slug, title: module.frontmatter.title }, finish, liveNext };
 }
 
-const day = (d: Date | string) => new Date(d).toLocaleDateString("en-GB", { dateStyle: "long" });
 
 export default function ModuleComplete() {
   const { module, finish, liveNext } = useLoaderData<typeof loader>();
@@ -40,7 +40,7 @@ export default function ModuleComplete() {
           </p>
           <h1>You've completed “{module.title}”</h1>
           <p className="lede">
-            Well done. It's on your record from {day(completion.completedAt)}
+            Well done. It's on your record from {formatLongDate(completion.completedAt)}
             {completion.how === "live" ? ", from a live session" : ""}. <Link to="/me">See your record</Link>
           </p>
         </div>

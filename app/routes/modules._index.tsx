@@ -6,6 +6,7 @@ import { may } from "~/auth/policy";
 import { listModules } from "~/content/catalog.server";
 import { ownVersions } from "~/content/variants.server";
 import { catalogueStatus } from "~/progress/read.server";
+import { formatDate } from "~/lib/dates";
 
 export const meta: MetaFunction = () => [{ title: "Training modules · Doorstep" }];
 
@@ -66,7 +67,7 @@ function ModuleStatus({ status }: { status: { status: string; percent: number; c
     return (
       <p className="module-card__status">
         <span className="tag tag--good">Complete</span>{" "}
-        {status.completedAt ? `on ${new Date(status.completedAt).toLocaleDateString("en-GB", { dateStyle: "medium" })}` : null}
+        {status.completedAt ? `on ${formatDate(status.completedAt)}` : null}
         {status.how === "live" ? " (live session)" : null}
       </p>
     );

@@ -9,6 +9,7 @@ import { IMPORT_FIELDS, IMPORT_STATUS_LABEL, isRunning, type CheckSummary, type 
 import { cancelImport, checkImport, findImport, guessMapping, isResumable, readMapping, resumeImport, stagedSample, startImport } from "~/field/import.server";
 import { notFound } from "~/lib/http.server";
 import { readForm, routeParam } from "~/lib/request.server";
+import { formatWhen } from "~/lib/dates";
 
 export const meta: MetaFunction = () => [{ title: "Canvass import · Reports · Doorstep" }];
 
@@ -342,7 +343,7 @@ function Summary() {
         <dt>Skipped: canvasser unknown</dt>
         <dd>{count(record.rowsSkipped)}</dd>
       </dl>
-      {record.finishedAt ? <p>Finished {new Date(record.finishedAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "medium" })}.</p> : null}
+      {record.finishedAt ? <p>Finished {formatWhen(record.finishedAt)}.</p> : null}
     </div>
   );
 }

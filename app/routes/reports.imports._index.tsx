@@ -4,6 +4,7 @@ import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
 import { IMPORT_STATUS_LABEL } from "~/field/import-format";
 import { listImports } from "~/field/import.server";
+import { formatWhen } from "~/lib/dates";
 
 export const meta: MetaFunction = () => [{ title: "Canvass imports · Reports · Doorstep" }];
 
@@ -55,7 +56,7 @@ export default function CanvassImports() {
                   <td className="num">{count(i.rowsTotal)}</td>
                   <td className="num">{count(i.rowsAdded)}</td>
                   <td>
-                    {new Date(i.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}
+                    {formatWhen(i.createdAt)}
                     {i.by ? ` by ${i.by}` : ""}
                   </td>
                 </tr>

@@ -7,6 +7,7 @@ import { ExportLink } from "~/components/chart-controls";
 import { notFound } from "~/lib/http.server";
 import { sessionReport, type SessionAttendee } from "~/reports/sessions.server";
 import { routeParam } from "~/lib/request.server";
+import { formatTime, formatWhen } from "~/lib/dates";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.report.session.moduleTitle ?? "Live session"} · Reports · Doorstep` }];
 
@@ -18,8 +19,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return { report, linkPeople: may.seeReports(user.role) };
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-const time = (iso: string) => new Date(iso).toLocaleTimeString("en-GB", { timeStyle: "short", timeZone: "UTC" });
 
 const ANSWERS: ChartSeries[] = [{ label: "Answers", tone: "neutral" }];
 const VOTES: ChartSeries[] = [{ label: "Votes", tone: "live" }];
@@ -40,7 +39,7 @@ export default function SessionReportPage() {
         <Link to="/reports/sessions">Live sessions</Link> › {session.moduleTitle}
       </nav>
       <h2>
-        {session.moduleTitle}, {when(session.startedAt)}
+        {session.moduleTitle}, {formatWhen(session.startedAt)}
       </h2>
       <dl className="facts">
         <div>
@@ -58,8 +57,8 @@ export default function SessionReportPage() {
         <div>
           <dt>When (UTC)</dt>
           <dd>
-            {when(session.startedAt)}
-            {session.endedAt ? ` to ${time(session.endedAt)}` : " · still open"}
+            {formatWhen(session.startedAt)}
+            {session.endedAt ? ` to ${formatTime(session.endedAt)}` : " · still open"}
           </dd>
         </div>
         <div>
@@ -129,7 +128,7 @@ export default function SessionReportPage() {
                       ) : null}
                     </th>
                     {showEmail ? <td className="breakable">{a.email}</td> : null}
-                    <td>{time(a.joinedAt)}</td>
+                    <td>{formatTime(a.joinedAt)}</td>
                     <td>
                       <Attendance a={a} open={open} />
                       {a.mark ? <span className="muted"> (marked {a.mark} by the trainer)</span> : null}

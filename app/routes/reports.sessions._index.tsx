@@ -5,6 +5,7 @@ import { reportReach, ROLES } from "~/auth/policy";
 import { Pagination } from "~/components/chart-controls";
 import { listSessionReports } from "~/reports/sessions.server";
 import { readQuery } from "~/lib/request.server";
+import { formatWhen } from "~/lib/dates";
 
 export const meta: MetaFunction = () => [{ title: "Live sessions · Reports · Doorstep" }];
 
@@ -17,7 +18,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { ...list, reach: reportReach(user.role) };
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default function SessionReports() {
   const { sessions, total, page, pageCount, reach } = useLoaderData<typeof loader>();
@@ -62,7 +62,7 @@ export default function SessionReports() {
               {sessions.map((s) => (
                 <tr key={s.id}>
                   <th scope="row">
-                    <Link to={`/reports/sessions/${s.id}`}>{when(s.startedAt)}</Link>
+                    <Link to={`/reports/sessions/${s.id}`}>{formatWhen(s.startedAt)}</Link>
                     {s.status === "open" ? (
                       <>
                         {" "}

@@ -2,8 +2,8 @@ import { Link } from "@remix-run/react";
 import type { LearnerHome } from "~/home/home.server";
 import { formatJoinCode } from "~/live/join-code";
 import { ProgressBar } from "../progress-bar";
+import { formatDate } from "~/lib/dates";
 
-const day = (d: Date | string) => new Date(d).toLocaleDateString("en-GB", { dateStyle: "medium" });
 
 /** The learner's part of home: what to do now, what comes next, what is done, and live sessions to join. */
 export function LearnerSection({ learner, headingLevel }: { learner: LearnerHome; headingLevel: "h2" | "h3" }) {
@@ -63,7 +63,7 @@ export function LearnerSection({ learner, headingLevel }: { learner: LearnerHome
               <li key={m.slug}>
                 <Link to={`/modules/${m.slug}`}>{m.title}</Link> <span className="tag tag--good">Complete</span>{" "}
                 <span className="muted">
-                  {day(m.completedAt)}
+                  {formatDate(m.completedAt)}
                   {m.how === "live" ? " · live session" : ""}
                 </span>
               </li>

@@ -2,8 +2,8 @@ import { Link } from "@remix-run/react";
 import type { OrganiserHome, SetupGaps, TrainerHome } from "~/home/home.server";
 import { formatJoinCode } from "~/live/join-code";
 import { percent } from "~/reports/filters";
+import { formatWhen } from "~/lib/dates";
 
-const when = (d: Date | string) => new Date(d).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 const count = (n: number, one: string, many: string) => `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
 
 /** A trainer's sessions: the ones running now, the last few that ended, and the way to start one. */
@@ -37,8 +37,8 @@ export function TrainerSection({ trainer }: { trainer: TrainerHome }) {
             {recent.map((s) => (
               <li key={s.id}>
                 {s.moduleTitle}
-                {s.groupName ? ` · ${s.groupName}` : ""} <span className="muted">· {when(s.endedAt ?? s.createdAt)} · {s.attended} of {s.participants} attended</span>{" "}
-                <Link to={`/reports/sessions/${s.id}`} aria-label={`Report of ${s.moduleTitle}, ${when(s.createdAt)}`}>
+                {s.groupName ? ` · ${s.groupName}` : ""} <span className="muted">· {formatWhen(s.endedAt ?? s.createdAt)} · {s.attended} of {s.participants} attended</span>{" "}
+                <Link to={`/reports/sessions/${s.id}`} aria-label={`Report of ${s.moduleTitle}, ${formatWhen(s.createdAt)}`}>
                   Report
                 </Link>
               </li>
