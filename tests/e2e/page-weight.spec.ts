@@ -11,11 +11,11 @@ import { loadModule } from "./module-walker";
 // throttled first-load times; this spec is the guard that fails when a change adds weight.
 
 const LIMIT = 100 * 1024;
-// The aim is NOT met on this page yet (live 102.x kB on 2026-12-06) (ADR 036, docs/performance.md; issue 18 stays open):
+// The aim is NOT met on this page yet (live participant 102.7 kB on 2026-12-06) (ADR 036, docs/performance.md; issue 18 stays open):
 // it has a budget a little above what it weighs now, so the spec still catches the page
 // growing, and the aim above still holds for every other page. Remove the entry when the
 // page is under LIMIT.
-const OVER_THE_AIM: { label: RegExp; budget: number }[] = [{ label: /^\/live\/<code> /, budget: 103.5 * 1024 }];
+const OVER_THE_AIM: { label: RegExp; budget: number }[] = [{ label: /^\/live\/<code> /, budget: 103 * 1024 }];
 const budgetFor = (label: string) => OVER_THE_AIM.find((o) => o.label.test(label))?.budget ?? LIMIT;
 const ACTIVITY_TAGS: Record<string, string> = { Poll: "poll", Quiz: "quiz", Reflect: "reflect", RolePlay: "roleplay", Scenario: "scenario", Record: "record" };
 
