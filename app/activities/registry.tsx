@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from "react";
 import type { Activity } from "~/content/manifest";
-import type { AnyActivityViews } from "./runtime/views";
+import type { ActivityScreen, AnyActivityView } from "./runtime/views";
 
 // Each activity kind's views, by the MDX tag authors write. The MDX components
 // (app/mdx/components.tsx) are built from this table; adding a kind is its folder plus
@@ -8,20 +8,49 @@ import type { AnyActivityViews } from "./runtime/views";
 // activity kind"). The manifest readers are a separate, server-only table so the
 // browser bundle does not carry the MDX parser.
 //
-// A kind's views are their own chunk, loaded only by pages that show that kind (issue 18,
-// page weight: all six cost a phone 12 kB gzipped on every step, most of which shows one
-// kind or none). The server has them all from the start (./views.server.ts); the browser
-// loads a page's kinds before hydrating (app/entry.client.tsx) and on client navigations
-// (the routes' clientLoaders), so a first render never differs from the server's.
+// A kind's views are their own chunks, one per screen (self-paced, live, projector), loaded
+// only by pages that show that kind on that screen (issue 18, page weight: all six kinds cost
+// a phone 12 kB gzipped on every step, most of which shows one kind or none; a phone never
+// shows the projector's view, nor a step page the live one). The server has them all from
+// the start (./views.server.ts); the browser loads a page's views before hydrating
+// (app/entry.client.tsx) and on client navigations (the routes' clientLoaders), so a first
+// render never differs from the server's.
+
+/** One kind's views: a loader per screen (a literal import each, so each is its own chunk). */
+const kind = <K extends Activity["kind"]>(kind: K, load: Record<ActivityScreen, () => Promise<AnyActivityView>>) => ({ kind, load });
 
 export const ACTIVITY_KINDS = {
-  Quiz: { kind: "quiz", load: () => import("./quiz/ui").then((m) => m.views) },
-  Scenario: { kind: "scenario", load: () => import("./scenario/ui").then((m) => m.views) },
-  Poll: { kind: "poll", load: () => import("./poll/ui").then((m) => m.views) },
-  RolePlay: { kind: "roleplay", load: () => import("./roleplay/ui").then((m) => m.views) },
-  Reflect: { kind: "reflect", load: () => import("./reflect/ui").then((m) => m.views) },
-  Record: { kind: "record", load: () => import("./record/ui").then((m) => m.views) },
-} as const satisfies Record<string, { kind: Activity["kind"]; load: () => Promise<AnyActivityViews> }>;
+  Quiz: kind("quiz", {
+    self: () => import("./quiz/ui/self").then((m) => m.view),
+    live: () => import("./quiz/ui/live").then((m) => m.view),
+    display: () => import("./quiz/ui/display").then((m) => m.view),
+  }),
+  Scenario: kind("scenario", {
+    self: () => import("./scenario/ui/self").then((m) => m.view),
+    live: () => import("./scenario/ui/live").then((m) => m.view),
+    display: () => import("./scenario/ui/display").then((m) => m.view),
+  }),
+  Poll: kind("poll", {
+    self: () => import("./poll/ui/self").then((m) => m.view),
+    live: () => import("./poll/ui/live").then((m) => m.view),
+    display: () => import("./poll/ui/display").then((m) => m.view),
+  }),
+  RolePlay: kind("roleplay", {
+    self: () => import("./roleplay/ui/self").then((m) => m.view),
+    live: () => import("./roleplay/ui/live").then((m) => m.view),
+    display: () => import("./roleplay/ui/display").then((m) => m.view),
+  }),
+  Reflect: kind("reflect", {
+    self: () => import("./reflect/ui/self").then((m) => m.view),
+    live: () => import("./reflect/ui/live").then((m) => m.view),
+    display: () => import("./reflect/ui/display").then((m) => m.view),
+  }),
+  Record: kind("record", {
+    self: () => import("./record/ui/self").then((m) => m.view),
+    live: () => import("./record/ui/live").then((m) => m.view),
+    display: () => import("./record/ui/display").then((m) => m.view),
+  }),
+};
 
 export type ActivityTag = keyof typeof ACTIVITY_KINDS;
 
@@ -32,13 +61,20 @@ export const ACTIVITY_PARTS: Readonly<Record<string, ActivityTag>> = { Role: "Ro
 
 const TAG_OF_KIND = new Map<string, ActivityTag>(Object.entries(ACTIVITY_KINDS).map(([tag, { kind }]) => [kind, tag as ActivityTag]));
 
-const loaded = new Map<ActivityTag, AnyActivityViews>();
-const pending = new Map<ActivityTag, Promise<void>>();
+const loaded = new Map<string, AnyActivityView>();
+const pending = new Map<string, Promise<void>>();
 const listeners = new Set<() => void>();
+const keyOf = (tag: ActivityTag, screen: ActivityScreen) => `${tag} ${screen}`;
+
+/** The screen a page shows its activities on: self-paced, a live phone or presenter, or the projector. */
+export function screenOf(runtime: { mode: string; live?: { role: string } | null }): ActivityScreen {
+  if (runtime.mode !== "live") return "self";
+  return runtime.live?.role === "display" ? "display" : "live";
+}
 
 /** Server: every kind's views, imported statically (./views.server.ts). */
-export function provideActivityViews(tag: ActivityTag, views: AnyActivityViews) {
-  loaded.set(tag, views);
+export function provideActivityView(tag: ActivityTag, screen: ActivityScreen, view: AnyActivityView) {
+  loaded.set(keyOf(tag, screen), view);
 }
 
 /** The tags of the activity kinds named (manifest kinds such as "quiz"); unknown kinds are ignored. */
@@ -55,25 +91,26 @@ export const kindsOf = (activities: Record<string, { kind: string; stepId: strin
   ),
 ];
 
-/** Loads the views of these kinds (manifest kinds) if this tab has not yet. */
-export function loadActivityViews(kinds: Iterable<string>): Promise<void> {
+/** Loads the views of these kinds (manifest kinds) for one screen, if this tab has not yet. */
+export function loadActivityViews(kinds: Iterable<string>, screen: ActivityScreen): Promise<void> {
   return Promise.all(
     tagsOfKinds(kinds).map((tag) => {
-      if (loaded.has(tag)) return undefined;
-      let promise = pending.get(tag);
+      const key = keyOf(tag, screen);
+      if (loaded.has(key)) return undefined;
+      let promise = pending.get(key);
       if (!promise) {
-        promise = ACTIVITY_KINDS[tag].load().then(
-          (views) => {
-            loaded.set(tag, views);
-            pending.delete(tag);
+        promise = ACTIVITY_KINDS[tag].load[screen]().then(
+          (view) => {
+            loaded.set(key, view);
+            pending.delete(key);
             for (const listener of listeners) listener();
           },
           (error: unknown) => {
-            pending.delete(tag);
+            pending.delete(key);
             throw error;
           },
         );
-        pending.set(tag, promise);
+        pending.set(key, promise);
       }
       return promise;
     }),
@@ -85,8 +122,8 @@ const subscribe = (listener: () => void) => {
   return () => listeners.delete(listener);
 };
 
-/** A kind's views once loaded (always on the server); re-renders when they arrive. */
-export function useActivityViews(tag: ActivityTag): AnyActivityViews | undefined {
-  const get = () => loaded.get(tag);
+/** A kind's view for a screen once loaded (always on the server); re-renders when it arrives. */
+export function useActivityView(tag: ActivityTag, screen: ActivityScreen): AnyActivityView | undefined {
+  const get = () => loaded.get(keyOf(tag, screen));
   return useSyncExternalStore(subscribe, get, get);
 }

@@ -72,3 +72,19 @@ function nodeHtml(node: AnyNode): string {
 export function notesToHtml(children: AnyNode[]): string {
   return children.map(nodeHtml).join("\n");
 }
+
+/**
+ * The notes beside a step a trainer previews self-paced, as the inside of the step page's
+ * `<aside class="trainer-notes">`; null when there is nothing to show. Made on the server
+ * (app/progress/step-page.server.ts) so a learner's step page carries no code for what only
+ * trainers see (ADR 036). The notes are this file's HTML; the minutes are a number.
+ */
+export function trainerNotesAsideHtml(notesHtml: string[], liveMinutes: number | null): string | null {
+  if (notesHtml.length === 0 && liveMinutes === null) return null;
+  return [
+    `<h2 class="trainer-notes__title">Trainer notes <span class="muted">(only trainers and admins see these)</span></h2>`,
+    liveMinutes !== null ? `<p class="trainer-notes__minutes">Planned live: ${Number(liveMinutes)} min</p>` : "",
+    ...notesHtml.map((html) => `<div class="trainer-notes__block">${html}</div>`),
+  ].join("");
+}
+

@@ -1,5 +1,5 @@
 import { useEffect, type ReactNode } from "react";
-import { ACTIVITY_KINDS, ACTIVITY_PARTS, loadActivityViews, MANIFEST_ONLY_TAGS, useActivityViews, type ActivityTag } from "~/activities/registry";
+import { ACTIVITY_KINDS, ACTIVITY_PARTS, loadActivityViews, MANIFEST_ONLY_TAGS, screenOf, useActivityView, type ActivityTag } from "~/activities/registry";
 import { useRuntime } from "~/activities/runtime/context";
 import { LightbulbIcon } from "~/components/icons";
 
@@ -26,27 +26,26 @@ export function Tip({ title, children }: { title?: string; children?: ReactNode 
 }
 
 /**
- * The MDX component for a kind: its self-paced view, or in a live session its live one (the
- * projector: its display view). The views are the kind's own chunk (registry.tsx); pages
- * load it before they render, so the placeholder shows only if that failed (it tries again).
+ * The MDX component for a kind: its view for the screen the page is (self-paced, live, the
+ * projector). Each is its own chunk (registry.tsx); pages load it before they render, so
+ * the placeholder shows only if that failed (it tries again).
  */
 function modeSwitch(tag: ActivityTag) {
   return function Activity(props: { id: string }) {
-    const runtime = useRuntime();
-    const views = useActivityViews(tag);
+    const screen = screenOf(useRuntime());
+    const view = useActivityView(tag, screen);
     useEffect(() => {
-      if (!views) loadActivityViews([ACTIVITY_KINDS[tag].kind]).catch(() => {});
-    }, [views]);
-    if (!views) return <p className="muted" role="status">Loading the activity…</p>;
-    if (runtime.mode !== "live") return <views.SelfPaced {...props} />;
-    return runtime.live?.role === "display" ? <views.Display {...props} /> : <views.Live {...props} />;
+      if (!view) loadActivityViews([ACTIVITY_KINDS[tag].kind], screen).catch(() => {});
+    }, [view, screen]);
+    if (!view) return <p className="muted" role="status">Loading the activity…</p>;
+    return <view.View {...props} />;
   };
 }
 
-/** A tag a kind renders inside its own (a role card): the kind is loaded whenever its tag is. */
+/** A tag a kind renders inside its own (a role card): the kind's view is loaded whenever its tag is. */
 function part(owner: ActivityTag, name: string) {
   return function ActivityPart(props: Record<string, unknown>) {
-    const Part = useActivityViews(owner)?.parts?.[name] as ((props: Record<string, unknown>) => JSX.Element | null) | undefined;
+    const Part = useActivityView(owner, screenOf(useRuntime()))?.parts?.[name] as ((props: Record<string, unknown>) => JSX.Element | null) | undefined;
     return Part ? <Part {...props} /> : null;
   };
 }

@@ -3,7 +3,7 @@ import * as ReactDOM from "react-dom";
 import * as jsxRuntime from "react/jsx-runtime";
 import { mdxComponents } from "./components";
 import { loadedModuleCode, type ModuleComponent } from "./module-code";
-import { kindsOf } from "~/activities/registry";
+import { kindsOf, screenOf } from "~/activities/registry";
 import { RuntimeProvider, type ModuleRuntime } from "~/activities/runtime/context";
 
 // Evaluating compiled MDX is cheap but not free; one component per content hash is kept
@@ -33,13 +33,13 @@ function mdxComponentFor(hash: string) {
  */
 export function ModuleContent({ hash, runtime }: { hash: string; runtime: ModuleRuntime }) {
   const Content = React.useMemo(() => mdxComponentFor(hash), [hash]);
-  // The activity kinds this step shows, for app/entry.client.tsx to load their views before
-  // hydrating (app/activities/registry.tsx). A live session's later steps load theirs when
-  // the trainer moves on.
+  // The activity kinds this step shows, and on which screen, for app/entry.client.tsx to load
+  // their views before hydrating (app/activities/registry.tsx). A live session's later
+  // steps load theirs when the trainer moves on.
   const kinds = kindsOf(runtime.manifest.activities, runtime.currentStepId).sort().join(" ");
   return (
     <RuntimeProvider value={runtime}>
-      <span hidden data-activity-kinds={kinds} />
+      <span hidden data-activity-kinds={kinds} data-activity-screen={screenOf(runtime)} />
       <Content components={mdxComponents} />
     </RuntimeProvider>
   );

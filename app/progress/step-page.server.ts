@@ -9,6 +9,7 @@ import { stepShuffleSeeds } from "~/activities/order/shuffle.server";
 import { timingOf } from "~/auth/accommodations.server";
 import { requireUser } from "~/auth/guard.server";
 import { may } from "~/auth/policy";
+import { trainerNotesAsideHtml } from "~/content/notes-html";
 import { requireLearnerModule } from "~/content/variants.server";
 import { stepModuleCode } from "~/content/step-code.server";
 import { randomToken } from "~/lib/crypto.server";
@@ -53,7 +54,8 @@ export async function stepPageLoader({ request, params, context }: LoaderFunctio
     retryQuizId: retry && step.activityIds.includes(retry) ? retry : null,
     timing: timing ?? null,
     // Trainers and admins preparing a session; never anyone else's loader data (ADR 023).
-    trainer: may.runLive(user.role) ? { notesHtml: step.trainerNotesHtml, liveMinutes: step.liveMinutes ?? null } : null,
+    // Trainers only: the notes aside's HTML, so the page has no component for it (ADR 036).
+    trainer: may.runLive(user.role) ? trainerNotesAsideHtml(step.trainerNotesHtml, step.liveMinutes ?? null) : null,
   };
   return { page, code: stepCode };
 }

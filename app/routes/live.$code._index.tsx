@@ -39,7 +39,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, actionRes
 // <script src> has loaded it by then.
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   const page = await serverLoader<typeof loader>();
-  await Promise.all([loadModuleCode(page.module.slug, page.codeKey), loadActivityViews(kindsOf(page.module.manifest.activities))]);
+  await Promise.all([loadModuleCode(page.module.slug, page.codeKey), loadActivityViews(kindsOf(page.module.manifest.activities), "live")]);
   return page;
 }
 

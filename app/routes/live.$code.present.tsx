@@ -42,7 +42,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 // Client-side navigation and revalidation: the module's code script first (ADR 006).
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   const page = await serverLoader<typeof loader>();
-  await Promise.all([loadModuleCode(page.module.slug, page.module.hash), loadActivityViews(kindsOf(page.module.manifest.activities))]);
+  await Promise.all([loadModuleCode(page.module.slug, page.module.hash), loadActivityViews(kindsOf(page.module.manifest.activities), "live")]);
   return page;
 }
 

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ClientLoaderFunctionArgs } from "@remix-run/react";
 import { Link, useLoaderData } from "@remix-run/react";
-import { TrainerNotesAside } from "~/components/trainer-notes";
 import { SeenTick, StarIcon } from "~/components/icons";
 import { ProgressBar } from "~/components/progress-bar";
 import { kindsOf, loadActivityViews } from "~/activities/registry";
@@ -30,7 +29,7 @@ export function action(args: ActionFunctionArgs) {
 // run on the first load (no `hydrate`): the page's own <script src> has loaded it by then.
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   const data = await serverLoader<typeof loader>();
-  await Promise.all([loadModuleCode(data.module.slug, data.module.codeKey), loadActivityViews(kindsOf(data.module.activities))]);
+  await Promise.all([loadModuleCode(data.module.slug, data.module.codeKey), loadActivityViews(kindsOf(data.module.activities), "self")]);
   return data;
 }
 
@@ -56,7 +55,8 @@ export default function ModuleStep() {
         </div>
       ) : null}
       <h1>{step.title}</h1>
-      {trainer ? <TrainerNotesAside notesHtml={trainer.notesHtml} liveMinutes={trainer.liveMinutes} /> : null}
+      {/* Trainers and admins only; made on the server (app/content/notes-html.ts), no code here. */}
+      {trainer ? <aside className="trainer-notes" aria-label="Trainer notes" dangerouslySetInnerHTML={{ __html: trainer }} /> : null}
       {/* Runs before the page's module scripts, so the code is there when React hydrates. */}
       <script src={moduleCodePath(module.slug, module.codeKey)} />
       <ModuleContent

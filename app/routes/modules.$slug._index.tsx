@@ -78,7 +78,7 @@ export default function ModuleOverview() {
           </Link>
         ) : null}
       </p>
-      <SaveForOffline slug={module.slug} stepIds={steps.map((s) => s.id)} loadKinds={() => loadActivityViews(kinds)} />
+      <SaveForOffline slug={module.slug} stepIds={steps.map((s) => s.id)} loadKinds={() => loadActivityViews(kinds, "self")} />
       {plannedLiveMinutes ? <p className="muted">Run live: {plannedLiveMinutes} minutes planned.</p> : null}
       <h2>Steps</h2>
       <ol className="step-list">

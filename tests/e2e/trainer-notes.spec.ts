@@ -1,4 +1,5 @@
 import { checkA11y, DEMO, expect, signIn, test } from "./fixtures";
+import { loadModule } from "./module-walker";
 
 // Issue 15, "run a module from Doorstep alone": the printable session plan (role cards one
 // per printed page), and the presenter's trainer notes with elapsed against planned. The
@@ -71,3 +72,27 @@ test("the presenter shows the current step's notes and elapsed against planned; 
   await expect(trainer.getByTestId("timing-step")).toContainText("of 4 min planned");
   await expect(notes).toContainText("No notes for this step.");
 });
+
+test("a trainer previewing a step sees its notes beside it, on a full load and after client-side navigation, without an error", async ({ page }) => {
+  // The aside is HTML from the server, with no component in the browser (ADR 036): the
+  // page must hydrate around it and render it again from loader data.
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  const module = await loadModule(MODULE);
+  const [first, second] = module.manifest.steps;
+  await signIn(page, DEMO.trainer.email, DEMO.trainer.password);
+  await page.goto(`/modules/${MODULE}/${first!.id}`);
+  const aside = page.getByRole("complementary", { name: "Trainer notes" });
+  await expect(aside.locator("strong")).toHaveText(NOTE);
+  await expect(aside).toContainText("Planned live: 3 min");
+  await page.getByRole("link", { name: /^Next:/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(second!.title);
+  await page.getByRole("link", { name: "← Previous" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(first!.title);
+  await expect(aside.locator("strong")).toHaveText(NOTE);
+  expect(errors).toEqual([]);
+});
+

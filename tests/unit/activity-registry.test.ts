@@ -13,12 +13,21 @@ describe("the activity kinds", () => {
     expect(Object.keys(ACTIVITY_KINDS).sort()).toEqual(ACTIVITY_READERS.map((r) => r.tag).sort());
   });
 
-  it("load, for each tag, the views of the manifest kind that tag's reader produces, with exactly the parts the registry routes to it", async () => {
+  it("load, for each tag and each screen, the view of the manifest kind that tag's reader produces, with exactly the parts the registry routes to it", async () => {
     for (const [tag, entry] of Object.entries(ACTIVITY_KINDS)) {
-      const views = await entry.load();
-      expect([typeof views.SelfPaced, typeof views.Live, typeof views.Display], tag).toEqual(["function", "function", "function"]);
       const routedHere = Object.entries(ACTIVITY_PARTS).filter(([, owner]) => owner === (tag as ActivityTag)).map(([name]) => name);
-      expect(Object.keys(views.parts ?? {}).sort(), tag).toEqual(routedHere.sort());
+      for (const screen of ["self", "live", "display"] as const) {
+        const view = await entry.load[screen]();
+        expect(typeof view.View, `${tag} ${screen}`).toBe("function");
+        expect(Object.keys(view.parts ?? {}).sort(), `${tag} ${screen}`).toEqual(routedHere.sort());
+      }
+    }
+  });
+
+  it("load a different view for each screen of a kind, each its own module (the page-weight split, ADR 036)", async () => {
+    for (const [tag, entry] of Object.entries(ACTIVITY_KINDS)) {
+      const views = await Promise.all([entry.load.self(), entry.load.live(), entry.load.display()]);
+      expect(new Set(views.map((v) => v.View)).size, tag).toBe(3);
     }
   });
 

@@ -42,8 +42,8 @@ describe("one-way imports (ADR 001)", { timeout: 30_000 }, () => {
   });
 
   it("treats an activity folder's views as UI and its parsers as domain code", async () => {
-    expect(await restrictedImports(importing("zod"), "app/activities/poll/ui/views.tsx")).toHaveLength(1);
-    expect(await restrictedImports(importing("~/db/client.server"), "app/activities/poll/ui/views.tsx")).toHaveLength(1);
+    expect(await restrictedImports(importing("zod"), "app/activities/poll/ui/live.tsx")).toHaveLength(1);
+    expect(await restrictedImports(importing("~/db/client.server"), "app/activities/poll/ui/live.tsx")).toHaveLength(1);
     expect(await restrictedImports(importing("react"), "app/activities/poll/form.server.ts")).toHaveLength(1);
     expect(await restrictedImports(importing("~/activities/poll/form.server"), "app/lib/x.server.ts")).toHaveLength(1);
     expect(await restrictedImports(importing("zod"), "app/activities/poll/form.server.ts")).toEqual([]);

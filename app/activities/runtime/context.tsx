@@ -97,3 +97,16 @@ export function liveRoleVisible(live: LiveRuntime, rolePlayId: string | null, ty
   const card = live.roleCard;
   return Boolean(card && rolePlayId && card.activityId === rolePlayId && card.role === type);
 }
+
+/**
+ * An activity form's failure, self-paced or live. Here rather than in ./forms.tsx: every page
+ * that shows an activity loads this module, and a live page loads none of ./forms.tsx (ADR 036).
+ */
+export function ActivityError({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <div className="alert alert--error" role="alert">
+      {message}
+    </div>
+  );
+}

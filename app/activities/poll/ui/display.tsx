@@ -1,6 +1,7 @@
+import type { ActivityView } from "../../runtime/views";
 import { BarChart } from "~/components/live/bar-chart";
 import { useActivity } from "~/activities/runtime/context";
-import { useLive } from "~/activities/runtime/forms";
+import { useLive } from "~/activities/runtime/live-forms";
 
 // The poll on the projector: the question, and the room's bars once the trainer shows
 // them (as on every participant's device), in the author's order with the options' text.
@@ -30,3 +31,6 @@ export function DisplayPoll({ id }: { id: string }) {
     </section>
   );
 }
+
+/** The projector's view: its own chunk (../../registry.tsx). */
+export const view = { View: DisplayPoll } satisfies ActivityView<{ id: string }>;

@@ -1,6 +1,7 @@
+import type { ActivityView } from "../../runtime/views";
 import { BarChart } from "~/components/live/bar-chart";
 import { useActivity } from "~/activities/runtime/context";
-import { useLive } from "~/activities/runtime/forms";
+import { useLive } from "~/activities/runtime/live-forms";
 
 // The quiz on the projector: the questions and their options in the author's order (each
 // device shuffles its own, so the projector names options by their text, never a letter);
@@ -40,3 +41,6 @@ export function DisplayQuiz({ id }: { id: string }) {
     </section>
   );
 }
+
+/** The projector's view: its own chunk (../../registry.tsx). */
+export const view = { View: DisplayQuiz } satisfies ActivityView<{ id: string }>;

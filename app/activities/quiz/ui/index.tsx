@@ -1,6 +1,6 @@
-import { activityViews } from "../../runtime/views";
-import { DisplayQuiz } from "./display";
-import { LiveQuiz, SelfPacedQuiz } from "./views";
+import { view as display } from "./display";
+import { view as live } from "./live";
+import { view as self } from "./self";
 
-/** This kind's views, one chunk the browser loads only on pages that show a quiz (../../registry.tsx). */
-export const views = activityViews({ SelfPaced: SelfPacedQuiz, Live: LiveQuiz, Display: DisplayQuiz });
+/** Every screen's view, for the server, which renders any of them (../../views.server.ts); the browser loads one screen's at a time. */
+export const screens = { self, live, display };

@@ -1,3 +1,4 @@
+import type { ActivityView } from "../../runtime/views";
 import { useActivity } from "~/activities/runtime/context";
 
 // A conversation record on the projector: what to record, never anyone's answers (each
@@ -22,3 +23,6 @@ export function DisplayRecord({ id }: { id: string }) {
     </section>
   );
 }
+
+/** The projector's view: its own chunk (../../registry.tsx). */
+export const view = { View: DisplayRecord } satisfies ActivityView<{ id: string }>;

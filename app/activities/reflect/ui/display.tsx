@@ -1,3 +1,4 @@
+import type { ActivityView } from "../../runtime/views";
 import { useActivity } from "~/activities/runtime/context";
 
 // A reflection on the projector: the prompt only. Answers are private to each learner.
@@ -12,3 +13,6 @@ export function DisplayReflect({ id }: { id: string }) {
     </section>
   );
 }
+
+/** The projector's view: its own chunk (../../registry.tsx). */
+export const view = { View: DisplayReflect } satisfies ActivityView<{ id: string }>;

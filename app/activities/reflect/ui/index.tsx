@@ -1,6 +1,6 @@
-import { activityViews } from "../../runtime/views";
-import { DisplayReflect } from "./display";
-import { LiveReflect, SelfPacedReflect } from "./views";
+import { view as display } from "./display";
+import { view as live } from "./live";
+import { view as self } from "./self";
 
-/** This kind's views, one chunk the browser loads only on pages that show a reflect (../../registry.tsx). */
-export const views = activityViews({ SelfPaced: SelfPacedReflect, Live: LiveReflect, Display: DisplayReflect });
+/** Every screen's view, for the server, which renders any of them (../../views.server.ts); the browser loads one screen's at a time. */
+export const screens = { self, live, display };

@@ -1,6 +1,7 @@
+import type { ActivityView } from "../../runtime/views";
 import { RolePlayContext } from "~/activities/runtime/context";
-import { useLive } from "~/activities/runtime/forms";
-import type { RolePlayProps } from "./views";
+import { useLive } from "~/activities/runtime/live-forms";
+import { ROLEPLAY_PARTS, type RolePlayProps } from "./cards";
 
 // The role-play on the projector: what the pairs do and the debrief questions. The role
 // cards stay on each person's phone (a resident's concerns are not the canvasser's to
@@ -24,3 +25,6 @@ export function DisplayRolePlay({ id, title, minutes, children }: RolePlayProps)
     </section>
   );
 }
+
+/** The projector's view: its own chunk (../../registry.tsx). */
+export const view = { View: DisplayRolePlay, parts: ROLEPLAY_PARTS } satisfies ActivityView<RolePlayProps>;

@@ -1,9 +1,10 @@
+import type { ActivityView } from "../../runtime/views";
 import type { ReactNode } from "react";
 import { BarChart } from "~/components/live/bar-chart";
 import { useActivity } from "~/activities/runtime/context";
-import { useLive } from "~/activities/runtime/forms";
-import { ENDING_OUTCOMES, endingDebrief } from "./endings";
-import { ResidentSays, Transcript } from "./views";
+import { useLive } from "~/activities/runtime/live-forms";
+import { ENDING_OUTCOMES, endingDebrief, SCENARIO_PARTS } from "./endings";
+import { ResidentSays, Transcript } from "./transcript";
 
 // The room's scenario on the projector: the conversation so far, what the resident says
 // now and the room's votes, each reply numbered and named as on every device (devices
@@ -45,3 +46,6 @@ export function DisplayScenario({ id, children }: { id: string; children?: React
     </section>
   );
 }
+
+/** The projector's view: its own chunk (../../registry.tsx). */
+export const view = { View: DisplayScenario, parts: SCENARIO_PARTS } satisfies ActivityView<{ id: string; children?: ReactNode }>;

@@ -14,3 +14,9 @@ export function endingDebrief(children: ReactNode, endingId: string): ReactNode 
   );
   return match?.props.children ?? null;
 }
+
+/** `<Ending>` holds the debrief the scenario view shows for the ending a run reached (`endingDebrief`). */
+const Ending = ({ children }: { id: string; children?: ReactNode }) => <>{children}</>;
+
+/** The tags inside `<Scenario>` that render, the same on every screen. */
+export const SCENARIO_PARTS = { Ending };

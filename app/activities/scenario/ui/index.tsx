@@ -1,10 +1,6 @@
-import type { ReactNode } from "react";
-import { activityViews } from "../../runtime/views";
-import { DisplayScenario } from "./display";
-import { LiveScenario, SelfPacedScenario } from "./views";
+import { view as display } from "./display";
+import { view as live } from "./live";
+import { view as self } from "./self";
 
-/** `<Ending>` holds the debrief the scenario view shows for the ending a run reached (./endings.tsx). */
-const Ending = ({ children }: { id: string; children?: ReactNode }) => <>{children}</>;
-
-/** This kind's views, one chunk the browser loads only on pages that show a scenario (../../registry.tsx). */
-export const views = activityViews({ SelfPaced: SelfPacedScenario, Live: LiveScenario, Display: DisplayScenario, parts: { Ending } });
+/** Every screen's view, for the server, which renders any of them (../../views.server.ts); the browser loads one screen's at a time. */
+export const screens = { self, live, display };

@@ -1,15 +1,11 @@
+import type { ActivityView } from "../../runtime/views";
 import { useId } from "react";
 import { useActivity, useRuntime } from "~/activities/runtime/context";
 import { ActivityError, useActivityForm } from "~/activities/runtime/forms";
 
 // A reflection is private in both modes: a learner writes it to their own record, on
 // the step page or on their live screen (the same form, posting intent "reflect" with a
-// body, read by app/activities/reflect/form.server.ts). The presenter shows the prompt only.
-
-/** Live: a participant writes as they would self-paced; the presenter's screen shows the prompt. */
-export function LiveReflect({ id }: { id: string }) {
-  return useRuntime().live?.role === "presenter" ? <PresenterReflect id={id} /> : <SelfPacedReflect id={id} />;
-}
+// body, read by app/activities/reflect/form.server.ts). The live view is ./live.tsx.
 
 export function SelfPacedReflect({ id }: { id: string }) {
   const reflect = useActivity(id, "reflect");
@@ -47,13 +43,5 @@ export function SelfPacedReflect({ id }: { id: string }) {
   );
 }
 
-function PresenterReflect({ id }: { id: string }) {
-  const reflect = useActivity(id, "reflect");
-  if (!reflect) return null;
-  return (
-    <section className="activity reflect" id={id}>
-      <p className="activity__title reflect__prompt">{reflect.prompt}</p>
-      <p className="muted">Everyone writes their own answer on their screen. It stays private: nobody else sees it, you included.</p>
-    </section>
-  );
-}
+/** The self-paced view: its own chunk, loaded by pages that show a reflection self-paced (../../registry.tsx). */
+export const view = { View: SelfPacedReflect } satisfies ActivityView<{ id: string }>;

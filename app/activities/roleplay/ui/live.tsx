@@ -1,96 +1,14 @@
-import { useContext, type ReactNode } from "react";
+import { ROLEPLAY_PARTS, type RolePlayProps } from "./cards";
+import type { ActivityView } from "../../runtime/views";
 import { CheckIcon } from "~/components/icons";
-import { PracticeTimer } from "~/components/practice-timer";
 import { accommodatedSeconds } from "~/auth/timing";
 import { RUBRIC_ITEMS } from "~/live/rubric";
-import { liveRoleVisible, RolePlayContext, useRuntime } from "~/activities/runtime/context";
-import { LiveError, PresenterButton, useLive, useLiveForm } from "~/activities/runtime/forms";
+import { RolePlayContext, useRuntime } from "~/activities/runtime/context";
+import { LiveError, PresenterButton, useLive, useLiveForm } from "~/activities/runtime/live-forms";
 
-// The pair role-play's views. Self-paced: both cards, to practise with a friend. Live
-// participant: only the card they were given, and an observer's checklist. Presenter:
-// pairing, swapping and the timer, the pairs and the observers' summary. The forms'
-// fields are read by app/activities/roleplay/form.server.ts.
-
-export type RolePlayProps = { id: string; title: string; minutes: number; children?: ReactNode };
-
-export function SelfPacedRolePlay({ id, title, minutes, children }: RolePlayProps) {
-  const { timing } = useRuntime();
-  return (
-    <section className="activity roleplay" id={id} aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`} className="activity__title">
-        Pair role-play: {title}
-      </h2>
-      <p className="muted">Practise with a friend or in a live session: one of you takes each card.</p>
-      <PracticeTimer minutes={minutes} timing={timing} />
-      <div className="grid grid--2">{children}</div>
-    </section>
-  );
-}
-
-type RoleProps = {
-  type: "canvasser" | "resident";
-  name: string;
-  situation: string;
-  concerns: string;
-  goal?: string;
-  movedBy?: string;
-  children?: ReactNode;
-};
-
-export function Role(props: RoleProps) {
-  const runtime = useRuntime();
-  const rolePlayId = useContext(RolePlayContext);
-  // Live: a participant sees only the card they were given when paired.
-  if (runtime.mode === "live" && runtime.live && !liveRoleVisible(runtime.live, rolePlayId, props.type)) return null;
-  return <RoleCard {...props} />;
-}
-
-function RoleCard({
-  type,
-  name,
-  situation,
-  concerns,
-  goal,
-  movedBy,
-  children,
-}: RoleProps) {
-  return (
-    <article className={`role-card role-card--${type}`}>
-      <p className="role-card__type">{type === "canvasser" ? "Canvasser" : "Resident"}</p>
-      <h3>{name}</h3>
-      <dl>
-        <dt>Situation</dt>
-        <dd>{situation}</dd>
-        <dt>Concerns</dt>
-        <dd>{concerns}</dd>
-        {goal ? (
-          <>
-            <dt>Your goal</dt>
-            <dd>{goal}</dd>
-          </>
-        ) : null}
-        {movedBy ? (
-          <>
-            <dt>What would move them</dt>
-            <dd>{movedBy}</dd>
-          </>
-        ) : null}
-      </dl>
-      {children}
-    </article>
-  );
-}
-
-export function Debrief({ children }: { children?: ReactNode }) {
-  return (
-    <div className="debrief-questions">
-      <h3>Talk it through afterwards</h3>
-      {children}
-    </div>
-  );
-}
-
-// ---------------------------------------------------------------- Live
+// The pair role-play's live views. Participant: only the card they were given, and an
+// observer's checklist. Presenter: pairing, swapping and the timer, the pairs and the
+// observers' summary. The forms' fields are read by app/activities/roleplay/form.server.ts.
 
 const ROLE_LABEL = { canvasser: "canvasser", resident: "resident", observer: "observer" } as const;
 
@@ -269,3 +187,6 @@ function ObserverChecklist({ activityId }: { activityId: string }) {
     </fetcher.Form>
   );
 }
+
+/** The live view (participant and presenter): its own chunk (../../registry.tsx). */
+export const view = { View: LiveRolePlay, parts: ROLEPLAY_PARTS } satisfies ActivityView<RolePlayProps>;
