@@ -234,7 +234,12 @@ app.all("*", async (req, res, next) => {
 });
 
 const port = Number(process.env.PORT ?? 3000);
-const server = app.listen(port, () => {
+// Connections not yet accepted wait in the kernel's queue. Node asks for 511; a live room's
+// poll burst opens thousands at once while the loop is busy, the queue overflows, and each
+// dropped attempt waits for TCP's 1 s retry (346 of 5,000 in one run; none at 4,096: ADR 047,
+// docs/performance.md run 7). The kernel caps this at net.core.somaxconn.
+const backlog = Number(process.env.LISTEN_BACKLOG ?? 4096);
+const server = app.listen({ port, backlog }, () => {
   console.log(`Doorstep is running on http://localhost:${port}`);
 });
 // Idle keep-alive sockets: Node closes them after 5 s by default, while a client (a phone's
