@@ -17,6 +17,7 @@
 //
 //   npm run bench -- --only=live-scale --db=postgres --max-minutes=40
 //   node bench/live-scale.bench.js [--participants=5000] [--burst=5000]   (alone: JSON)
+//   LIVE_SCALE_PHASES=burst-two node bench/live-scale.bench.js   (the burst split over A and B, 10,000 in the room)
 import { pathToFileURL } from "node:url";
 import postgres from "postgres";
 import { joinAll, makeParticipants, moduleShape, MODULE, percentile, sameCounts } from "./live.bench.js";
@@ -79,7 +80,7 @@ async function timedStep(swarms, step, send) {
   return arrived.flatMap((a) => a.times.map((at) => at - t0));
 }
 
-/** `phases`: which of "one", "two", "burst" to run (LIVE_SCALE_PHASES, for diagnosis); all by default. */
+/** `phases`: which of "one", "two", "burst", "burst-two" to run (LIVE_SCALE_PHASES); all but "burst-two" by default. */
 export async function runScaleBench({ participants = 5000, burst = 5000, burstWindowMs = 2000, log = console.log, adminUrl = DEFAULT_POSTGRES_URL, phases = (process.env.LIVE_SCALE_PHASES ?? "one,two,burst").split(",") } = {}) {
   const shape = moduleShape();
   const database = await createDatabase(adminUrl, "doorstep_scale_bench");
@@ -171,15 +172,96 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
       return { app: summarise(app), baseline: summarise(base) };
     };
 
+    // A burst of answers to the poll: each target's people answer through their own instance,
+    // all within burstWindowMs; the presenter (on A) must reach the exact tally.
+    const runBurst = async (targets, streaming) => {
+      const { pollStep, pollId, options } = shape;
+      const total = targets.reduce((n, target) => n + target.people.length, 0);
+      progress("moving to the poll");
+      await timedStep(streaming, pollStep, setStep(pollStep));
+      const tallies = [];
+      presenter = await connectSse(`${appA.origin}/live/${code}/events?as=presenter`, {
+        headers: { Cookie: trainer },
+        onEvent: ({ data, at }) => {
+          const match = new RegExp(`"${pollId}":\\{"kind":"poll","total":(\\d+)`).exec(data);
+          if (match) tallies.push({ total: Number(match[1]), at, data });
+        },
+      });
+      let index = 0;
+      const expected = Object.fromEntries(options.map((o) => [o, 0]));
+      const sends = targets.map(({ app, people }) => ({
+        app,
+        items: people.map((person) => {
+          const optionId = options[index++ % options.length];
+          expected[optionId] += 1;
+          return { cookie: person.cookie, body: new URLSearchParams({ intent: "answer", activityId: pollId, optionId }).toString() };
+        }),
+      }));
+      const bursters = [];
+      for (const [i, send] of sends.entries()) {
+        const burster = await startSwarm({ label: `burst ${i + 1}`, openFiles: send.items.length + 256 });
+        swarms.push(burster);
+        bursters.push(burster);
+      }
+      progress(`burst of ${total} answers on ${targets.length} instance(s)`);
+      const cpuBefore = targets.map(({ app }) => processCpuMs(app.pid));
+      const sent = performance.now();
+      // LIVE_SCALE_ANSWER_PATH=page: the page's own action (the fetcher's path before ADR 043),
+      // for a before/after in one run; by default the lean endpoint a participant's page uses.
+      const answerPath = process.env.LIVE_SCALE_ANSWER_PATH === "page" ? `/live/${code}.data?index` : `/live/${code}/answer`;
+      const answeredEach = await Promise.all(
+        sends.map((send, i) => bursters[i].call("answer", { origin: send.app.origin, path: answerPath, items: send.items, windowMs: burstWindowMs })),
+      );
+      const answersDone = performance.now();
+      const cpuAfter = targets.map(({ app }) => processCpuMs(app.pid));
+      const answered = {
+        times: answeredEach.flatMap((a) => a.times),
+        statuses: answeredEach.flatMap((a) => a.statuses),
+        errors: Object.assign({}, ...answeredEach.map((a) => a.errors)),
+      };
+      const failed = answered.statuses.filter((s) => s !== 200).length;
+      progress("answers sent; waiting for the presenter's tally");
+      const deadline = Date.now() + 30_000;
+      while (!tallies.some((x) => x.total === total) && Date.now() < deadline) await sleep(50);
+      const settled = tallies.find((x) => x.total === total);
+      presenter.close();
+      presenter = null;
+      const stored = await sql`select answer->>'optionId' as option, count(*)::int as n from live_responses where session_id = ${sessionId} and activity_id = ${pollId} group by 1`;
+      const storedCounts = Object.fromEntries(stored.map((r) => [r.option, r.n]));
+      const presenterCounts = settled ? JSON.parse(new RegExp(`"${pollId}":(\\{"kind":"poll"[^}]*\\}\\})`).exec(settled.data)[1]).counts : {};
+      const cpu = cpuBefore.every((c) => c !== null) && cpuAfter.every((c) => c !== null) ? cpuAfter.reduce((a, c, i) => a + c - cpuBefore[i], 0) : null;
+      const outcome = {
+        answers: total,
+        instances: targets.length,
+        failed,
+        statuses: [...new Set(answered.statuses)],
+        // Status 0: no answer at all; which network error, by code (ETIMEDOUT: the connection was never accepted).
+        errors: answered.errors,
+        windowMs: round(answersDone - sent),
+        answersPerSec: round((total / (answersDone - sent)) * 1000, 1),
+        ...summarise(answered.times),
+        allStored: Object.values(storedCounts).reduce((a, b) => a + b, 0) === total,
+        tallyExact: Boolean(settled) && sameCounts(storedCounts, expected) && sameCounts(presenterCounts, expected),
+        presenterSettledMs: settled ? round(settled.at - answersDone) : null,
+        // Both instances' CPU when there are two.
+        serverCpuMsPerAnswer: cpu === null ? null : round(cpu / total, 2),
+      };
+      log(`  live-scale: burst on ${targets.length} instance(s): ${total} answers in ${outcome.windowMs} ms, p99 ${outcome.p99} ms, failed ${failed}, stored ${outcome.allStored}, tally exact ${outcome.tallyExact}`);
+      if (process.env.DOORSTEP_LIVE_TRACE) log(appA.output().split("\n").filter((l) => l.startsWith("live:")).slice(-40).join("\n"));
+      return outcome;
+    };
+
     // ── 1. one instance
     progress("measuring one instance");
     if (phases.includes("one")) result.oneInstance = await measure(swarmsA, baseSwarms, `${participants} on one instance`);
     if (process.env.DOORSTEP_LIVE_TRACE) log(appA.output().split("\n").filter((l) => l.startsWith("live:")).slice(-8).join("\n"));
 
     // ── 2. two instances: as many again on B; the baseline broadcasts to twice as many
-    if (phases.includes("two")) {
+    // "burst-two": the burst split over A and B, half each, while both hold their rooms (it
+    // answers the poll, so the one-instance burst is not run after it).
+    if (phases.includes("two") || phases.includes("burst-two")) {
       progress("starting instance B");
-      const appB = await startApp({ env: appEnv, label: "app B (live scale)", openFiles: participants + 1024 });
+      const appB = await startApp({ env: appEnv, label: "app B (live scale)", openFiles: participants + (phases.includes("burst-two") ? burst : 0) + 1024 });
       started.push(appB);
       const onB = await makeParticipants(sql, participants, "b");
       await joinAll(sql, sessionId, onB);
@@ -187,7 +269,17 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
       const swarmsB = await openSwarms({ label: "streams B", url: `${appB.origin}/live/${code}/events`, cookies: onB.map((p) => p.cookie), count: participants, swarms });
       result.connectMsB = round(performance.now() - t);
       baseSwarms.push(...(await openSwarms({ label: "more baseline streams", url: `${baseline.origin}/events`, count: participants, swarms, greet: broadcast(99) })));
-      result.twoInstances = await measure([...swarmsA, ...swarmsB], baseSwarms, `${2 * participants} on two instances`);
+      if (phases.includes("two")) result.twoInstances = await measure([...swarmsA, ...swarmsB], baseSwarms, `${2 * participants} on two instances`);
+      if (phases.includes("burst-two")) {
+        const half = Math.ceil(burst / 2);
+        result.burstTwo = await runBurst(
+          [
+            { app: appA, people: onA.slice(0, half) },
+            { app: appB, people: onB.slice(0, burst - half) },
+          ],
+          [...swarmsA, ...swarmsB],
+        );
+      }
       for (const s of swarmsB) {
         await s.call("close").catch(() => {});
         swarms.splice(swarms.indexOf(s), 1);
@@ -203,56 +295,8 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
     await baseline.stop();
 
     // ── 3. burst: `burst` answers to one poll within burstWindowMs, on instance A
-    if (!phases.includes("burst")) return result;
-    progress("moving to the poll");
-    const { pollStep, pollId, options } = shape;
-    await timedStep(swarmsA, pollStep, setStep(pollStep));
-    const tallies = [];
-    presenter = await connectSse(`${appA.origin}/live/${code}/events?as=presenter`, {
-      headers: { Cookie: trainer },
-      onEvent: ({ data, at }) => {
-        const match = new RegExp(`"${pollId}":\\{"kind":"poll","total":(\\d+)`).exec(data);
-        if (match) tallies.push({ total: Number(match[1]), at, data });
-      },
-    });
-    const answering = onA.slice(0, burst);
-    const expected = Object.fromEntries(options.map((o, k) => [o, answering.filter((_, i) => i % options.length === k).length]));
-    const items = answering.map((person, i) => ({ cookie: person.cookie, body: new URLSearchParams({ intent: "answer", activityId: pollId, optionId: options[i % options.length] }).toString() }));
-    const burster = await startSwarm({ label: "burst", openFiles: burst + 256 });
-    swarms.push(burster);
-    progress(`burst of ${burst} answers`);
-    const cpuBefore = processCpuMs(appA.pid);
-    const sent = performance.now();
-    // LIVE_SCALE_ANSWER_PATH=page: the page's own action (the fetcher's path before ADR 043),
-    // for a before/after in one run; by default the lean endpoint a participant's page uses.
-    const answerPath = process.env.LIVE_SCALE_ANSWER_PATH === "page" ? `/live/${code}.data?index` : `/live/${code}/answer`;
-    const answered = await burster.call("answer", { origin: appA.origin, path: answerPath, items, windowMs: burstWindowMs });
-    const answersDone = performance.now();
-    const cpuAfter = processCpuMs(appA.pid);
-    const failed = answered.statuses.filter((s) => s !== 200).length;
-    progress("answers sent; waiting for the presenter's tally");
-    const deadline = Date.now() + 30_000;
-    while (!tallies.some((x) => x.total === burst) && Date.now() < deadline) await sleep(50);
-    const settled = tallies.find((x) => x.total === burst);
-    const stored = await sql`select answer->>'optionId' as option, count(*)::int as n from live_responses where session_id = ${sessionId} and activity_id = ${pollId} group by 1`;
-    const storedCounts = Object.fromEntries(stored.map((r) => [r.option, r.n]));
-    const presenterCounts = settled ? JSON.parse(new RegExp(`"${pollId}":(\\{"kind":"poll"[^}]*\\}\\})`).exec(settled.data)[1]).counts : {};
-    result.burst = {
-      answers: burst,
-      failed,
-      statuses: [...new Set(answered.statuses)],
-      // Status 0: no answer at all; which network error, by code (ETIMEDOUT: the connection was never accepted).
-      errors: answered.errors,
-      windowMs: round(answersDone - sent),
-      answersPerSec: round((burst / (answersDone - sent)) * 1000, 1),
-      ...summarise(answered.times),
-      allStored: Object.values(storedCounts).reduce((a, b) => a + b, 0) === burst,
-      tallyExact: Boolean(settled) && sameCounts(storedCounts, expected) && sameCounts(presenterCounts, expected),
-      presenterSettledMs: settled ? round(settled.at - answersDone) : null,
-      serverCpuMsPerAnswer: cpuBefore === null || cpuAfter === null ? null : round((cpuAfter - cpuBefore) / burst, 2),
-    };
-    log(`  live-scale: burst: ${burst} answers in ${result.burst.windowMs} ms, p99 ${result.burst.p99} ms, failed ${failed}, stored ${result.burst.allStored}, tally exact ${result.burst.tallyExact}`);
-    if (process.env.DOORSTEP_LIVE_TRACE) log(appA.output().split("\n").filter((l) => l.startsWith("live:")).slice(-40).join("\n"));
+    if (!phases.includes("burst") || result.burstTwo) return result;
+    result.burst = await runBurst([{ app: appA, people: onA.slice(0, burst) }], swarmsA);
     return result;
   } finally {
     presenter?.close();
