@@ -6,9 +6,10 @@ import * as detailRoute from "~/routes/reports.evaluations.$id";
 import * as listRoute from "~/routes/reports.evaluations._index";
 import * as trainNowRoute from "~/routes/reports.evaluations.$id.train-now";
 import * as newRoute from "~/routes/reports.evaluations.new";
-import { db, rowsOf } from "../../db/client.server";
+import { db } from "../../db/client.server";
 import { withFixtureCatalog } from "../setup/content";
-import { withTestDatabase } from "../setup/database";
+import { shiftDay } from "~/reports/impact-filters.server";
+import { withTestDatabase, queryRows as q } from "../setup/database";
 import { get, makeGroup, makeUser, post, run, type TestUser } from "../setup/fixtures";
 
 // Randomised evaluations (issue 17 part 4): the stratified split, its re-derivation from
@@ -24,11 +25,9 @@ withTestDatabase();
 withFixtureCatalog();
 
 const Z = 1.959963984540054;
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-const FROM = addDays(todayUtc(), 1);
-const TO = addDays(todayUtc(), 30);
+const FROM = shiftDay(todayUtc(), 1);
+const TO = shiftDay(todayUtc(), 30);
 
-const q = async <T>(query: ReturnType<typeof sql>) => rowsOf<T>(await db().execute(query));
 
 let A: { id: string };
 let B: { id: string };
@@ -121,7 +120,7 @@ describe("registering an evaluation", () => {
   });
 
   it("refuses a period that has already begun, or that ends before it starts", async () => {
-    expect((await register(olu, { groups: [A.id], from: addDays(todayUtc(), -1) })).status).toBe(400);
+    expect((await register(olu, { groups: [A.id], from: shiftDay(todayUtc(), -1) })).status).toBe(400);
     expect((await register(olu, { groups: [A.id], from: TO, to: FROM })).status).toBe(400);
     expect((await register(olu, { groups: [A.id], outcome: "module" })).status).toBe(400);
   });
@@ -212,8 +211,8 @@ describe("the result", () => {
     // Field work: person i knocks 20 + 3i doors with contacts 8 + i and conversations that
     // depend on the arm; one day outside the period and one in group C must not count.
     const counts = assigned.flatMap((a, i) => [
-      { userId: a.userId, groupId: a.stratum, day: addDays(FROM, i % 20), attempts: 20 + 3 * i, contacts: 8 + i, conversations: a.arm === "now" ? 4 + (i % 3) : 2 + (i % 2), commitments: 1 },
-      { userId: a.userId, groupId: a.stratum, day: addDays(TO, 1), attempts: 50, contacts: 50, conversations: 50, commitments: 0 },
+      { userId: a.userId, groupId: a.stratum, day: shiftDay(FROM, i % 20), attempts: 20 + 3 * i, contacts: 8 + i, conversations: a.arm === "now" ? 4 + (i % 3) : 2 + (i % 2), commitments: 1 },
+      { userId: a.userId, groupId: a.stratum, day: shiftDay(TO, 1), attempts: 50, contacts: 50, conversations: 50, commitments: 0 },
       { userId: a.userId, groupId: C.id, day: FROM, attempts: 50, contacts: 50, conversations: 0, commitments: 0 },
     ]);
     await db().transaction((tx) => adjustFieldDaily(tx, counts, 1));

@@ -15,9 +15,10 @@ import * as overviewRoute from "~/routes/reports._index";
 import * as exportRoute from "~/routes/reports.export.$table";
 import { homeView } from "~/home/home.server";
 import * as stepRoute from "~/routes/modules.$slug.$step";
-import { db, rowsOf } from "../../db/client.server";
-import { withEditedCatalog, withFixtureCatalog } from "../setup/content";
-import { withTestDatabase } from "../setup/database";
+import { db } from "../../db/client.server";
+import { followUpVariantMdx, withEditedCatalog, withFixtureCatalog } from "../setup/content";
+import { shiftDay } from "~/reports/impact-filters.server";
+import { withTestDatabase, queryRows as q } from "../setup/database";
 import { get, makeGroup, makeUser, post, run, type TestUser } from "../setup/fixtures";
 
 // Module variants and A/B evaluations (issue 17 part 4, ADR 039): the stratified split
@@ -28,31 +29,13 @@ import { get, makeGroup, makeUser, post, run, type TestUser } from "../setup/fix
 withTestDatabase();
 withFixtureCatalog();
 
-const q = async <T>(query: ReturnType<typeof sql>) => rowsOf<T>(await db().execute(query));
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 // The period starts today, so the assignment is in force while the test runs.
 const FROM = todayUtc();
-const TO = addDays(todayUtc(), 30);
+const TO = shiftDay(todayUtc(), 30);
 
-const VARIANT = `---
-title: Following up, by example (test fixture)
-summary: The follow-up fixture taught by a worked example.
-minutes: 5
-order: 2
-objectives:
-  - Plan a follow-up visit from an example
-variant:
-  of: follow-up
-  label: By example
-  approach: One worked example instead of an explanation.
----
-
-<Step id="example-visit" title="An example second knock">
-
-Sam went back to number 12 on Thursday, as promised.
-
-</Step>
-`;
+const VARIANT = followUpVariantMdx("Following up, by example (test fixture)", [
+  { id: "example-visit", title: "An example second knock", body: "Sam went back to number 12 on Thursday, as promised." },
+]);
 
 let restore: () => Promise<void>;
 let G: { id: string };

@@ -10,9 +10,10 @@ import * as detailRoute from "~/routes/reports.evaluations.$id";
 import * as csvRoute from "~/routes/reports.evaluations.$id.result[.]csv";
 import * as newRoute from "~/routes/reports.evaluations.new";
 import * as overviewRoute from "~/routes/reports._index";
-import { db, rowsOf } from "../../db/client.server";
-import { moduleOf, withEditedCatalog, withFixtureCatalog } from "../setup/content";
-import { withTestDatabase } from "../setup/database";
+import { db } from "../../db/client.server";
+import { followUpVariantMdx, moduleOf, withEditedCatalog, withFixtureCatalog } from "../setup/content";
+import { shiftDay } from "~/reports/impact-filters.server";
+import { withTestDatabase, queryRows as q } from "../setup/database";
 import { get, makeGroup, makeUser, post, run, type TestUser } from "../setup/fixtures";
 import { openStep, openSteps } from "../setup/learner";
 
@@ -25,35 +26,12 @@ import { openStep, openSteps } from "../setup/learner";
 withTestDatabase();
 withFixtureCatalog();
 
-const q = async <T>(query: ReturnType<typeof sql>) => rowsOf<T>(await db().execute(query));
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 // Two steps, so a learner can begin version B without completing it.
-const VARIANT = `---
-title: Following up, by example (gaps fixture)
-summary: The follow-up fixture taught by a worked example.
-minutes: 5
-order: 2
-objectives:
-  - Plan a follow-up visit from an example
-variant:
-  of: follow-up
-  label: By example
-  approach: One worked example instead of an explanation.
----
-
-<Step id="example-visit" title="An example second knock">
-
-Sam went back to number 12 on Thursday, as promised.
-
-</Step>
-
-<Step id="your-visit" title="Your second knock">
-
-Now plan yours.
-
-</Step>
-`;
+const VARIANT = followUpVariantMdx("Following up, by example (gaps fixture)", [
+  { id: "example-visit", title: "An example second knock", body: "Sam went back to number 12 on Thursday, as promised." },
+  { id: "your-visit", title: "Your second knock", body: "Now plan yours." },
+]);
 
 let restore: () => Promise<void>;
 let G: { id: string };
@@ -66,13 +44,13 @@ const h: TestUser[] = [];
 let keys = 0;
 async function register(groups: string[], from: string) {
   const formKey = `variant-gaps-form-key-${++keys}`;
-  const fields = { name: "Follow-up A/B", design: "variant", variant: "follow-up-b", outcome: "module", from, to: addDays(from, 30), formKey, groups };
+  const fields = { name: "Follow-up A/B", design: "variant", variant: "follow-up-b", outcome: "module", from, to: shiftDay(from, 30), formKey, groups };
   const done = await run(newRoute.action, post("/reports/evaluations/new", { intent: "register", ...fields }, olu.cookie));
   expect(done.status).toBe(302);
   return done.location!.split("/").pop()!.split("?")[0]!;
 }
 async function preview(groups: string[], from: string) {
-  const fields = { name: "Follow-up A/B", design: "variant", variant: "follow-up-b", outcome: "module", from, to: addDays(from, 30), formKey: "variant-gaps-preview-key", groups };
+  const fields = { name: "Follow-up A/B", design: "variant", variant: "follow-up-b", outcome: "module", from, to: shiftDay(from, 30), formKey: "variant-gaps-preview-key", groups };
   const done = await run(newRoute.action, post("/reports/evaluations/new", { intent: "preview", ...fields }, olu.cookie));
   expect(done.status).toBe(200);
   return (done.body as { preview: { groupId: string; people: number; alreadyBegan: number }[] }).preview;
@@ -98,7 +76,7 @@ afterAll(async () => restore());
 
 describe("an A/B evaluation of a module some people already began", () => {
   let id: string;
-  const from = addDays(todayUtc(), 1);
+  const from = shiftDay(todayUtc(), 1);
 
   it("does not draw whoever began or completed the original before it was registered", async () => {
     await openStep(g[0]!, moduleOf("follow-up"), "why-follow-up");

@@ -55,3 +55,24 @@ export async function withEditedCatalog(edit: (dir: string) => void): Promise<()
     rmSync(dir, { recursive: true, force: true });
   };
 }
+
+/**
+ * The index.mdx of a version B of the fixture module "follow-up" (ADR 039), taught by a
+ * worked example: `steps` of its own, so a test can begin it without completing it.
+ */
+export function followUpVariantMdx(title: string, steps: { id: string; title: string; body: string }[]): string {
+  const frontmatter = `---
+title: ${title}
+summary: The follow-up fixture taught by a worked example.
+minutes: 5
+order: 2
+objectives:
+  - Plan a follow-up visit from an example
+variant:
+  of: follow-up
+  label: By example
+  approach: One worked example instead of an explanation.
+---
+`;
+  return frontmatter + steps.map((s) => `\n<Step id="${s.id}" title="${s.title}">\n\n${s.body}\n\n</Step>\n`).join("");
+}

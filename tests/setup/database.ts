@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import { afterAll, beforeAll, inject } from "vitest";
-import { openDatabase, setDatabase, type DatabaseHandle } from "../../db/client.server";
+import type { SQL } from "drizzle-orm";
+import { db, openDatabase, rowsOf, setDatabase, type DatabaseHandle } from "../../db/client.server";
 import { withDatabase } from "./global-database";
 
 export const testDbKind = () => inject("testDb");
@@ -46,3 +47,6 @@ export function withTestDatabase(): () => DatabaseHandle {
     return handle;
   };
 }
+
+/** The rows of one SQL statement on the test database, typed as the test reads them. */
+export const queryRows = async <T>(query: SQL) => rowsOf<T>(await db().execute(query));
