@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { BarChart } from "~/components/live/bar-chart";
 import { useActivity } from "~/activities/runtime/context";
 import { useLive } from "~/activities/runtime/live-forms";
-import { ENDING_OUTCOMES, endingDebrief, SCENARIO_PARTS } from "./endings";
+import { EndingTag, endingDebrief, SCENARIO_PARTS } from "./endings";
 import { ResidentSays, Transcript } from "./transcript";
 
 // The room's scenario on the projector: the conversation so far, what the resident says
@@ -37,7 +37,7 @@ export function DisplayScenario({ id, children }: { id: string; children?: React
       ) : room && current?.kind === "ending" ? (
         <div className={`ending ending--${current.outcome}`}>
           <p>
-            <span className={`tag ${ENDING_OUTCOMES[current.outcome]?.tag ?? ""}`}>{ENDING_OUTCOMES[current.outcome]?.label ?? current.outcome}</span>
+            <EndingTag outcome={current.outcome} />
           </p>
           <h3>{current.title}</h3>
           <div className="debrief">{room.endingId ? endingDebrief(children, room.endingId) : null}</div>

@@ -7,6 +7,11 @@ export const ENDING_OUTCOMES: Record<string, { label: string; tag: string }> = {
   lost: { label: "Lost", tag: "tag--bad" },
 };
 
+/** The ending's outcome as its labelled tag, on every screen that shows an ending. */
+export function EndingTag({ outcome }: { outcome: string }) {
+  return <span className={`tag ${ENDING_OUTCOMES[outcome]?.tag ?? ""}`}>{ENDING_OUTCOMES[outcome]?.label ?? outcome}</span>;
+}
+
 /** The debrief an author wrote inside the `<Ending id>` a run reached. */
 export function endingDebrief(children: ReactNode, endingId: string): ReactNode {
   const match = Children.toArray(children).find(

@@ -7,7 +7,7 @@ import { BarChart } from "~/components/live/bar-chart";
 import { isPinned, shuffled } from "~/activities/order/shuffle";
 import { useActivity, useRuntime, type LiveRuntime } from "~/activities/runtime/context";
 import { LiveError, PresenterButton, useLive, useLiveAnswerForm } from "~/activities/runtime/live-forms";
-import { ENDING_OUTCOMES, endingDebrief, SCENARIO_PARTS } from "./endings";
+import { EndingTag, endingDebrief, SCENARIO_PARTS } from "./endings";
 
 // The scenario played by the room: everyone votes on each reply (participant) and the
 // trainer takes one (presenter). A participant sees the replies in their own order
@@ -106,7 +106,7 @@ function ScenarioRoom({ scenario, room, debrief }: { scenario: ScenarioActivity;
       ) : current?.kind === "ending" ? (
         <div className={`ending ending--${current.outcome}`} role="status">
           <p>
-            <span className={`tag ${ENDING_OUTCOMES[current.outcome]?.tag ?? ""}`}>{ENDING_OUTCOMES[current.outcome]?.label ?? current.outcome}</span>
+            <EndingTag outcome={current.outcome} />
           </p>
           <h3>{current.title}</h3>
           <div className="debrief">{debrief}</div>

@@ -5,7 +5,7 @@ import type { ScenarioActivity } from "../manifest";
 import { isPinned, shuffled } from "~/activities/order/shuffle";
 import { useActivity, useRuntime, type RuntimeProgress } from "~/activities/runtime/context";
 import { ActivityError, useActivityForm } from "~/activities/runtime/forms";
-import { ENDING_OUTCOMES, endingDebrief, SCENARIO_PARTS } from "./endings";
+import { EndingTag, endingDebrief, SCENARIO_PARTS } from "./endings";
 
 // The scenario's self-paced view: one learner plays the canvasser to an ending (the live
 // views are ./live.tsx, the projector's ./display.tsx: each screen is its own chunk,
@@ -92,7 +92,7 @@ function ScenarioRun({
       ) : current?.kind === "ending" ? (
         <div className={`ending ending--${current.outcome}`} role="status">
           <p>
-            <span className={`tag ${ENDING_OUTCOMES[current.outcome]?.tag ?? ""}`}>{ENDING_OUTCOMES[current.outcome]?.label ?? current.outcome}</span>
+            <EndingTag outcome={current.outcome} />
           </p>
           <h3>{current.title}</h3>
           <div className="debrief">{debrief}</div>
