@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
+import { databaseHandle, rowsOf } from "../../db/client.server";
 import { impactDataStripes, impactReportCache, learnerCoreDays, learnerTotals } from "../../db/schema";
 import { objectionLabel } from "../content/objections";
 import {
@@ -445,12 +446,40 @@ async function drain(): Promise<void> {
     const [key, recompute] = next.value;
     waiting.delete(key);
     try {
-      await recompute();
+      await unlessAnotherInstanceIs(key, recompute);
     } catch (error) {
       // The next stale read queues it again; a reader is never failed by a background job.
       console.error(`Impact report: background recompute failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+}
+
+/**
+ * The name of the lock a background recompute of one kept answer holds, so that of several
+ * instances only one computes it (ADR 045); the others keep serving the stale answer.
+ */
+const recomputeLockName = (key: string) => `doorstep:impact:${key}`;
+
+/** That lock's name for the admin's whole-movement page over a period (tests hold it). */
+export const adminPageLockName = (filters: ImpactFilters) => recomputeLockName(keyOf({ all: true }, filters, WHOLE_PAGE));
+
+/**
+ * Runs a background recompute unless another instance is running the same one. The lock is
+ * a transaction's, so it goes with the connection if the instance dies; the recompute's own
+ * statements run on other connections of the pool meanwhile. Another instance's answer is
+ * kept for everyone, and a stale read after it finds it current. PGlite is one process by
+ * construction (its data directory is locked) and has one connection, so it needs no lock.
+ */
+async function unlessAnotherInstanceIs(key: string, recompute: () => Promise<unknown>): Promise<void> {
+  const handle = databaseHandle();
+  if (handle.kind !== "postgres") {
+    await recompute();
+    return;
+  }
+  await handle.db.transaction(async (tx) => {
+    const [lock] = rowsOf<{ held: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${recomputeLockName(key)})) as held`));
+    if (lock?.held) await recompute();
+  });
 }
 
 /** Waits until no recompute is waiting or running (tests; a server stopping). */
@@ -507,6 +536,21 @@ async function withNames(top: unknown, limit: number): Promise<CanvasserRow[]> {
 }
 
 /**
+ * A stale answer's objection rows with their groups' names as they are now (ADR 045): a
+ * rename or a deletion makes the answer stale, not current, so only a stale one can hold an
+ * old name. A deleted group's rows are not shown.
+ */
+async function withGroupNames(kept: ObjectionCount[]): Promise<ObjectionCount[]> {
+  if (kept.length === 0) return kept;
+  // Ordered as objectionCounts orders them, in the database's collation.
+  return rows<ObjectionCount>(sql`
+    select r."groupId", g.name as "groupName", r.code, r.times, r.debriefs
+    from jsonb_to_recordset(${JSON.stringify(kept)}::jsonb) as r("groupId" uuid, code text, times int, debriefs int)
+    join groups g on g.id = r."groupId"
+    order by g.name, r."groupId", r.times desc, r.code`);
+}
+
+/**
  * The impact report. `reuse: false` computes straight from the data. `serveStale` (the
  * admin's page) lets the whole movement's answer be served up to an hour old while a fresh
  * one is computed (ADR 045); it is ignored for any narrower scope or area, and for a part
@@ -531,7 +575,7 @@ export async function impactReport(
   const mode = options.reuse === false ? "fresh" : options.serveStale && wholeMovement ? "stale" : "current";
   const [kept, groups] = await Promise.all([keptFigures(scope, filters, parts, mode), scopeGroups(scope)]);
   const figures = kept.figures;
-  const objections = kept.objections.map(withPractice);
+  const objections = (kept.asOf ? await withGroupNames(kept.objections) : kept.objections).map(withPractice);
   const canvassers = { rows: await withNames(figures?.top, parts.canvassers), total: num(figures?.canvassers) };
 
   const sideRows = jsonList<Record<string, unknown> & { trained: boolean }>(figures?.sides);

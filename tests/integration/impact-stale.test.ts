@@ -1,12 +1,13 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { adjustFieldDaily } from "~/field/daily.server";
+import { recordDebrief } from "~/field/debriefs.server";
 import { impactFilterSchema, shiftDay } from "~/reports/impact-filters.server";
-import { impactRecomputesSettled, impactReport, startImpactWarmer, stopImpactWarmer, type ImpactReport } from "~/reports/impact.server";
+import { adminPageLockName, impactRecomputesSettled, impactReport, startImpactWarmer, stopImpactWarmer, type ImpactReport } from "~/reports/impact.server";
 import * as impactPage from "~/routes/reports.impact._index";
-import { db, rowsOf } from "../../db/client.server";
+import { databaseHandle, db, rowsOf } from "../../db/client.server";
 import { withFixtureCatalog } from "../setup/content";
-import { withTestDatabase } from "../setup/database";
+import { testDbKind, withTestDatabase } from "../setup/database";
 import { renderRouteHtml } from "../setup/render";
 import { get, makeGroup, makeUser, run, type TestUser } from "../setup/fixtures";
 
@@ -20,7 +21,7 @@ withFixtureCatalog();
 
 // Each test has its own period (the admin sees every test's people), all before the
 // default period the warmer recomputes.
-const PERIODS = { stale: ["2025-01-01", "2025-03-31"], old: ["2025-04-01", "2025-06-30"], names: ["2025-07-01", "2025-09-30"] } as const;
+const PERIODS = { stale: ["2025-01-01", "2025-03-31"], old: ["2025-04-01", "2025-06-30"], names: ["2025-07-01", "2025-09-30"], areas: ["2025-10-01", "2025-11-30"], lock: ["2024-01-01", "2024-03-31"] } as const;
 type Period = keyof typeof PERIODS;
 
 afterEach(async () => {
@@ -122,6 +123,71 @@ describe("the admin's impact page while its figures are recomputed", () => {
     expect(gone.html).not.toContain("Ben Stale");
     expect(gone.report.topCanvassers.map((c) => c.name)).toEqual(["Ada Renamed"]);
     expect(gone.report.sides).toEqual((await computed(admin, "names")).sides);
+  }, 60_000);
+
+  it("looks group names up fresh in the objections table: a renamed area shows its new name, a deleted one's rows are not served", async () => {
+    const { area, admin, ada } = await setup("areas");
+    const other = await makeGroup("constituency");
+    const cy = await makeUser("activist", { groupIds: [other.id], name: "Cy Stale" });
+    await db().execute(sql`update groups set name = ${"Aardvark Lane " + other.id.slice(0, 8)} where id = ${other.id}`);
+    const debrief = (groupId: string, offset: number, objections: string[]) => ({
+      formKey: `stale-areas-${groupId}-${offset}`, shiftId: null, groupId, day: day("areas", offset), kind: "doors" as const,
+      attempts: 10, contacts: 5, conversations: 2, commitments: 1, outcomes: {}, objections, hardestObjection: null, differently: "",
+    });
+    expect((await recordDebrief(ada.id, debrief(area.id, 3, ["cost-of-living"]))).ok).toBe(true);
+    expect((await recordDebrief(cy.id, debrief(other.id, 4, ["no-time"]))).ok).toBe(true);
+    const areasOf = (r: ImpactReport) => r.objections.map((o) => [o.groupId, o.groupName, o.code]);
+    const first = await page(admin, "areas");
+    expect(first.report.asOf).toBeNull();
+    expect(areasOf(first.report)).toEqual([
+      [other.id, `Aardvark Lane ${other.id.slice(0, 8)}`, "no-time"],
+      [area.id, area.name, "cost-of-living"],
+    ]);
+
+    // A rename sorts the area after the other one: the stale answer is re-ordered as a fresh one would be.
+    await db().execute(sql`update groups set name = ${"Zebra Crossing " + other.id.slice(0, 8)} where id = ${other.id}`);
+    const renamed = await page(admin, "areas");
+    expect(renamed.report.asOf).not.toBeNull();
+    expect(areasOf(renamed.report)).toEqual([
+      [area.id, area.name, "cost-of-living"],
+      [other.id, `Zebra Crossing ${other.id.slice(0, 8)}`, "no-time"],
+    ]);
+    expect(renamed.html).not.toContain("Aardvark Lane");
+    expect(renamed.html).toContain("Zebra Crossing");
+    await impactRecomputesSettled();
+    expect(areasOf((await page(admin, "areas")).report)).toEqual(areasOf(renamed.report));
+
+    await logDoors(ada.id, area.id, day("areas", 9), 5);
+    await db().execute(sql`delete from debriefs where group_id = ${other.id}`);
+    await db().execute(sql`delete from groups where id = ${other.id}`);
+    const gone = await page(admin, "areas");
+    expect(gone.report.asOf).not.toBeNull();
+    expect(areasOf(gone.report)).toEqual([[area.id, area.name, "cost-of-living"]]);
+    expect(gone.html).not.toContain("Zebra Crossing");
+  }, 60_000);
+
+  it.runIf(testDbKind() === "postgres")("of several instances one recomputes: while another holds the page's lock, this one keeps serving the last figures", async () => {
+    const { area, admin, ada } = await setup("lock");
+    const first = await page(admin, "lock");
+    await logDoors(ada.id, area.id, day("lock", 8), 25);
+    const [from, to] = PERIODS.lock;
+    const lock = adminPageLockName(impactFilterSchema.parse({ from, to }));
+    // Another instance, as far as this one can tell: another connection holding the lock.
+    await databaseHandle().postgres!.begin(async (other) => {
+      await other`select pg_advisory_xact_lock(hashtext(${lock}))`;
+      expect((await page(admin, "lock")).report.asOf).not.toBeNull();
+      await impactRecomputesSettled();
+      const left = await page(admin, "lock");
+      expect(left.report.asOf).not.toBeNull();
+      expect(doors(left.report)).toBe(doors(first.report));
+      await impactRecomputesSettled();
+    });
+    // The other one stopped without keeping an answer: the next stale read queues it again.
+    expect((await page(admin, "lock")).report.asOf).not.toBeNull();
+    await impactRecomputesSettled();
+    const fresh = await page(admin, "lock");
+    expect(fresh.report.asOf).toBeNull();
+    expect(doors(fresh.report)).toBe(doors(first.report) + 25);
   }, 60_000);
 
   it("the warmer recomputes the default period when the data changed, and stops cleanly", async () => {
