@@ -1202,8 +1202,18 @@ export const evaluationGroups = pgTable(
     groupId: uuid("group_id")
       .notNull()
       .references(() => groups.id, { onDelete: "cascade" }),
+    /**
+     * Activists of this group the draw left out because they had already begun either
+     * version (an A/B evaluation, ADR 046); 0 for the timing design. Null: registered before
+     * this was kept (migration 0032), so not known.
+     */
+    notDrawn: integer("not_drawn"),
   },
-  (t) => [primaryKey({ columns: [t.evaluationId, t.groupId] }), index("evaluation_groups_group_idx").on(t.groupId)],
+  (t) => [
+    primaryKey({ columns: [t.evaluationId, t.groupId] }),
+    index("evaluation_groups_group_idx").on(t.groupId),
+    check("evaluation_groups_not_drawn_count", sql`${t.notDrawn} >= 0`),
+  ],
 );
 
 // Who was assigned where when the evaluation was registered. A person in two chosen

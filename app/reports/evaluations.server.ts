@@ -138,6 +138,11 @@ export interface StratumPreview {
   later: number;
 }
 
+/** A registered evaluation's group: its arms, and how many the draw left out (null: not recorded, registered before migration 0032). */
+export interface EvaluationStratum extends StratumPreview {
+  notDrawn: number | null;
+}
+
 /** A preview's group, with the activists an A/B draw leaves out because they already began the module. */
 export interface StratumDraw extends StratumPreview {
   alreadyBegan: number;
@@ -262,7 +267,7 @@ export async function registerEvaluation(
     // A double submit that raced the check above: the first one's draw stands.
     if (!row) return undefined;
     const evaluationId = row.id;
-    await tx.insert(evaluationGroups).values(found.value.groups.map((g) => ({ evaluationId, groupId: g.id })));
+    await tx.insert(evaluationGroups).values(found.value.groups.map((g) => ({ evaluationId, groupId: g.id, notDrawn: g.alreadyBegan })));
     // An A/B evaluation uses the same draw: the first half sees the original, the second the variant.
     const armOf = (arm: EvaluationArm): EvaluationArm => (draft.design === "variant" ? (arm === "now" ? "original" : "variant") : arm);
     const assigned = found.value.groups.flatMap((g) =>
@@ -369,7 +374,7 @@ export interface ArmResult {
 export interface EvaluationDetail {
   evaluation: EvaluationSummary;
   moduleTitle: string | null;
-  strata: StratumPreview[];
+  strata: EvaluationStratum[];
   arms: [ArmResult, ArmResult];
   /** train now − train later, or version B − version A */
   difference: RateDifference;
@@ -395,13 +400,13 @@ export async function evaluationDetail(viewer: Viewer, id: string): Promise<Eval
   const countedTo = stoppedDay && stoppedDay < evaluation.periodEnd ? stoppedDay : evaluation.periodEnd;
   const versions = evaluation.variantModule ? await versionsOf(evaluation.variantModule) : null;
   const [strataRows, armRows, modules] = await Promise.all([
-    rows<{ groupId: string; groupName: string; now: number; later: number }>(sql`
-      select g.id as "groupId", g.name as "groupName",
+    rows<{ groupId: string; groupName: string; now: number; later: number; notDrawn: number | null }>(sql`
+      select g.id as "groupId", g.name as "groupName", eg.not_drawn as "notDrawn",
              count(a.user_id) filter (where a.arm in ('now', 'original'))::int as now,
              count(a.user_id) filter (where a.arm in ('later', 'variant'))::int as later
       from evaluation_groups eg join groups g on g.id = eg.group_id
       left join evaluation_assignments a on a.evaluation_id = eg.evaluation_id and a.stratum_group_id = eg.group_id
-      where eg.evaluation_id = ${id} group by g.id, g.name order by g.name, g.id`),
+      where eg.evaluation_id = ${id} group by g.id, g.name, eg.not_drawn order by g.name, g.id`),
     armFigures(evaluation, countedTo, versions),
     evaluation.outcome === "module" ? publishedModules() : Promise.resolve([]),
   ]);
@@ -426,7 +431,7 @@ export async function evaluationDetail(viewer: Viewer, id: string): Promise<Eval
   return {
     evaluation,
     moduleTitle,
-    strata: strataRows.map((s) => ({ ...s, now: num(s.now), later: num(s.later), people: num(s.now) + num(s.later) })),
+    strata: strataRows.map((s) => ({ ...s, now: num(s.now), later: num(s.later), people: num(s.now) + num(s.later), notDrawn: s.notDrawn === null ? null : num(s.notDrawn) })),
     arms,
     difference: rateDifference(arms[0].rate, arms[1].rate),
     note: comparisonNote({ compares, people: [arms[0].people, arms[1].people], randomised: true }),

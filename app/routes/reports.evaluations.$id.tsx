@@ -8,6 +8,8 @@ import { OUTCOME_LABEL, STOP_REASON_MAX } from "~/reports/evaluation-labels";
 import { evaluationDetail, stopEvaluation, stopSchema } from "~/reports/evaluations.server";
 import { formatDifference, formatRate } from "~/stats/intervals";
 
+
+const NOT_RECORDED = "not recorded";
 export const meta: MetaFunction = () => [{ title: "Evaluation · Reports · Doorstep" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -42,6 +44,7 @@ export default function EvaluationPage() {
   const stopErrors: Partial<Record<string, string>> = failed && !failed.ok ? failed.errors : {};
   const e = d.evaluation;
   const ab = e.design === "variant";
+  const notDrawn = d.strata.some((s) => s.notDrawn === null) ? null : d.strata.reduce((n, s) => n + (s.notDrawn ?? 0), 0);
   const stoppedAt = e.stoppedAt?.replace("T", " ").replace("Z", " UTC");
   const registeredAt = e.registeredAt.replace("T", " ").replace("Z", " UTC");
   const [now, later] = d.arms;
@@ -108,6 +111,7 @@ export default function EvaluationPage() {
                 <th scope="col">Group</th>
                 <th scope="col">{ab ? "Version A" : "Train now"}</th>
                 <th scope="col">{ab ? "Version B" : "Train later"}</th>
+                {ab ? <th scope="col">Not drawn: had already begun the module</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -118,6 +122,7 @@ export default function EvaluationPage() {
                   </th>
                   <td>{s.now}</td>
                   <td>{s.later}</td>
+                  {ab ? <td>{s.notDrawn ?? NOT_RECORDED}</td> : null}
                 </tr>
               ))}
             </tbody>
@@ -126,10 +131,18 @@ export default function EvaluationPage() {
                 <th scope="row">All groups</th>
                 <td data-testid="arms-total-first">{d.strata.reduce((n, s) => n + s.now, 0)}</td>
                 <td data-testid="arms-total-second">{d.strata.reduce((n, s) => n + s.later, 0)}</td>
+                {ab ? <td data-testid="arms-total-not-drawn">{notDrawn ?? NOT_RECORDED}</td> : null}
               </tr>
             </tfoot>
           </table>
         </div>
+        {ab ? (
+          <p>
+            Activists who had already opened or completed either version when it was registered were not drawn: put in version B, they would have
+            found the module “not started” after doing it.
+            {notDrawn === null ? " This evaluation was registered before Doorstep recorded how many." : ""}
+          </p>
+        ) : null}
         {ab ? (
           <p>Nobody needs inviting: whoever opens the module during the period sees the version they were drawn into.</p>
         ) : (

@@ -85,6 +85,8 @@ describe("registering an evaluation", () => {
       const now = mine.filter((a) => a.arm === "now").length;
       expect(Math.abs(now - (mine.length - now))).toBe(mine.length % 2);
     }
+    // The timing design draws everyone: none left out, and that is kept with the evaluation.
+    expect(await q(sql`select not_drawn as "notDrawn" from evaluation_groups where evaluation_id = ${id}`)).toEqual([{ notDrawn: 0 }, { notDrawn: 0 }]);
     const [{ seed }] = (await q<{ seed: string }>(sql`select seed from evaluations where id = ${id}`)) as [{ seed: string }];
     expect(seed).toMatch(/^[0-9a-f]{32}$/);
     for (const [groupId, members] of strata) {
