@@ -60,8 +60,9 @@ export default function LiveSessions() {
                 <tr key={s.id}>
                   <td>{formatWhen(s.createdAt)}</td>
                   <td>{s.moduleTitle}</td>
-                  <td className="breakable">{s.groupName ?? <span className="muted">No group</span>}</td>
-                  {isAdmin ? <td className="breakable">{s.trainerName}</td> : null}
+                  {/* Whole words: the table scrolls sideways in its region on a phone rather than split "Eastfield" mid-word. */}
+                  <td>{s.groupName ?? <span className="muted">No group</span>}</td>
+                  {isAdmin ? <td>{s.trainerName}</td> : null}
                   <td>
                     {s.status === "ended" ? `${s.attended} of ${s.participants} attended` : `${s.participants} joined`}
                   </td>
