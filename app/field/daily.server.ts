@@ -5,7 +5,9 @@ import { fieldDaily } from "../../db/schema";
 // field_daily is the impact report's only source of doors, contacts, conversations and
 // commitments (db/schema.ts). Whoever writes or deletes a debrief or an imported contact
 // calls adjustFieldDaily in the same transaction, with +1 to add its counts and -1 to take
-// them away, so the rollup can never drift from the rows it sums.
+// them away, so the rollup can never drift from the rows it sums. The one exception is the
+// canvass import's write (insertContacts in import.server.ts), which adds the counts of the
+// rows it inserted in the same statement, with retention's CONTACT_COUNTS (ADR 049).
 
 export interface FieldCounts {
   userId: string;

@@ -3,13 +3,13 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import { CsvError, parse } from "csv-parse";
 import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
-import { db, type Executor } from "../../db/client.server";
-import { canvassContacts, canvassImportChunks, canvassImports, type ContactResult, groups, memberships, users, type UserRole } from "../../db/schema";
+import { db, rowsOf, type Executor } from "../../db/client.server";
+import { canvassContacts, canvassImportChunks, canvassImports, type ContactResult, fieldDaily, groups, memberships, users, type UserRole } from "../../db/schema";
 import { reportReach } from "../auth/policy";
 import { hasControlCharacter } from "../lib/request.server";
 import { logError } from "../lib/log.server";
 import { accept, refuse, type Result } from "../lib/result";
-import { adjustFieldDaily, type FieldCounts } from "./daily.server";
+import { CONTACT_COUNTS } from "./retention.server";
 import { IMPORT_FIELDS, RESULT_SPELLINGS, headerKey, type CheckSummary, type ImportFieldKey, type ImportStatus, type LineProblem, type PersonBy } from "./import-format";
 
 // Canvass results from another tool, as CSV (issue 17, ADR 027). Four steps, each streamed
@@ -26,8 +26,12 @@ import { IMPORT_FIELDS, RESULT_SPELLINGS, headerKey, type CheckSummary, type Imp
 export const IMPORT_UPLOAD_PATH = "/reports/imports/new";
 /** 50 MB: a 100,000-line export is about 8 MB; room for wide exports with many extra columns (ADR 027). */
 export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
-/** Text per staged chunk: small enough to hold a few in memory, large enough that 50 MB is 200 rows. */
-const CHUNK_CHARS = 256 * 1024;
+/**
+ * Text per staged chunk: 50 MB is 1,600 rows. Kept well under V8's 128 kB limit for objects
+ * in the young generation: a larger string goes straight to old space (256 kB chunks put
+ * every pass's whole file there, ~8.5 MB a pass at 100,000 lines; ADR 049).
+ */
+const CHUNK_CHARS = 32 * 1024;
 /** Lines per batch: one lookup of people and existing ids, and one write transaction. */
 const BATCH_ROWS = 1000;
 /** Text handed to the CSV parser at once (see stagedText). */
@@ -330,13 +334,22 @@ async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<CsvRecor
       yield next.value;
     }
   }
-  const parser = parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, info: true, max_record_size: MAX_RECORD_BYTES });
+  // Line numbers are counted here rather than asked of csv-parse (`info: true`): its info
+  // option builds three objects of some twenty fields per record, the largest share of the
+  // garbage a 100,000-line import promoted into V8's old space (ADR 049). Empty lines are kept
+  // by the parser so that they are counted, and skipped below.
+  const parser = parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: false, max_record_size: MAX_RECORD_BYTES });
   // pipeline: an error in the source (a bad encoding) reaches the loop below, and leaving
   // the loop early (the preview) stops reading the source.
   pipeline(Readable.from(again(), { highWaterMark: 1 }), parser, () => {});
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    const lineBreaks = record.reduce((n, field) => n + countLines(field), 0);
-    yield { line: info.lines - lineBreaks, fields: record };
+  let line = 1;
+  for await (const record of parser as AsyncIterable<string[]>) {
+    const at = line;
+    let lineBreaks = 0;
+    for (const field of record) lineBreaks += countLines(field);
+    line += 1 + lineBreaks;
+    if (record.length === 1 && record[0] === "") continue;
+    yield { line: at, fields: record };
   }
 }
 
@@ -583,6 +596,8 @@ interface Pass {
   onBatch?: (good: Resolved[], counts: { unknown: number; rows: number }) => Promise<void>;
   /** After each batch, with the number of lines read so far. */
   onProgress?: (rows: number) => Promise<void>;
+  /** Look up which good lines are already stored (the check page shows it; the job's passes do not need it). */
+  countAlreadyThere?: boolean;
 }
 
 /** Reads the staged file once against the mapping: every problem with its line, the first lines' preview, and counts. */
@@ -634,8 +649,8 @@ async function pass(options: Pass): Promise<CheckSummary> {
       }
     }
     summary.rows += lines.length;
-    // The check counts what is already there; the import learns it from ON CONFLICT instead.
-    if (good.length && !options.onBatch) {
+    // The check page counts what is already there; the import learns it from ON CONFLICT instead.
+    if (good.length && options.countAlreadyThere) {
       const there = await alreadyImported(db(), source, good);
       const isThere = (g: Resolved) => there.has(contactKey(g.groupId, g.parsed.externalId));
       const thereCount = good.filter(isThere).length;
@@ -711,7 +726,7 @@ const mayChangeMapping = (status: string) => status === "staged" || status === "
 export async function checkImport(importer: Importer, record: CanvassImport, mapping: ImportMapping): Promise<Result<CheckSummary>> {
   if (!mayChangeMapping(record.status)) return refuse(409, "This import has already started: its mapping can no longer change.");
   await db().update(canvassImports).set({ mapping: mappingRecord(mapping) }).where(eq(canvassImports.id, record.id));
-  return accept(await pass({ importer, importId: record.id, source: record.source, mapping }));
+  return accept(await pass({ importer, importId: record.id, source: record.source, mapping, countAlreadyThere: true }));
 }
 
 /** Removes a staged import and its file. Nothing had been written, so nothing else changes. */
@@ -884,37 +899,46 @@ async function addedEarlier(tx: Executor, importId: string, source: string, good
   return (await alreadyImported(tx, source, good, importId)).size;
 }
 
+/**
+ * Writes a batch in one statement: the contacts, and their counts into field_daily from the
+ * rows the insert actually added (a line already there adds nothing to either). The lines go
+ * in as one array per column through unnest(), so the statement's text and its nine
+ * parameters are the same for every batch: building a 1,000-row VALUES list with Drizzle's
+ * insert builder made ~9,000 parameter objects and chunks per batch, and was over a third of
+ * everything the import allocated (ADR 049). The rollup uses the same per-contact counts
+ * (CONTACT_COUNTS) as retention, which takes them out again.
+ */
 async function insertContacts(tx: Executor, importId: string, source: string, good: Resolved[]): Promise<number> {
   if (!good.length) return 0;
-  const inserted = await tx
-    .insert(canvassContacts)
-    .values(
-      good.map((g) => ({
-        source,
-        externalId: g.parsed.externalId,
-        importId,
-        userId: g.userId,
-        groupId: g.groupId,
-        day: g.parsed.day,
-        result: g.parsed.result,
-        support: g.parsed.support,
-        commitment: g.parsed.commitment,
-      })),
-    )
-    .onConflictDoNothing({ target: [canvassContacts.groupId, canvassContacts.source, canvassContacts.externalId] })
-    .returning({ groupId: canvassContacts.groupId, externalId: canvassContacts.externalId });
-  const added = new Set(inserted.map((r) => contactKey(r.groupId, r.externalId)));
-  const counts: FieldCounts[] = good
-    .filter((g) => added.has(contactKey(g.groupId, g.parsed.externalId)))
-    .map((g) => ({
-      userId: g.userId,
-      groupId: g.groupId,
-      day: g.parsed.day,
-      attempts: 1,
-      contacts: g.parsed.result === "no-answer" ? 0 : 1,
-      conversations: g.parsed.result === "conversation" ? 1 : 0,
-      commitments: g.parsed.commitment ? 1 : 0,
-    }));
-  await adjustFieldDaily(tx, counts, 1);
-  return added.size;
+  const column = <T>(pick: (g: Resolved) => T) => sql.param(good.map(pick));
+  // Days and commitments go as text and are cast in SQL: postgres.js types a JS boolean
+  // array as one boolean (which PostgreSQL will not read as boolean[]), and Drizzle passes
+  // date[] parameters through unserialised.
+  const [row] = rowsOf<{ added: number }>(
+    await tx.execute(sql`
+      with added as (
+        insert into ${canvassContacts} (source, external_id, import_id, user_id, group_id, day, result, support, commitment)
+        select ${source}::text, line.external_id, ${importId}::uuid, line.user_id, line.group_id, line.day::date, line.result, line.support, line.commitment::boolean
+        from unnest(
+          ${column((g) => g.parsed.externalId)}::text[], ${column((g) => g.userId)}::text[], ${column((g) => g.groupId)}::uuid[],
+          ${column((g) => g.parsed.day)}::text[], ${column((g) => g.parsed.result)}::text[], ${column((g) => g.parsed.support)}::smallint[],
+          ${column((g) => (g.parsed.commitment ? "true" : "false"))}::text[]
+        ) as line(external_id, user_id, group_id, day, result, support, commitment)
+        on conflict (group_id, source, external_id) do nothing
+        returning user_id, group_id, day, result, commitment
+      ),
+      counted as (
+        insert into ${fieldDaily} (user_id, group_id, day, attempts, contacts, conversations, commitments)
+        select user_id, group_id, day, sum(${CONTACT_COUNTS.attempts})::int, sum(${CONTACT_COUNTS.contacts})::int,
+               sum(${CONTACT_COUNTS.conversations})::int, sum(${CONTACT_COUNTS.commitments})::int
+        from added group by user_id, group_id, day
+        on conflict (user_id, group_id, day) do update set
+          attempts = ${fieldDaily}.attempts + excluded.attempts,
+          contacts = ${fieldDaily}.contacts + excluded.contacts,
+          conversations = ${fieldDaily}.conversations + excluded.conversations,
+          commitments = ${fieldDaily}.commitments + excluded.commitments
+      )
+      select count(*)::int as added from added`),
+  );
+  return Number(row?.added ?? 0);
 }

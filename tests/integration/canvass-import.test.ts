@@ -223,6 +223,30 @@ describe("canvass import", () => {
     expect(await dailyOf(canvasser.id)).toEqual([]);
   });
 
+  it("numbers lines as a text editor does: blank lines, CRLF endings and quoted line breaks all count", async () => {
+    const { group, organiser, canvasser } = await world();
+    const source = `Tool-${Math.random().toString(36).slice(2, 8)}`;
+    const file = [
+      HEADER,
+      `n1,${canvasser.email},2026-05-02,${group.name},conversation,1,yes`,
+      "",
+      `"n2\r\nsecond line",${canvasser.email},2026-05-02,${group.name},maybe,,`,
+      `n3,${canvasser.email},2026-13-40,${group.name},contact,,`,
+      "",
+      "",
+      `n4,${canvasser.email},2026-05-02,${group.name},contact,,yes`,
+    ].join("\r\n");
+    const id = await uploaded(organiser, file, source);
+    const checked = await send(organiser, id, { ...MAPPING, intent: "check" });
+    const summary = (checked.body as { summary: { rows: number; errors: { line: number; message: string }[] } }).summary;
+    expect(summary.errors.map((e) => [e.line, e.message.slice(0, 24)])).toEqual([
+      [4, "the contact result “mayb"],
+      [6, "the date “2026-13-40” is"],
+      [9, "has a commitment but no "],
+    ]);
+    expect(summary.rows).toBe(4);
+  });
+
   it("skips lines of unknown canvassers only when asked, and counts them", async () => {
     const { group, organiser, canvasser } = await world();
     const source = `Tool-${Math.random().toString(36).slice(2, 8)}`;
