@@ -171,12 +171,12 @@ function connectionClosed(res) {
 // the stream's loader; the Response it returns carries DIRECT_STREAM so that nothing more
 // is sent here. Not offered to single-fetch data requests, whose answer Remix encodes.
 const DIRECT_STREAM = "x-doorstep-direct-stream";
-//
+
 // Each event is written to the socket itself, framed as the chunk Node's res.write would
 // make (hex length, CRLF, data, CRLF), in one write: res.write corks the socket and sends
 // three buffers with writev on the next tick, through compression's wrapper, per screen.
 // The hub writes one event string to a whole room in a loop, so the framed bytes are made
-// once per event (the one-entry cache below), not once per screen (ADR 050). Only where the
+// once per event string (the one-entry cache below), not once per screen (ADR 050). Only where the
 // response owns its socket and is chunked (HTTP/1.1, not queued behind a pipelined
 // response); otherwise res.write as before.
 let lastEvent = null;
@@ -198,7 +198,8 @@ function eventStreamOn(res) {
     const direct = socket !== null && res.chunkedEncoding === true && res.writableLength === 0;
     return {
       write: direct ? (chunk) => void (socket.writable && chunk.length > 0 && socket.write(framed(chunk))) : (chunk) => void res.write(chunk),
-      queuedBytes: () => res.writableLength + (socket?.writableLength ?? 0),
+      // res.writableLength already counts the socket's queue (and, written directly, nothing of its own).
+      queuedBytes: direct ? () => socket.writableLength : () => res.writableLength,
       end: () => res.end(),
       response: new Response(null, { status: 200, headers: { [DIRECT_STREAM]: "1" } }),
     };
