@@ -176,9 +176,9 @@ const DIRECT_STREAM = "x-doorstep-direct-stream";
 // make (hex length, CRLF, data, CRLF), in one write: res.write corks the socket and sends
 // three buffers with writev on the next tick, through compression's wrapper, per screen.
 // The hub writes one event string to a whole room in a loop, so the framed bytes are made
-// once per event string (the one-entry cache below), not once per screen (ADR 050). Only where the
-// response owns its socket and is chunked (HTTP/1.1, not queued behind a pipelined
-// response); otherwise res.write as before.
+// once per event string (the one-entry cache below), not once per screen (ADR 050). Only
+// where the response owns its socket and is chunked (HTTP/1.1, not queued behind a
+// pipelined response); otherwise res.write as before.
 let lastEvent = null;
 let lastFrame = null;
 function framed(chunk) {
