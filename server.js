@@ -1,6 +1,7 @@
 // Production server: Express in front of the Remix build. Own entry (not remix-serve) so
 // the database opens before the first request and closes on SIGTERM.
 import { EventEmitter } from "node:events";
+import http from "node:http";
 import path from "node:path";
 // The adapter's own request/response helpers; its package entry exports only
 // createRequestHandler (version pinned exactly in package.json).
@@ -68,9 +69,10 @@ function controlInUrl(url) {
   }
   return false;
 }
+const CONTROL_IN_URL = "This address holds control characters (such as a NUL byte) that no link of ours has, so it was refused.";
 app.use((req, res, next) => {
   if (!controlInUrl(req.originalUrl)) return next();
-  res.status(400).type("text/plain").send("This address holds control characters (such as a NUL byte) that no link of ours has, so it was refused.");
+  res.status(400).type("text/plain").send(CONTROL_IN_URL);
 });
 
 // Bodies: forms are a few kilobytes (app/lib/request.server.ts reads them, capped again
@@ -78,9 +80,10 @@ app.use((req, res, next) => {
 // chunked one is read up to the cap, then refused. "Connection: close" ends the socket
 // after the 413, so Node does not read the rest of the body to reuse the connection.
 const BODY_MAX_BYTES = hooks.FORM_MAX_BYTES;
+const TOO_LARGE = `This request's body is larger than the ${Math.round(BODY_MAX_BYTES / 1024)} kB we accept, so it was refused.`;
 function tooLarge(res) {
   res.set("Connection", "close");
-  res.status(413).type("text/plain").send(`This request's body is larger than the ${Math.round(BODY_MAX_BYTES / 1024)} kB we accept, so it was refused.`);
+  res.status(413).type("text/plain").send(TOO_LARGE);
 }
 // The one exception: a canvass results CSV (ADR 027) may be up to IMPORT_MAX_BYTES, and is
 // handed on unread, because its route streams it into the database itself and refuses it
@@ -168,13 +171,35 @@ function connectionClosed(res) {
 // the stream's loader; the Response it returns carries DIRECT_STREAM so that nothing more
 // is sent here. Not offered to single-fetch data requests, whose answer Remix encodes.
 const DIRECT_STREAM = "x-doorstep-direct-stream";
+
+// Each event is written to the socket itself, framed as the chunk Node's res.write would
+// make (hex length, CRLF, data, CRLF), in one write: res.write corks the socket and sends
+// three buffers with writev on the next tick, through compression's wrapper, per screen.
+// The hub writes one event string to a whole room in a loop, so the framed bytes are made
+// once per event string (the one-entry cache below), not once per screen (ADR 050). Only
+// where the response owns its socket and is chunked (HTTP/1.1, not queued behind a
+// pipelined response); otherwise res.write as before.
+let lastEvent = null;
+let lastFrame = null;
+function framed(chunk) {
+  if (chunk !== lastEvent) {
+    const data = Buffer.from(chunk);
+    lastFrame = Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, CRLF]);
+    lastEvent = chunk;
+  }
+  return lastFrame;
+}
+const CRLF = Buffer.from("\r\n");
 function eventStreamOn(res) {
   return (headers) => {
     res.writeHead(200, headers);
     res.flushHeaders();
+    const socket = res.socket;
+    const direct = socket !== null && res.chunkedEncoding === true && res.writableLength === 0;
     return {
-      write: (chunk) => void res.write(chunk),
-      queuedBytes: () => res.writableLength,
+      write: direct ? (chunk) => void (socket.writable && chunk.length > 0 && socket.write(framed(chunk))) : (chunk) => void res.write(chunk),
+      // res.writableLength already counts the socket's queue (and, written directly, nothing of its own).
+      queuedBytes: direct ? () => socket.writableLength : () => res.writableLength,
       end: () => res.end(),
       response: new Response(null, { status: 200, headers: { [DIRECT_STREAM]: "1" } }),
     };
@@ -182,32 +207,78 @@ function eventStreamOn(res) {
 }
 
 // A participant page's scripted poll answer, quiz answer or scenario vote
-// (app/live/answer-endpoint.server.ts, ADR 043, 047): answered here, before Remix, because in
-// a room's burst Remix's handling of each request (routing, loading the route, single-fetch
-// encoding) was most of an answer's time. The checks above (body size, control characters,
-// origin) have run; the same form rules, session check, domain command and messages run
-// inside, from the body's bytes and two headers: no web Request or Response (nor their
-// streams) is built for an answer (ADR 047).
-const answerHeaders = Object.entries(hooks.SCRIPT_ANSWER_HEADERS);
-app.post("/live/:code/answer", async (req, res, next) => {
+// (app/live/answer-endpoint.server.ts, ADR 043, 047, 050) is answered before Express, by the
+// server's own "request" listener below (answerBeforeExpress): in a room's burst each answer
+// went through every middleware above (security headers, compression's wrapping of the
+// response, static files, control characters, body, origin) and Express's router, a large
+// share of an answer's CPU. The same checks run here, in the same order and with the same
+// statuses and words, on the raw request; then the same form rules, session check and
+// domain command (answerFromBody), from the body's bytes and two headers.
+const ANSWER_PATH = /^\/live\/([^/?#]+)\/answer\/?(?:\?|$)/i;
+/** The join code of a POST to /live/:code/answer (decoded as Express would), or null: Express and Remix take it. */
+function answerCode(req) {
+  if (req.method !== "POST") return null;
+  const match = ANSWER_PATH.exec(req.url);
+  if (!match) return null;
   try {
-    const body = req.bufferedBody ?? (await readBody(req));
-    const answer = await hooks.answerFromBody({ body, contentType: req.get("content-type") ?? null, cookie: req.get("cookie") ?? null }, req.params.code);
-    res.status(answer.status);
-    for (const [name, value] of answerHeaders) res.setHeader(name, value);
-    res.end(JSON.stringify(answer.body));
-  } catch (error) {
-    if (hooks.isDatabaseUnavailable(error)) await sendRemixResponse(res, hooks.databaseUnavailableText());
-    else next(error);
+    return decodeURIComponent(match[1]);
+  } catch {
+    return null; // A malformed escape: answered as every other address is.
   }
-});
-/** A body whose declared length the check above has already capped. */
-function readBody(req) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    req.on("data", (chunk) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
+}
+// Every header Express's path gave an answer (the security headers, compression's Vary, the
+// endpoint's own), as one flat array, so that writeHead takes them in one call.
+const answerHeaders = [...securityHeaders, ["Vary", "Accept-Encoding"], ...Object.entries(hooks.SCRIPT_ANSWER_HEADERS)].flat();
+const ANSWERED = Buffer.from(JSON.stringify({ ok: true }));
+function sendAnswer(res, status, body) {
+  const bytes = body.ok ? ANSWERED : Buffer.from(JSON.stringify(body));
+  res.writeHead(status, [...answerHeaders, "Content-Length", String(bytes.length)]);
+  res.end(bytes);
+}
+/** A refusal in plain text, worded as the middleware above words it, with the security headers. */
+function sendText(res, status, text, close = false) {
+  const bytes = Buffer.from(text);
+  const headers = [...securityHeaders.flat(), "Content-Type", "text/plain; charset=utf-8", "Content-Length", String(bytes.length)];
+  if (close) headers.push("Connection", "close");
+  res.writeHead(status, headers);
+  res.end(bytes);
+}
+
+function answerBeforeExpress(req, res, code) {
+  if (controlInUrl(req.url)) return sendText(res, 400, CONTROL_IN_URL);
+  // A declared length over the cap is refused before a byte is read; a chunked body is read
+  // up to the cap. "Connection: close" as above: Node then does not read the rest.
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && Number(declared) > BODY_MAX_BYTES) return sendText(res, 413, TOO_LARGE, true);
+  const chunks = [];
+  let size = 0;
+  let refused = false;
+  req.on("data", (chunk) => {
+    if (refused) return;
+    size += chunk.length;
+    if (size <= BODY_MAX_BYTES) return void chunks.push(chunk);
+    refused = true;
+    req.pause();
+    sendText(res, 413, TOO_LARGE, true);
+  });
+  req.on("error", () => {
+    refused = true; // The client went away mid-body: nobody to answer.
+  });
+  req.on("end", () => {
+    if (refused) return;
+    const verdict = hooks.checkOrigin("POST", { origin: req.headers.origin, host: req.headers.host }, process.env.APP_ORIGIN);
+    if (!verdict.ok) return sendText(res, 403, verdict.message);
+    const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    hooks.answerFromBody({ body, contentType: req.headers["content-type"] ?? null, cookie: req.headers.cookie ?? null }, code).then(
+      (answer) => sendAnswer(res, answer.status, answer.body),
+      (error) => {
+        if (res.headersSent) return void res.end();
+        if (hooks.isDatabaseUnavailable(error)) return void sendRemixResponse(res, hooks.databaseUnavailableText()).catch(() => res.destroy());
+        // As Express's final handler does: the error to the log, a bare 500 to the client.
+        console.error(error);
+        sendText(res, 500, "Internal Server Error");
+      },
+    );
   });
 }
 
@@ -239,7 +310,13 @@ const port = Number(process.env.PORT ?? 3000);
 // dropped attempt waits for TCP's 1 s retry (346 of 5,000 in one run; none at 4,096: ADR 047,
 // docs/performance.md run 7). The kernel caps this at net.core.somaxconn.
 const backlog = Number(process.env.LISTEN_BACKLOG ?? 4096);
-const server = app.listen({ port, backlog }, () => {
+// The server's own listener: live answers first (answerBeforeExpress), everything else to Express.
+const server = http.createServer((req, res) => {
+  const code = answerCode(req);
+  if (code === null) app(req, res);
+  else answerBeforeExpress(req, res, code);
+});
+server.listen({ port, backlog }, () => {
   console.log(`Doorstep is running on http://localhost:${port}`);
 });
 // Idle keep-alive sockets: Node closes them after 5 s by default, while a client (a phone's

@@ -1,5 +1,5 @@
 import type { PGlite } from "@electric-sql/pglite";
-import { and, desc, eq, lte, ne, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lte, ne, sql } from "drizzle-orm";
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
 import { databaseHandle, db, preparedStatement, type Database } from "../../db/client.server";
 import { sessions, users, type UserRole } from "../../db/schema";
@@ -23,16 +23,7 @@ function createAdapter(database: Database, pglite: PGlite | undefined): Adapter 
   // PostgreSQL: Drizzle's prepared query skips query building, and postgres.js prepares it
   // on the server once per connection.
   const lookup = database
-    .select({
-      id: sessions.id,
-      userId: sessions.userId,
-      expiresAt: sessions.expiresAt,
-      createdAt: sessions.createdAt,
-      userAgent: sessions.userAgent,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-    })
+    .select(lookupColumns)
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.id, sql.placeholder("id")))
@@ -47,9 +38,12 @@ function createAdapter(database: Database, pglite: PGlite | undefined): Adapter 
     expiresAt: row.expiresAt,
     attributes: { createdAt: row.createdAt, userAgent: row.userAgent },
   });
+  const lookUp = pglite
+    ? async (sessionId: string) => ((await lookupInPglite(sessionId)) ?? (await lookup.execute({ id: sessionId })))[0]
+    : batchedLookup(database, (id) => lookup.execute({ id }));
   return {
     async getSessionAndUser(sessionId) {
-      const [row] = (await lookupInPglite(sessionId)) ?? (await lookup.execute({ id: sessionId }));
+      const row = await lookUp(sessionId);
       if (!row) return [null, null];
       const user: DatabaseUser = { id: row.userId, attributes: { email: row.email, name: row.name, role: row.role } };
       return [toSession(row), user];
@@ -73,6 +67,67 @@ function createAdapter(database: Database, pglite: PGlite | undefined): Adapter 
       await database.delete(sessions).where(lte(sessions.expiresAt, new Date()));
     },
   };
+}
+
+const lookupColumns = {
+  id: sessions.id,
+  userId: sessions.userId,
+  expiresAt: sessions.expiresAt,
+  createdAt: sessions.createdAt,
+  userAgent: sessions.userAgent,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+};
+
+// On PostgreSQL, lookups are batched as live answers are (app/live/answer-batch.server.ts;
+// docs/decisions/050): at most one lookup statement is in flight per process; a request
+// after a quiet spell goes out alone at once (the prepared statement, as before), and every
+// session asked for while a statement runs rides in the next one (`where id in (…)`, at most
+// LOOKUP_BATCH ids). In a live room's burst that is one statement per many answers instead
+// of one each. What a session is does not change: each caller gets its own row, read after
+// it asked, and lucia still decides expiry and sliding from that row, as before.
+const LOOKUP_BATCH = 500;
+/** For tests and diagnosis: lookup statements run and the ids they carried. */
+export const sessionLookupStats = { statements: 0, ids: 0, largest: 0 };
+type Waiter = { resolve(row: LookupRow | undefined): void; reject(error: unknown): void };
+function batchedLookup(database: Database, lookupOne: (id: string) => Promise<LookupRow[]>): (sessionId: string) => Promise<LookupRow | undefined> {
+  const waiting = new Map<string, Waiter[]>();
+  let running = false;
+  async function run() {
+    running = true;
+    try {
+      while (waiting.size) {
+        const batch = new Map<string, Waiter[]>();
+        for (const [id, callers] of waiting) {
+          if (batch.size >= LOOKUP_BATCH) break;
+          batch.set(id, callers);
+          waiting.delete(id);
+        }
+        const ids = [...batch.keys()];
+        sessionLookupStats.statements++;
+        sessionLookupStats.ids += ids.length;
+        sessionLookupStats.largest = Math.max(sessionLookupStats.largest, ids.length);
+        try {
+          const rows = ids.length === 1 ? await lookupOne(ids[0]!) : await database.select(lookupColumns).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(inArray(sessions.id, ids));
+          const byId = new Map(rows.map((row) => [row.id, row]));
+          for (const [id, callers] of batch) for (const caller of callers) caller.resolve(byId.get(id));
+        } catch (error) {
+          // A failed statement fails its callers (a database outage: each answers 503 as before).
+          for (const callers of batch.values()) for (const caller of callers) caller.reject(error);
+        }
+      }
+    } finally {
+      running = false;
+    }
+  }
+  return (sessionId) =>
+    new Promise((resolve, reject) => {
+      const callers = waiting.get(sessionId);
+      if (callers) callers.push({ resolve, reject });
+      else waiting.set(sessionId, [{ resolve, reject }]);
+      if (!running) void run();
+    });
 }
 
 // PGlite plans every query it is sent, and planning this join is half the cost of the
