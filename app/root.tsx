@@ -3,6 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } f
 import { optionalUser } from "./auth/guard.server";
 import { AppShell } from "./components/app-shell";
 import { GeneralErrorBoundary } from "./components/error-boundary";
+import { shellFor } from "./components/nav.server";
 import { useNonce } from "./components/nonce";
 import { OfflineSupport } from "./components/offline";
 import styles from "./styles/app.css?url";
@@ -19,7 +20,7 @@ export const meta: MetaFunction = () => [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await optionalUser({ request, context });
-  return { user: current?.user ?? null };
+  return { user: current?.user ?? null, shell: current ? shellFor(current.user.role) : null };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {

@@ -1,49 +1,18 @@
 import { Form, Link, NavLink, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import type { UserRole } from "../../db/schema";
-import { may, ROLES } from "~/auth/policy";
+import type { NavItem, Shell } from "./nav.server";
 import { HomeIcon, MenuIcon } from "./icons";
 import { clearOfflineData } from "./offline";
 
 interface ShellUser {
   name: string;
-  role: UserRole;
 }
-
-interface NavItem {
-  to: string;
-  label: string;
-  roles: readonly UserRole[];
-}
-
-// Only pages that exist are listed; each feature adds its own entry here.
-export const NAV_ITEMS: NavItem[] = [
-  { to: "/", label: "Home", roles: ROLES.everyone },
-  { to: "/modules", label: "Modules", roles: ROLES.everyone },
-  { to: "/me", label: "My record", roles: ROLES.everyone },
-  { to: "/join", label: "Join", roles: ROLES.everyone },
-  { to: "/field", label: "Field", roles: ROLES.logShifts },
-  { to: "/live", label: "Live", roles: ROLES.runLive },
-  { to: "/reports", label: "Reports", roles: ROLES.seeReports },
-  // Trainers only have reports of their own live sessions.
-  { to: "/reports/sessions", label: "Reports", roles: ROLES.seeSessionReports.filter((role) => !may.seeReports(role)) },
-  { to: "/admin", label: "Admin", roles: ROLES.administer },
-  // Organisers onboard their own groups: the invites pages, without the rest of admin.
-  { to: "/admin/invites", label: "Invite", roles: ROLES.invite.filter((role) => !may.administer(role)) },
-  { to: "/account", label: "Account", roles: ROLES.everyone },
-];
-
-export const ROLE_LABEL: Record<UserRole, string> = {
-  activist: "Activist",
-  trainer: "Trainer",
-  organiser: "Organiser",
-  admin: "Admin",
-};
 
 export function AppShell({ children }: { children: React.ReactNode }) {
-  const data = useRouteLoaderData("root") as { user: ShellUser | null } | undefined;
+  // The navigation and role badge come worked out for the user's role by the root loader (./nav.server.ts).
+  const data = useRouteLoaderData("root") as { user: ShellUser | null; shell: Shell | null } | undefined;
   const user = data?.user ?? null;
-  const items = user ? NAV_ITEMS.filter((item) => item.roles.includes(user.role)) : [];
+  const shell = data?.shell ?? null;
   return (
     <>
       <a className="skip-link" href="#main">
@@ -54,18 +23,18 @@ export function AppShell({ children }: { children: React.ReactNode }) {
           <Link to="/" className="brand" aria-label="Doorstep home">
             <HomeIcon className="brand__mark" /> Doorstep
           </Link>
-          {user ? (
+          {user && shell ? (
             <>
               {/* Wide screens: the nav inline. Phones: the same items behind a Menu
                   button (site-menu). CSS shows one of the two, so one "Main" nav is
                   ever in the accessibility tree. */}
               <nav aria-label="Main" className="main-nav main-nav--inline">
-                <NavList items={items} />
+                <NavList items={shell.nav} />
               </nav>
               <div className="site-header__user site-header__user--inline">
-                <UserBlock user={user} />
+                <UserBlock user={user} roleLabel={shell.roleLabel} />
               </div>
-              <SiteMenu items={items} user={user} />
+              <SiteMenu items={shell.nav} user={user} roleLabel={shell.roleLabel} />
             </>
           ) : (
             <div className="site-header__user">
@@ -100,7 +69,7 @@ function NavList({ items }: { items: NavItem[] }) {
   );
 }
 
-function UserBlock({ user }: { user: ShellUser }) {
+function UserBlock({ user, roleLabel }: { user: ShellUser; roleLabel: string }) {
   return (
     <>
       <span className="whoami">
@@ -108,7 +77,7 @@ function UserBlock({ user }: { user: ShellUser }) {
         <span className="whoami__name" title={user.name}>
           {user.name}
         </span>{" "}
-        <span className="role-badge">{ROLE_LABEL[user.role]}</span>
+        <span className="role-badge">{roleLabel}</span>
       </span>
       <Form method="post" action="/logout" onSubmit={clearOfflineData}>
         <button type="submit" className="button button--quiet">
@@ -124,7 +93,7 @@ function UserBlock({ user }: { user: ShellUser }) {
  * (Enter or Space on the summary). With JavaScript, Escape closes it and puts focus back
  * on the button, and it closes after a client-side navigation (the shell stays mounted).
  */
-function SiteMenu({ items, user }: { items: NavItem[]; user: ShellUser }) {
+function SiteMenu({ items, user, roleLabel }: { items: NavItem[]; user: ShellUser; roleLabel: string }) {
   const menu = useRef<HTMLDetailsElement>(null);
   const location = useLocation();
   useEffect(() => {
@@ -159,7 +128,7 @@ function SiteMenu({ items, user }: { items: NavItem[]; user: ShellUser }) {
           <NavList items={items} />
         </nav>
         <div className="site-header__user site-menu__user">
-          <UserBlock user={user} />
+          <UserBlock user={user} roleLabel={roleLabel} />
         </div>
       </div>
     </details>

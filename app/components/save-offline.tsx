@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { OFFLINE_SAVE_HEADER } from "~/lib/offline";
-import { CACHE, dataUrl, STEP_DATA_ROUTES } from "./offline";
+import { CACHE } from "./offline";
+import { dataUrl, STEP_DATA_ROUTES } from "./offline-support";
 
 // "Save for offline" on a module's overview (ADR 035): every step page, the data a
 // client-side step change asks for, the module's code and the activity views it shows,

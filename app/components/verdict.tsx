@@ -12,3 +12,10 @@ export function Verdict({ right, children }: { right: boolean; children: ReactNo
     </span>
   );
 }
+
+/**
+ * What a bar chart shows beside a right answer (./live/bar-chart.tsx, `rightMark`). Given by
+ * the views that have right answers (quiz, record), so a poll's or a scenario's chart does not
+ * load this module's script (issue 18 part 6, ADR 036).
+ */
+export const rightAnswerMark = <Verdict right>Right answer</Verdict>;

@@ -4,7 +4,7 @@ import type { Root } from "mdast";
 import { bundleMDX } from "mdx-bundler";
 import remarkGfm from "remark-gfm";
 import { extractManifest, type ContentProblem } from "./extract.server";
-import { stepSlices } from "./step-code.server";
+import { MDX_JSX_RUNTIME, stepSlices } from "./step-code.server";
 import { frontmatterSchema, type CompiledModule, type ModuleManifest } from "./manifest";
 
 // Bump when the compiler or manifest shape changes, so cached output is not reused.
@@ -58,6 +58,7 @@ export async function compileModuleSource(slug: string, source: string): Promise
   try {
     const bundled = await bundleMDX({
       source,
+      ...MDX_JSX_RUNTIME,
       mdxOptions(options) {
         options.remarkPlugins = [
           ...(options.remarkPlugins ?? []),

@@ -80,9 +80,23 @@ function removeManifestOnly(node: unknown) {
 }
 const MANIFEST_ONLY = new Set(MANIFEST_ONLY_TAGS);
 
+/**
+ * Compiled MDX takes `jsx`, `jsxs` and `Fragment` from the `_jsx_runtime` its script is given
+ * (app/mdx/module-code.ts) as plain names. mdx-bundler's default treats that runtime as a
+ * CommonJS module, which put esbuild's CommonJS interop helpers (~0.13 kB gzipped) into every
+ * module's and step's code; its own runtime entry is pointed at a package no MDX imports, so
+ * this one applies (issue 18 part 6, ADR 036). Same function, same arguments: code compiled
+ * either way runs the same.
+ */
+export const MDX_JSX_RUNTIME = {
+  jsxConfig: { jsxLib: { varName: "React", package: "react" }, jsxRuntime: { varName: "_jsx_runtime", package: "doorstep-unused/jsx-runtime" } },
+  globals: { "react/jsx-runtime": { varName: "_jsx_runtime", type: "esm" as const, namedExports: ["jsx", "jsxs", "Fragment"] } },
+};
+
 async function compileStep(slice: string): Promise<string> {
   const bundled = await bundleMDX({
     source: slice,
+    ...MDX_JSX_RUNTIME,
     mdxOptions(options) {
       options.remarkPlugins = [
         ...(options.remarkPlugins ?? []),

@@ -6,7 +6,7 @@ import { requireUser } from "~/auth/guard.server";
 import { endOtherSessions, listSessions } from "~/auth/session.server";
 import { TIMING_LABEL, type TimingAccommodation } from "~/auth/timing";
 import { timingAccommodations } from "../../db/enums";
-import { ROLE_LABEL } from "~/components/app-shell";
+import { ROLE_LABEL } from "~/components/role-label";
 import { groupsOfUser } from "~/groups/groups.server";
 import { invariantResponse, text } from "~/lib/http.server";
 import { readForm } from "~/lib/request.server";

@@ -4,7 +4,7 @@ import { requireUser } from "~/auth/guard.server";
 import { may, ROLES } from "~/auth/policy";
 import { createInvite, inviteScope, listInvites, outsideInviteScope } from "~/auth/invites.server";
 import { inviteFormSchema } from "~/auth/validation.server";
-import { ROLE_LABEL } from "~/components/app-shell";
+import { ROLE_LABEL } from "~/components/role-label";
 import { CopyField } from "~/components/copy-field";
 import { FormError, GroupSelectField } from "~/components/form-field";
 import { findActiveGroup } from "~/groups/groups.server";

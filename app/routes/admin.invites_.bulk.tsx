@@ -6,7 +6,7 @@ import { INVITE_BATCH_MAX, parseInviteList, type LineError } from "~/auth/invite
 import { createInviteBatch, inviteScope, outsideInviteScope } from "~/auth/invites.server";
 import { ROLES } from "~/auth/policy";
 import { inviteFormSchema } from "~/auth/validation.server";
-import { ROLE_LABEL } from "~/components/app-shell";
+import { ROLE_LABEL } from "~/components/role-label";
 import { CopyField } from "~/components/copy-field";
 import { FormError, GroupSelectField } from "~/components/form-field";
 import { findActiveGroup } from "~/groups/groups.server";

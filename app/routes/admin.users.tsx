@@ -4,7 +4,7 @@ import { userRoles } from "../../db/enums";
 import { findUser, searchUsers, USER_SEARCH_MAX } from "~/auth/accounts.server";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
-import { ROLE_LABEL } from "~/components/app-shell";
+import { ROLE_LABEL } from "~/components/role-label";
 import { listGroups } from "~/groups/groups.server";
 import { readQuery } from "~/lib/request.server";
 

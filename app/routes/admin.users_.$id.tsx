@@ -6,7 +6,7 @@ import { findUser, updateUserAccess } from "~/auth/accounts.server";
 import { requireUser } from "~/auth/guard.server";
 import { may, ROLES } from "~/auth/policy";
 import { userAccessFormSchema } from "~/auth/validation.server";
-import { ROLE_LABEL } from "~/components/app-shell";
+import { ROLE_LABEL } from "~/components/role-label";
 import { FormError } from "~/components/form-field";
 import { archivedGroupIds, existingGroupIds, listGroups } from "~/groups/groups.server";
 import { formFailure, notFound, parseForm } from "~/lib/http.server";

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { optionalUser } from "~/auth/guard.server";
 import { acceptInvite, inviteProblem, inviteState } from "~/auth/invites.server";
 import { signUpSchema } from "~/auth/validation.server";
-import { ROLE_LABEL } from "~/components/app-shell";
+import { ROLE_LABEL } from "~/components/role-label";
 import { Field, FormError, NewPasswordField } from "~/components/form-field";
 import { formFailure, parseForm, text } from "~/lib/http.server";
 import { readForm, routeParam } from "~/lib/request.server";

@@ -3,8 +3,7 @@ import { Link, useLoaderData, type ClientLoaderFunctionArgs, type ShouldRevalida
 import { useEffect, useState } from "react";
 import { LiveResultsControl, useHeldTallies } from "~/components/live/held-tallies";
 import { LiveStatusBar } from "~/components/live/live-status";
-import { liveModuleRuntime } from "~/mdx/live-runtime";
-import { useLiveState } from "~/components/live/use-live-state";
+import { liveModuleRuntime, useLiveState } from "~/components/live/use-live-state";
 // The loader and action, in one server-only module (see there why).
 import { participantPageAction, participantPageLoader } from "~/live/participant-page.server";
 import { kindsOf, loadActivityViews } from "~/activities/registry";

@@ -1,11 +1,11 @@
+import type { ReactNode } from "react";
 import { ChosenIcon, LeadingIcon } from "../icons";
-import { Verdict } from "../verdict";
 
 export interface Bar {
   id: string;
   label: string;
   count: number;
-  /** Marked as a right answer (once revealed). */
+  /** Marked as a right answer (once revealed), with the chart's `rightMark`. */
   correct?: boolean;
   /** This screen's own answer. */
   mine?: boolean;
@@ -16,8 +16,9 @@ export interface Bar {
 /**
  * A horizontal bar chart that is also a plain list: every bar says its count and share
  * in text, so screen readers and a projector at the back of a hall both get the numbers.
+ * `rightMark` (../verdict.tsx's `rightAnswerMark`) is shown beside each right answer.
  */
-export function BarChart({ label, bars, total }: { label: string; bars: Bar[]; total?: number }) {
+export function BarChart({ label, bars, total, rightMark }: { label: string; bars: Bar[]; total?: number; rightMark?: ReactNode }) {
   const sum = total ?? bars.reduce((n, b) => n + b.count, 0);
   return (
     <figure className="bar-chart">
@@ -28,7 +29,7 @@ export function BarChart({ label, bars, total }: { label: string; bars: Bar[]; t
           return (
             <li key={bar.id} className={`bar-chart__row${bar.correct ? " bar-chart__row--correct" : ""}${bar.leading ? " bar-chart__row--leading" : ""}`}>
               <span className="bar-chart__label">
-                {bar.correct ? <Verdict right>Right answer</Verdict> : null} {bar.label}
+                {bar.correct ? rightMark : null} {bar.label}
                 {bar.mine ? (
                   <strong className="bar-chart__mine">
                     {" "}

@@ -2,6 +2,8 @@ import { useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { liveCheckInPath, withEvent, type LiveEventData, type LiveView } from "~/live/state";
 import { openSharedStream } from "./shared-stream";
+import type { LiveRuntime, ModuleRuntime } from "~/activities/runtime/context";
+import type { ShuffleSeeds } from "~/activities/order/shuffle";
 
 export type LiveConnection = "connecting" | "live" | "reconnecting" | "closed";
 
@@ -119,4 +121,46 @@ export function useLiveState(initial: LiveView, as: "presenter" | "display" | "p
   }, [polling, revalidator]);
 
   return { ...state, connection };
+}
+
+// Here, beside the hook whose state it turns into a runtime, rather than in a module of its
+// own: every live screen but the phone remote loads this module's script, and as a module of
+// its own (app/mdx/live-runtime.ts, which the remote does not use) it was one more script on
+// the live participant page (issue 18 part 6, ADR 036).
+/** The <ModuleContent> runtime for a live screen, from the current live state. */
+export function liveModuleRuntime(
+  view: LiveView,
+  manifest: ModuleRuntime["manifest"],
+  options: { role: LiveRuntime["role"]; actionPath: string; reflections?: Record<string, string>; shuffleSeeds?: Record<string, ShuffleSeeds> },
+): ModuleRuntime {
+  const { shared, me, presenter } = view;
+  const step = shared.steps[shared.stepIndex] ?? shared.steps[0];
+  return {
+    mode: "live",
+    currentStepId: step?.id ?? "",
+    manifest,
+    progress: { seenStepIds: [], quizzes: {}, scenarios: {}, polls: {}, reflections: options.reflections ?? {} },
+    formKeys: {},
+    // Participants only: the presenter's screen keeps the author's order for the whole room.
+    ...(options.shuffleSeeds ? { shuffleSeeds: options.shuffleSeeds } : {}),
+    actionPath: options.actionPath,
+    retryQuizId: null,
+    ...(me ? { timing: me.timing } : {}),
+    live: {
+      role: options.role,
+      open: shared.status === "open",
+      revealed: shared.revealed,
+      tallies: shared.tallies,
+      answered: shared.answered,
+      scenarios: shared.scenarios,
+      pairing: shared.pairing,
+      connectedCount: shared.connectedCount,
+      responses: me?.responses ?? {},
+      votes: me?.votes ?? {},
+      roleCard: me?.role ?? null,
+      rubric: me?.rubric ?? null,
+      groups: presenter?.groups ?? null,
+      rubricSummary: presenter?.rubric ?? [],
+    },
+  };
 }

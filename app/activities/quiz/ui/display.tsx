@@ -1,5 +1,6 @@
 import type { ActivityView } from "../../runtime/views";
 import { BarChart } from "~/components/live/bar-chart";
+import { rightAnswerMark } from "~/components/verdict";
 import { useActivity } from "~/activities/runtime/context";
 import { useLive } from "~/activities/runtime/live-forms";
 
@@ -23,7 +24,7 @@ export function DisplayQuiz({ id }: { id: string }) {
         if (revealed) {
           const counts = tally.questions[q.id];
           return (
-            <BarChart key={q.id} label={label} total={tally.total} bars={q.options.map((o) => ({ id: o.id, label: o.text, count: counts?.[o.id] ?? 0, correct: o.correct }))} />
+            <BarChart rightMark={rightAnswerMark} key={q.id} label={label} total={tally.total} bars={q.options.map((o) => ({ id: o.id, label: o.text, count: counts?.[o.id] ?? 0, correct: o.correct }))} />
           );
         }
         return (

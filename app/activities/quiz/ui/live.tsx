@@ -2,7 +2,7 @@ import type { ActivityView } from "../../runtime/views";
 import type { QuizActivity } from "../manifest";
 import { BarChart } from "~/components/live/bar-chart";
 import { CheckIcon, CrossIcon } from "~/components/icons";
-import { Verdict } from "~/components/verdict";
+import { rightAnswerMark, Verdict } from "~/components/verdict";
 import { isPinned, shuffled } from "~/activities/order/shuffle";
 import { useActivity, useRuntime } from "~/activities/runtime/context";
 import { answeredLine, LiveError, LiveSendRow, RevealButton, useLive, useLiveAnswerForm } from "~/activities/runtime/live-forms";
@@ -41,7 +41,7 @@ function PresenterQuiz({ quiz, revealed }: { quiz: QuizActivity; revealed: boole
       {quiz.questions.map((q, i) => {
         const counts = tally?.kind === "quiz" ? tally.questions[q.id] : undefined;
         return (
-          <BarChart
+          <BarChart rightMark={rightAnswerMark}
             key={q.id}
             label={`${i + 1}. ${q.prompt}${q.multiple ? " (more than one answer)" : ""}`}
             total={total}
@@ -127,7 +127,7 @@ function RevealedQuiz({ quiz }: { quiz: QuizActivity }) {
               </ul>
               {q.explanation ? <p className="explanation">{q.explanation}</p> : null}
               {counts ? (
-                <BarChart
+                <BarChart rightMark={rightAnswerMark}
                   label="What the room answered"
                   total={tally?.total}
                   bars={q.options.map((o) => ({ id: o.id, label: o.text, count: counts[o.id] ?? 0, correct: o.correct, mine: chosen.includes(o.id) }))}

@@ -2,6 +2,7 @@ import { FIELD_LABELS, RecordComparison, RecordFields } from "./fields";
 import type { ActivityView } from "../../runtime/views";
 import { expectationFor, FIXED_CODES, RECORD_FIELDS, type RecordActivity } from "../manifest";
 import { BarChart } from "~/components/live/bar-chart";
+import { rightAnswerMark } from "~/components/verdict";
 import { useActivity } from "~/activities/runtime/context";
 import { answeredLine, LiveError, LiveSendRow, RevealButton, useLive, useLiveForm } from "~/activities/runtime/live-forms";
 
@@ -62,7 +63,7 @@ function PresenterRecord({ record }: { record: RecordActivity }) {
         const accepted = expectationFor(record, field, endingId).accepted;
         const options = field === "issues" ? record.issues.map((i) => ({ id: i.id, label: i.text })) : FIXED_CODES[field];
         return (
-          <BarChart
+          <BarChart rightMark={rightAnswerMark}
             key={field}
             label={FIELD_LABELS[field]}
             total={counts?.total}
