@@ -37,13 +37,18 @@ async function joinAsNewcomer(browser: Browser, baseURL: string | undefined, cod
   expect(joined.status(), await joined.text()).toBe(302);
   const page = await context.newPage();
   await page.goto(`/live/${code}`);
-  await expect(page.locator(".live-bar__connection")).toContainText("Live", { timeout: 10_000 });
+  // Generous: what this spec tests is who stops counting, not how fast a page connects
+  // (live.spec.ts covers that). Every join changes the room's count, so each open page
+  // re-renders; with thirty Chromium pages, the server and PostgreSQL on two loaded cores
+  // a page took up to 5 s from load to "Live" (measured at load average 17), and a CI run
+  // once passed 10 s.
+  await expect(page.locator(".live-bar__connection")).toContainText("Live", { timeout: 30_000 });
   return { context, page };
 }
 
 for (const size of [3, 10, 30]) {
   test(`${size} participants: those who close the browser or open another page stop counting`, async ({ browser, baseURL, page: trainer }) => {
-    test.setTimeout(60_000 + size * 4_000 + 2 * GONE_WITHIN_MS);
+    test.setTimeout(90_000 + size * 4_000 + 2 * GONE_WITHIN_MS);
     const code = await startSession(trainer);
     const room = trainer.getByRole("complementary", { name: "Room" }).getByRole("heading", { name: /Participants/ });
 
@@ -73,7 +78,7 @@ for (const size of [3, 10, 30]) {
       await trainer.getByLabel("Yes, end the session now").check();
       await trainer.getByRole("button", { name: "End session and record attendance" }).click();
       await expect(trainer.getByRole("status").filter({ hasText: "Session ended" })).toContainText(`${staying.length} of ${size} attended`);
-      await expect(staying[0]!.page.getByRole("status").filter({ hasText: "attendance is recorded" })).toBeVisible({ timeout: 5_000 });
+      await expect(staying[0]!.page.getByRole("status").filter({ hasText: "attendance is recorded" })).toBeVisible({ timeout: 15_000 });
     } finally {
       await Promise.all(people.map((p) => p.context.close().catch(() => {})));
     }
