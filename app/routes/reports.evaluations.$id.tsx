@@ -111,15 +111,18 @@ export default function EvaluationPage() {
                 <th scope="col">Group</th>
                 <th scope="col">{ab ? "Version A" : "Train now"}</th>
                 <th scope="col">{ab ? "Version B" : "Train later"}</th>
-                {ab ? <th scope="col">Not drawn: had already begun the module</th> : null}
+                {/* A short heading keeps the column narrow on a phone; the note under the table says who they are. */}
+                {ab ? (
+                  <th scope="col" aria-describedby="not-drawn-note">
+                    Not drawn<span aria-hidden="true">*</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
               {d.strata.map((s) => (
                 <tr key={s.groupId}>
-                  <th scope="row" className="breakable">
-                    {s.groupName}
-                  </th>
+                  <th scope="row">{s.groupName}</th>
                   <td>{s.now}</td>
                   <td>{s.later}</td>
                   {ab ? <td>{s.notDrawn ?? NOT_RECORDED}</td> : null}
@@ -137,9 +140,10 @@ export default function EvaluationPage() {
           </table>
         </div>
         {ab ? (
-          <p>
-            Activists who had already opened or completed either version when it was registered were not drawn: put in version B, they would have
-            found the module “not started” after doing it.
+          <p id="not-drawn-note">
+            <span aria-hidden="true">* </span>Not drawn: activists who had already begun the module (opened or completed either version) when the
+            evaluation was registered. They were kept out of the draw because, put in version B, they would have found the module “not started”
+            after doing it.
             {notDrawn === null ? " This evaluation was registered before Doorstep recorded how many." : ""}
           </p>
         ) : null}

@@ -1,4 +1,4 @@
-import { DEMO, checkA11y, expect, expectNoHorizontalScroll, signIn, test, uniqueName } from "./fixtures";
+import { DEMO, checkA11y, expect, expectNoHorizontalScroll, expectWordsWhole, signIn, test, uniqueName } from "./fixtures";
 
 // Issue 17 part 4, module variants (ADR 039): on a phone, an organiser sees the demo's
 // registered A/B evaluation, sets up one of their own comparing "Telling your story" with
@@ -38,6 +38,9 @@ test("an organiser sets up a version A / version B evaluation, reads the result 
   await expect(result.getByRole("rowheader", { name: "Version B (variant)" })).toBeVisible();
   await expect(result.getByRole("rowheader", { name: "Version A (original)" })).toBeVisible();
   await expect(page.getByTestId("evaluation-note")).toContainText("Randomised:");
+  // The arms table at 390 px: its headings and group names wrap at spaces only, and the
+  // table scrolls in its own region rather than widening the page.
+  await expectWordsWhole(page.getByTestId("evaluation-arms"), "A/B arms table");
   await checkA11y(page, "registered A/B evaluation");
   await expectNoHorizontalScroll(page, "registered A/B evaluation");
 

@@ -1,4 +1,4 @@
-import { DEMO, checkA11y, expect, expectNoHorizontalScroll, signIn, test, uniqueName } from "./fixtures";
+import { DEMO, checkA11y, expect, expectNoHorizontalScroll, expectWordsWhole, signIn, test, uniqueName } from "./fixtures";
 
 // Issue 17 part 4: an organiser sets up a randomised "train now / train later" evaluation
 // on a phone, previews the split, registers it and sees the timestamp and the arms. The
@@ -38,6 +38,7 @@ test("an organiser sets up an evaluation, registers it and sees the timestamp an
   await expect(page.getByTestId("registered-at")).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
   const arms = page.getByTestId("evaluation-arms");
   await expect(arms.getByRole("rowheader", { name: /Riverside/ }).first()).toBeVisible();
+  await expectWordsWhole(arms, "arms table");
   await expect(page.getByTestId("evaluation-note")).toContainText("Randomised:");
   await expect(page.getByText("intention to treat")).toBeVisible();
   await expect(page.getByRole("link", { name: /train now.*CSV/i })).toBeVisible();

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { type Browser, type BrowserContext, type Page, test as base, expect } from "@playwright/test";
+import { type Browser, type BrowserContext, type Locator, type Page, test as base, expect } from "@playwright/test";
 
 const require = createRequire(import.meta.url);
 // Evaluated, not added as a <script> tag: the pages' CSP refuses inline scripts without
@@ -101,6 +101,28 @@ export async function expectNoHorizontalScroll(page: Page, label: string, option
     return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide };
   });
   (options.soft ? expect.soft : expect)(scrollWidth, `${label}: page is ${scrollWidth}px wide in a ${clientWidth}px viewport; sticking out: ${wide.join(", ") || "?"}`).toBeLessThanOrEqual(clientWidth);
+}
+
+/**
+ * No word in `scope`'s text is split over two lines (a group name shown as "Eastfie|ld"):
+ * each word's own box is one line. The table may scroll sideways in its region instead.
+ */
+export async function expectWordsWhole(scope: Locator, label: string) {
+  const split = await scope.evaluate((root) => {
+    const found: string[] = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node && found.length < 5; node = walker.nextNode()) {
+      for (const match of (node.textContent ?? "").matchAll(/[A-Za-z]{4,}/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index!);
+        range.setEnd(node, match.index! + match[0].length);
+        const lines = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+        if (lines.size > 1) found.push(match[0]);
+      }
+    }
+    return found;
+  });
+  expect.soft(split, `${label}: words split over two lines`).toEqual([]);
 }
 
 /** Whether the page is showing `path` now (query string ignored). */

@@ -1,4 +1,4 @@
-import type { Browser, Locator, Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import {
   DEMO,
   type DemoRole,
@@ -7,6 +7,7 @@ import {
   createInvite,
   expect,
   expectNoHorizontalScroll,
+  expectWordsWhole,
   fillSignUp,
   signIn,
   test,
@@ -59,28 +60,6 @@ async function expectPhoneReady(page: Page, label: string) {
   const text = await page.locator("body").innerText();
   expect.soft(ICON_CHARACTER.exec(text)?.[0], `${label}: an icon drawn with a font character`).toBeUndefined();
   await checkA11y(page, label);
-}
-
-/**
- * No word in `scope`'s text is split over two lines (a group name shown as "Eastfie|ld"):
- * each word's own box is one line. The table may scroll sideways in its region instead.
- */
-async function expectWordsWhole(scope: Locator, label: string) {
-  const split = await scope.evaluate((root) => {
-    const found: string[] = [];
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node && found.length < 5; node = walker.nextNode()) {
-      for (const match of (node.textContent ?? "").matchAll(/[A-Za-z]{4,}/g)) {
-        const range = document.createRange();
-        range.setStart(node, match.index!);
-        range.setEnd(node, match.index! + match[0].length);
-        const lines = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
-        if (lines.size > 1) found.push(match[0]);
-      }
-    }
-    return found;
-  });
-  expect.soft(split, `${label}: words split over two lines`).toEqual([]);
 }
 
 test.describe("the phone menu", () => {

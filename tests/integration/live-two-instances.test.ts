@@ -1,21 +1,13 @@
 // Two app instances (`node server.js` twice, on two ports) on one PostgreSQL database: a
 // trainer moves a step on instance A, and a participant's event stream on instance B
 // receives it (within 5 s here; its latency is benchmarked). This is what LISTEN/NOTIFY fan-out is for (docs/live.md).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { LiveView } from "~/live/state";
-import { withDatabase } from "../setup/global-database";
 import { readSseEvents } from "../setup/sse";
 import { LIVE_MODULES_DIR, LIVE_MODULE, STEP } from "../fixtures/live-modules/setup";
-import { ensureBuild, signInAsDemo, startServer, stopServer, type RunningServer } from "../setup/server";
+import { signInAsDemo, startSeededServers, stopServer, type RunningServer, type SeededServers } from "../setup/server";
 
 const ON_POSTGRES = inject("testDb") === "postgres";
-const ROOT = process.cwd();
-
 
 async function postForm(origin: string, pathname: string, cookie: string, fields: Record<string, string>) {
   return fetch(`${origin}${pathname}`, {
@@ -57,32 +49,17 @@ async function subscribe(url: string, cookie: string) {
 }
 
 describe.skipIf(!ON_POSTGRES)("two app instances on one PostgreSQL (runs with TEST_DB=postgres; PGlite is one process's own database)", () => {
-  let admin: ReturnType<typeof postgres> | undefined;
-  let dbName = "";
-  let cacheDir = "";
+  let seeded: SeededServers | undefined;
   let a: RunningServer | undefined;
   let b: RunningServer | undefined;
 
   beforeAll(async () => {
-    ensureBuild();
-    const serverUrl = inject("postgresServerUrl");
-    admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    dbName = `doorstep_live2_${process.pid}_${Date.now()}`;
-    await admin.unsafe(`create database ${dbName}`);
-    const url = withDatabase(serverUrl, dbName);
-    cacheDir = mkdtempSync(path.join(tmpdir(), "doorstep-live2-"));
-    const env: Record<string, string> = { DATABASE_URL: url, NODE_ENV: "production", CONTENT_DIR: LIVE_MODULES_DIR, CONTENT_CACHE_DIR: cacheDir };
-    // Migrate and seed the demo accounts, as an operator would with `npm run db:seed`.
-    const seeded = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["db/seed-cli.ts"], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 });
-    if (seeded.status !== 0) throw new Error(`seed failed:\n${seeded.stdout}\n${seeded.stderr}`);
-    [a, b] = await Promise.all([startServer(env), startServer(env)]);
+    seeded = await startSeededServers("live2", LIVE_MODULES_DIR, 2);
+    [a, b] = seeded.servers;
   }, 240_000);
 
   afterAll(async () => {
-    await Promise.all([stopServer(a), stopServer(b)]);
-    if (admin && dbName) await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin?.end();
-    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
+    await seeded?.stop();
   }, 60_000);
 
   it("a step changed on instance A reaches a participant streaming from instance B, and answers flow back", async () => {

@@ -6,22 +6,16 @@
 // stream below is read by an ordinary client and must parse.
 // On PostgreSQL only, as live-two-instances.test.ts: the built server needs the demo
 // accounts seeded (db/seed-cli.ts), and the session lookups it batches are PostgreSQL's.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FORM_MAX_BYTES } from "~/lib/request.server";
 import type { LiveView } from "~/live/state";
-import { withDatabase } from "../setup/global-database";
 import { readSseEvents } from "../setup/sse";
 import { LIVE_MODULES_DIR, LIVE_MODULE, STEP } from "../fixtures/live-modules/setup";
-import { ensureBuild, signInAsDemo, startServer, stopServer, type RunningServer } from "../setup/server";
+import { signInAsDemo, startSeededServers, type RunningServer, type SeededServers } from "../setup/server";
 
 const ON_POSTGRES = inject("testDb") === "postgres";
-const ROOT = process.cwd();
 
 function postForm(origin: string, pathname: string, cookie: string | null, fields: Record<string, string>, headers: Record<string, string> = {}) {
   return fetch(`${origin}${pathname}`, {
@@ -48,33 +42,19 @@ function rawPost(origin: string, pathname: string, headers: Record<string, strin
 }
 
 describe.skipIf(!ON_POSTGRES)("POST /live/:code/answer on the built server (runs with TEST_DB=postgres)", () => {
-  let admin: ReturnType<typeof postgres> | undefined;
+  let seeded: SeededServers | undefined;
   let sql: ReturnType<typeof postgres> | undefined;
-  let dbName = "";
-  let cacheDir = "";
   let app: RunningServer | undefined;
 
   beforeAll(async () => {
-    ensureBuild();
-    const serverUrl = inject("postgresServerUrl");
-    admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    dbName = `doorstep_answer_${process.pid}_${Date.now()}`;
-    await admin.unsafe(`create database ${dbName}`);
-    const url = withDatabase(serverUrl, dbName);
-    cacheDir = mkdtempSync(path.join(tmpdir(), "doorstep-answer-"));
-    const env: Record<string, string> = { DATABASE_URL: url, NODE_ENV: "production", CONTENT_DIR: LIVE_MODULES_DIR, CONTENT_CACHE_DIR: cacheDir };
-    const seeded = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["db/seed-cli.ts"], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 });
-    if (seeded.status !== 0) throw new Error(`seed failed:\n${seeded.stdout}\n${seeded.stderr}`);
-    sql = postgres(url, { max: 1, onnotice: () => {} });
-    app = await startServer(env);
+    seeded = await startSeededServers("answer", LIVE_MODULES_DIR);
+    [app] = seeded.servers;
+    sql = postgres(seeded.databaseUrl, { max: 1, onnotice: () => {} });
   }, 240_000);
 
   afterAll(async () => {
-    await stopServer(app);
     await sql?.end();
-    if (admin && dbName) await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin?.end();
-    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
+    await seeded?.stop();
   }, 60_000);
 
   it("stores a signed-in participant's answer and refuses everything else with a clear 4xx, storing nothing", async () => {

@@ -2,9 +2,13 @@
 // need what only a real server does: Express middleware, entry.server's headers, several
 // instances on one database, a database that goes away.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import net from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import postgres from "postgres";
+import { inject } from "vitest";
+import { withDatabase } from "./global-database";
 
 const ROOT = process.cwd();
 
@@ -75,6 +79,53 @@ export async function stopServer(server: RunningServer | undefined): Promise<boo
   const clean = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
   if (!clean) server.child.kill("SIGKILL");
   return clean;
+}
+
+export interface SeededServers {
+  servers: RunningServer[];
+  /** The servers' database, for a test that reads what they stored. */
+  databaseUrl: string;
+  /** Stop the servers, then drop the database and the content cache. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * `count` built servers on one new PostgreSQL database of the run's server (TEST_DB=postgres
+ * only), serving `contentDir`. The database is migrated and seeded with the demo accounts
+ * first, as an operator would with `npm run db:seed`: the servers are production ones, which
+ * do not seed. `name` tells this file's database and cache from another's.
+ */
+export async function startSeededServers(name: string, contentDir: string, count = 1): Promise<SeededServers> {
+  ensureBuild();
+  const serverUrl = inject("postgresServerUrl");
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const dbName = `doorstep_${name}_${process.pid}_${Date.now()}`;
+  let cacheDir = "";
+  let servers: RunningServer[] = [];
+  const stop = async () => {
+    await Promise.all(servers.map((server) => stopServer(server)));
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
+  };
+  // A failure part way leaves nothing behind: the caller has no handle to clean up with.
+  try {
+    await admin.unsafe(`create database ${dbName}`);
+    const databaseUrl = withDatabase(serverUrl, dbName);
+    cacheDir = mkdtempSync(path.join(tmpdir(), `doorstep-${name}-`));
+    const env: Record<string, string> = { DATABASE_URL: databaseUrl, NODE_ENV: "production", CONTENT_DIR: contentDir, CONTENT_CACHE_DIR: cacheDir };
+    const seeded = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["db/seed-cli.ts"], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 });
+    if (seeded.status !== 0) throw new Error(`seed failed:\n${seeded.stdout}\n${seeded.stderr}`);
+    const started = await Promise.allSettled(Array.from({ length: count }, () => startServer(env)));
+    servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) throw failed.reason;
+    return { servers, databaseUrl, stop };
+  } catch (error) {
+    // The first failure is the one to report, not one from cleaning up after it.
+    await stop().catch(() => {});
+    throw error;
+  }
 }
 
 /** Sign in through the login form with the demo password; the session cookie. */
