@@ -2,7 +2,7 @@
 // Everything runs on loopback (127.0.0.1); every wait and loop has a time limit.
 // See docs/performance.md for what the figures mean.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -200,6 +200,7 @@ export async function startSwarm({ label = "swarm", openFiles = 0 } = {}) {
     setTimeout(() => reject(new Error(`${label} did not start`)), 20_000).unref();
   });
   return {
+    pid: child.pid,
     call(cmd, args = {}) {
       if (failure) return Promise.reject(failure);
       const id = ++nextId;
@@ -317,6 +318,62 @@ const CLOCK_TICKS = (() => {
     return 100;
   }
 })();
+
+/**
+ * The whole machine's CPU at one moment, for cpuSplit: busy and idle ms summed over all
+ * cores (/proc/stat), and each process's user + system ms with its command name. Linux only
+ * (null elsewhere).
+ */
+export function machineCpu() {
+  if (process.platform !== "linux") return null;
+  const ms = (ticks) => (ticks * 1000) / CLOCK_TICKS;
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const processes = new Map();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      processes.set(Number(name), { comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), ms: ms(Number(fields[11]) + Number(fields[12])) });
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  return { at: performance.now(), busyMs: ms(user + nice + system + irq + softirq + steal), idleMs: ms(idle + iowait), processes };
+}
+
+/**
+ * Where the machine's cores went between two machineCpu() readings: ms of CPU per named
+ * group of pids (`groups`: label → pids), PostgreSQL (every process named "postgres"),
+ * everything else on the machine ("other": the machine's busy time minus the groups', so
+ * processes that came and went are in it), and idle; with each as a share of the
+ * window's capacity (wall time × cores). A process that started within the window counts
+ * from zero.
+ */
+export function cpuSplit(before, after, groups) {
+  if (!before || !after) return null;
+  const used = (pid) => {
+    const end = after.processes.get(pid);
+    if (!end) return 0;
+    return Math.max(0, end.ms - (before.processes.get(pid)?.ms ?? 0));
+  };
+  const named = new Set(Object.values(groups).flat());
+  const ms = {};
+  for (const [label, pids] of Object.entries(groups)) ms[label] = pids.reduce((n, pid) => n + used(pid), 0);
+  ms.postgres = 0;
+  for (const [pid, p] of after.processes) if (p.comm === "postgres" && !named.has(pid)) ms.postgres += used(pid);
+  const busy = after.busyMs - before.busyMs;
+  ms.other = Math.max(0, busy - Object.values(ms).reduce((a, b) => a + b, 0));
+  ms.idle = after.idleMs - before.idleMs;
+  const cores = os.cpus().length;
+  const capacity = (after.at - before.at) * cores;
+  return {
+    windowMs: round(after.at - before.at),
+    cores,
+    cpuMs: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, round(v)])),
+    shareOfCores: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, round(v / capacity, 3)])),
+  };
+}
 
 /**
  * Load `url` for `duration` seconds with `connections` keep-alive connections, after an

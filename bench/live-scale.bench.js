@@ -22,7 +22,7 @@ import { pathToFileURL } from "node:url";
 import postgres from "postgres";
 import { joinAll, makeParticipants, moduleShape, MODULE, percentile, sameCounts } from "./live.bench.js";
 import { connectSse } from "./sse-client.js";
-import { createDatabase, DEFAULT_POSTGRES_URL, DEMO_USERS, ensureBuild, onInterrupt, postgresReachable, processCpuMs, round, seedPostgres, signIn, startApp, startProcess, startSwarm } from "./lib.js";
+import { cpuSplit, createDatabase, DEFAULT_POSTGRES_URL, DEMO_USERS, ensureBuild, machineCpu, onInterrupt, postgresReachable, processCpuMs, round, seedPostgres, signIn, startApp, startProcess, startSwarm } from "./lib.js";
 
 export const optional = true;
 export const order = 51;
@@ -205,6 +205,7 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
       }
       progress(`burst of ${total} answers on ${targets.length} instance(s)`);
       const cpuBefore = targets.map(({ app }) => processCpuMs(app.pid));
+      const machineBefore = machineCpu();
       const sent = performance.now();
       // LIVE_SCALE_ANSWER_PATH=page: the page's own action (the fetcher's path before ADR 043),
       // for a before/after in one run; by default the lean endpoint a participant's page uses.
@@ -214,6 +215,7 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
       );
       const answersDone = performance.now();
       const cpuAfter = targets.map(({ app }) => processCpuMs(app.pid));
+      const machineAfter = machineCpu();
       const answered = {
         times: answeredEach.flatMap((a) => a.times),
         statuses: answeredEach.flatMap((a) => a.statuses),
@@ -245,8 +247,18 @@ export async function runScaleBench({ participants = 5000, burst = 5000, burstWi
         presenterSettledMs: settled ? round(settled.at - answersDone) : null,
         // Both instances' CPU when there are two.
         serverCpuMsPerAnswer: cpu === null ? null : round(cpu / total, 2),
+        // Where the machine's cores went from the first answer sent to the last answered: the
+        // server(s), the bench's own clients (they share the cores), PostgreSQL, and whatever
+        // else ran on the machine then. Linux only.
+        cpuSplit: cpuSplit(machineBefore, machineAfter, {
+          server: targets.map(({ app }) => app.pid),
+          benchAnswerClients: bursters.map((b) => b.pid),
+          benchStreamClients: streaming.map((s) => s.pid),
+          benchParent: [process.pid],
+        }),
       };
       log(`  live-scale: burst on ${targets.length} instance(s): ${total} answers in ${outcome.windowMs} ms, p99 ${outcome.p99} ms, failed ${failed}, stored ${outcome.allStored}, tally exact ${outcome.tallyExact}`);
+      if (outcome.cpuSplit) log(`  live-scale: cores' time in the burst (share of ${outcome.cpuSplit.cores} cores × ${outcome.cpuSplit.windowMs} ms): ${Object.entries(outcome.cpuSplit.shareOfCores).map(([k, v]) => `${k} ${Math.round(v * 100)} %`).join(", ")}`);
       if (process.env.DOORSTEP_LIVE_TRACE) log(appA.output().split("\n").filter((l) => l.startsWith("live:")).slice(-40).join("\n"));
       return outcome;
     };
