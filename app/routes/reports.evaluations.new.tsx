@@ -231,15 +231,18 @@ export default function NewEvaluation() {
                   <th scope="col">Activists</th>
                   <th scope="col">{values?.design === "variant" ? "Version A" : "Train now"}</th>
                   <th scope="col">{values?.design === "variant" ? "Version B" : "Train later"}</th>
-                  {values?.design === "variant" ? <th scope="col">Not drawn: already began the module</th> : null}
+                  {/* A short heading keeps the column narrow on a phone; the note under the table says who they are. */}
+                  {values?.design === "variant" ? (
+                    <th scope="col" aria-describedby="preview-not-drawn-note">
+                      Not drawn<span aria-hidden="true">*</span>
+                    </th>
+                  ) : null}
                 </tr>
               </thead>
               <tbody>
                 {preview.map((s) => (
                   <tr key={s.groupId}>
-                    <th scope="row" className="breakable">
-                      {s.groupName}
-                    </th>
+                    <th scope="row">{s.groupName}</th>
                     <td>{s.people}</td>
                     <td>{s.now}</td>
                     <td>
@@ -252,8 +255,8 @@ export default function NewEvaluation() {
               </tbody>
             </table>
             {values?.design === "variant" ? (
-              <p>
-                Activists who have already opened or completed either version are not drawn: put in version B, they would find the module
+              <p id="preview-not-drawn-note">
+                <span aria-hidden="true">* </span>Activists who have already opened or completed either version are not drawn: put in version B, they would find the module
                 “not started” after doing it, and their head start would blur the comparison.
               </p>
             ) : null}
