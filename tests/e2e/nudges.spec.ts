@@ -16,6 +16,9 @@ test("an organiser filters the matrix, nudges those people, and sees the nudge w
   await page.getByLabel("Status", { exact: true }).selectOption("not-started");
   await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page).toHaveURL(/status=not-started/);
+  // The address changes before React renders the filtered matrix (a transition), so wait for
+  // the page itself to show the filter: the nudge link carries it, rendered with the summary.
+  await expect(page.getByRole("link", { name: "Nudge these people by email" })).toHaveAttribute("href", /status=not-started/);
   const summary = (await page.locator(".matrix-summary").textContent()) ?? "";
   const matched = Number(/([\d,]+) (people|person) match/.exec(summary)![1]!.replace(/,/g, ""));
   expect(matched).toBeGreaterThan(0);
