@@ -70,12 +70,21 @@ async function keep(request, response, startedIn) {
   await cache.put(request, response);
 }
 
+/** Keeping a copy is a bonus: if it fails (the cache being emptied by a sign-out, storage full), the page still gets its answer. */
+async function keepQuietly(request, response, startedIn) {
+  try {
+    await keep(request, response, startedIn);
+  } catch {
+    // not kept: the next visit with a signal fetches it again
+  }
+}
+
 async function cacheFirst(request) {
   const startedIn = generation;
   const cached = await caches.match(request, { ignoreVary: true });
   if (cached) return cached;
   const response = await fetch(request);
-  await keep(request, response.clone(), startedIn);
+  await keepQuietly(request, response.clone(), startedIn);
   return response;
 }
 
@@ -83,7 +92,7 @@ async function networkFirst(request) {
   const startedIn = generation;
   try {
     const response = await fetch(request);
-    await keep(request, response.clone(), startedIn);
+    await keepQuietly(request, response.clone(), startedIn);
     return response;
   } catch (error) {
     // No network: the copy from the last visit (or from "Save for offline"), if any.

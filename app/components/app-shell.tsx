@@ -79,7 +79,10 @@ function UserBlock({ user, roleLabel }: { user: ShellUser; roleLabel: string }) 
         </span>{" "}
         <span className="role-badge">{roleLabel}</span>
       </span>
-      <Form method="post" action="/logout" onSubmit={clearOfflineData}>
+      {/* A full page load, not a client-side submission: that one first fetches the logout
+          route's script, which the offline worker serves while sign-out is emptying its cache;
+          when that fetch failed, Remix reloaded the module page, still signed in. */}
+      <Form method="post" action="/logout" reloadDocument onSubmit={clearOfflineData}>
         <button type="submit" className="button button--quiet">
           Sign out
         </button>
