@@ -138,6 +138,11 @@ function longWord(prefix: string, length: number): string {
   return (word + "x".repeat(length)).slice(0, length);
 }
 
+/** No word of any table on the page is split over two lines: on a phone a table scrolls sideways in its region instead. */
+async function expectTablesWordsWhole(page: Page, label: string) {
+  for (const [index, table] of (await page.locator("table").all()).entries()) await expectWordsWhole(table, `${label}, table ${index + 1}`);
+}
+
 async function phonePage(browser: Browser, baseURL: string | undefined): Promise<Page> {
   const context = await browser.newContext({ baseURL, ...PHONE });
   return context.newPage();
@@ -261,12 +266,14 @@ test.describe("long names on a phone", () => {
     await admin.goto("/admin/users");
     await expect(admin.getByRole("cell", { name: activistPerson.name, exact: true })).toBeVisible();
     await expectPhoneReady(admin, "/admin/users");
+    await expectTablesWordsWhole(admin, "/admin/users");
     await admin.getByRole("link", { name: `Edit role and groups of ${activistPerson.name}` }).click();
     await expect(admin).toHaveURL(/\/admin\/users\/[^/]+$/);
     await expectPhoneReady(admin, "/admin/users/:id");
-    for (const path of ["/admin/groups", "/admin/invites", "/reports", "/live", sessionReport, "/reports/sessions", `/reports/modules/${MODULE}`]) {
+    for (const path of ["/admin/groups", "/admin/invites", "/reports", "/live", sessionReport, "/reports/sessions", `/reports/modules/${MODULE}`, "/reports/impact"]) {
       await admin.goto(path);
       await expectPhoneReady(admin, `${path} (admin)`);
+      await expectTablesWordsWhole(admin, `${path} (admin)`);
     }
     await admin.goto("/live");
     await expectWordsWhole(admin.getByRole("table"), "/live sessions table (admin)");
