@@ -103,13 +103,20 @@ export default function Field() {
                   <Link to={`/field/debriefs/${d.id}`} className="button button--secondary">
                     What to practise<span className="visually-hidden"> after {formatDay(d.day)}</span>
                   </Link>
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="delete" />
-                    <input type="hidden" name="debriefId" value={d.id} />
-                    <button type="submit" className="button button--danger">
-                      Delete<span className="visually-hidden"> debrief of {formatDay(d.day)} in {d.areaName}</span>
-                    </button>
-                  </Form>
+                  {/* Asked twice (a disclosure, so it works without JavaScript): one stray tap must not delete a shift's record. */}
+                  <details className="confirm-delete">
+                    <summary className="button button--secondary">
+                      Delete…<span className="visually-hidden"> debrief of {formatDay(d.day)} in {d.areaName}</span>
+                    </summary>
+                    <Form method="post">
+                      <p>Delete this debrief? Its counts leave every report, and it cannot be brought back.</p>
+                      <input type="hidden" name="intent" value="delete" />
+                      <input type="hidden" name="debriefId" value={d.id} />
+                      <button type="submit" className="button button--danger">
+                        Yes, delete<span className="visually-hidden"> the debrief of {formatDay(d.day)} in {d.areaName}</span>
+                      </button>
+                    </Form>
+                  </details>
                 </div>
               </li>
             ))}

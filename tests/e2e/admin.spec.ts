@@ -190,6 +190,14 @@ test.describe("admin pages on a phone (390 px)", () => {
       await expectNoHorizontalScroll(page, path);
       await checkA11y(page, `${path} (phone)`);
     }
+    // Every section's tab on screen (none scrolled off to the right) and at least 44 px tall.
+    const tabs = page.getByRole("navigation", { name: "Admin sections" }).getByRole("link");
+    await expect(tabs).toHaveCount(5);
+    for (const tab of await tabs.all()) {
+      const box = (await tab.boundingBox())!;
+      expect(box.x + box.width, `${await tab.textContent()} tab inside 390 px`).toBeLessThanOrEqual(390);
+      expect(box.height, `${await tab.textContent()} tab height`).toBeGreaterThanOrEqual(44);
+    }
     await page.goto("/admin/groups");
     await page.getByRole("link", { name: `Manage ${group}`, exact: true }).click();
     await expectNoHorizontalScroll(page, "manage group");

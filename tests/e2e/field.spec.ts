@@ -60,7 +60,10 @@ test.describe("field debriefs on a phone without JavaScript", () => {
     await page.goto("/field");
     const debrief = page.locator(".field-list li").filter({ hasText: "Agree with the true part" });
     await expect(debrief).toContainText("doors knocked 30, answered 12, conversations 8, commitments 2");
-    await debrief.getByRole("button", { name: /^Delete/ }).click();
+    // Asked twice: the first tap only opens the question.
+    await debrief.locator("summary", { hasText: /^Delete…/ }).click();
+    await expect(debrief.getByText("Delete this debrief?")).toBeVisible();
+    await debrief.getByRole("button", { name: /^Yes, delete/ }).click();
     await expect(page.getByRole("status")).toContainText("Deleted your debrief");
     await expect(page.getByText("Nothing logged yet.")).toBeVisible();
   });
