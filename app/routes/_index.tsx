@@ -31,6 +31,10 @@ export default function Home() {
         <div className="alert alert--success" role="status">
           Welcome to Doorstep, {firstName}! Your account is ready.
         </div>
+      ) : params.get("password-reset") ? (
+        <div className="alert alert--success" role="status">
+          Your new password is saved and you are signed in. Other devices signed in as you were signed out.
+        </div>
       ) : null}
       <h1>Hello, {firstName}</h1>
       <GroupLine groups={home.groups} role={user.role} />

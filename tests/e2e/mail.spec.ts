@@ -81,6 +81,7 @@ test("a volunteer on a phone signs in by an emailed link and resets their passwo
   await phone.getByLabel("New password").fill(newPassword);
   await phone.getByRole("button", { name: "Save new password" }).click();
   await expect(phone).toHaveURL(/\/\?password-reset=1$/);
+  await expect(phone.getByRole("status").filter({ hasText: "Your new password is saved" })).toBeVisible();
 
   // The new password works, the old one no longer does.
   // (On a phone, Sign out sits in the menu; a fresh start is enough here.)
