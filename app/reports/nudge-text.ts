@@ -30,11 +30,11 @@ export const NUDGE_TEMPLATES = {
   "next-module": {
     label: "Your next module",
     subject: "Your next Doorstep module: {next module}",
-    body: "Hi {first name},\n\nYour next training module is {next module}. It takes about ten minutes, and works on a phone.\n\nThank you for everything you do on the doors.",
+    body: "Hi {first name},\n\nYour next training module is {next module}. It works on a phone and remembers where you stopped, so it can be done in a few short goes.\n\nThank you for everything you do on the doors.",
   },
   "before-canvass": {
     label: "Before the next canvass",
-    subject: "Ten minutes before the next canvass, {first name}?",
+    subject: "One module before the next canvass, {first name}?",
     body: "Hi {first name},\n\nBefore our next canvass, could you do {next module}? People who have practised the conversation find the first doors much easier.\n\nSee you out there.",
   },
   "pick-up": {

@@ -401,6 +401,8 @@ export async function nudgeReports(viewer: Viewer, limit = 20): Promise<NudgeRep
         compares: "people nudged with people the same filter showed who were not nudged (opted out, in archived groups only, or nudged days before)",
         people: [windows[0]!.nudged.people, windows[0]!.notNudged.people],
         randomised: false,
+        caveat:
+          "The people not nudged were left out for a reason (they turned nudges off, are only in archived groups, or had a nudge days before), so they may differ from those nudged in other ways: this shows a difference, not its cause.",
       }),
     };
   });

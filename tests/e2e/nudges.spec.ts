@@ -44,7 +44,7 @@ test("an organiser filters the matrix, nudges those people, and sees the nudge w
 
   // Pick a template (a plain link), edit it, preview it for one person.
   await page.getByRole("link", { name: "Before the next canvass" }).click();
-  await expect(page.getByLabel("Subject")).toHaveValue("Ten minutes before the next canvass, {first name}?");
+  await expect(page.getByLabel("Subject")).toHaveValue("One module before the next canvass, {first name}?");
   await page.getByLabel("Message", { exact: true }).fill("Hi {first name},\n\nCould you try {next module} this week?");
   await page.getByRole("button", { name: "Preview" }).click();
   const preview = page.getByTestId("nudge-preview");
@@ -59,7 +59,7 @@ test("an organiser filters the matrix, nudges those people, and sees the nudge w
   await expect(page).toHaveURL(/\/reports\/nudges\?sent=/);
   await expect(page.getByRole("status")).toContainText(`Nudge sent to ${recipients}`);
   const nudge = page.getByTestId("nudge").first();
-  await expect(nudge).toContainText("Ten minutes before the next canvass");
+  await expect(nudge).toContainText("One module before the next canvass");
   await expect(nudge).toContainText("Riverside");
   const figures = nudge.getByRole("table");
   await expect(figures.getByRole("rowheader", { name: /Started, 7 days/ })).toBeVisible();

@@ -215,6 +215,7 @@ describe("nudges from the matrix", () => {
     expect(centre - half).toBeCloseTo(0.0945, 3);
     expect(week!.startedDifference.difference).toBe(0);
     expect(report.note).toMatch(/2 people against 2\. Not randomised\./);
+    expect(report.note).toMatch(/left out for a reason/);
     expect(report.note).toMatch(/not its cause/);
 
     // Hana sees her own nudge only; Olu's is not hers to see.
