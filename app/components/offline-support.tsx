@@ -85,6 +85,9 @@ export function OfflineQueue({ pathname, revalidate: revalidateNow }: OfflineQue
       // starts a request that would fail, and the answer waits here instead.
       event.preventDefault();
       event.stopImmediatePropagation();
+      // A practice conversation's move is not queued: its next line comes from the server, and
+      // its view disables its buttons offline and says so (scenario/ui/self.tsx).
+      if (new FormData(form).get("intent")?.toString().startsWith("scenario-")) return;
       const fields = [...new FormData(form, event.submitter)].flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : []));
       const queue = [...readQueue(), { action: action.pathname, fields }];
       writeQueue(queue);

@@ -156,3 +156,31 @@ test("a learner who comes in from the home page gets the worker on the module's 
   await expect(page.getByTestId("offline-notice")).toContainText("You're offline");
   await context.setOffline(false);
 });
+
+test("offline, a practice conversation says it needs a signal and waits; back online it plays", async ({ page, context, newActivist }) => {
+  test.setTimeout(90_000);
+  const module = await loadModule("why-conversations");
+  const steps = module.manifest.steps;
+  const scenarioStep = steps.find((s) => s.activityIds.some((id) => module.manifest.activities[id]?.kind === "scenario"));
+  if (!scenarioStep) throw new Error("no scenario in why-conversations");
+  const scenarioId = scenarioStep.activityIds.find((id) => module.manifest.activities[id]?.kind === "scenario")!;
+
+  await signIn(page, newActivist.email, newActivist.password);
+  await saveModule(page, module.slug, steps.length);
+  await context.setOffline(true);
+  await page.goto(`/modules/${module.slug}/${scenarioStep.id}`);
+  const scenario = page.locator(`#${scenarioId}`);
+  const knock = scenario.getByRole("button", { name: "Knock on the door" });
+  await expect(scenario.getByRole("status")).toContainText("This practice conversation needs a signal");
+  await expect(knock).toBeDisabled();
+  await checkA11y(page, "scenario offline");
+  // Nothing was queued for it: the notice counts no answer waiting.
+  await expect(page.getByTestId("offline-notice")).toContainText("You're offline");
+  await expect(page.getByTestId("offline-notice")).not.toContainText(/\d+ answers? will be sent/);
+
+  await context.setOffline(false);
+  await expect(knock).toBeEnabled();
+  await expect(scenario.getByRole("status")).toHaveCount(0);
+  await knock.click();
+  await expect(scenario.getByText("What do you say?")).toBeVisible();
+});

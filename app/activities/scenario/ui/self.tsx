@@ -1,6 +1,6 @@
 import { ResidentSays, Transcript } from "./transcript";
 import type { ActivityView } from "../../runtime/views";
-import type { ReactNode } from "react";
+import { useSyncExternalStore, type ReactNode } from "react";
 import type { ScenarioActivity } from "../manifest";
 import { isPinned, shuffled } from "~/activities/order/shuffle";
 import { useActivity, useRuntime, type RuntimeProgress } from "~/activities/runtime/context";
@@ -14,10 +14,42 @@ import { EndingTag, endingDebrief, SCENARIO_PARTS } from "./endings";
 // (app/activities/order/shuffle.ts, seeded by the run) and posts the reply's index in the
 // scenario.
 
+const onSignalChange = (changed: () => void) => {
+  window.addEventListener("online", changed);
+  window.addEventListener("offline", changed);
+  return () => {
+    window.removeEventListener("online", changed);
+    window.removeEventListener("offline", changed);
+  };
+};
+/** Whether the browser says it has no network; false on the server and in the first render. */
+const useOffline = () =>
+  useSyncExternalStore(
+    onSignalChange,
+    () => !navigator.onLine,
+    () => false,
+  );
+
+/**
+ * Offline, a quiz answer can wait in the queue (app/components/offline-support.tsx), but a
+ * practice conversation cannot: each resident's line comes back from the server with the
+ * reply that led to it. So its buttons wait for the signal, and the learner is told why.
+ */
+function NeedsSignal() {
+  return (
+    <p className="alert alert--info scenario__offline" role="status">
+      You’re offline. This practice conversation needs a signal: the resident answers from the server. It carries on where you are when you’re back
+      online; the rest of the step works now.
+    </p>
+  );
+}
+
 export function SelfPacedScenario({ id, children }: { id: string; children?: ReactNode }) {
   const scenario = useActivity(id, "scenario");
   const runtime = useRuntime();
-  const { fetcher, failure, busy } = useActivityForm(id);
+  const { fetcher, failure, busy: sending } = useActivityForm(id);
+  const offline = useOffline();
+  const busy = sending || offline;
   if (!scenario) return null;
   const state = runtime.progress.scenarios[id];
   const run = state?.latest;
@@ -34,13 +66,17 @@ export function SelfPacedScenario({ id, children }: { id: string; children?: Rea
           <input type="hidden" name="activityId" value={id} />
           <input type="hidden" name="runKey" value={runtime.formKeys[id] ?? ""} />
           <p>You are the canvasser. Read what the resident says and pick your reply.</p>
+          {offline ? <NeedsSignal /> : null}
           <ActivityError message={failure} />
           <button type="submit" className="button" disabled={busy}>
             Knock on the door
           </button>
         </fetcher.Form>
       ) : (
-        <ScenarioRun scenario={scenario} run={run} endingsReached={state.endingsReached} debrief={run.endingId ? endingDebrief(children, run.endingId) : null} fetcher={fetcher} failure={failure} busy={busy} />
+        <>
+          {offline ? <NeedsSignal /> : null}
+          <ScenarioRun scenario={scenario} run={run} endingsReached={state.endingsReached} debrief={run.endingId ? endingDebrief(children, run.endingId) : null} fetcher={fetcher} failure={failure} busy={busy} />
+        </>
       )}
     </section>
   );
