@@ -439,10 +439,13 @@ export async function editScheduledSession(actor: LiveActor, id: string, input: 
   if (!module || module.frontmatter.draft) return refuse(400, "Choose a published module from the list.", "moduleSlug");
   const wallClock = londonTime(input.date, input.time);
   if (!wallClock.ok) return wallClockRefusal(input.date, input.time, wallClock.reason);
-  const startsAt = wallClock.at;
+  const before = found.session;
+  // The form shows the saved time on the wall clock; left as it was, it stays the same
+  // instant, even the second of a repeated hour (saved before the first was the rule).
+  const unchanged = londonParts(before.startsAt);
+  const startsAt = unchanged.date === input.date && unchanged.time === input.time ? before.startsAt : wallClock.at;
   if (startsAt.getTime() <= now.getTime()) return refuse(400, "Choose a time in the future.", "date");
   if (startsAt.getTime() > now.getTime() + 366 * 24 * 60 * 60_000) return refuse(400, "Schedule at most a year ahead.", "date");
-  const before = found.session;
   const after = { moduleSlug: module.slug, startsAt, minutes: input.minutes, place: input.place ?? null, callUrl: input.callUrl ?? null };
   const changes = [
     before.moduleSlug !== after.moduleSlug ? "module" : null,

@@ -2,7 +2,7 @@ import { and, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { endSession, markAttendance } from "~/live/attendance.server";
 import { joinWithCode } from "~/live/joining.server";
-import { answerInvitation, createScheduledSession, listUpcoming, londonLabel, londonTime, scheduledIcs, scheduledPage, startScheduled, type ScheduleInput } from "~/live/scheduled.server";
+import { answerInvitation, createScheduledSession, editScheduledSession, listUpcoming, londonLabel, londonTime, scheduledIcs, scheduledPage, startScheduled, type ScheduleInput } from "~/live/scheduled.server";
 import { sessionReport } from "~/reports/sessions.server";
 import { db } from "../../db/client.server";
 import { mailMessages, scheduledSessions, users } from "../../db/schema";
@@ -116,6 +116,14 @@ describe("scheduling a live session ahead", () => {
     expect(londonLabel(new Date("2027-10-31T02:30:00Z"))).toBe("Sunday, 31 October 2027 at 02:30");
     const [invitation] = await db().select().from(mailMessages).where(and(like(mailMessages.dedupeKey, `%:${twice.value.id}:%`), eq(mailMessages.template, "session-invitation")));
     expect(invitation?.subject ?? "").toContain("01:30 BST (the first 01:30");
+    // One saved in the second 01:30 (as the old code did) keeps its instant when the form is
+    // saved with the time it shows left as it was.
+    await db().update(scheduledSessions).set({ startsAt: new Date("2027-10-31T01:30:00Z") }).where(eq(scheduledSessions.id, twice.value.id));
+    const { moduleSlug, minutes, callUrl } = input();
+    expect(await editScheduledSession(w.trainer, twice.value.id, { moduleSlug, minutes, callUrl, date: "2027-10-31", time: "01:30", place: "Room 3" }, NOW)).toMatchObject({ ok: true });
+    const [kept] = await db().select().from(scheduledSessions).where(eq(scheduledSessions.id, twice.value.id));
+    expect(kept!.startsAt.toISOString()).toBe("2027-10-31T01:30:00.000Z");
+    expect(kept!.place).toBe("Room 3");
   });
 
   it("the form answers bad input with 400s beside the fields", async () => {
