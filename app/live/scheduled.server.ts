@@ -57,28 +57,36 @@ export type ScheduleInput = z.infer<typeof scheduleSchema>;
 export const editSchema = z.object(sessionFields).superRefine(placeOrCall);
 export type EditInput = z.infer<typeof editSchema>;
 
-/** yyyy-mm-dd + hh:mm on a London wall clock → the instant. Null for a date that doesn't exist. */
-export function londonTime(date: string, time: string): Date | null {
+/**
+ * yyyy-mm-dd + hh:mm on a London wall clock → the instant, or why there is none.
+ *
+ * London is UTC+1 (BST) or UTC (GMT), so a wall time matches at most those two instants.
+ * When the clocks go forward (last Sunday of March, 01:00 → 02:00) the times between
+ * match neither: refused, rather than silently moved an hour. When they go back (last
+ * Sunday of October, 02:00 → 01:00) the times between match both: the first (BST) is
+ * taken, as calendars do, and `repeated` lets the labels say so (ADR 048).
+ */
+export function londonTime(date: string, time: string): { ok: true; at: Date; repeated: boolean } | { ok: false; reason: "no-such-date" | "clocks-forward" } {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   const [hh, mm] = time.split(":").map(Number) as [number, number];
   const wall = Date.UTC(y, m - 1, d, hh, mm);
   const check = new Date(wall);
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return null;
-  // London is UTC or UTC+1: take the offset at the guess, then once more at the result,
-  // which settles the hours either side of a clock change.
-  let instant = wall - offsetMinutes(new Date(wall)) * 60_000;
-  instant = wall - offsetMinutes(new Date(instant)) * 60_000;
-  return new Date(instant);
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return { ok: false, reason: "no-such-date" };
+  const matches = [60, 0]
+    .map((offset) => new Date(wall - offset * 60_000))
+    .filter((at) => {
+      const shown = londonParts(at);
+      return shown.date === date && shown.time === time;
+    });
+  if (matches.length === 0) return { ok: false, reason: "clocks-forward" };
+  return { ok: true, at: matches[0]!, repeated: matches.length > 1 };
 }
 
-function offsetMinutes(at: Date): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", { timeZone: MOVEMENT_TIME_ZONE, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
-  return Math.round((asUtc - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
+/** The form's message for a wall time that is not one instant (Result-shaped for the callers). */
+function wallClockRefusal(date: string, time: string, reason: "no-such-date" | "clocks-forward") {
+  if (reason === "no-such-date") return refuse(400, "That date doesn't exist.", "date");
+  const day = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long" }).format(new Date(`${date}T00:00:00Z`));
+  return refuse(400, `${time} does not exist on ${day}: the clocks go forward from 01:00 to 02:00. Choose another time.`, "time");
 }
 
 /** An instant as the London wall clock shows it: yyyy-mm-dd and hh:mm, for a form's values. */
@@ -91,9 +99,21 @@ export function londonParts(at: Date): { date: string; time: string } {
   return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
 }
 
-/** "Saturday 5 December 2026, 18:00" in London. */
+/**
+ * "Saturday 5 December 2026, 18:00" in London. A time the clocks show twice (the hour
+ * before they go back) says which of the two it is.
+ */
 export function londonLabel(at: Date): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone: MOVEMENT_TIME_ZONE, weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
+  const label = new Intl.DateTimeFormat("en-GB", { timeZone: MOVEMENT_TIME_ZONE, weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
+  const wall = londonParts(at);
+  const hour = 60 * 60_000;
+  const same = (other: Date) => {
+    const p = londonParts(other);
+    return p.date === wall.date && p.time === wall.time;
+  };
+  if (same(new Date(at.getTime() + hour))) return `${label} BST (the first ${wall.time}: the clocks go back at 02:00)`;
+  if (same(new Date(at.getTime() - hour))) return `${label} GMT (the second ${wall.time}: the clocks have gone back)`;
+  return label;
 }
 
 // ---------------------------------------------------------------- who may schedule for which group
@@ -155,8 +175,9 @@ export async function createScheduledSession(actor: LiveActor & { name: string }
   if (!module || module.frontmatter.draft) return refuse(400, "Choose a published module from the list.", "moduleSlug");
   const allowed = await schedulableGroups(actor);
   if (!allowed.some((g) => g.id === input.groupId)) return refuse(400, "Choose one of your groups from the list.", "groupId");
-  const startsAt = londonTime(input.date, input.time);
-  if (!startsAt) return refuse(400, "That date doesn't exist.", "date");
+  const wallClock = londonTime(input.date, input.time);
+  if (!wallClock.ok) return wallClockRefusal(input.date, input.time, wallClock.reason);
+  const startsAt = wallClock.at;
   if (startsAt.getTime() <= now.getTime()) return refuse(400, "Choose a time in the future.", "date");
   if (startsAt.getTime() > now.getTime() + 366 * 24 * 60 * 60_000) return refuse(400, "Schedule at most a year ahead.", "date");
 
@@ -416,11 +437,15 @@ export async function editScheduledSession(actor: LiveActor, id: string, input: 
   if (closed) return refuse(409, closed);
   const module = getModule(input.moduleSlug);
   if (!module || module.frontmatter.draft) return refuse(400, "Choose a published module from the list.", "moduleSlug");
-  const startsAt = londonTime(input.date, input.time);
-  if (!startsAt) return refuse(400, "That date doesn't exist.", "date");
+  const wallClock = londonTime(input.date, input.time);
+  if (!wallClock.ok) return wallClockRefusal(input.date, input.time, wallClock.reason);
+  const before = found.session;
+  // The form shows the saved time on the wall clock; left as it was, it stays the same
+  // instant, even the second of a repeated hour (saved before the first was the rule).
+  const unchanged = londonParts(before.startsAt);
+  const startsAt = unchanged.date === input.date && unchanged.time === input.time ? before.startsAt : wallClock.at;
   if (startsAt.getTime() <= now.getTime()) return refuse(400, "Choose a time in the future.", "date");
   if (startsAt.getTime() > now.getTime() + 366 * 24 * 60 * 60_000) return refuse(400, "Schedule at most a year ahead.", "date");
-  const before = found.session;
   const after = { moduleSlug: module.slug, startsAt, minutes: input.minutes, place: input.place ?? null, callUrl: input.callUrl ?? null };
   const changes = [
     before.moduleSlug !== after.moduleSlug ? "module" : null,

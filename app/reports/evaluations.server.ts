@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "../../db/client.server";
+import { db, rowsOf, type Executor } from "../../db/client.server";
 import { evaluationAssignments, evaluationGroups, evaluations, type EvaluationArm, type EvaluationDesign, type EvaluationOutcome } from "../../db/schema";
 import { hasControlCharacter } from "../lib/request.server";
-import { accept, refuse, type Result } from "../lib/result";
+import { accept, refuse, type Refusal, type Result } from "../lib/result";
 import { clusteredWilson, comparisonNote, rateDifference, wilson, type Rate, type RateDifference } from "../stats/intervals";
 import { ARM_LABEL, GROUPS_MAX, NAME_MAX, OUTCOME_LABEL, PERIOD_MAX_DAYS, STOP_REASON_MAX } from "./evaluation-labels";
 import { coreModuleCount, coreModules, groupInScope, publishedModules, rows, scopeGroups, scopeOf, type ReportModule, type ReportScope, type ScopeGroup, type Viewer } from "./scope.server";
@@ -143,7 +143,10 @@ export interface EvaluationStratum extends StratumPreview {
   notDrawn: number | null;
 }
 
-/** A preview's group, with the activists an A/B draw leaves out because they already began the module. */
+/**
+ * A preview's group, with the activists the draw leaves out: in an A/B evaluation those who
+ * already began the module, in a timing one those already trained.
+ */
 export interface StratumDraw extends StratumPreview {
   alreadyBegan: number;
 }
@@ -181,8 +184,10 @@ async function strata(
   if (draft.from < todayUtc()) return refuse(400, "The period has to start today or later: an evaluation is registered before it begins.", "from");
   // An A/B draw leaves out whoever already began or completed either version (ADR 046):
   // drawn into version B, they would meet a "not started" variant after doing the original,
-  // and their head start would count for version A or against version B.
-  const began = versions.length > 0 ? sql`(${beganVersions(sql`m.user_id`, versions)})` : sql`false`;
+  // and their head start would count for version A or against version B. A timing draw
+  // leaves out whoever has already trained (ADR 033, amended): "train later" cannot hold
+  // them back, so drawn they would only dilute the difference.
+  const began = versions.length > 0 ? sql`(${beganVersions(sql`m.user_id`, versions)})` : trainedBy(sql`m.user_id`);
   const members = await rows<{ userId: string; groupId: string; began: boolean }>(sql`
     select m.user_id as "userId", min(m.group_id::text) as "groupId", ${began} as began
     from memberships m join users u on u.id = m.user_id
@@ -202,6 +207,15 @@ async function strata(
 }
 
 /**
+ * SQL: the person `userId` had completed every published module ("trained", as every
+ * report means it), by `before` (a timestamptz; omitted: so far). Used at a timing draw
+ * and for the compliance and the left-out count of its result.
+ */
+function trainedBy(userId: SQL, before?: SQL) {
+  return sql`(${coreModuleCount} > 0 and (select count(*) from module_completions c where c.user_id = ${userId} and c.module_slug in ${coreModules}${before ? sql` and c.completed_at < ${before}` : sql``}) = ${coreModuleCount})`;
+}
+
+/**
  * SQL: the person `userId` had viewed a step of, or completed, one of the module versions
  * `slugs`, before `before` (a timestamptz; omitted: ever). Used at the draw (ever, so
  * far) and for the analysis (before the period's first day).
@@ -212,9 +226,44 @@ function beganVersions(userId: SQL, slugs: readonly string[], before?: SQL) {
     or exists (select 1 from module_completions c where c.user_id = ${userId} and c.module_slug in (${list})${before ? sql` and c.completed_at < ${before}` : sql``})`;
 }
 
+/**
+ * A registered (not stopped) evaluation sharing a group with `groupIds` whose period
+ * overlaps `from`–`to` refuses the new one (409): the same person could be "train later"
+ * in one and "train now" (or version B) in the other, and neither result would mean what
+ * it says. A stopped evaluation has ended, so it no longer holds its people. The message
+ * names the first such evaluation, its period and the shared groups, so the organiser can
+ * choose other groups or a later period.
+ */
+async function overlapRefusal(executor: Executor, groupIds: readonly string[], from: string, to: string): Promise<Refusal<409> | undefined> {
+  const ids = sql.join(groupIds.map((id) => sql`${id}`), sql`, `);
+  const [clash] = rowsOf<{ name: string; periodStart: string; periodEnd: string; groupNames: string }>(
+    await executor.execute(sql`
+      select e.name, to_char(e.period_start, 'YYYY-MM-DD') as "periodStart", to_char(e.period_end, 'YYYY-MM-DD') as "periodEnd",
+             (select string_agg(g.name, ', ' order by g.name) from evaluation_groups eg join groups g on g.id = eg.group_id
+              where eg.evaluation_id = e.id and eg.group_id in (${ids})) as "groupNames"
+      from evaluations e
+      where e.status = 'registered' and e.period_start <= ${to}::date and e.period_end >= ${from}::date
+        and (exists (select 1 from evaluation_groups eg where eg.evaluation_id = e.id and eg.group_id in (${ids}))
+             -- the same person through another group they belong to
+             or exists (select 1 from evaluation_assignments a join memberships m on m.user_id = a.user_id
+                        where a.evaluation_id = e.id and m.group_id in (${ids})))
+      order by e.registered_at, e.id limit 1`),
+  );
+  if (!clash) return undefined;
+  const whose = clash.groupNames ? `the activists of ${clash.groupNames}` : "some of the same activists (members of other groups too)";
+  return refuse(
+    409,
+    `This overlaps “${clash.name}” (${clash.periodStart} to ${clash.periodEnd}), which already splits ${whose}: ` +
+      `the same person could be in one half there and the other half here. Choose other groups, or a period starting after ${clash.periodEnd}.`,
+    "groups",
+  );
+}
+
 export async function previewEvaluation(viewer: Viewer, draft: EvaluationDraft): Promise<Result<StratumDraw[]>> {
   const found = await strata(viewer, draft);
   if (!found.ok) return found;
+  const overlap = await overlapRefusal(db(), found.value.groups.map((g) => g.id), draft.from, draft.to);
+  if (overlap) return overlap;
   return accept(
     found.value.groups.map((g) => ({
       groupId: g.id,
@@ -248,6 +297,10 @@ export async function registerEvaluation(
   if (!found.ok) return found;
   if (found.value.groups.every((g) => g.members.length < 2)) return refuse(400, "Those groups have fewer than two activists each: there is nobody to compare.", "groups");
   const id = await db().transaction(async (tx) => {
+    // One registration at a time, so two overlapping ones cannot both pass the check.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('doorstep:evaluations'))`);
+    const overlap = await overlapRefusal(tx, found.value.groups.map((g) => g.id), draft.from, draft.to);
+    if (overlap) return overlap;
     const [row] = await tx
       .insert(evaluations)
       .values({
@@ -276,6 +329,7 @@ export async function registerEvaluation(
     for (let i = 0; i < assigned.length; i += 1000) await tx.insert(evaluationAssignments).values(assigned.slice(i, i + 1000));
     return evaluationId;
   });
+  if (typeof id === "object") return id;
   if (id === undefined) {
     const first = await earlier();
     if (!first) return refuse(409, "This evaluation was being registered twice at once: reload the list.");
@@ -364,8 +418,9 @@ export interface ArmResult {
   trained: number;
   /**
    * Drawn into this arm but left out of the analysis: in an A/B evaluation, people who
-   * began the module before the period (ADR 046). Not counted in `people`. Always 0 in
-   * the timing design.
+   * began the module before the period (ADR 046); in a timing one, people who had already
+   * trained when it was registered (drawn only by evaluations registered before such
+   * people were kept out of the draw; ADR 033's amendment). Not counted in `people`.
    */
   leftOut: number;
   rate: Rate;
@@ -453,8 +508,11 @@ type ArmRow = { arm: EvaluationArm; people: number; leftOut: number; trained: nu
  * period's first day (ADR 046). Before the period both arms were shown the original
  * alike, so leaving them out depends on nothing the draw changed and keeps the arms
  * comparable; counting them would credit version A with a head start. The timing design
- * leaves nobody out: its "train now" arm is invited at registration, so what people did
- * before the period already differs by arm.
+ * leaves out only whoever had trained by the moment it was registered, which the draw
+ * could not have changed; new draws no longer include them, but older evaluations did,
+ * and "train later" could not hold them back. What people did between registering and
+ * the period is kept: the "train now" arm is invited at registration, so it already
+ * differs by arm.
  */
 function armFigures(e: EvaluationSummary, end: string, versions: EvaluationDetail["versions"]): Promise<ArmRow[]> {
   const meaning = e.outcome === "module" ? { y: "commitments", x: "conversations" } : OUTCOME_MEANING[e.outcome];
@@ -464,7 +522,11 @@ function armFigures(e: EvaluationSummary, end: string, versions: EvaluationDetai
     with a as (select user_id, arm from evaluation_assignments where evaluation_id = ${e.id}),
     per as (
       select a.user_id, a.arm,
-             ${versions ? beganVersions(sql`a.user_id`, [versions.original.slug, versions.variant.slug], sql`(${e.periodStart}::date)::timestamp at time zone 'UTC'`) : sql`false`} as left_out,
+             ${
+               versions
+                 ? beganVersions(sql`a.user_id`, [versions.original.slug, versions.variant.slug], sql`(${e.periodStart}::date)::timestamp at time zone 'UTC'`)
+                 : trainedBy(sql`a.user_id`, sql`(select registered_at from evaluations where id = ${e.id})`)
+             } as left_out,
              coalesce((select sum(${x})::float8 from field_daily fd
                        where fd.user_id = a.user_id and fd.day between ${e.periodStart}::date and ${end}::date
                          and fd.group_id in (select group_id from evaluation_groups where evaluation_id = ${e.id})), 0) as x,
@@ -478,8 +540,7 @@ function armFigures(e: EvaluationSummary, end: string, versions: EvaluationDetai
                  ? sql`exists (select 1 from step_views sv where sv.user_id = a.user_id
                           and sv.module_slug = case a.arm when 'variant' then ${versions.variant.slug} else ${versions.original.slug} end
                           and (sv.first_seen_at at time zone 'UTC')::date <= ${end}::date)`
-                 : sql`(select count(*) from module_completions c where c.user_id = a.user_id and c.module_slug in ${coreModules}
-                       and (c.completed_at at time zone 'UTC')::date <= ${end}::date) = ${coreModuleCount} and ${coreModuleCount} > 0`
+                 : trainedBy(sql`a.user_id`, sql`((${end}::date + 1)::timestamp at time zone 'UTC')`)
              } as trained
       from a
     )
@@ -535,9 +596,12 @@ const csvNumber = (x: number | null) => (x === null ? "" : (Math.round(x * 10_00
 /** The result table as CSV rows (header first): one row per arm, then the difference. */
 export function resultCsvRows(d: EvaluationDetail): string[][] {
   const e = d.evaluation;
-  // left_out is last so that readers of the earlier columns by position keep working.
-  const header = ["evaluation", "arm", "people", "successes", "trials", "rate", "ci_low", "ci_high", "compliance", "counted_from", "counted_to", "status", "left_out"];
+  // left_out and not_drawn come last so that readers of the earlier columns by position keep
+  // working. not_drawn is the evaluation's (its people were in no arm), on every row like
+  // the period; empty when not recorded (A/B evaluations registered before migration 0032).
+  const header = ["evaluation", "arm", "people", "successes", "trials", "rate", "ci_low", "ci_high", "compliance", "counted_from", "counted_to", "status", "left_out", "not_drawn"];
   const status = e.status === "stopped" ? `stopped ${e.stoppedAt}` : "registered";
+  const notDrawn = d.strata.some((g) => g.notDrawn === null) ? "" : String(d.strata.reduce((n, g) => n + (g.notDrawn ?? 0), 0));
   const armRows = d.arms.map((a) => [
     e.name,
     a.label,
@@ -552,8 +616,9 @@ export function resultCsvRows(d: EvaluationDetail): string[][] {
     d.countedTo,
     status,
     String(a.leftOut),
+    notDrawn,
   ]);
-  const difference = [e.name, `Difference (${d.arms[0].label} − ${d.arms[1].label})`, "", "", "", csvNumber(d.difference.difference), csvNumber(d.difference.difference === null ? null : d.difference.low), csvNumber(d.difference.difference === null ? null : d.difference.high), "", e.periodStart, d.countedTo, status, ""];
+  const difference = [e.name, `Difference (${d.arms[0].label} − ${d.arms[1].label})`, "", "", "", csvNumber(d.difference.difference), csvNumber(d.difference.difference === null ? null : d.difference.low), csvNumber(d.difference.difference === null ? null : d.difference.high), "", e.periodStart, d.countedTo, status, "", notDrawn];
   return [header, ...armRows, difference];
 }
 

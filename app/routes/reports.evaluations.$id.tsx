@@ -112,11 +112,9 @@ export default function EvaluationPage() {
                 <th scope="col">{ab ? "Version A" : "Train now"}</th>
                 <th scope="col">{ab ? "Version B" : "Train later"}</th>
                 {/* A short heading keeps the column narrow on a phone; the note under the table says who they are. */}
-                {ab ? (
-                  <th scope="col" aria-describedby="not-drawn-note">
-                    Not drawn<span aria-hidden="true">*</span>
-                  </th>
-                ) : null}
+                <th scope="col" aria-describedby="not-drawn-note">
+                  Not drawn<span aria-hidden="true">*</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -125,7 +123,7 @@ export default function EvaluationPage() {
                   <th scope="row">{s.groupName}</th>
                   <td>{s.now}</td>
                   <td>{s.later}</td>
-                  {ab ? <td>{s.notDrawn ?? NOT_RECORDED}</td> : null}
+                  <td>{s.notDrawn ?? NOT_RECORDED}</td>
                 </tr>
               ))}
             </tbody>
@@ -134,7 +132,7 @@ export default function EvaluationPage() {
                 <th scope="row">All groups</th>
                 <td data-testid="arms-total-first">{d.strata.reduce((n, s) => n + s.now, 0)}</td>
                 <td data-testid="arms-total-second">{d.strata.reduce((n, s) => n + s.later, 0)}</td>
-                {ab ? <td data-testid="arms-total-not-drawn">{notDrawn ?? NOT_RECORDED}</td> : null}
+                <td data-testid="arms-total-not-drawn">{notDrawn ?? NOT_RECORDED}</td>
               </tr>
             </tfoot>
           </table>
@@ -146,7 +144,12 @@ export default function EvaluationPage() {
             after doing it.
             {notDrawn === null ? " This evaluation was registered before Doorstep recorded how many." : ""}
           </p>
-        ) : null}
+        ) : (
+          <p id="not-drawn-note">
+            <span aria-hidden="true">* </span>Not drawn: activists who had already trained (completed every published module) when the evaluation was
+            registered. Asking them to train later could not hold them back, so they were kept out of the draw.
+          </p>
+        )}
         {ab ? (
           <p>Nobody needs inviting: whoever opens the module during the period sees the version they were drawn into.</p>
         ) : (
@@ -204,6 +207,10 @@ export default function EvaluationPage() {
               ? "Nobody drawn had begun the module before the period, so nobody is left out."
               : `${people(leftOut)} drawn (${now.leftOut} in version B, ${later.leftOut} in version A) ${leftOut === 1 ? "is" : "are"} left out of both arms: they began the module before the period started, when everyone was shown version A, so counting them would give version A a head start. Leaving them out depends on nothing the draw decided, so the arms stay comparable.`}
           </p>
+        ) : leftOut > 0 ? (
+          <p data-testid="evaluation-left-out">
+            {`${people(leftOut)} drawn (${now.leftOut} in train now, ${later.leftOut} in train later) had already trained when the evaluation was registered, and ${leftOut === 1 ? "is" : "are"} left out of both arms: this evaluation was registered before Doorstep kept such people out of the draw. Training could not change what they did, so counting them would only make the difference look smaller; who had trained by then depends on nothing the draw decided, so the arms stay comparable.`}
+          </p>
         ) : null}
         <p data-testid="evaluation-note">{d.note}</p>
         {ab ? (
@@ -215,8 +222,9 @@ export default function EvaluationPage() {
           </p>
         ) : (
         <p>
-          Everyone is counted in the arm they were drawn into, whatever they did: {people(later.trained)} in “train later” had trained by the end
-          anyway, and {people(Math.max(0, now.people - now.trained))} in “train now” had not. This is called intention to treat. It keeps the
+          Everyone is counted in the arm they were drawn into, whatever they did: {people(later.trained)} in “train later” trained anyway after the
+          evaluation was registered (by {d.countedTo}), and {people(Math.max(0, now.people - now.trained))} in “train now” had not trained by then.
+          Nobody counted had trained before it was registered. This is called intention to treat. It keeps the
           comparison fair (the arms stay alike in everything but the invitation), and it measures the effect of offering training now, which is a
           little smaller than the effect of training itself when people do not follow their arm. It says nothing about groups outside this
           evaluation, or about a different period.

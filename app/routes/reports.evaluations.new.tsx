@@ -87,6 +87,7 @@ export default function NewEvaluation() {
   const chosen = new Set((values?.groups ?? "").split(",").filter(Boolean));
   const preview = result && result.ok ? result.preview : undefined;
   const size = page.sampleSize;
+  const notDrawnTotal = preview?.reduce((n, s) => n + s.alreadyBegan, 0) ?? 0;
   return (
     <>
       <h2>New randomised evaluation</h2>
@@ -232,11 +233,9 @@ export default function NewEvaluation() {
                   <th scope="col">{values?.design === "variant" ? "Version A" : "Train now"}</th>
                   <th scope="col">{values?.design === "variant" ? "Version B" : "Train later"}</th>
                   {/* A short heading keeps the column narrow on a phone; the note under the table says who they are. */}
-                  {values?.design === "variant" ? (
-                    <th scope="col" aria-describedby="preview-not-drawn-note">
-                      Not drawn<span aria-hidden="true">*</span>
-                    </th>
-                  ) : null}
+                  <th scope="col" aria-describedby="preview-not-drawn-note">
+                    Not drawn<span aria-hidden="true">*</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -249,7 +248,7 @@ export default function NewEvaluation() {
                       {s.later}
                       {s.people % 2 === 1 ? " (+1 to an arm drawn at random)" : ""}
                     </td>
-                    {values?.design === "variant" ? <td>{s.alreadyBegan}</td> : null}
+                    <td>{s.alreadyBegan}</td>
                   </tr>
                 ))}
               </tbody>
@@ -259,7 +258,13 @@ export default function NewEvaluation() {
                 <span aria-hidden="true">* </span>Activists who have already opened or completed either version are not drawn: put in version B, they would find the module
                 “not started” after doing it, and their head start would blur the comparison.
               </p>
-            ) : null}
+            ) : (
+              <p id="preview-not-drawn-note" data-testid="preview-not-drawn-note">
+                <span aria-hidden="true">* </span>Activists who have already trained (completed every published module) are not drawn: asking them to train later
+                cannot hold them back, so counted in either half they would only make the difference look smaller.{" "}
+                {notDrawnTotal === 1 ? "1 activist is" : `${notDrawnTotal.toLocaleString("en-GB")} activists are`} left out for that.
+              </p>
+            )}
           </div>
         ) : null}
         <div className="button-row">

@@ -210,7 +210,7 @@ describe("an A/B evaluation", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toMatch(/^text\/csv/);
     const lines = (await response.text()).trim().split("\r\n");
-    expect(lines[0]).toBe("evaluation,arm,people,successes,trials,rate,ci_low,ci_high,compliance,counted_from,counted_to,status,left_out");
+    expect(lines[0]).toBe("evaluation,arm,people,successes,trials,rate,ci_low,ci_high,compliance,counted_from,counted_to,status,left_out,not_drawn");
     expect(lines[1]).toMatch(/^Follow-up A\/B,Version B \(variant\),5,2,5,0\.4,/);
     expect(lines[2]).toMatch(/^Follow-up A\/B,Version A \(original\),5,0,5,0,/);
     expect(lines[3]).toMatch(/^Follow-up A\/B,Difference \(Version B \(variant\) − Version A \(original\)\),,,,0\.4,/);

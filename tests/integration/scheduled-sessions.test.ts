@@ -2,7 +2,7 @@ import { and, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { endSession, markAttendance } from "~/live/attendance.server";
 import { joinWithCode } from "~/live/joining.server";
-import { answerInvitation, createScheduledSession, listUpcoming, scheduledIcs, scheduledPage, startScheduled, type ScheduleInput } from "~/live/scheduled.server";
+import { answerInvitation, createScheduledSession, editScheduledSession, listUpcoming, londonLabel, londonTime, scheduledIcs, scheduledPage, startScheduled, type ScheduleInput } from "~/live/scheduled.server";
 import { sessionReport } from "~/reports/sessions.server";
 import { db } from "../../db/client.server";
 import { mailMessages, scheduledSessions, users } from "../../db/schema";
@@ -93,6 +93,37 @@ describe("scheduling a live session ahead", () => {
     // Admins may schedule for any group.
     const admin = await makeUser("admin");
     expect(await createScheduledSession(admin, input({ groupId: w.other.id }), TEST_ORIGIN, NOW)).toMatchObject({ ok: true });
+  });
+
+  it("refuses a time the clocks skip, and takes the first of a time they show twice, saying which", async () => {
+    const w = await world();
+    const before = (await db().select().from(scheduledSessions)).length;
+    // 28 March 2027: the clocks go forward 01:00 → 02:00, so 01:30 never happens (it was saved as 02:30).
+    const skipped = await createScheduledSession(w.trainer, input({ groupId: w.group.id, date: "2027-03-28", time: "01:30" }), TEST_ORIGIN, NOW);
+    expect(skipped).toEqual({ ok: false, status: 400, field: "time", message: "01:30 does not exist on 28 March: the clocks go forward from 01:00 to 02:00. Choose another time." });
+    expect((await db().select().from(scheduledSessions)).length).toBe(before);
+    expect(londonTime("2027-03-28", "00:59")).toEqual({ ok: true, at: new Date("2027-03-28T00:59:00Z"), repeated: false });
+    expect(londonTime("2027-03-28", "02:00")).toEqual({ ok: true, at: new Date("2027-03-28T01:00:00Z"), repeated: false });
+    // 31 October 2027: the clocks go back 02:00 → 01:00, so 01:30 happens twice; the first (BST) is taken.
+    expect(londonTime("2027-10-31", "01:30")).toEqual({ ok: true, at: new Date("2027-10-31T00:30:00Z"), repeated: true });
+    expect(londonTime("2027-10-31", "02:00")).toEqual({ ok: true, at: new Date("2027-10-31T02:00:00Z"), repeated: false });
+    const twice = await createScheduledSession(w.trainer, input({ groupId: w.group.id, date: "2027-10-31", time: "01:30" }), TEST_ORIGIN, NOW);
+    if (!twice.ok) throw new Error(twice.message);
+    const [row] = await db().select().from(scheduledSessions).where(eq(scheduledSessions.id, twice.value.id));
+    expect(row!.startsAt.toISOString()).toBe("2027-10-31T00:30:00.000Z");
+    expect(londonLabel(row!.startsAt)).toBe("Sunday, 31 October 2027 at 01:30 BST (the first 01:30: the clocks go back at 02:00)");
+    expect(londonLabel(new Date("2027-10-31T01:30:00Z"))).toBe("Sunday, 31 October 2027 at 01:30 GMT (the second 01:30: the clocks have gone back)");
+    expect(londonLabel(new Date("2027-10-31T02:30:00Z"))).toBe("Sunday, 31 October 2027 at 02:30");
+    const [invitation] = await db().select().from(mailMessages).where(and(like(mailMessages.dedupeKey, `%:${twice.value.id}:%`), eq(mailMessages.template, "session-invitation")));
+    expect(invitation?.subject ?? "").toContain("01:30 BST (the first 01:30");
+    // One saved in the second 01:30 (as the old code did) keeps its instant when the form is
+    // saved with the time it shows left as it was.
+    await db().update(scheduledSessions).set({ startsAt: new Date("2027-10-31T01:30:00Z") }).where(eq(scheduledSessions.id, twice.value.id));
+    const { moduleSlug, minutes, callUrl } = input();
+    expect(await editScheduledSession(w.trainer, twice.value.id, { moduleSlug, minutes, callUrl, date: "2027-10-31", time: "01:30", place: "Room 3" }, NOW)).toMatchObject({ ok: true });
+    const [kept] = await db().select().from(scheduledSessions).where(eq(scheduledSessions.id, twice.value.id));
+    expect(kept!.startsAt.toISOString()).toBe("2027-10-31T01:30:00.000Z");
+    expect(kept!.place).toBe("Room 3");
   });
 
   it("the form answers bad input with 400s beside the fields", async () => {
