@@ -657,7 +657,8 @@ async function pass(options: Pass): Promise<CheckSummary> {
   const { importer, importId, source, mapping } = options;
   const scope = await scopeOf(importer);
   const areas = await areasFor(importer);
-  const summary: CheckSummary = { rows: 0, newRows: 0, alreadyThere: 0, unknownPeople: 0, errorCount: 0, errors: [], preview: [] };
+  // Each line lands in exactly one count (CheckSummary says in which order).
+  const summary: CheckSummary = { rows: 0, newRows: 0, alreadyThere: 0, unknownPeople: 0, errorCount: 0, unknownToFix: 0, errors: [], preview: [] };
   const firstLineOf = new Map<string, number>();
   const note = (problem: LineProblem) => {
     summary.errorCount += 1;
@@ -682,9 +683,13 @@ async function pass(options: Pass): Promise<CheckSummary> {
         message = mapping.skipUnknownPeople
           ? `we know no canvasser ${shown(parsed.person)} in your groups: this line will be skipped.`
           : `we know no canvasser ${shown(parsed.person)} in your groups. Invite them first, or choose to skip people we don't know.`;
-        if (mapping.skipUnknownPeople) unknown += 1;
-        else note({ line: parsed.line, message });
-        summary.unknownPeople += 1;
+        if (mapping.skipUnknownPeople) {
+          unknown += 1;
+          summary.unknownPeople += 1;
+        } else {
+          note({ line: parsed.line, message });
+          summary.unknownToFix += 1;
+        }
       } else if (!area) {
         message = `the area ${shown(parsed.area)} is not one of your groups.`;
         note({ line: parsed.line, message });
