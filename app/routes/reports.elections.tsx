@@ -247,6 +247,7 @@ function ElectionResults({ report: r }: { report: ElectionReport }) {
   );
 }
 
+const seatCount = (k: number) => `${n(k)} ${k === 1 ? "seat" : "seats"}`;
 /** Seat names as a sentence's list: all of them up to ten, then how many more. */
 const seatList = (seats: string[]) => (seats.length > 10 ? `${seats.slice(0, 10).join(", ")} and ${n(seats.length - 10)} more` : seats.join(", "));
 
@@ -260,15 +261,15 @@ function ConfirmReplace({ plan, results }: { plan: ReplacePlan; results: string 
         An election of this name is already imported, and everyone in the movement sees it. Importing this file replaces all of its seats:
       </p>
       <ul>
-        <li>{n(plan.kept)} seats kept as they are</li>
+        <li>{seatCount(plan.kept)} kept unchanged</li>
         <li>
-          {n(plan.changed.length)} seats changed{plan.changed.length ? `: ${seatList(plan.changed)}` : ""}
+          {seatCount(plan.changed.length)} changed{plan.changed.length ? `: ${seatList(plan.changed)}` : ""}
         </li>
         <li>
-          {n(plan.dropped.length)} seats dropped (not in this file){plan.dropped.length ? `: ${seatList(plan.dropped)}` : ""}
+          {seatCount(plan.dropped.length)} dropped (not in this file){plan.dropped.length ? `: ${seatList(plan.dropped)}` : ""}
         </li>
         <li>
-          {n(plan.added.length)} seats added{plan.added.length ? `: ${seatList(plan.added)}` : ""}
+          {seatCount(plan.added.length)} added{plan.added.length ? `: ${seatList(plan.added)}` : ""}
         </li>
       </ul>
       <Form method="post" className="button-row">
