@@ -73,10 +73,3 @@ test("organiser imports election results on a phone, fixes a line, and reads swi
   await expect(page.getByRole("status")).toContainText(`Imported 4 seats for ${election}`);
   await expect(page.getByRole("region", { name: /Each seat’s swing/ }).getByRole("row", { name: /Lowmoor/ })).toContainText("40% → 50%");
 });
-  await expect(confirm).toContainText("1 seat kept unchanged");
-  await expect(confirm).toContainText("3 seats dropped (not in this file)");
-  await checkA11y(page, "elections, confirm a replacement");
-  await expectNoHorizontalScroll(page, "confirm a replacement on a phone");
-  await confirm.getByRole("button", { name: "Replace the results" }).click();
-  await expect(page.getByRole("status")).toContainText(`Imported 1 seats for ${election}`);
-});
