@@ -87,15 +87,21 @@ function tooLarge(res) {
 }
 // The one exception: a canvass results CSV (ADR 027) may be up to IMPORT_MAX_BYTES, and is
 // handed on unread, because its route streams it into the database itself and refuses it
-// there past that size (the declared length is still checked here, before a byte is read).
+// there past that size, on its form, after reading the rest of the body (a browser still
+// sending when the connection closes shows a reset, not the answer). A declared length past
+// IMPORT_DRAIN_MAX_BYTES, more than is worth reading to refuse it, is refused here before a
+// byte is read.
+// Posted to the page's address without JavaScript, and to its ".data" address (Remix's
+// single fetch) with it.
+const UPLOAD_PATHS = new Set([hooks.IMPORT_UPLOAD_PATH, `${hooks.IMPORT_UPLOAD_PATH}.data`]);
 const uploadTooLarge = (res) => {
   res.set("Connection", "close");
   res.status(413).type("text/plain").send(`This file is larger than the ${Math.round(hooks.IMPORT_MAX_BYTES / 1024 / 1024)} MB we accept, so it was refused.`);
 };
 app.use((req, res, next) => {
   if (req.method === "GET" || req.method === "HEAD") return next();
-  if (req.path === hooks.IMPORT_UPLOAD_PATH) {
-    return Number(req.get("content-length") ?? 0) > hooks.IMPORT_MAX_BYTES + 64 * 1024 ? uploadTooLarge(res) : next();
+  if (UPLOAD_PATHS.has(req.path)) {
+    return Number(req.get("content-length") ?? 0) > hooks.IMPORT_DRAIN_MAX_BYTES ? uploadTooLarge(res) : next();
   }
   const declared = req.get("content-length");
   if (declared !== undefined) return Number(declared) > BODY_MAX_BYTES ? tooLarge(res) : next();

@@ -22,7 +22,7 @@ export { boot } from "./boot.server";
 export { checkOrigin } from "./lib/http.server";
 export { securityHeaders } from "./lib/security-headers.server";
 export { FORM_MAX_BYTES, hasControlCharacter } from "./lib/request.server";
-export { IMPORT_MAX_BYTES, IMPORT_UPLOAD_PATH } from "./field/import.server";
+export { IMPORT_DRAIN_MAX_BYTES, IMPORT_MAX_BYTES, IMPORT_UPLOAD_PATH } from "./field/import.server";
 export { databaseHandle } from "../db/client.server";
 export { databaseUnavailableText, failedForDatabase, isDatabaseUnavailable } from "./lib/database-unavailable.server";
 export { stopLive } from "./live/hub.server";

@@ -113,12 +113,24 @@ export interface PreviewRow {
     | { ok: false; message: string; unknownPerson: boolean };
 }
 
+/**
+ * The check's counts. Each line read is counted once, so that rows = newRows + alreadyThere +
+ * unknownPeople + errorCount, in this order of precedence: a line that cannot be read
+ * against the mapping (wrong number of fields, a bad date, …), or whose contact id came
+ * earlier in the file, needs fixing; then a canvasser we don't know is skipped (when the
+ * organiser chose to) or needs fixing; then an area that is not the importer's needs fixing;
+ * what is left is already imported or new.
+ */
 export interface CheckSummary {
   rows: number;
   newRows: number;
   alreadyThere: number;
+  /** Lines to be skipped: their canvasser is unknown and the organiser chose to skip such lines. */
   unknownPeople: number;
+  /** Lines that need fixing (each counted once, whatever else is wrong with it). */
   errorCount: number;
+  /** Of errorCount, the lines needing fixing only because their canvasser is unknown (not skipped). */
+  unknownToFix: number;
   errors: LineProblem[];
   preview: PreviewRow[];
 }

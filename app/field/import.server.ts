@@ -27,6 +27,12 @@ export const IMPORT_UPLOAD_PATH = "/reports/imports/new";
 /** 50 MB: a 100,000-line export is about 8 MB; room for wide exports with many extra columns (ADR 027). */
 export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 /**
+ * A refused upload's body is still read to its end (and dropped) up to this size before the
+ * answer: a client, a browser above all, that is still sending when the server closes the
+ * connection gets a reset instead of the answer. Past it, the answer ends the connection.
+ */
+export const IMPORT_DRAIN_MAX_BYTES = 4 * IMPORT_MAX_BYTES;
+/**
  * Text per staged chunk: 50 MB is 1,600 rows. Kept well under V8's 128 kB limit for objects
  * in the young generation: a larger string goes straight to old space (256 kB chunks put
  * every pass's whole file there, ~8.5 MB a pass at 100,000 lines; ADR 049).
@@ -118,9 +124,13 @@ export interface UploadValues {
   fileName: string;
 }
 
-export type UploadResult = { ok: true; id: string } | { ok: false; status: 400 | 413 | 415; errors: Partial<Record<"source" | "file" | "form", string>>; values: UploadValues };
+/** closeConnection: the answer should end the connection (the rest of the body was not read). */
+export type UploadResult =
+  | { ok: true; id: string }
+  | { ok: false; status: 400 | 413 | 415; errors: Partial<Record<"source" | "file" | "form", string>>; values: UploadValues; closeConnection?: boolean };
 
 class UploadProblem extends Error {
+  closeConnection = false;
   constructor(
     readonly status: 400 | 413 | 415,
     message: string,
@@ -143,21 +153,24 @@ export async function uploadCanvassFile(importer: Importer, request: Request): P
     return { ok: false, status: 415, errors: { form: "Send the file from the upload form (a multipart form with a boundary)." }, values };
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > IMPORT_MAX_BYTES + 64 * 1024) return { ok: false, status: 413, errors: { file: tooLargeMessage() }, values };
+  if (declared > IMPORT_MAX_BYTES + 64 * 1024) {
+    const closeConnection = request.body ? await discardRest(Readable.fromWeb(request.body as WebReadableStream<Uint8Array>)) : false;
+    return { ok: false, status: 413, errors: { file: tooLargeMessage() }, values, ...(closeConnection ? { closeConnection } : {}) };
+  }
   if (!request.body) return { ok: false, status: 400, errors: { file: "Choose a CSV file to upload." }, values };
 
   const [row] = await db().insert(canvassImports).values({ source: "", createdBy: importer.id, status: "uploading" }).returning({ id: canvassImports.id });
   const importId = row!.id;
-  const fail = async (status: 400 | 413 | 415, errors: Extract<UploadResult, { ok: false }>["errors"]): Promise<UploadResult> => {
+  const fail = async (status: 400 | 413 | 415, errors: Extract<UploadResult, { ok: false }>["errors"], closeConnection = false): Promise<UploadResult> => {
     await db().delete(canvassImports).where(eq(canvassImports.id, importId));
-    return { ok: false, status, errors, values };
+    return { ok: false, status, errors, values, ...(closeConnection ? { closeConnection } : {}) };
   };
 
   let stored: { bytes: number; rows: number } | undefined;
   try {
     stored = await readMultipart(request, contentType, values, importId);
   } catch (error) {
-    if (error instanceof UploadProblem) return fail(error.status, { file: error.message });
+    if (error instanceof UploadProblem) return fail(error.status, { file: error.message }, error.closeConnection);
     await db().delete(canvassImports).where(eq(canvassImports.id, importId));
     throw error;
   }
@@ -195,6 +208,16 @@ function readMultipart(request: Request, contentType: string, values: UploadValu
     }
     let filePromise: Promise<{ bytes: number; rows: number } | undefined> = Promise.resolve(undefined);
     let problem: UploadProblem | undefined;
+    let refusing = false;
+    const refuseAfterBody = (error: unknown) => {
+      if (refusing) return;
+      refusing = true;
+      body.unpipe(parser);
+      void discardRest(body).then((closeConnection) => {
+        if (error instanceof UploadProblem) error.closeConnection = closeConnection;
+        reject(error);
+      });
+    };
     parser.on("field", (name, value) => {
       if (hasControlCharacter(value, "name")) problem ??= new UploadProblem(400, "This form holds control characters that no form of ours sends.");
       else if (name === "source") values.source = value.slice(0, 200);
@@ -206,19 +229,47 @@ function readMultipart(request: Request, contentType: string, values: UploadValu
       }
       values.fileName = (hasControlCharacter(info.filename ?? "", "name") ? "" : (info.filename ?? "")).slice(0, 200);
       filePromise = storeFile(stream, importId);
-      // A refused file is refused at once: the rest of the body is not worth reading.
-      filePromise.catch((error: unknown) => {
-        body.unpipe(parser);
-        body.destroy();
-        reject(error);
-      });
+      // A refused file is refused at once: nothing more is parsed or stored, but the rest of
+      // the body is still read (and dropped) before the answer. Destroying the body instead
+      // would destroy the socket with it, and the client would get no answer at all.
+      filePromise.catch((error: unknown) => refuseAfterBody(error));
     });
-    parser.on("error", () => reject(new UploadProblem(400, "This upload could not be read (its multipart body is malformed or was cut off).")));
+    parser.on("error", () => refuseAfterBody(new UploadProblem(400, "This upload could not be read (its multipart body is malformed or was cut off).")));
     parser.on("close", () => {
       filePromise.then((stored) => (problem ? reject(problem) : resolve(stored)), reject);
     });
     body.on("error", () => reject(new UploadProblem(400, "The upload was cut off before it finished.")));
     body.pipe(parser);
+  });
+}
+
+/**
+ * Reads the rest of a refused upload's body and drops it, so that the answer reaches a
+ * client still sending (IMPORT_DRAIN_MAX_BYTES). Resolves true when the connection should
+ * close after the answer: the body went on past that (only a chunked body can; a declared
+ * length is capped in server.js), or broke off.
+ */
+function discardRest(body: Readable): Promise<boolean> {
+  return new Promise((resolve) => {
+    let bytes = 0;
+    const done = (closeConnection: boolean) => {
+      body.off("data", onData);
+      body.off("end", onEnd);
+      body.off("error", onError);
+      if (closeConnection) body.pause();
+      resolve(closeConnection);
+    };
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > IMPORT_DRAIN_MAX_BYTES) done(true);
+    };
+    const onEnd = () => done(false);
+    const onError = () => done(true);
+    if (body.readableEnded) return resolve(false);
+    body.on("data", onData);
+    body.on("end", onEnd);
+    body.on("error", onError);
+    body.resume();
   });
 }
 
@@ -270,7 +321,7 @@ async function storeFile(stream: Readable & { truncated?: boolean }, importId: s
         );
       }
       if (text.includes("\u0000")) {
-        throw new UploadProblem(400, `This file holds NUL bytes (line ${lines}): it is not UTF-8 CSV (perhaps UTF-16, or a spreadsheet file). Save it as “CSV UTF-8” and upload that.`);
+        throw new UploadProblem(400, `This file holds NUL bytes (line ${lines + countLines(text.slice(0, text.indexOf("\u0000")))}): it is not UTF-8 CSV (perhaps UTF-16, or a spreadsheet file). Save it as “CSV UTF-8” and upload that.`);
       }
       if (hasControlCharacter(text, "text")) {
         throw new UploadProblem(400, `This file holds control characters (line ${lines + countLines(text.slice(0, text.search(CONTROL_TEXT)))}) that a CSV export does not: is it really CSV?`);
@@ -360,6 +411,7 @@ function csvProblem(error: unknown): LineProblem | undefined {
   switch (error.code) {
     case "CSV_QUOTE_NOT_CLOSED":
       return { line, message: "a quoted field is never closed (a \" is missing), so the rest of the file cannot be read." };
+    case "INVALID_OPENING_QUOTE":
     case "CSV_INVALID_CLOSING_QUOTE":
     case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
       return { line, message: "a quote stands in the middle of a field. Quote the whole field and double any quote inside it (\"like \"\"this\"\"\")." };
@@ -605,7 +657,8 @@ async function pass(options: Pass): Promise<CheckSummary> {
   const { importer, importId, source, mapping } = options;
   const scope = await scopeOf(importer);
   const areas = await areasFor(importer);
-  const summary: CheckSummary = { rows: 0, newRows: 0, alreadyThere: 0, unknownPeople: 0, errorCount: 0, errors: [], preview: [] };
+  // Each line lands in exactly one count (CheckSummary says in which order).
+  const summary: CheckSummary = { rows: 0, newRows: 0, alreadyThere: 0, unknownPeople: 0, errorCount: 0, unknownToFix: 0, errors: [], preview: [] };
   const firstLineOf = new Map<string, number>();
   const note = (problem: LineProblem) => {
     summary.errorCount += 1;
@@ -630,9 +683,13 @@ async function pass(options: Pass): Promise<CheckSummary> {
         message = mapping.skipUnknownPeople
           ? `we know no canvasser ${shown(parsed.person)} in your groups: this line will be skipped.`
           : `we know no canvasser ${shown(parsed.person)} in your groups. Invite them first, or choose to skip people we don't know.`;
-        if (mapping.skipUnknownPeople) unknown += 1;
-        else note({ line: parsed.line, message });
-        summary.unknownPeople += 1;
+        if (mapping.skipUnknownPeople) {
+          unknown += 1;
+          summary.unknownPeople += 1;
+        } else {
+          note({ line: parsed.line, message });
+          summary.unknownToFix += 1;
+        }
       } else if (!area) {
         message = `the area ${shown(parsed.area)} is not one of your groups.`;
         note({ line: parsed.line, message });

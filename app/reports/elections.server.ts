@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { eq, sql } from "drizzle-orm";
 import { db } from "../../db/client.server";
@@ -7,7 +8,7 @@ import { hasControlCharacter } from "../lib/request.server";
 import { accept, refuse, type Result } from "../lib/result";
 import { comparisonNote, meanDifference, meanInterval, type MeanEstimate } from "../stats/intervals";
 import { ELECTION_LABEL_MAX, SEATS_MAX } from "./elections";
-import { coreModuleCount, coreModules, groupInScope, rows, scopeOf, type Viewer } from "./scope.server";
+import { coreModuleCount, coreModules, groupInScope, rows, scopeOf, type ReportScope, type Viewer } from "./scope.server";
 
 // Election results per seat and the swing against the region (issue 17 part 5, ADR 032,
 // docs/reports.md "Election results"). The results are public figures and shared by the
@@ -125,9 +126,51 @@ export interface ImportValues {
   election: string;
   results: string;
 }
+/**
+ * What importing an existing election's name again would do to its seats (by seat name, case
+ * and spacing ignored): kept as they are, changed, dropped (not in the new file), added.
+ * `token` names the results it was worked out from, so a confirmation applies to them only.
+ */
+export interface ReplacePlan {
+  election: string;
+  kept: number;
+  changed: string[];
+  dropped: string[];
+  added: string[];
+  token: string;
+}
 export type ImportOutcome =
   | { ok: true; election: string; seats: number; replaced: number; matched: number; unmatched: string[] }
-  | { ok: false; status: 400 | 403; errors: Partial<Record<"election" | "results" | "form", string>>; lines: LineError[]; total: number; values: ImportValues };
+  | { ok: false; status: 400 | 403 | 409; errors: Partial<Record<"election" | "results" | "form", string>>; lines: LineError[]; total: number; values: ImportValues }
+  /** Not stored yet: the replacement, shown for the organiser to confirm (the CSV comes back in `values.results`). */
+  | { ok: false; status: 200; confirm: ReplacePlan; errors: Record<string, never>; lines: LineError[]; total: number; values: ImportValues };
+
+/** Stored rows of one election, as the replacement plan compares them. */
+type StoredSeat = { seat: string; groupId: string | null; region: string; electorate: number | null; previousShare: number; newShare: number };
+
+/** The plan of replacing `stored` by `seats`, and the seats it would drop or change in groups outside `scope`. */
+function planOf(election: string, stored: StoredSeat[], seats: Omit<ParsedSeat, "line">[], scope: ReportScope): { plan: ReplacePlan; outside: string[] } {
+  const incoming = new Map(seats.map((s) => [seatKey(s.seat), s]));
+  const plan: ReplacePlan = { election, kept: 0, changed: [], dropped: [], added: [], token: "" };
+  const outside: string[] = [];
+  const mine = (groupId: string | null) => groupId === null || scope.all || scope.groupIds.includes(groupId);
+  for (const old of stored) {
+    const next = incoming.get(seatKey(old.seat));
+    incoming.delete(seatKey(old.seat));
+    const same = next && next.seat === old.seat && next.region === old.region && next.electorate === old.electorate && next.previous === Number(old.previousShare) && next.next === Number(old.newShare);
+    if (same) plan.kept += 1;
+    else (next ? plan.changed : plan.dropped).push(old.seat);
+    if (!same && !mine(old.groupId)) outside.push(old.seat);
+  }
+  plan.added = [...incoming.values()].map((s) => s.seat);
+  // The token: the stored rows as they are now, so a confirmation given for them does not
+  // apply to results someone else has imported since.
+  const canonical = stored.map((r) => [r.seat, r.groupId, r.region, r.electorate, Number(r.previousShare), Number(r.newShare)]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  plan.token = createHash("sha256").update(JSON.stringify(canonical)).digest("base64url").slice(0, 22);
+  return { plan, outside };
+}
+
+const listed = (seats: string[]) => (seats.length > 5 ? `${seats.slice(0, 5).map((s) => `“${s}”`).join(", ")} and ${seats.length - 5} more` : seats.map((s) => `“${s}”`).join(", "));
 
 /** The CSV from the form: a pasted text, or an uploaded file when one was chosen. */
 async function resultsText(form: FormData): Promise<{ text: string } | { error: string }> {
@@ -169,15 +212,46 @@ export async function importElectionResults(viewer: Viewer, form: FormData): Pro
     return refused({ results: `${parsed.total} problem${s} in the results, listed below by line. Nothing was stored.` }, parsed.errors, parsed.total);
   }
 
-  const stored = await storeElection(election, parsed.seats);
+  // Importing an existing name again replaces that election for the whole movement: never
+  // silently (the plan is shown and confirmed), and an organiser never past their groups.
+  const scope = await scopeOf(viewer);
+  const confirmed = typeof form.get("confirm") === "string" ? String(form.get("confirm")) : "";
+  let answer: ImportOutcome | undefined;
+  const stored = await storeElection(election, parsed.seats, (rows) => {
+    if (rows.length === 0) return true;
+    const { plan, outside } = planOf(election, rows, parsed.seats, scope);
+    if (outside.length > 0) {
+      answer = {
+        ok: false,
+        status: 403,
+        errors: {
+          form: `“${election}” is shared by the movement, and this file would change or drop ${outside.length === 1 ? "a seat" : `${outside.length} seats`} in groups that are not yours: ${listed(outside)}. Import a file that keeps ${outside.length === 1 ? "it" : "them"} as ${outside.length === 1 ? "it is" : "they are"} (or a new election name), or ask an admin. Nothing was stored.`,
+        },
+        lines: [],
+        total: 0,
+        values,
+      };
+      return false;
+    }
+    if (confirmed === plan.token) return true;
+    answer = { ok: false, status: 200, confirm: plan, errors: {}, lines: [], total: 0, values: { election, results: source.text } };
+    return false;
+  });
+  if (!stored) return answer!;
   return { ok: true, election, seats: parsed.seats.length, ...stored };
 }
 
 /**
  * Replaces an election's rows by `seats` in one transaction, each linked to the
  * target-seat group of the same name. The caller has checked the seats (parseResults).
+ * `mayReplace` sees the stored rows (under the election's lock, so they cannot change
+ * before the write) and may stop the write: then nothing is stored and the result is null.
  */
-export async function storeElection(election: string, seats: Omit<ParsedSeat, "line">[]): Promise<{ replaced: number; matched: number; unmatched: string[] }> {
+export async function storeElection(
+  election: string,
+  seats: Omit<ParsedSeat, "line">[],
+  mayReplace: (stored: StoredSeat[]) => boolean = () => true,
+): Promise<{ replaced: number; matched: number; unmatched: string[] } | null> {
   const targets = await db().select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.isTargetSeat, true));
   const byKey = new Map(targets.map((g) => [seatKey(g.name), g.id]));
   const linked = seats.map((s) => ({ ...s, groupId: byKey.get(seatKey(s.seat)) ?? null }));
@@ -185,12 +259,25 @@ export async function storeElection(election: string, seats: Omit<ParsedSeat, "l
     // Two imports of the same election at once queue here instead of colliding on the
     // unique (election, seat) key halfway through.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`election_results:${election}`}))`);
+    const stored = await tx
+      .select({
+        seat: electionResults.seat,
+        groupId: electionResults.groupId,
+        region: electionResults.region,
+        electorate: electionResults.electorate,
+        previousShare: electionResults.previousShare,
+        newShare: electionResults.newShare,
+      })
+      .from(electionResults)
+      .where(eq(electionResults.election, election));
+    if (!mayReplace(stored)) return null;
     const gone = await tx.delete(electionResults).where(eq(electionResults.election, election)).returning({ id: electionResults.id });
     await tx.insert(electionResults).values(
       linked.map((s) => ({ election, seat: s.seat, groupId: s.groupId, region: s.region, electorate: s.electorate, previousShare: s.previous, newShare: s.next })),
     );
     return gone.length;
   });
+  if (replaced === null) return null;
   return { replaced, matched: linked.filter((s) => s.groupId).length, unmatched: linked.filter((s) => !s.groupId).map((s) => s.seat) };
 }
 

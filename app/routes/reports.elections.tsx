@@ -7,7 +7,7 @@ import { ExportLink } from "~/components/chart-controls";
 import { Field, FormError } from "~/components/form-field";
 import { readForm, readQuery } from "~/lib/request.server";
 import { ELECTION_LABEL_MAX, SEATS_MAX } from "~/reports/elections";
-import { electionReport, importElectionResults, listElections, type ElectionReport, type SwingComparison } from "~/reports/elections.server";
+import { electionReport, importElectionResults, listElections, type ElectionReport, type ReplacePlan, type SwingComparison } from "~/reports/elections.server";
 import { formatDay, toQuery } from "~/reports/filters";
 import type { MeanEstimate } from "~/stats/intervals";
 
@@ -247,16 +247,57 @@ function ElectionResults({ report: r }: { report: ElectionReport }) {
   );
 }
 
+const seatCount = (k: number) => `${n(k)} ${k === 1 ? "seat" : "seats"}`;
+/** Seat names as a sentence's list: all of them up to ten, then how many more. */
+const seatList = (seats: string[]) => (seats.length > 10 ? `${seats.slice(0, 10).join(", ")} and ${n(seats.length - 10)} more` : seats.join(", "));
+
+/** Importing an existing election's name: what it would do to the movement's results, and a button to go ahead. */
+function ConfirmReplace({ plan, results }: { plan: ReplacePlan; results: string }) {
+  const busy = useNavigation().state === "submitting";
+  return (
+    <div className="alert alert--info" role="alert" aria-labelledby="elections-replace-heading">
+      <h4 id="elections-replace-heading">Replace the results of “{plan.election}”?</h4>
+      <p>
+        An election of this name is already imported, and everyone in the movement sees it. Importing this file replaces all of its seats:
+      </p>
+      <ul>
+        <li>{seatCount(plan.kept)} kept unchanged</li>
+        <li>
+          {seatCount(plan.changed.length)} changed{plan.changed.length ? `: ${seatList(plan.changed)}` : ""}
+        </li>
+        <li>
+          {seatCount(plan.dropped.length)} dropped (not in this file){plan.dropped.length ? `: ${seatList(plan.dropped)}` : ""}
+        </li>
+        <li>
+          {seatCount(plan.added.length)} added{plan.added.length ? `: ${seatList(plan.added)}` : ""}
+        </li>
+      </ul>
+      <Form method="post" className="button-row">
+        <input type="hidden" name="election" value={plan.election} />
+        <input type="hidden" name="results" value={results} />
+        <input type="hidden" name="confirm" value={plan.token} />
+        <button type="submit" className="button" disabled={busy}>
+          Replace the results
+        </button>
+        <span className="field__hint">Or change the name below to import it as another election.</span>
+      </Form>
+    </div>
+  );
+}
+
 function ImportForm() {
   const failure = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors = failure && !failure.ok ? failure.errors : {};
+  const confirm = failure && !failure.ok && "confirm" in failure ? failure.confirm : null;
   return (
     <section aria-labelledby="elections-import-heading">
       <h3 id="elections-import-heading">Import results</h3>
+      {confirm && failure && !failure.ok ? <ConfirmReplace plan={confirm} results={failure.values.results} /> : null}
       <p>
         A CSV with a header line: <code>seat,region,previous,new</code> and optionally <code>electorate</code>; shares in percent, one seat a line, up to{" "}
-        {n(SEATS_MAX)} seats. Every line is checked first: if any has a problem nothing is stored. Importing an election again replaces its results.{" "}
+        {n(SEATS_MAX)} seats. Every line is checked first: if any has a problem nothing is stored. Importing an election again replaces its results for the whole movement: you see
+        what would change and confirm first, and an organiser cannot change or drop seats of groups that are not theirs.{" "}
         <a href="/reports/elections/sample.csv" download>
           Download a sample file
         </a>{" "}

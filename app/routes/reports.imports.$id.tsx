@@ -228,14 +228,25 @@ function Mapping() {
   );
 }
 
+/** The check's counts in one sentence; its parts add up to the lines checked (CheckSummary). */
+function checkedSentence(summary: CheckSummary): string {
+  const parts = [plural(summary.newRows, "new contact", "new contacts"), `${count(summary.alreadyThere)} already imported`];
+  if (summary.unknownPeople) parts.push(`${plural(summary.unknownPeople, "line", "lines")} to skip (a canvasser we don't know)`);
+  if (!summary.errorCount) parts.push("no problems");
+  else {
+    const unknown = summary.unknownToFix;
+    const which = unknown === 0 ? "" : unknown === summary.errorCount ? (unknown === 1 ? " (it names" : " (all name") : ` (${count(unknown)} of them ${unknown === 1 ? "names" : "name"}`;
+    parts.push(`${plural(summary.errorCount, "line needs", "lines need")} fixing${which ? `${which} a canvasser we don't know)` : ""}`);
+  }
+  return `${plural(summary.rows, "line", "lines")} checked: ${parts.join(", ")}.`;
+}
+
 function Preview({ summary }: { summary: CheckSummary }) {
   return (
     <section aria-labelledby="preview-heading">
       <h3 id="preview-heading">Preview</h3>
       <div className={`alert ${summary.errorCount ? "alert--error" : "alert--success"}`} role="status">
-        {plural(summary.rows, "line", "lines")} checked: {plural(summary.newRows, "new contact", "new contacts")}, {count(summary.alreadyThere)} already imported
-        {summary.unknownPeople ? `, ${plural(summary.unknownPeople, "line", "lines")} naming a canvasser we don't know` : ""}
-        {summary.errorCount ? `, ${plural(summary.errorCount, "line needs", "lines need")} fixing` : ", no problems"}.
+        {checkedSentence(summary)}
       </div>
       <ProblemList problems={summary.errors} total={summary.errorCount} id="check-problems" />
       <div className="table-wrap" tabIndex={0} role="region" aria-label="What the first lines will become">

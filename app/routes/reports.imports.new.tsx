@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user } = await requireUser({ request, context }, ROLES.seeImpact);
   const uploaded = await uploadCanvassFile(user, request);
-  if (!uploaded.ok) return data(uploaded, { status: uploaded.status });
+  if (!uploaded.ok) return data(uploaded, { status: uploaded.status, headers: uploaded.closeConnection ? { Connection: "close" } : undefined });
   return redirect(`/reports/imports/${uploaded.id}`);
 }
 

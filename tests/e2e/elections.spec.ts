@@ -52,4 +52,24 @@ test("organiser imports election results on a phone, fixes a line, and reads swi
   await expect(page.getByRole("link", { name: "Download the seat table (CSV)" })).toHaveAttribute("href", /\/reports\/export\/election-results\?election=/);
   await checkA11y(page, "elections report");
   await expectNoHorizontalScroll(page, "election results on a phone");
+
+  // The same name again: never a silent replacement. Dropping seats of target-seat groups
+  // that are not the organiser's (Hillcrest, Eastfield) is refused, nothing stored.
+  await page.getByRole("textbox", { name: "Election", exact: true }).fill(election);
+  await page.getByLabel("Results (CSV)").fill(lines.slice(0, 2).join("\n"));
+  await page.getByRole("button", { name: "Import results" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "groups that are not yours" })).toContainText("“Hillcrest”, “Eastfield”");
+  // Changing a seat they may change is shown, and stored once confirmed.
+  await page.getByRole("textbox", { name: "Election", exact: true }).fill(election);
+  await page.getByLabel("Results (CSV)").fill(lines.map((l) => l.replace("Lowmoor,North,40.0,52.0", "Lowmoor,North,40.0,50.0")).join("\n"));
+  await page.getByRole("button", { name: "Import results" }).click();
+  const confirm = page.getByRole("alert").filter({ hasText: `Replace the results of “${election}”?` });
+  await expect(confirm).toContainText("3 seats kept unchanged");
+  await expect(confirm).toContainText("1 seat changed: Lowmoor");
+  await expect(confirm).toContainText("0 seats dropped");
+  await checkA11y(page, "elections, confirm a replacement");
+  await expectNoHorizontalScroll(page, "confirm a replacement on a phone");
+  await confirm.getByRole("button", { name: "Replace the results" }).click();
+  await expect(page.getByRole("status")).toContainText(`Imported 4 seats for ${election}`);
+  await expect(page.getByRole("region", { name: /Each seat’s swing/ }).getByRole("row", { name: /Lowmoor/ })).toContainText("40% → 50%");
 });

@@ -257,6 +257,37 @@ describe("canvass import", () => {
     expect(await contactsOf(source)).toHaveLength(1);
   });
 
+  it("counts each checked line once, so the preview's parts add up to the lines checked", async () => {
+    const { group, otherGroup, organiser, canvasser } = await world();
+    const source = `Tool-${Math.random().toString(36).slice(2, 8)}`;
+    const stranger = `nobody-${source}@example.org`;
+    const file = [
+      HEADER,
+      `p1,${canvasser.email},2026-05-02,${group.name},contact,,`, // new
+      `p2,${stranger},2026-05-02,${group.name},contact,,`, // unknown canvasser, nothing else wrong
+      `p3,${stranger},2026-13-40,${group.name},contact,,`, // unknown canvasser and a bad date
+      `p4,${stranger},2026-05-02,${otherGroup.name},contact,,`, // unknown canvasser and an area not theirs
+      `p5,${canvasser.email},2026-05-02,${otherGroup.name},contact,,`, // area not theirs
+      `p6,${stranger},2026-05-02,${group.name},maybe,,`, // unknown canvasser and a bad result
+      `p2,${canvasser.email},2026-05-02,${group.name},contact,,`, // id already on line 3
+      `p8,${stranger},2026-05-02`, // unknown canvasser, too few fields
+    ].join("\n");
+    const id = await uploaded(organiser, file, source);
+    type Summary = { rows: number; newRows: number; alreadyThere: number; unknownPeople: number; errorCount: number; unknownToFix: number };
+    const check = async (extra: Record<string, string>) => ((await send(organiser, id, { ...MAPPING, ...extra, intent: "check" })).body as { summary: Summary }).summary;
+    const adds = (s: Summary) => s.newRows + s.alreadyThere + s.unknownPeople + s.errorCount;
+
+    // Unknown canvassers stop the import: each such line needs fixing, and is counted there only.
+    const stopping = await check({});
+    expect(stopping).toMatchObject({ rows: 8, newRows: 1, alreadyThere: 0, unknownPeople: 0, errorCount: 7, unknownToFix: 2 });
+    expect(adds(stopping)).toBe(stopping.rows);
+
+    // Skipped: only the lines with nothing else wrong are skipped; the rest still need fixing.
+    const skipping = await check({ skipUnknown: "yes" });
+    expect(skipping).toMatchObject({ rows: 8, newRows: 1, alreadyThere: 0, unknownPeople: 2, errorCount: 5, unknownToFix: 0 });
+    expect(adds(skipping)).toBe(skipping.rows);
+  });
+
   it("writes nothing when the organiser cancels, and keeps each import to whoever made it", async () => {
     const { group, organiser, canvasser } = await world();
     const source = `Tool-${Math.random().toString(36).slice(2, 8)}`;

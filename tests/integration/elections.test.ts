@@ -56,6 +56,13 @@ async function count(election?: string): Promise<number> {
 }
 
 const importAs = (user: TestUser, election: string, results: string) => run(electionsRoute.action, post("/reports/elections", { election, results }, user.cookie));
+/** Import over an existing election: the plan comes back first (nothing stored), then the confirmed replacement. */
+async function replaceAs(user: TestUser, election: string, results: string) {
+  const asked = await importAs(user, election, results);
+  expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+  const token = (asked.body as { confirm: { token: string } }).confirm.token;
+  return run(electionsRoute.action, post("/reports/elections", { election, results, confirm: token }, user.cookie));
+}
 const view = async (user: TestUser, election: string) => run(electionsRoute.loader, get(`/reports/elections?election=${encodeURIComponent(election)}`, user.cookie));
 
 beforeAll(async () => {
@@ -144,12 +151,63 @@ describe("importing results", () => {
 
   it("replaces an election on re-import, leaves other elections alone, and keeps it whole when the re-import fails", async () => {
     expect((await importAs(ada, "Other GE", "seat,region,previous,new\nEastwick,East,40,41\nFarley,East,20,21")).status).toBe(302);
-    expect((await importAs(ada, "Other GE", "seat,region,previous,new\nEastwick,East,40,44")).status).toBe(302);
+    expect((await replaceAs(ada, "Other GE", "seat,region,previous,new\nEastwick,East,40,44")).status).toBe(302);
     expect(await count("Other GE")).toBe(1);
     expect((await importAs(ada, "Other GE", "seat,region,previous,new\nFarley,East,20,2x")).status).toBe(400);
     const kept = rowsOf<{ seat: string; next: number }>(await db().execute(sql`select seat, new_share as next from election_results where election = 'Other GE'`));
     expect(kept.map((r) => [r.seat, Number(r.next)])).toEqual([["Eastwick", 44]]);
     expect(await count("Test GE")).toBe(6);
+  });
+});
+
+describe("replacing an election", () => {
+  const rows = async (election: string) =>
+    rowsOf<{ seat: string; next: number }>(await db().execute(sql`select seat, new_share as next from election_results where election = ${election} order by seat`)).map((r) => [r.seat, Number(r.next)]);
+
+  it("shows what a replacement keeps, changes, drops and adds, and stores it only once confirmed for those results", async () => {
+    const first = ["seat,region,previous,new", `${NORTH},East,30,34`, "Eastwick,East,40,38", "Farley,East,20,27"].join("\n");
+    expect((await importAs(olu, "Shared GE", first)).status).toBe(302);
+    const second = ["seat,region,previous,new", `${NORTH},East,30,34`, "Eastwick,East,40,39", "Gorton,East,22,25"].join("\n");
+    const asked = await importAs(olu, "Shared GE", second);
+    expect(asked.status).toBe(200);
+    const plan = (asked.body as { confirm: { kept: number; changed: string[]; dropped: string[]; added: string[]; token: string } }).confirm;
+    expect(plan).toMatchObject({ kept: 1, changed: ["Eastwick"], dropped: ["Farley"], added: ["Gorton"] });
+    expect(await rows("Shared GE")).toEqual([["Eastwick", 38], ["Farley", 27], [NORTH, 34]]);
+
+    // A confirmation given for other results (someone imported meanwhile) only asks again.
+    expect((await run(electionsRoute.action, post("/reports/elections", { election: "Shared GE", results: second, confirm: "stale-token" }, olu.cookie))).status).toBe(200);
+    expect(await rows("Shared GE")).toEqual([["Eastwick", 38], ["Farley", 27], [NORTH, 34]]);
+
+    const done = await run(electionsRoute.action, post("/reports/elections", { election: "Shared GE", results: second, confirm: plan.token }, olu.cookie));
+    expect(done.status).toBe(302);
+    expect(await rows("Shared GE")).toEqual([["Eastwick", 39], ["Gorton", 25], [NORTH, 34]]);
+  });
+
+  it("refuses an organiser's replacement that would change or drop seats of groups not theirs; an admin may", async () => {
+    // South Vale is a target seat Olu (North Hill only) does not organise.
+    const first = ["seat,region,previous,new", `${NORTH},East,30,34`, `${SOUTH},West,35,36`, "Eastwick,East,40,38"].join("\n");
+    expect((await importAs(ada, "Movement GE", first)).status).toBe(302);
+    const before = await rows("Movement GE");
+
+    const dropping = ["seat,region,previous,new", `${NORTH},East,30,35`].join("\n");
+    const changing = ["seat,region,previous,new", `${NORTH},East,30,35`, `${SOUTH},West,35,30`, "Eastwick,East,40,38"].join("\n");
+    for (const results of [dropping, changing]) {
+      const refused = await importAs(olu, "Movement GE", results);
+      expect(refused.status).toBe(403);
+      expect((refused.body as { errors: { form: string } }).errors.form).toMatch(new RegExp(`groups that are not yours: “${SOUTH}”.*Nothing was stored`));
+      // Not even with a confirmation of the plan an admin would see.
+      const token = ((await importAs(ada, "Movement GE", results)).body as { confirm: { token: string } }).confirm.token;
+      expect((await run(electionsRoute.action, post("/reports/elections", { election: "Movement GE", results, confirm: token }, olu.cookie))).status).toBe(403);
+      expect(await rows("Movement GE")).toEqual(before);
+    }
+
+    // Their own seat and seats of no group: the organiser may, once confirmed.
+    const own = ["seat,region,previous,new", `${NORTH},East,30,35`, `${SOUTH},West,35,36`].join("\n");
+    expect((await replaceAs(olu, "Movement GE", own)).status).toBe(302);
+    expect(await rows("Movement GE")).toEqual([[NORTH, 35], [SOUTH, 36]]);
+
+    expect((await replaceAs(ada, "Movement GE", dropping)).status).toBe(302);
+    expect(await rows("Movement GE")).toEqual([[NORTH, 35]]);
   });
 });
 
