@@ -145,3 +145,35 @@ test("a trainer drives the projector from a phone remote; the projector and the 
   await checkA11y(remote, "phone remote on the poll step");
   await expectNoReload(display);
 });
+
+// The remote leaves taking a scenario's reply and pairing to the presenter view (ADR 020): on
+// those steps it says so and links there, rather than showing nothing to do.
+test("on scenario and role-play steps the phone remote says what to do on the presenter view", async ({ page: trainer }) => {
+  test.setTimeout(120_000);
+  const module = await loadModule(MODULE);
+  const steps = module.manifest.steps;
+  const stepWith = (kind: string) => steps.findIndex((s) => s.activityIds.some((id) => module.manifest.activities[id]?.kind === kind));
+  await signIn(trainer, DEMO.trainer.email, DEMO.trainer.password);
+  await trainer.goto(`/live/new?module=${MODULE}`);
+  await trainer.getByRole("button", { name: "Start the session" }).click();
+  await expect(trainer).toHaveURL(/\/live\/[A-Z]{6}\/present$/);
+  const code = /\/live\/([A-Z]{6})\/present$/.exec(trainer.url())![1]!;
+  const remote = trainer;
+  await remote.setViewportSize(PHONE);
+  await remote.goto(`/live/${code}/remote`);
+  await expect(remote.getByTestId("remote-hint")).toHaveCount(0);
+  for (const [kind, words] of [
+    ["scenario", "Take the room's reply on the presenter view"],
+    ["roleplay", "Pair people"],
+  ] as const) {
+    const to = stepWith(kind);
+    await remote.getByLabel("Go to step").selectOption(String(to));
+    await remote.getByRole("button", { name: "Go", exact: true }).click();
+    await expect(remote.getByTestId("remote-step")).toHaveText(steps[to]!.title, { timeout: FOLLOW_MS });
+    const hint = remote.getByTestId("remote-hint");
+    await expect(hint).toContainText(words);
+    await expect(hint.getByRole("link", { name: "Open the presenter view" })).toHaveAttribute("href", `/live/${code}/present`);
+    await expectNoHorizontalScroll(remote, `remote on the ${kind} step`);
+    await checkA11y(remote, `phone remote on the ${kind} step`);
+  }
+});
