@@ -75,6 +75,9 @@ function useStepCode(slug: string, hash: string, loaded: string, stepCode: boole
   return shown;
 }
 
+/** Without JavaScript there is no event stream: the page reloads itself this often. */
+const NO_SCRIPT_REFRESH_SECONDS = 10;
+
 export default function LiveParticipant() {
   const page = useLoaderData<typeof loader>();
   const { view, offsetMs, connection } = useLiveState(page.view, "participant");
@@ -90,9 +93,9 @@ export default function LiveParticipant() {
     <div className="live live--participant">
       <noscript>
         {/* Without JavaScript there is no event stream: the page refreshes itself. */}
-        <meta httpEquiv="refresh" content="10" />
+        <meta httpEquiv="refresh" content={String(NO_SCRIPT_REFRESH_SECONDS)} />
       </noscript>
-      <LiveStatusBar shared={shared} offsetMs={offsetMs} connection={connection} timing={me?.timing} />
+      <LiveStatusBar shared={shared} offsetMs={offsetMs} connection={connection} timing={me?.timing} refreshSeconds={NO_SCRIPT_REFRESH_SECONDS} />
       {me?.needsPassword ? (
         <div className="alert alert--info">
           You joined with the code, so your account has no password yet. <Link to="/join/password">Choose a password</Link> to keep your

@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
+import { useRef } from "react";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
+import { useFitToScreen } from "~/components/live/fit-to-screen";
 import { LiveTimer } from "~/components/live/live-timer";
 import { liveModuleRuntime, useLiveState } from "~/components/live/use-live-state";
 import { env } from "~/lib/env.server";
@@ -44,8 +46,12 @@ export default function LiveDisplay() {
   const { shared } = view;
   const step = shared.steps[shared.stepIndex];
   const ended = shared.status === "ended";
+  // The room sees the whole step without scrolling: smaller type, then columns (fit-to-screen.ts).
+  const stageRef = useRef<HTMLElement>(null);
+  const contentRef = useRef<HTMLDivElement>(null);
+  useFitToScreen(stageRef, contentRef, view);
   return (
-    <div className="projector">
+    <div className="projector" data-version={shared.version}>
       <noscript>
         {/* Without JavaScript there is no event stream: the projector refreshes itself. */}
         <meta httpEquiv="refresh" content="5" />
@@ -62,7 +68,7 @@ export default function LiveDisplay() {
           {shared.participantCount} {shared.participantCount === 1 ? "person has" : "people have"} joined
         </p>
       </header>
-      <section className="projector__stage" aria-labelledby="projector-step">
+      <section className="projector__stage" aria-labelledby="projector-step" ref={stageRef}>
         {ended ? (
           <>
             <h1 id="projector-step" className="projector__title">
@@ -82,7 +88,7 @@ export default function LiveDisplay() {
               {step?.title ?? shared.module.title}
             </h1>
             <script src={moduleCodePath(page.module.slug, page.module.hash)} />
-            <div className="projector__content">
+            <div className="projector__content" ref={contentRef} data-testid="projector-content">
               <ModuleContent hash={page.module.hash} runtime={liveModuleRuntime(view, page.module.manifest, { role: "display", actionPath: `/live/${shared.code}/display` })} />
             </div>
           </>

@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guard.server";
 import { ROLES } from "~/auth/policy";
 import { EndSession, StepControls, TimerControls } from "~/components/live/presenter";
-import { RevealControls, RoomGlance } from "~/components/live/remote";
+import { PresenterOnlyHint, RevealControls, RoomGlance } from "~/components/live/remote";
 import { useLiveState } from "~/components/live/use-live-state";
 import { env } from "~/lib/env.server";
 import { activityFailure } from "~/lib/http.server";
@@ -61,6 +61,7 @@ export default function LiveRemote() {
         <>
           <StepControls shared={shared} actionPath={actionPath} />
           <RevealControls shared={shared} manifest={page.module.manifest} actionPath={actionPath} />
+          <PresenterOnlyHint shared={shared} manifest={page.module.manifest} />
           <TimerControls shared={shared} offsetMs={offsetMs} actionPath={actionPath} />
         </>
       )}

@@ -141,3 +141,30 @@ test("live polish: clean join address, timer cleared on a step change, numbered 
   await expect(ended).not.toContainText("their completions are recorded");
   await checkA11y(trainer, "presenter view, ended");
 });
+
+// Without JavaScript there is no event stream, so "Connecting…" never came true: the page
+// reloads itself every 10 seconds (a noscript meta refresh) and now says so. With JavaScript
+// the strip still says "Live" (the test above).
+test("without JavaScript a participant's page says it refreshes itself, not that it is connecting", async ({ page: trainer, browser, baseURL }) => {
+  test.setTimeout(90_000);
+  await signIn(trainer, DEMO.trainer.email, DEMO.trainer.password);
+  await trainer.goto(`/live/new?module=${MODULE}`);
+  await trainer.getByRole("button", { name: "Start the session" }).click();
+  await expect(trainer).toHaveURL(/\/live\/[A-Z]{6}\/present$/);
+  const code = /\/live\/([A-Z]{6})\/present$/.exec(trainer.url())![1]!;
+  const noJs = await browser.newContext({ baseURL, javaScriptEnabled: false, viewport: PHONE, isMobile: true, hasTouch: true });
+  try {
+    const cai = await noJs.newPage();
+    await cai.goto(`/join/${code}`);
+    await cai.getByLabel("Your name").fill(uniqueName("Cai"));
+    await cai.getByLabel("Email").fill(uniqueEmail("nojs"));
+    await cai.getByRole("button", { name: "Join the session" }).click();
+    await expect(cai).toHaveURL(new RegExp(`/live/${code}$`));
+    const status = cai.locator(".live-bar__connection");
+    await expect(status).toHaveText("This page refreshes every 10 seconds");
+    await expect(cai.locator("body")).not.toContainText("Connecting");
+    await expect(cai.locator('meta[http-equiv="refresh"]')).toHaveAttribute("content", "10");
+  } finally {
+    await noJs.close();
+  }
+});

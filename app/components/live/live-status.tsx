@@ -2,6 +2,7 @@ import { useMemo } from "react";
 import { accommodatedTimer, type TimingAccommodation } from "~/auth/timing";
 import type { LiveShared } from "~/live/state";
 import { ClockIcon, DotIcon } from "../icons";
+import { useHydrated } from "./held-tallies";
 import { LiveTimer } from "./live-timer";
 import type { LiveConnection } from "./use-live-state";
 
@@ -18,13 +19,19 @@ export function LiveStatusBar({
   offsetMs,
   connection,
   timing = "standard",
+  refreshSeconds,
 }: {
   shared: LiveShared;
   offsetMs: number;
   connection: LiveConnection;
   /** This participant's own accommodation: the trainer's timer, stretched or replaced. */
   timing?: TimingAccommodation;
+  /** How often the page reloads itself without JavaScript (its noscript meta refresh). */
+  refreshSeconds: number;
 }) {
+  // The server's text, kept until the page's script runs: without JavaScript there is no
+  // stream to connect to, so "Connecting…" would never become true (the page reloads instead).
+  const hydrated = useHydrated();
   const ended = shared.status === "ended";
   // Memoised: LiveTimer restarts its clock whenever it gets a new timer object.
   const timer = useMemo(() => (shared.timer ? accommodatedTimer(shared.timer, timing) : null), [shared.timer, timing]);
@@ -46,8 +53,8 @@ export function LiveStatusBar({
         <LiveTimer timer={timer} serverNow={shared.serverNow} offsetMs={offsetMs} extended={timing === "double" || timing === "triple"} />
       )}
       {ended ? null : (
-        <p className={`live-bar__connection live-bar__connection--${connection}`} aria-live="polite">
-          <DotIcon className="live-bar__dot" /> {CONNECTION_TEXT[connection]}
+        <p className={`live-bar__connection live-bar__connection--${hydrated ? connection : "reloading"}`} aria-live="polite">
+          <DotIcon className="live-bar__dot" /> {hydrated ? CONNECTION_TEXT[connection] : `This page refreshes every ${refreshSeconds} seconds`}
         </p>
       )}
     </div>

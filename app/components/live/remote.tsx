@@ -54,6 +54,32 @@ function RevealToggle({ activityId, label, shown, show, hide, actionPath }: { ac
   );
 }
 
+/**
+ * What the remote cannot do on this step, and where to do it: taking the room's scenario reply
+ * and pairing people stay on the presenter view (ADR 020), so the remote says so rather than
+ * showing nothing.
+ */
+export function PresenterOnlyHint({ shared, manifest }: { shared: LiveShared; manifest: LearnerManifest }) {
+  const ids = manifest.steps[shared.stepIndex]?.activityIds ?? [];
+  const kinds = new Set(ids.map((id) => manifest.activities[id]?.kind));
+  const hints = [
+    kinds.has("scenario") ? "Take the room's reply on the presenter view: the room votes on their phones, you see the votes there." : null,
+    kinds.has("roleplay") ? "Pair people (or make trios) and swap roles on the presenter view." : null,
+  ].filter((hint): hint is string => hint !== null);
+  if (shared.status !== "open" || hints.length === 0) return null;
+  return (
+    <section className="remote-card" aria-labelledby="remote-presenter-only" data-testid="remote-hint">
+      <h2 id="remote-presenter-only">On this step</h2>
+      {hints.map((hint) => (
+        <p key={hint}>{hint}</p>
+      ))}
+      <p>
+        <Link to={`/live/${shared.code}/present`}>Open the presenter view</Link>
+      </p>
+    </section>
+  );
+}
+
 /** Who has joined, at a glance: connected first. */
 export function RoomGlance({ shared, presenter }: { shared: LiveShared; presenter: LivePresenter }) {
   const people = [...presenter.participants].sort((a, b) => Number(b.connected) - Number(a.connected));
